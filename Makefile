@@ -1,0 +1,43 @@
+# KAM analysis package. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SAMPLE := data/sample
+
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(VENV)/.base $@
+
+install: $(VENV)/.base  ## create .venv and install kamlib with its dependencies
+
+demo: $(VENV)/.base  ## set up, then run the main job on the bundled sample portfolio
+	$(BIN)/kam validate $(SAMPLE)
+	$(BIN)/kam summary $(SAMPLE)
+
+test: $(VENV)/.dev  ## set up with the dev dependencies, then run the whole test suite
+	$(BIN)/python -m pytest -n auto
+
+lab: $(VENV)/.base  ## start JupyterLab on the notebooks with the kamlib kernel
+	$(BIN)/python -m ipykernel install --sys-prefix --name kamlib --display-name "Python (kamlib)"
+	$(BIN)/jupyter lab notebooks
+
+sample: $(VENV)/.base  ## regenerate the bundled sample portfolio (deterministic)
+	$(BIN)/kam sample --seed 7 --out $(SAMPLE)
+
+clean:  ## remove the virtual environment and generated outputs
+	rm -rf $(VENV) reports build *.egg-info .pytest_cache .hypothesis
+
+.PHONY: help install demo test lab sample clean

@@ -1,0 +1,83 @@
+"""The one exception hierarchy of kamlib, and the problem record that input errors carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KamlibError", "ConfigError", "InputError", "Problem"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about an input file.
+
+    Parameters
+    ----------
+    file : str
+        File name relative to the workspace.
+    line : int or None
+        Physical line in a text file (1 = first line, the header), or the row in a sheet.
+    column : str or None
+        Column as named in the file (the foreign name, before mapping).
+    code : str
+        Reason code, e.g. ``type-error``, ``extra-cell``, ``orphan-account``.
+    message : str
+        One readable sentence.
+    excerpt : str
+        A short excerpt of the offending value, masked for personal columns.
+    severity : {"error", "warning"}
+        Errors stop strict loading (or quarantine the row in lenient mode); warnings are logged.
+
+    Examples
+    --------
+    >>> str(Problem("tx.csv", 7, "Sales", "type-error", "not a number", "12,x"))
+    "tx.csv:7 column 'Sales': not a number [type-error] (value: '12,x')"
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    code: str
+    message: str
+    excerpt: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line is not None else "")
+        if self.column is not None:
+            where += f" column {self.column!r}"
+        text = f"{where}: {self.message} [{self.code}]"
+        if self.excerpt:
+            text += f" (value: {self.excerpt!r})"
+        return text
+
+
+class KamlibError(Exception):
+    """Base class of every error kamlib raises on purpose."""
+
+
+class ConfigError(KamlibError):
+    """The workspace configuration (``kam.toml``) is missing, malformed or inconsistent."""
+
+
+class InputError(KamlibError):
+    """Input data failed parsing, validation or business rules.
+
+    ``problems`` lists every finding (all of them, not just the first), each with file, physical
+    line, column, reason code and a short excerpt.
+    """
+
+    def __init__(self, problems: list[Problem], *, limit: int = 50):
+        self.problems = list(problems)
+        shown = [str(p) for p in self.problems[:limit]]
+        more = len(self.problems) - len(shown)
+        head = f"{len(self.problems)} input problem(s) found:"
+        lines = [head, *("  " + s for s in shown)]
+        if more > 0:
+            lines.append(f"  ... and {more} more (see the problems file or Workspace.problems)")
+        super().__init__("\n".join(lines))
+
+    @property
+    def codes(self) -> list[str]:
+        """Reason codes of all problems, in order."""
+        return [p.code for p in self.problems]

@@ -1,0 +1,201 @@
+"""The canonical tables: every column kamlib knows, its kind, and whether it is required.
+
+This module is the code form of ``data/README.md`` (the data dictionary). A workspace maps its
+own column names onto these in ``kam.toml``; the loader parses each column by its kind, so the
+frames that reach the analytics always have these dtypes:
+
+========  ==================  =============================================
+kind      dtype               parsed from
+========  ==================  =============================================
+id        ``str``             text, leading zeros kept, normalised by rules
+text      ``str``             text as is
+date      ``datetime64[us]``  ISO, the configured format, or Excel serials
+number    ``float64``         locale-aware numbers (decimal/thousands marks)
+integer   ``Int64``           whole numbers
+bool      ``boolean``         yes/no, true/false, 1/0, x/blank
+========  ==================  =============================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Column", "TABLES", "DTYPES", "PRIMARY_KEYS", "empty_frame", "columns_of"]
+
+DTYPES = {
+    "id": "str",
+    "text": "str",
+    "date": "datetime64[us]",
+    "number": "float64",
+    "integer": "Int64",
+    "bool": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its kind (see the module docstring) and its role."""
+
+    kind: str
+    required: bool = False
+    personal: bool = False
+    doc: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def dtype(self) -> str:
+        return DTYPES[self.kind]
+
+
+def _c(kind: str, doc: str, **kw) -> Column:
+    return Column(kind, doc=doc, **kw)
+
+
+TABLES: dict[str, dict[str, Column]] = {
+    "transactions": {
+        "account_id": _c("id", "client (sold-to) id", required=True),
+        "date": _c("date", "invoice or order date", required=True),
+        "revenue": _c("number", "net sales value of the line; negative for returns", required=True),
+        "order_id": _c("id", "order or invoice number"),
+        "product_id": _c("id", "product (SKU) id"),
+        "region": _c("text", "sales region of the line"),
+        "quantity": _c("number", "units; negative for returns"),
+        "cost": _c("number", "cost of goods sold for the line"),
+        "gross_profit": _c("number", "revenue minus cost; derived when cost is given"),
+        "currency": _c("text", "ISO 4217 code of revenue and cost"),
+        "account_name": _c("text", "client name as exported with the line"),
+    },
+    "accounts": {
+        "account_id": _c("id", "client id", required=True),
+        "name": _c("text", "client name"),
+        "parent_id": _c("id", "group (parent company) id; clients under common control"),
+        "region": _c("text", "home region"),
+        "industry": _c("text", "industry"),
+        "manager": _c("text", "responsible key-account manager"),
+        "since": _c("date", "start of the relationship"),
+        "image_maker": _c("bool", "working with this client improves our market image"),
+        "expert": _c("bool", "client helps develop products or gives expert feedback"),
+        "potential_budget": _c("number", "estimated annual purchase budget for our categories", min=0),
+        "status": _c("text", "client, prospect or lost"),
+        "lost_reason": _c("text", "known reason when the client was lost"),
+        "need": _c("bool", "prospect qualification: has a need for our offer"),
+        "solvency": _c("bool", "prospect qualification: able to pay"),
+        "authority": _c("bool", "prospect qualification: we reach the person who decides"),
+    },
+    "products": {
+        "product_id": _c("id", "product id", required=True),
+        "name": _c("text", "product name"),
+        "category": _c("text", "product category"),
+        "unit_cost": _c("number", "cost per unit", min=0),
+        "list_price": _c("number", "list price per unit", min=0),
+    },
+    "contacts": {
+        "contact_id": _c("id", "person id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "name": _c("text", "full name", required=True),
+        "title": _c("text", "job title"),
+        "dmu_role": _c("text", "decision maker, influencer, buyer, approver, user or gatekeeper"),
+        "influence": _c("number", "influence on the decision, 1 (low) to 5 (high)", min=1, max=5),
+        "attitude": _c("text", "champion, supporter, neutral, sceptic or opponent"),
+        "reports_to": _c("id", "contact_id of the manager"),
+        "last_contact": _c("date", "date of the last meeting or call"),
+        "birthday": _c("date", "personal: date of birth", personal=True),
+        "family": _c("text", "personal: family", personal=True),
+        "hobbies": _c("text", "personal: hobbies", personal=True),
+        "notes": _c("text", "personal: free-text notes", personal=True),
+    },
+    "meetings": {
+        "meeting_id": _c("id", "meeting id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "date": _c("date", "meeting date", required=True),
+        "type": _c("text", "annual, review, negotiation, visit, call"),
+        "participants": _c("text", "who took part"),
+        "summary": _c("text", "what was discussed"),
+        "outcome": _c("text", "what was agreed"),
+    },
+    "actions": {
+        "action_id": _c("id", "action id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "description": _c("text", "what was agreed", required=True),
+        "due_date": _c("date", "due date", required=True),
+        "meeting_id": _c("id", "meeting that agreed it"),
+        "owner": _c("text", "who does it"),
+        "department": _c("text", "owner's department"),
+        "status": _c("text", "open or done"),
+        "done_date": _c("date", "when it was done"),
+    },
+    "tenders": {
+        "tender_id": _c("id", "tender id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "date": _c("date", "tender (submission) date", required=True),
+        "title": _c("text", "subject of the tender"),
+        "value": _c("number", "estimated annual value", min=0),
+        "status": _c("text", "planned, open, won or lost"),
+        "reason": _c("text", "why it was won or lost"),
+        "winner": _c("text", "winning competitor when lost"),
+    },
+    "competitors": {
+        "account_id": _c("id", "client id", required=True),
+        "competitor": _c("text", "competitor name", required=True),
+        "share_of_wallet": _c("number", "competitor's share of the client's spend, 0-1", min=0, max=1),
+        "strengths": _c("text", "strengths at this client"),
+        "weaknesses": _c("text", "weaknesses at this client"),
+    },
+    "scores": {
+        "account_id": _c("id", "client id", required=True),
+        "date": _c("date", "assessment date", required=True),
+        "category": _c("text", "image, distribution channels, supply channels, ...", required=True),
+        "score": _c("number", "competitiveness score 1-10", required=True, min=1, max=10),
+        "assessor": _c("text", "who assessed"),
+    },
+    "targets": {
+        "account_id": _c("id", "client id", required=True),
+        "year": _c("integer", "plan year", required=True, min=1900, max=2200),
+        "revenue_target": _c("number", "planned revenue", required=True),
+        "product_id": _c("id", "product the line is for"),
+        "category": _c("text", "product category the line is for"),
+        "region": _c("text", "region the line is for"),
+        "period": _c("text", "Q1-Q4, M01-M12, or blank for the whole year"),
+    },
+    "cost_to_serve": {
+        "account_id": _c("id", "client id", required=True),
+        "date": _c("date", "date the cost was incurred", required=True),
+        "amount": _c("number", "cost to serve (logistics, service, discounts off-invoice)", required=True),
+        "kind": _c("text", "logistics, service, marketing, rebate ..."),
+    },
+}
+
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "accounts": ("account_id",),
+    "products": ("product_id",),
+    "contacts": ("contact_id",),
+    "meetings": ("meeting_id",),
+    "actions": ("action_id",),
+    "tenders": ("tender_id",),
+}
+
+
+def columns_of(table: str) -> dict[str, Column]:
+    """Canonical columns of `table`.
+
+    >>> list(columns_of("scores"))
+    ['account_id', 'date', 'category', 'score', 'assessor']
+    """
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}") from None
+
+
+def empty_frame(table: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """An empty frame of `table` with canonical dtypes (all columns unless `columns` is given).
+
+    >>> empty_frame("scores").dtypes["score"]
+    dtype('float64')
+    """
+    spec = columns_of(table)
+    names = list(spec) if columns is None else columns
+    return pd.DataFrame({c: pd.Series(dtype=spec[c].dtype) for c in names})
