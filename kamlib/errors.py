@@ -25,8 +25,10 @@ class Problem:
         One readable sentence.
     excerpt : str
         A short excerpt of the offending value, masked for personal columns.
-    severity : {"error", "warning"}
-        Errors stop strict loading (or quarantine the row in lenient mode); warnings are logged.
+    severity : {"error", "quarantine", "warning"}
+        ``error`` stops strict loading (lenient loading rejects the row instead); ``quarantine``
+        sets a row aside by a documented rule (it is counted, never lost); ``warning`` keeps the
+        row and logs the finding.
 
     Examples
     --------

@@ -1,0 +1,125 @@
+"""The ``kam`` command: validate a workspace, summarise it, generate the sample portfolio.
+
+Exit codes follow sysexits so a scheduler can act on them: 0 ok, 65 bad input (``EX_DATAERR``),
+78 bad configuration (``EX_CONFIG``). Bad input never prints a traceback: one readable paragraph
+per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kamlib.errors import ConfigError, InputError
+
+__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_CONFIG"]
+
+EXIT_OK, EXIT_INPUT, EXIT_CONFIG = 0, 65, 78
+
+
+def _print_ledger(ws) -> None:
+    import pandas as pd
+
+    cols = ["table", "read", "loaded", "rejected", "quarantined"]
+    print(f"workspace {ws.path}  (analysis date {ws.as_of.date()})")
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(ws.ledger[cols].to_string(index=False))
+    tx = ws.ledger[ws.ledger["table"] == "transactions"].iloc[0]
+    print(
+        f"transactions revenue: read {tx.revenue_read:,.2f} = loaded {tx.revenue_loaded:,.2f}"
+        f" + rejected {tx.revenue_rejected:,.2f} + quarantined {tx.revenue_quarantined:,.2f};"
+        f" returns {tx.returns} lines ({tx.returns_revenue:,.2f}); exact duplicates {tx.duplicates}"
+    )
+    if ws.derived:
+        print(f"derived from the transactions: {', '.join(ws.derived)}")
+    if len(ws.problems):
+        print(f"\n{len(ws.problems)} finding(s) (warnings and quarantined lines):")
+        grouped = ws.problems.groupby(["code", "severity"], sort=True)
+        for (code, severity), g in grouped:
+            where = ", ".join(f"{f}:{ln}" for f, ln in g[["file", "line"]].head(3).itertuples(index=False))
+            more = f" and {len(g) - 3} more" if len(g) > 3 else ""
+            print(f"  {code} ({severity}): {len(g)}  e.g. {where}{more}")
+
+
+def _validate(args) -> int:
+    from kamlib.workspace import load_workspace
+
+    problems = args.problems
+    if args.lenient and problems is None:
+        problems = Path(args.workspace) / "problems.csv"
+    ws = load_workspace(args.workspace, mode="lenient" if args.lenient else None, problems_file=problems)
+    _print_ledger(ws)
+    if problems is not None:
+        print(f"problems written to {problems}")
+    return EXIT_OK
+
+
+def _summary(args) -> int:
+    from kamlib.summary import portfolio_summary
+    from kamlib.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    print(portfolio_summary(ws))
+    return EXIT_OK
+
+
+def _sample(args) -> int:
+    from kamlib import sample
+
+    if args.lines:
+        path = sample.write_transactions(Path(args.out), lines=args.lines, fmt=args.format,
+                                         accounts=args.accounts, seed=args.seed)
+        print(f"wrote {args.lines:,} transaction lines to {path}")
+    else:
+        files = sample.write_sample(Path(args.out), seed=args.seed)
+        print(f"wrote the sample portfolio (seed {args.seed}): {len(files)} files in {args.out}")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kam", description="Key Account Management analysis on CRM/ERP exports.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what the loader does")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="load a workspace, print the ledger and problems",
+                       description="Exit 0 when the workspace loads, 65 on bad input, 78 on bad configuration.")
+    v.add_argument("workspace", help="folder with kam.toml and the tables")
+    v.add_argument("--lenient", action="store_true",
+                   help="reject bad rows instead of stopping (writes WORKSPACE/problems.csv unless --problems)")
+    v.add_argument("--problems", type=Path, help="write every problem found to this CSV file")
+    v.set_defaults(func=_validate)
+
+    s = sub.add_parser("summary", help="print a portfolio summary of a workspace")
+    s.add_argument("workspace")
+    s.set_defaults(func=_summary)
+
+    g = sub.add_parser("sample", help="generate the deterministic sample portfolio (or a large benchmark file)")
+    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--out", required=True, help="output folder")
+    g.add_argument("--lines", type=int, help="write only a transactions file with this many lines (benchmarks)")
+    g.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="with --lines")
+    g.add_argument("--accounts", type=int, default=20_000, help="with --lines: number of accounts")
+    g.set_defaults(func=_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``kam`` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"kam {args.command}: bad input in {getattr(args, 'workspace', '')}", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return EXIT_INPUT
+    except ConfigError as exc:
+        print(f"kam {args.command}: bad configuration: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

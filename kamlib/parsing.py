@@ -1,0 +1,311 @@
+"""Explicit parsing of raw cells into typed columns, with a problem for every cell that fails.
+
+Each parser takes a Series of raw cells (strings from text files, Python values from XLSX and
+Parquet) and returns the typed Series plus a list of ``(position, code, message)`` findings, so
+the caller can name the file, physical line and column. Nothing is guessed silently:
+
+* numbers follow the configured decimal mark and thousands separator; spaces (also no-break and
+  narrow no-break) between digit groups are always allowed; a value that could be read two ways
+  (``1.234`` in a decimal-comma file with no thousands separator declared) is an error;
+* dates follow the configured format, or with ``date_format = "auto"`` exactly three unambiguous
+  forms: ISO 8601, ``dd.mm.yyyy`` and Excel serial numbers (61 and up); time-zone-aware stamps
+  are converted to the workspace's business time zone; ``31.12.9999`` means open-ended;
+* IDs stay text (leading zeros kept) and are only changed by the declared rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Finding", "Parsed", "parse_column", "CURRENCY_SYMBOLS"]
+
+CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₽": "RUB", "¥": "JPY", "₴": "UAH", "₸": "KZT"}
+_SYMBOLS = "".join(CURRENCY_SYMBOLS)
+_SPACES = " \u00a0\u202f\u2009"
+_TRUE = {"true", "yes", "y", "1", "x", "t", "ja", "да", "wahr", "oui", "si", "sí"}
+_FALSE = {"false", "no", "n", "0", "f", "nein", "нет", "falsch", "non"}
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_OPEN_ENDED = pd.Timestamp("9999-12-31")
+_TZ_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТУХаеорсухіІ", "ABEKMHOPCTYXaeopcyxiI")
+
+
+@dataclass
+class Finding:
+    """A problem with some cells of one column: positions (0-based rows), code and message."""
+
+    positions: list[int]
+    code: str
+    message: str
+    severity: str = "error"
+
+
+@dataclass
+class Parsed:
+    """A parsed column, its findings, and notes for the log (e.g. counts per date format)."""
+
+    values: pd.Series
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    currency: pd.Series | None = None  # currency symbol found in a number cell, as ISO code
+
+
+def _blank(s: pd.Series) -> np.ndarray:
+    return s.isna().to_numpy() | s.astype("str").str.strip().eq("").to_numpy()
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Raw cells to stripped strings; numbers from sheets lose a spurious '.0'."""
+    if s.dtype == object:
+        def conv(v):
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return None
+            if isinstance(v, float) and v.is_integer():
+                return str(int(v))
+            return str(v)
+        s = s.map(conv)
+    elif pd.api.types.is_float_dtype(s.dtype):
+        s = s.map(lambda v: None if np.isnan(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+    return s.astype("str")
+
+
+def _positions(mask) -> list[int]:
+    return np.flatnonzero(np.asarray(mask)).tolist()
+
+
+def parse_text(s: pd.Series) -> Parsed:
+    """Text as is; empty cells become missing. ``NA``, ``Null`` and ``None`` stay strings."""
+    out = _as_text(s)
+    out = out.where(~_blank(out), None).astype("str")
+    return Parsed(out)
+
+
+def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad: int = 0) -> Parsed:
+    """IDs as text, normalised only by the declared rules (see ``[tables.X] ids`` in kam.toml)."""
+    parsed = Parsed(pd.Series(dtype="str"))
+    if pd.api.types.is_float_dtype(s.dtype) or s.dtype == object:
+        frac = s.map(lambda v: isinstance(v, float) and not np.isnan(v) and not v.is_integer())
+        if frac.any():
+            parsed.findings.append(Finding(_positions(frac), "type-error", "an ID must be text or a whole number"))
+    out = _as_text(s)
+    if strip:
+        out = out.str.strip()
+    if upper:
+        out = out.str.upper()
+    if zero_pad:
+        digits = out.str.fullmatch(r"\d+").fillna(False).astype(bool)
+        out = out.where(~digits, out.str.zfill(zero_pad))
+    out = out.where(~_blank(out), None).astype("str")
+    uniq = pd.Series(out.dropna().unique(), dtype="str")
+    if not zero_pad and len(uniq):
+        digits = uniq[uniq.str.fullmatch(r"\d+")]
+        stripped = digits.str.lstrip("0")
+        clash = digits[stripped.duplicated(keep=False)]
+        if len(clash):
+            parsed.notes.append(f"ids {sorted(clash)[:4]} differ only by leading zeros")
+            parsed.findings.append(Finding(_positions(out.isin(clash)), "id-normalisation",
+                                           "IDs that differ only by leading zeros are kept apart; declare "
+                                           "ids = { zero_pad = N } to merge them", "warning"))
+    if not upper and len(uniq):
+        folded = uniq.str.upper()
+        clash = uniq[folded.duplicated(keep=False)]
+        if len(clash):
+            parsed.findings.append(Finding(_positions(out.isin(clash)), "id-normalisation",
+                                           "IDs that differ only by letter case are kept apart; declare "
+                                           "ids = { upper = true } to merge them", "warning"))
+    if len(uniq):
+        cyr = uniq.str.contains(r"[\u0370-\u03ff\u0400-\u04ff]", regex=True)
+        latin = set(uniq[~cyr])
+        mixed = [u for u in uniq[cyr] if u.translate(_HOMOGLYPHS) in latin or re.search(r"[A-Za-z]", u)]
+        if mixed:
+            parsed.findings.append(Finding(_positions(out.isin(mixed)), "mixed-script-id",
+                                           "the ID mixes Cyrillic or Greek letters with Latin look-alikes; "
+                                           "it is not merged with the Latin ID", "warning"))
+    parsed.values = out
+    return parsed
+
+
+def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Parsed:
+    """Locale-aware numbers: e.g. ``1 234,56``, ``1.234,56``, ``1'234.56``, ``€1.234,56``."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return Parsed(s.astype("float64"))
+    findings: list[Finding] = []
+    is_num = s.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    text = _as_text(s).str.strip()
+    blank = _blank(text)
+    sym = text.str.extract(f"([{re.escape(_SYMBOLS)}])", expand=False)
+    t = text.str.replace(f"[{re.escape(_SYMBOLS)}]", "", regex=True).str.strip(_SPACES)
+    t = t.str.replace(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d)", "", regex=True)
+    d = re.escape(decimal)
+    if thousands:
+        k = re.escape(thousands)
+        shape = rf"[-+]?\d{{1,3}}(?:{k}\d{{3}})*(?:{d}\d+)?|[-+]?\d+(?:{d}\d+)?|[-+]?{d}\d+"
+    else:
+        shape = rf"[-+]?\d+(?:{d}\d+)?|[-+]?{d}\d+"
+    ok = t.str.fullmatch(shape).fillna(False).astype(bool).to_numpy() & ~blank
+    other = "." if decimal == "," else ","
+    ambiguous = ~ok & ~blank & ~is_num.to_numpy() & t.str.fullmatch(
+        rf"[-+]?\d{{1,3}}(?:{re.escape(other)}\d{{3}})+"
+    ).fillna(False).astype(bool).to_numpy()
+    if thousands == other:
+        ambiguous[:] = False
+    if ambiguous.any():
+        findings.append(Finding(_positions(ambiguous), "ambiguous-number",
+                                f"{other!r} is neither the decimal mark ({decimal!r}) nor a declared thousands "
+                                f"separator; declare thousands = {other!r} if it groups digits"))
+    bad = ~ok & ~blank & ~ambiguous & ~is_num.to_numpy()
+    if bad.any():
+        findings.append(Finding(_positions(bad), "type-error",
+                                f"not a number with decimal mark {decimal!r}"
+                                + (f" and thousands separator {thousands!r}" if thousands else "")))
+    clean = t.where(ok, None)
+    if thousands:
+        clean = clean.str.replace(thousands, "", regex=False)
+    if decimal == ",":
+        clean = clean.str.replace(",", ".", regex=False)
+    out = pd.to_numeric(clean, errors="coerce").astype("float64")
+    if is_num.any():
+        out = out.where(~is_num, pd.to_numeric(s.where(is_num), errors="coerce"))
+    currency = sym.map(CURRENCY_SYMBOLS.get) if sym.notna().any() else None
+    return Parsed(out.astype("float64"), findings, currency=currency)
+
+
+def parse_integer(s: pd.Series, **kw) -> Parsed:
+    """Whole numbers (nullable ``Int64``)."""
+    p = parse_number(s, **kw)
+    frac = p.values.notna() & (p.values % 1 != 0)
+    if frac.any():
+        p.findings.append(Finding(_positions(frac), "type-error", "expected a whole number"))
+    p.values = p.values.where(~frac).round().astype("Int64")
+    return p
+
+
+def parse_bool(s: pd.Series) -> Parsed:
+    """Yes/no flags: true/false, yes/no, y/n, 1/0, x (and a few other languages); blank = missing."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return Parsed(s.astype("boolean"))
+    text = _as_text(s).str.strip().str.lower()
+    blank = _blank(text)
+    true, false = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
+    bad = ~blank & ~true & ~false
+    out = pd.Series(pd.array([pd.NA] * len(s), dtype="boolean"), index=s.index)
+    out[true] = True
+    out[false] = False
+    findings = [Finding(_positions(bad), "type-error", "not a yes/no value")] if bad.any() else []
+    return Parsed(out, findings)
+
+
+def _from_serial(num: pd.Series) -> pd.Series:
+    return _EXCEL_EPOCH + pd.to_timedelta(num, unit="D")
+
+
+def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None = None) -> Parsed:
+    """Dates by the declared format, or by the three unambiguous forms when ``auto``."""
+    findings: list[Finding] = []
+    notes: list[str] = []
+    n = len(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")).to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        vals = s.dt.tz_convert(timezone or "UTC").dt.tz_localize(None) if s.dt.tz is not None else s
+        out = vals.astype("datetime64[us]")
+        is_dt = np.ones(n, dtype=bool)
+        text = pd.Series([""] * n, index=s.index, dtype="str")
+    else:
+        if is_dt.any():
+            out[is_dt] = pd.to_datetime(s[is_dt].map(pd.Timestamp)).astype("datetime64[us]")
+        text = _as_text(s.where(~is_dt, None)).str.strip()
+    blank = _blank(text) & ~is_dt
+    todo = ~blank & ~is_dt
+    aware = todo & text.str.contains(_TZ_RE.pattern, regex=True, case=False).fillna(False).to_numpy()
+    if aware.any():
+        ts = pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
+        good = ts.notna().to_numpy()
+        local = ts.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+        idx = np.flatnonzero(aware)
+        out.iloc[idx[good]] = local[good].astype("datetime64[us]").to_numpy()
+        todo[idx[good]] = False
+        notes.append(f"{int(good.sum())} time-zone-aware stamp(s) converted to {timezone or 'UTC'}")
+    open_ended = todo & text.isin(["31.12.9999", "9999-12-31", "12/31/9999"]).to_numpy()
+    todo &= ~open_ended
+    if date_format == "auto":
+        remaining = todo.copy()
+        for label, fmt in (("ISO 8601", "ISO8601"), ("dd.mm.yyyy", "%d.%m.%Y")):
+            if not remaining.any():
+                break
+            sub = text[remaining]
+            shape = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?" if fmt == "ISO8601" else r"\d{1,2}\.\d{1,2}\.\d{4}"
+            cand = sub.str.fullmatch(shape).fillna(False).to_numpy()
+            if not cand.any():
+                continue
+            ts = pd.to_datetime(sub[cand], format=fmt, errors="coerce")
+            idx = np.flatnonzero(remaining)[cand]
+            good = ts.notna().to_numpy()
+            out.iloc[idx[good]] = ts[good].astype("datetime64[us]").to_numpy()
+            remaining[idx[good]] = False
+            if good.any():
+                notes.append(f"{int(good.sum())} date(s) as {label}")
+        serial = remaining & text.str.fullmatch(r"\d{1,6}(\.\d+)?").fillna(False).to_numpy()
+        if serial.any():
+            num = pd.to_numeric(text[serial])
+            early = (num < 61).to_numpy()
+            idx = np.flatnonzero(serial)
+            if early.any():
+                findings.append(Finding(idx[early].tolist(), "ambiguous-serial",
+                                        "Excel serial dates before 61 (1900-03-01) are ambiguous "
+                                        "(Excel's 1900 leap-year bug)"))
+            ok_idx = idx[~early]
+            out.iloc[ok_idx] = _from_serial(num[~early]).astype("datetime64[us]").to_numpy()
+            remaining[idx] = False
+            if (~early).any():
+                notes.append(f"{int((~early).sum())} date(s) as Excel serial numbers")
+        bad = remaining
+        expected = "an ISO date (2024-02-01), dd.mm.yyyy or an Excel serial number"
+    else:
+        ts = pd.to_datetime(text[todo], format=date_format, errors="coerce")
+        idx = np.flatnonzero(todo)
+        good = ts.notna().to_numpy()
+        out.iloc[idx[good]] = ts[good].astype("datetime64[us]").to_numpy()
+        bad = np.zeros(n, dtype=bool)
+        bad[idx[~good]] = True
+        expected = f"a date in the format {date_format!r}"
+    if bad.any():
+        findings.append(Finding(_positions(bad), "invalid-date", f"not a valid date; expected {expected}"))
+    if open_ended.any():
+        findings.append(Finding(_positions(open_ended), "open-ended-date",
+                                "31.12.9999 means open-ended: left empty and excluded from the time axis",
+                                "warning"))
+    return Parsed(out.astype("datetime64[us]"), findings, notes)
+
+
+def parse_column(s: pd.Series, kind: str, *, decimal: str = ".", thousands: str = "",
+                 date_format: str = "auto", timezone: str | None = None,
+                 id_rules: dict | None = None) -> Parsed:
+    """Parse one raw column by its canonical kind (see :mod:`kamlib.schema`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parse_column(pd.Series(["1 234,56", "7"]), "number", decimal=",").values.tolist()
+    [1234.56, 7.0]
+    >>> parse_column(pd.Series(["01.02.2024"]), "date").values.dt.strftime("%Y-%m-%d").tolist()
+    ['2024-02-01']
+    >>> parse_column(pd.Series(["1.234"]), "number", decimal=",").findings[0].code
+    'ambiguous-number'
+    """
+    s = s.reset_index(drop=True)
+    if kind == "number":
+        return parse_number(s, decimal=decimal, thousands=thousands)
+    if kind == "integer":
+        return parse_integer(s, decimal=decimal, thousands=thousands)
+    if kind == "date":
+        return parse_date(s, date_format=date_format, timezone=timezone)
+    if kind == "bool":
+        return parse_bool(s)
+    if kind == "id":
+        return parse_id(s, **(id_rules or {}))
+    return parse_text(s)
