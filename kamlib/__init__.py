@@ -5,6 +5,7 @@ Everything public is re-exported here explicitly; nothing runs at import.
 
 from kamlib.config import Config, read_config
 from kamlib.errors import ConfigError, InputError, KamlibError, Problem
+from kamlib.workspace import Workspace, load_workspace
 
 __all__ = [
     "Config",
@@ -12,5 +13,7 @@ __all__ = [
     "InputError",
     "KamlibError",
     "Problem",
+    "Workspace",
+    "load_workspace",
     "read_config",
 ]
