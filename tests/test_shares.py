@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kamlib.errors import KamlibError
+from kamlib.shares import round_shares
+
+
+def test_three_equal_shares_reliability_case_45():
+    # RELIABILITY case 45: naive rounding shows 33.3 x 3 = 99.9
+    assert round_shares([1, 1, 1]).tolist() == [33.4, 33.3, 33.3]
+
+
+def test_index_and_name_are_kept():
+    s = pd.Series([2.0, 1.0, 1.0], index=["x", "y", "z"], name="revenue")
+    out = round_shares(s, decimals=0)
+    assert out.to_dict() == {"x": 50.0, "y": 25.0, "z": 25.0}
+    assert out.name == "revenue"
+    assert s.tolist() == [2.0, 1.0, 1.0]  # input untouched
+
+
+def test_largest_remainder_goes_to_largest_fraction():
+    # 1/7, 2/7, 4/7 of 100 = 14.2857, 28.5714, 57.1428 -> floors 14, 28, 57 (99); the
+    # largest remainder (.5714) gets the missing unit
+    assert round_shares([1, 2, 4], decimals=0).tolist() == [14.0, 29.0, 57.0]
+
+
+def test_fractions_and_zeros():
+    assert round_shares([0, 1, 3], total=1.0, decimals=2).tolist() == [0.0, 0.25, 0.75]
+
+
+def test_empty_gives_empty():
+    assert round_shares([]).empty
+
+
+@pytest.mark.parametrize(
+    "values, kwargs, word",
+    [
+        ([1, -1], {}, "`values`"),
+        ([1, float("nan")], {}, "`values`"),
+        ([0, 0], {}, "`values`"),
+        ([1, 2], {"decimals": -1}, "`decimals`"),
+        ([1, 2], {"total": 0.05, "decimals": 1}, "`total`"),
+    ],
+)
+def test_bad_input_names_the_parameter(values, kwargs, word):
+    with pytest.raises(KamlibError, match=word):
+        round_shares(values, **kwargs)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(0, 1e9, allow_nan=False), min_size=1, max_size=40).filter(
+        lambda v: sum(v) > 0
+    ),
+    st.integers(0, 3),
+)
+def test_sum_is_exact(values, decimals):
+    out = round_shares(values, decimals=decimals)
+    assert sum(Decimal(str(x)) for x in out) == Decimal(100)
+    # each shown share is within one display unit of the true share
+    true = pd.Series(values) / sum(values) * 100
+    assert ((out - true).abs() <= 10**-decimals + 1e-9).all()
