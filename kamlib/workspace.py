@@ -20,7 +20,6 @@ dates when so configured); quarantined rows are counted and listed, never lost:
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import pandera.pandas as pa
 
 from kamlib.config import Config, TableConfig, read_config
 from kamlib.errors import InputError, Problem
+from kamlib.export import safe_csv
 from kamlib.parsing import parse_column
 from kamlib.reading import read_file
 from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
@@ -482,20 +482,8 @@ def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
     return frame
 
 
-def _defuse(value: object) -> object:
-    """Spreadsheet-safe text: a cell that a spreadsheet would run as a formula gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%"):
-        return "'" + value
-    return value
-
-
 def write_problems(problems: pd.DataFrame, path: str | Path) -> Path:
     """Write the problems frame as CSV that is safe to open in a spreadsheet."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
-        w.writerow(_PROBLEM_COLUMNS)
-        for row in problems[_PROBLEM_COLUMNS].itertuples(index=False):
-            w.writerow(["" if pd.isna(v) else _defuse(v) for v in row])
-    return path
+    return safe_csv(problems[_PROBLEM_COLUMNS], path)

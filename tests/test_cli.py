@@ -1,0 +1,54 @@
+"""The `kam` command: exit codes a scheduler can act on, readable errors, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from kamlib.cli import main
+
+
+def _ws(tmp_path, tx: str, toml: str = ""):
+    (tmp_path / "transactions.csv").write_text(tx, encoding="utf-8")
+    if toml:
+        (tmp_path / "kam.toml").write_text(toml, encoding="utf-8")
+    return tmp_path
+
+
+def test_validate_ok_prints_the_ledger(tmp_path, capsys):
+    ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,10\n,2024-01-02,5\n")
+    assert main(["validate", str(ws)]) == 0
+    out = capsys.readouterr().out
+    assert "transactions" in out and "quarantined" in out
+    assert "read 15.00 = loaded 10.00" in out
+    assert "unassigned (quarantine): 1" in out
+
+
+def test_validate_bad_input_exits_65_naming_file_line_column(tmp_path, capsys):
+    ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,10\nA2,31.02.2024,x\n")
+    assert main(["validate", str(ws)]) == 65
+    err = capsys.readouterr().err
+    assert "transactions.csv:3 column 'date'" in err and "[invalid-date]" in err
+    assert "transactions.csv:3 column 'revenue'" in err and "[type-error]" in err
+    assert "Traceback" not in err
+
+
+def test_validate_lenient_writes_problems(tmp_path, capsys):
+    ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,10\nA2,2024-01-01,=1+1\n")
+    assert main(["validate", str(ws), "--lenient"]) == 0
+    text = (ws / "problems.csv").read_text(encoding="utf-8")
+    assert "'=1+1" in text and "type-error" in text
+
+
+def test_validate_bad_config_exits_78(tmp_path, capsys):
+    ws = _ws(tmp_path, "account_id,date,revenue\n", "[workspace]\nmode = \"sloppy\"\n")
+    assert main(["validate", str(ws)]) == 78
+    assert "mode" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "nowhere")]) == 78
+
+
+def test_console_script_exit_code(tmp_path):
+    ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,1\n", "[tables.transactions]\ncolumns = { x = 'y' }\n")
+    proc = subprocess.run([sys.executable, "-m", "kamlib.cli", "validate", str(ws)], capture_output=True, text=True)
+    assert proc.returncode == 78
+    assert "unknown canonical column" in proc.stderr and "Traceback" not in proc.stderr
