@@ -1,0 +1,698 @@
+"""Loss of clients: cadence status, year-over-year decline, period-pair status, losses, win-back.
+
+Definitions (METHODS.md, "Loss of key clients"):
+
+* a *purchase* is a day on which the client has at least one line with positive revenue
+  (returns and zero lines are not purchases); lines dated after ``as_of`` are ignored;
+* **lost**: more than ``lost_after_days`` days since the last purchase (default 180);
+* **at risk** (when not lost): at least ``min_purchases`` purchases (default 3) and more than
+  ``k`` x the client's median interval between purchases since the last one (default k = 2);
+* otherwise **active**; a client with lines but no purchase at all is ``no_purchase``.
+
+``annual_value`` is the net revenue of the 12 months up to and including the last purchase:
+what the portfolio loses per year if the client is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from kamlib.errors import ConfigError, InputError, Problem
+from kamlib.sales import Source, _as_timestamp, _relation
+
+__all__ = [
+    "STATUSES",
+    "PERIOD_STATUSES",
+    "WIN_BACK_OFFERS",
+    "client_status",
+    "yoy_change",
+    "period_status",
+    "losses",
+    "win_back",
+]
+
+STATUSES = ("active", "at_risk", "lost", "no_purchase")
+"""The labels of :func:`client_status`, in this order."""
+
+PERIOD_STATUSES = ("new", "repeating", "reactivated", "lapsed")
+"""The labels of :func:`period_status`."""
+
+WIN_BACK_OFFERS: dict[str, str] = {
+    "lost": (
+        "win-back meeting: ask why they left and offer special terms for a trial order "
+        "(discount within the price floor)"
+    ),
+    "at_risk": (
+        "call before the next order is due: review their needs and offer special terms "
+        "on the usual range"
+    ),
+    "price": (
+        "price-matched offer within the price floor; trade volume or payment terms rather "
+        "than a deeper discount"
+    ),
+}
+"""Offers of :func:`win_back`: per status, or ``"price"`` when a known reason mentions price."""
+
+_PRICE_WORDS = r"price|cheap"
+_UNKNOWN = "unknown"
+_BY = ("period", "region", "manager", "reason")
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            [
+                Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
+                for c in missing
+            ]
+        )
+
+
+def _as_of(transactions: pd.DataFrame, as_of) -> pd.Timestamp:
+    if as_of is not None:
+        return pd.Timestamp(as_of)
+    if transactions.empty:
+        raise ConfigError("`as_of` is needed when there are no transactions")
+    return pd.Timestamp(transactions["date"].max())
+
+
+def _until(transactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Lines up to and including the whole day `as_of`."""
+    return transactions[transactions["date"] < as_of.normalize() + pd.Timedelta(days=1)]
+
+
+def _fmt(values: pd.Series) -> pd.Series:
+    """Numbers as short text ("30", "12.5"); per client, so the map stays small."""
+    return values.map("{:g}".format).astype("str")
+
+
+def client_status(
+    transactions: Source,
+    *,
+    as_of: str | pd.Timestamp | None = None,
+    k: float = 2.0,
+    min_purchases: int = 3,
+    lost_after_days: int = 180,
+    account: str = "account_id",
+) -> pd.DataFrame:
+    """Status of each client by its purchase cadence: active, at risk or lost.
+
+    Parameters
+    ----------
+    transactions : DataFrame, path or list of paths
+        Canonical transactions (``account_id``, ``date``, ``revenue``): a frame, or
+        Parquet/CSV file(s) read by DuckDB as in :func:`kamlib.sales.sales_by_period`.
+    as_of : date-like, optional
+        Analysis date; default the last transaction date. Lines after that day are ignored.
+    k : float, default 2.0
+        At risk when the days since the last purchase exceed k x the median interval.
+    min_purchases : int, default 3
+        Purchases needed before the cadence rule applies.
+    lost_after_days : int, default 180
+        Lost when more days than this have passed since the last purchase.
+    account : str, default "account_id"
+        Column identifying the client.
+
+    Returns
+    -------
+    DataFrame
+        One row per client (index `account`, sorted): ``first_purchase``, ``last_purchase``,
+        ``purchases`` (days with a purchase), ``median_interval`` (days between consecutive
+        purchases; NaN with fewer than 2), ``days_since_last``, ``at_risk_after`` (k x median
+        interval, NaN when the rule does not apply), ``status`` (one of :data:`STATUSES`),
+        ``basis`` (the rule and the numbers behind the status, in words) and ``annual_value``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "account_id": ["a", "a", "a", "b", "b"],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-21",
+    ...                             "2023-06-01", "2024-03-01"]),
+    ...     "revenue": [10.0, 10.0, 10.0, 5.0, 5.0],
+    ... })
+    >>> st = client_status(tx, as_of="2024-03-01")
+    >>> st[["purchases", "median_interval", "days_since_last", "status"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+                purchases  median_interval  days_since_last   status
+    account_id
+    a                   3             10.0               40  at_risk
+    b                   2            274.0                0   active
+    >>> st.loc["a", "basis"]
+    '40 days since the last purchase, more than 2 x the median interval of 10 days'
+    """
+    if k <= 0 or min_purchases < 2 or lost_after_days <= 0:
+        raise ConfigError(
+            "`k` and `lost_after_days` must be positive and `min_purchases` at least 2, got "
+            f"k={k!r}, min_purchases={min_purchases!r}, lost_after_days={lost_after_days!r}"
+        )
+    out, as_of = _purchase_history(transactions, account, as_of)
+    clients = out.index
+    out["days_since_last"] = (as_of.normalize() - out["last_purchase"]).dt.days.astype("Int64")
+    cadence = out["purchases"] >= min_purchases
+    out["at_risk_after"] = (k * out["median_interval"]).where(cadence)
+
+    since = out["days_since_last"].astype("float64")
+    lost = since > lost_after_days
+    at_risk = ~lost & (since > out["at_risk_after"])
+    no_purchase = out["purchases"] == 0
+    out["status"] = pd.Series(
+        np.select([no_purchase, lost, at_risk], ["no_purchase", "lost", "at_risk"], "active"),
+        index=clients,
+        dtype="str",
+    )
+
+    since_text = _fmt(since.fillna(0)) + " days since the last purchase"
+    median_text = (
+        f" {k:g} x the median interval of " + _fmt(out["median_interval"].fillna(0)) + " days"
+    )
+    out["basis"] = pd.Series(
+        np.select(
+            [no_purchase, lost, at_risk, cadence],
+            [
+                "no purchase line (only returns or zero revenue)",
+                "no purchase for " + _fmt(since.fillna(0)) + f" days (more than {lost_after_days})",
+                since_text + ", more than" + median_text,
+                since_text + ", within" + median_text,
+            ],
+            since_text
+            + "; "
+            + out["purchases"].astype("str")
+            + f" purchase(s), too few (< {min_purchases}) to judge the cadence",
+        ),
+        index=clients,
+        dtype="str",
+    )
+    columns = ["first_purchase", "last_purchase", "purchases", "median_interval", "days_since_last"]
+    columns += ["at_risk_after", "status", "basis", "annual_value"]
+    return out[columns]
+
+
+def _purchase_history(
+    transactions: Source, account: str, as_of
+) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Per client, in one DuckDB query: purchase days, median interval and annual value."""
+    as_of_ts = _as_timestamp(as_of, "as_of")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        source, params, names = _relation(con, transactions)
+        missing = [c for c in (account, "date", "revenue") if c not in names]
+        if missing:
+            raise InputError(
+                [
+                    Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
+                    for c in missing
+                ]
+            )
+        if as_of_ts is None:
+            latest = con.execute(f"SELECT max(CAST(date AS TIMESTAMP)) FROM {source}", params)
+            as_of_ts = pd.Timestamp(latest.fetchone()[0])
+            if as_of_ts is pd.NaT:
+                raise ConfigError("`as_of` is needed when there are no dated transactions")
+        until = (as_of_ts.normalize() + pd.Timedelta(days=1)).to_pydatetime()
+        sql = f"""
+            WITH src AS (
+                SELECT CAST("{account}" AS VARCHAR) AS a,
+                       CAST(CAST(date AS TIMESTAMP) AS DATE) AS day,
+                       CAST(revenue AS DOUBLE) AS r
+                FROM {source}
+                WHERE CAST(date AS TIMESTAMP) < ?
+            ),
+            days AS (SELECT DISTINCT a, day FROM src WHERE r > 0),
+            gaps AS (
+                SELECT a, day, day - lag(day) OVER (PARTITION BY a ORDER BY day) AS gap FROM days
+            ),
+            per AS (
+                SELECT a, min(day) AS first_purchase, max(day) AS last_purchase,
+                       count(*) AS purchases, median(gap) AS median_interval
+                FROM gaps GROUP BY a
+            ),
+            annual AS (
+                SELECT src.a, fsum(r) AS annual_value
+                FROM src JOIN per ON src.a IS NOT DISTINCT FROM per.a
+                WHERE src.day <= per.last_purchase
+                  AND src.day > CAST(per.last_purchase - INTERVAL 12 MONTH AS DATE)
+                GROUP BY src.a
+            ),
+            clients AS (SELECT DISTINCT a FROM src)
+            SELECT clients.a AS key, first_purchase, last_purchase,
+                   coalesce(purchases, 0) AS purchases, median_interval,
+                   coalesce(annual_value, 0) AS annual_value
+            FROM clients
+            LEFT JOIN per ON clients.a IS NOT DISTINCT FROM per.a
+            LEFT JOIN annual ON clients.a IS NOT DISTINCT FROM annual.a
+            ORDER BY key NULLS LAST
+        """
+        try:
+            out = con.execute(sql, [*params, until]).df()
+        except duckdb.Error as exc:
+            raise InputError(
+                [Problem("transactions", None, None, "unreadable", f"aggregation failed: {exc}")]
+            ) from exc
+    finally:
+        con.close()
+    out = out.astype(
+        {
+            "key": "str",
+            "first_purchase": "datetime64[us]",
+            "last_purchase": "datetime64[us]",
+            "purchases": "int64",
+            "median_interval": "float64",
+            "annual_value": "float64",
+        }
+    )
+    return out.set_index("key").rename_axis(account), as_of_ts
+
+
+def yoy_change(
+    transactions: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp | None = None,
+    months: int = 12,
+    threshold: float = 0.20,
+    account: str = "account_id",
+) -> pd.DataFrame:
+    """Revenue of the last `months` against the `months` before, with a decline flag.
+
+    METHODS.md asks for "year-over-year decline above a threshold" without fixing the
+    threshold; the default 20 % is kamlib's choice.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions.
+    as_of : date-like, optional
+        End of the current window; default the last transaction date.
+    months : int, default 12
+        Length of each window, in whole days: current = the `months` ending with the day
+        `as_of` (as_of 2024-12-31: the calendar year 2024), previous = the `months` before.
+    threshold : float, default 0.20
+        Declining when revenue fell by more than this share of the previous window.
+    account : str, default "account_id"
+        Column identifying the client.
+
+    Returns
+    -------
+    DataFrame
+        One row per client with lines in either window: ``current``, ``previous``,
+        ``change`` (current - previous), ``change_pct`` (change / previous; NaN when previous
+        is not positive) and ``declining`` (change_pct < -threshold).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "account_id": ["a", "a", "b", "b"],
+    ...     "date": pd.to_datetime(["2023-03-01", "2024-03-01", "2023-03-01", "2024-03-01"]),
+    ...     "revenue": [100.0, 70.0, 100.0, 90.0],
+    ... })
+    >>> yoy_change(tx, as_of="2024-12-31")  # doctest: +NORMALIZE_WHITESPACE
+                current  previous  change  change_pct  declining
+    account_id
+    a              70.0     100.0   -30.0        -0.3       True
+    b              90.0     100.0   -10.0        -0.1      False
+    """
+    _require(transactions, [account, "date", "revenue"], "transactions")
+    if months < 1 or not 0 <= threshold <= 1:
+        raise ConfigError(
+            f"`months` must be >= 1 and `threshold` between 0 and 1, got {months!r}, {threshold!r}"
+        )
+    as_of = _as_of(transactions, as_of)
+    stop = as_of.normalize() + pd.Timedelta(days=1)  # the whole day as_of is included
+    middle = stop - pd.DateOffset(months=months)
+    begin = middle - pd.DateOffset(months=months)
+    tx = transactions[(transactions["date"] >= begin) & (transactions["date"] < stop)]
+    window = np.where(tx["date"] >= middle, "current", "previous")
+    out = (
+        tx.groupby([tx[account], window])["revenue"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(columns=["current", "previous"], fill_value=0.0)
+        .astype("float64")
+        .sort_index()
+    )
+    out.columns.name = None
+    out.index.name = account
+    out["change"] = out["current"] - out["previous"]
+    out["change_pct"] = out["change"] / out["previous"].where(out["previous"] > 0)
+    out["declining"] = (out["change_pct"] < -threshold).astype("boolean")
+    return out
+
+
+def period_status(
+    transactions: pd.DataFrame,
+    *,
+    period: str = "Y",
+    as_of: str | pd.Timestamp | None = None,
+    account: str = "account_id",
+) -> pd.DataFrame:
+    """Status of each client in each pair of consecutive periods.
+
+    A client is active in a period when it made a purchase in it. For each period p (from the
+    second of the data on) and each client: **new** (first purchase ever in p), **repeating**
+    (active in p - 1 and in p), **reactivated** (active in p, not in p - 1, but earlier) or
+    **lapsed** (active in p - 1, not in p). Clients in none of these states in p get no row.
+    The first period of the data has no previous period, so it gets no rows; the last period
+    ends at `as_of` and may be incomplete (pass an `as_of` at a period end to compare whole
+    periods).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions.
+    period : str, default "Y"
+        Pandas period frequency: "Y", "Q", "M", "W".
+    as_of : date-like, optional
+        Last date considered; default the last transaction date.
+    account : str, default "account_id"
+        Column identifying the client.
+
+    Returns
+    -------
+    DataFrame
+        Columns `account`, ``period`` (pandas Period), ``status`` (one of
+        :data:`PERIOD_STATUSES`), ``revenue`` (net, in p) and ``previous_revenue`` (net, in
+        p - 1), sorted by period and client.
+        ``.groupby(["period", "status"]).size().unstack(fill_value=0)`` counts them.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "account_id": ["a", "a", "b", "c", "c"],
+    ...     "date": pd.to_datetime(["2022-05-01", "2023-05-01", "2022-05-01",
+    ...                             "2023-02-01", "2024-02-01"]),
+    ...     "revenue": [10.0, 20.0, 5.0, 7.0, 8.0],
+    ... })
+    >>> period_status(tx)
+      account_id period     status  revenue  previous_revenue
+    0          a   2023  repeating     20.0              10.0
+    1          b   2023     lapsed      0.0               5.0
+    2          c   2023        new      7.0               0.0
+    3          a   2024     lapsed      0.0              20.0
+    4          c   2024  repeating      8.0               7.0
+    """
+    _require(transactions, [account, "date", "revenue"], "transactions")
+    as_of = _as_of(transactions, as_of)
+    tx = _until(transactions, as_of)
+    columns = [account, "period", "status", "revenue", "previous_revenue"]
+    try:
+        periods = tx["date"].dt.to_period(period)
+    except ValueError as exc:
+        raise ConfigError(f"`period` {period!r} is not a pandas period frequency: {exc}") from None
+    net = tx["revenue"].groupby([tx[account], periods.rename("period")]).sum()
+    active = pd.DataFrame({account: tx[account], "period": periods})[
+        tx["revenue"] > 0
+    ].drop_duplicates()
+    if active.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in (account, "status")})
+        return empty.assign(
+            period=pd.Series(dtype=periods.dtype), revenue=0.0, previous_revenue=0.0
+        )[columns]
+    first = active.groupby(account)["period"].transform("min")
+    start, end = active["period"].min(), as_of.to_period(period)
+    pairs = pd.MultiIndex.from_frame(active)
+
+    def _shifted(step: int) -> pd.Series:
+        moved = pd.MultiIndex.from_arrays([active[account], active["period"] + step])
+        return pd.Series(moved.isin(pairs), index=active.index)
+
+    had_before, has_after = _shifted(-1), _shifted(1)
+    labelled = active.assign(
+        status=np.select(
+            [had_before, active["period"] == first], ["repeating", "new"], "reactivated"
+        )
+    )
+    current = labelled[labelled["period"] > start]
+    lapsed = active[~has_after & (active["period"] < end)].assign(status="lapsed")
+    lapsed["period"] = lapsed["period"] + 1
+    out = pd.concat([current, lapsed], ignore_index=True)
+    prev_keys = pd.MultiIndex.from_arrays([out[account], out["period"] - 1])
+    keys = pd.MultiIndex.from_arrays([out[account], out["period"]])
+    out["revenue"] = net.reindex(keys).fillna(0.0).to_numpy()
+    out["previous_revenue"] = net.reindex(prev_keys).fillna(0.0).to_numpy()
+    out["status"] = out["status"].astype("str")
+    return out.sort_values(["period", account], kind="mergesort", ignore_index=True)[columns]
+
+
+def _lookup(status: pd.DataFrame, table: pd.DataFrame | None, column: str, name: str) -> pd.Series:
+    """`column` of `table` for each client of `status` ("unknown" when not given)."""
+    if table is None or column not in table.columns:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    column,
+                    "missing-column" if table is not None else "missing-table",
+                    f"this needs the {name} table with column {column!r}; pass `{name}=`",
+                )
+            ]
+        )
+    values = table.drop_duplicates("account_id").set_index("account_id")[column]
+    return values.reindex(status.index).astype("str").fillna(_UNKNOWN).replace("", _UNKNOWN)
+
+
+def _reasons(
+    clients: pd.Index, accounts: pd.DataFrame | None, tenders: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Known reasons per client, one row each: from accounts.lost_reason and lost tenders."""
+    parts = []
+    if accounts is not None and "lost_reason" in accounts.columns:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "account_id": accounts["account_id"],
+                    "reason": accounts["lost_reason"],
+                    "text": "",
+                }
+            )
+        )
+    if tenders is not None and {"status", "reason"} <= set(tenders.columns):
+        lost = tenders[tenders["status"].str.strip().str.lower() == "lost"]
+        title = lost["title"].fillna("") if "title" in lost.columns else ""
+        winner = lost["winner"].fillna("") if "winner" in lost.columns else ""
+        text = (
+            ("tender " + lost["tender_id"].astype("str") + " " + title).str.strip()
+            + " lost "
+            + lost["date"].dt.strftime("%Y-%m-%d")
+        )
+        text = text + np.where(winner != "", " to " + pd.Series(winner, index=lost.index), "")
+        parts.append(
+            pd.DataFrame(
+                {"account_id": lost["account_id"], "reason": lost["reason"], "text": text + ": "}
+            )
+        )
+    if not parts:
+        return pd.DataFrame(
+            {
+                "account_id": pd.Series(dtype="str"),
+                "reason": pd.Series(dtype="str"),
+                "text": pd.Series(dtype="str"),
+            }
+        )
+    found = pd.concat(parts, ignore_index=True)
+    found["reason"] = found["reason"].astype("str").str.strip()
+    found = found[
+        found["reason"].notna() & (found["reason"] != "") & found["account_id"].isin(clients)
+    ]
+    return found.astype({"account_id": "str", "text": "str"})
+
+
+def losses(
+    status: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    tenders: pd.DataFrame | None = None,
+    *,
+    by: str = "period",
+    period: str = "Q",
+    statuses: Collection[str] = ("lost",),
+) -> pd.DataFrame:
+    """Lost clients counted over time, or by region, manager or reason.
+
+    Parameters
+    ----------
+    status : DataFrame
+        The result of :func:`client_status`.
+    accounts : DataFrame, optional
+        Canonical accounts; needed for ``by="region"`` and ``by="manager"``, and gives
+        ``lost_reason`` for ``by="reason"``.
+    tenders : DataFrame, optional
+        Canonical tenders; the ``reason`` of lost tenders counts for ``by="reason"``.
+    by : {"period", "region", "manager", "reason"}, default "period"
+        ``period``: by the period of the client's last purchase, every period from the first
+        to the last loss (zeros included). ``region``/``manager``: from `accounts`
+        ("unknown" when missing). ``reason``: each client once per distinct known reason, so
+        the counts may add up to more than the clients; clients with none count as "unknown".
+    period : str, default "Q"
+        Pandas period frequency for ``by="period"``.
+    statuses : collection of str, default ("lost",)
+        Which statuses count as losses; add "at_risk" to include the clients at risk.
+
+    Returns
+    -------
+    DataFrame
+        Columns `by`, ``clients`` and ``annual_value`` (their summed annual value). By period
+        in time order; otherwise most clients first.
+
+    Examples
+    --------
+    >>> status = pd.DataFrame({
+    ...     "status": ["lost", "lost", "active"],
+    ...     "last_purchase": pd.to_datetime(["2024-01-15", "2024-07-02", "2024-12-01"]),
+    ...     "annual_value": [100.0, 40.0, 80.0],
+    ... }, index=pd.Index(["a", "b", "c"], name="account_id"))
+    >>> losses(status)
+       period  clients  annual_value
+    0  2024Q1        1         100.0
+    1  2024Q2        0           0.0
+    2  2024Q3        1          40.0
+    """
+    if by not in _BY:
+        raise ConfigError(f"`by` must be one of {', '.join(_BY)}; got {by!r}")
+    _require(status, ["status", "annual_value"], "status")
+    lost = status[status["status"].isin(list(statuses))]
+    if by == "period":
+        _require(status, ["last_purchase"], "status")
+        when = lost["last_purchase"].dt.to_period(period).rename("period")
+        counted = lost.groupby(when).agg(
+            clients=("status", "size"), annual_value=("annual_value", "sum")
+        )
+        if len(counted):
+            counted = counted.reindex(
+                pd.period_range(counted.index.min(), counted.index.max(), name="period"),
+                fill_value=0,
+            )
+        counted["annual_value"] = counted["annual_value"].astype("float64")
+        counted["clients"] = counted["clients"].astype("int64")
+        return counted.reset_index()
+    if by in ("region", "manager"):
+        groups = pd.DataFrame(
+            {by: _lookup(lost, accounts, by, "accounts"), "value": lost["annual_value"]}
+        )
+    else:
+        if (accounts is None or "lost_reason" not in accounts.columns) and tenders is None:
+            raise InputError(
+                [
+                    Problem(
+                        "accounts",
+                        None,
+                        "lost_reason",
+                        "missing-table",
+                        "by='reason' needs `accounts` with lost_reason or `tenders` with reasons",
+                    )
+                ]
+            )
+        found = _reasons(lost.index, accounts, tenders)[["account_id", "reason"]].drop_duplicates()
+        none = lost.index.difference(pd.Index(found["account_id"].unique()))
+        found = pd.concat(
+            [found, pd.DataFrame({"account_id": none.astype("str"), "reason": _UNKNOWN})],
+            ignore_index=True,
+        )
+        groups = pd.DataFrame(
+            {
+                by: found["reason"].to_numpy(),
+                "value": lost["annual_value"].reindex(found["account_id"]).to_numpy(),
+            }
+        )
+    counted = groups.groupby(by).agg(clients=("value", "size"), annual_value=("value", "sum"))
+    counted["clients"] = counted["clients"].astype("int64")
+    counted["annual_value"] = counted["annual_value"].astype("float64")
+    counted = counted.reset_index()
+    return counted.sort_values(
+        ["clients", "annual_value", by], ascending=[False, False, True], ignore_index=True
+    )
+
+
+def win_back(
+    status: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    contacts: pd.DataFrame | None = None,
+    tenders: pd.DataFrame | None = None,
+    *,
+    key: Collection[str] | pd.Series | None = None,
+    statuses: Collection[str] = ("lost", "at_risk"),
+    offers: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The win-back list: lost and at-risk clients ranked by the annual value at stake.
+
+    Parameters
+    ----------
+    status : DataFrame
+        The result of :func:`client_status`.
+    accounts : DataFrame, optional
+        Canonical accounts: ``name`` and ``lost_reason`` are used when present.
+    contacts : DataFrame, optional
+        Canonical contacts: the latest ``last_contact`` per client.
+    tenders : DataFrame, optional
+        Canonical tenders: lost tenders are listed among the reasons.
+    key : collection of ids, or boolean Series indexed by client, optional
+        Restrict the list to these (key) clients; default every client.
+    statuses : collection of str, default ("lost", "at_risk")
+        Statuses that go on the list.
+    offers : mapping, optional
+        Overrides of :data:`WIN_BACK_OFFERS` (keys: a status, or ``"price"`` for clients
+        whose known reasons mention price).
+
+    Returns
+    -------
+    DataFrame
+        Index client id, ordered by ``annual_value`` descending (ties by id): ``rank``,
+        ``name`` (NaN without accounts), ``status``, ``last_purchase``, ``days_since_last``,
+        ``annual_value``, ``last_contact`` (NaT when unknown), ``reasons`` (known reasons,
+        "; "-separated, empty when none) and ``offer``.
+
+    Examples
+    --------
+    >>> status = pd.DataFrame({
+    ...     "status": ["lost", "at_risk", "active"],
+    ...     "last_purchase": pd.to_datetime(["2024-01-15", "2024-07-02", "2024-12-01"]),
+    ...     "days_since_last": pd.array([351, 182, 30], dtype="Int64"),
+    ...     "annual_value": [100.0, 400.0, 80.0],
+    ... }, index=pd.Index(["a", "b", "c"], name="account_id"))
+    >>> accounts = pd.DataFrame({"account_id": ["a", "b"], "name": ["Alfa", "Beta"],
+    ...                          "lost_reason": ["cheaper competitor", None]})
+    >>> wb = win_back(status, accounts)
+    >>> wb[["rank", "name", "status", "annual_value", "reasons"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+                rank  name   status  annual_value             reasons
+    account_id
+    b              1  Beta  at_risk         400.0
+    a              2  Alfa     lost         100.0  cheaper competitor
+    >>> wb.loc["a", "offer"] == WIN_BACK_OFFERS["price"]
+    True
+    """
+    _require(status, ["status", "last_purchase", "days_since_last", "annual_value"], "status")
+    chosen = status[status["status"].isin(list(statuses))]
+    if key is not None:
+        ids = key[key.astype(bool)].index if isinstance(key, pd.Series) else pd.Index(list(key))
+        chosen = chosen[chosen.index.isin(ids)]
+    index_name = status.index.name
+    out = chosen[["status", "last_purchase", "days_since_last", "annual_value"]].copy()
+    if accounts is not None and "name" in accounts.columns:
+        names = accounts.drop_duplicates("account_id").set_index("account_id")["name"]
+        out.insert(0, "name", names.reindex(out.index).astype("str"))
+    else:
+        out.insert(0, "name", pd.Series(pd.NA, index=out.index, dtype="str"))
+    if contacts is not None and "last_contact" in contacts.columns:
+        latest = contacts.groupby("account_id")["last_contact"].max()
+        out["last_contact"] = latest.reindex(out.index)
+    else:
+        out["last_contact"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    found = _reasons(out.index, accounts, tenders)
+    joined = (found["text"] + found["reason"]).groupby(found["account_id"]).agg("; ".join)
+    out["reasons"] = joined.reindex(out.index).fillna("").astype("str")
+    table = {**WIN_BACK_OFFERS, **(offers or {})}
+    by_status = out["status"].map(table).fillna("")
+    on_price = out["reasons"].str.contains(_PRICE_WORDS, case=False, regex=True)
+    out["offer"] = by_status.where(~on_price, table["price"]).astype("str")
+
+    order = pd.DataFrame({"v": out["annual_value"].to_numpy(), "k": out.index.to_numpy()})
+    order = order.sort_values(["v", "k"], ascending=[False, True], kind="mergesort")
+    out = out.iloc[order.index.to_numpy()]
+    out.insert(0, "rank", np.arange(1, len(out) + 1, dtype="int64"))
+    out.index.name = index_name
+    return out
