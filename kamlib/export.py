@@ -145,7 +145,12 @@ def safe_csv(
     path = Path(path)
     data = frame.reset_index() if index else frame
     safe_frame(data).to_csv(
-        path, index=False, sep=sep, encoding=encoding, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+        path,
+        index=False,
+        sep=sep,
+        encoding=encoding,
+        quoting=csv.QUOTE_MINIMAL,
+        lineterminator="\r\n",
     )
     return path
 
@@ -190,8 +195,14 @@ def safe_xlsx(
     path = Path(path)
     data = frame.reset_index() if index else frame
     if engine == "xlsxwriter":
-        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        options = {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        }
+        with pd.ExcelWriter(
+            path, engine="xlsxwriter", engine_kwargs={"options": options}
+        ) as writer:
             data.to_excel(writer, sheet_name=sheet_name, index=False)
     else:
         _write_openpyxl(data, path, sheet_name)
@@ -270,9 +281,9 @@ def export_targets(targets: pd.DataFrame, path: str | Path, *, engine: str = "xl
         )
     out = pd.DataFrame(
         {
-            c: targets[c].astype(col.dtype) if c in targets.columns else pd.Series(
-                pd.NA, index=targets.index, dtype=col.dtype
-            )
+            c: targets[c].astype(col.dtype)
+            if c in targets.columns
+            else pd.Series(pd.NA, index=targets.index, dtype=col.dtype)
             for c, col in spec.items()
         }
     )

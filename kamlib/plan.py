@@ -103,7 +103,10 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
     absent = [c for c in columns if c not in frame.columns]
     if absent:
         raise InputError(
-            [Problem(name, None, c, "missing-column", f"`{name}` has no column {c!r}") for c in absent]
+            [
+                Problem(name, None, c, "missing-column", f"`{name}` has no column {c!r}")
+                for c in absent
+            ]
         )
 
 
@@ -202,7 +205,8 @@ def baseline(
     Examples
     --------
     >>> tx = pd.DataFrame({"account_id": ["A", "A", "A"], "product_id": ["p1", "p1", "p2"],
-    ...     "region": ["N", "N", "N"], "quantity": [10.0, 12.0, 5.0], "revenue": [100.0, 120.0, 50.0],
+    ...     "region": ["N", "N", "N"], "quantity": [10.0, 12.0, 5.0],
+    ...     "revenue": [100.0, 120.0, 50.0],
     ...     "date": pd.to_datetime(["2024-06-01", "2025-06-01", "2025-07-01"])})
     >>> baseline("A", transactions=tx, as_of="2025-12-31")[
     ...     ["product_id", "revenue_previous", "revenue_last", "revenue_change_pct"]]
@@ -229,9 +233,9 @@ def baseline(
         out[f"{measure}_change"] = out[f"{measure}_last"] - out[f"{measure}_previous"]
         out[f"{measure}_change_pct"] = _pct(out[f"{measure}_last"], out[f"{measure}_previous"])
     out = out.reset_index()
-    return out.sort_values(["revenue_last", by], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["revenue_last", by], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 # --- targets -----------------------------------------------------------------------------------
@@ -296,7 +300,9 @@ def next_year_targets(
     _check_by(by)
     low, high = growth_bounds
     if low > high:
-        raise ConfigError(f"`growth_bounds` must be (low, high) with low <= high, got {growth_bounds}")
+        raise ConfigError(
+            f"`growth_bounds` must be (low, high) with low <= high, got {growth_bounds}"
+        )
     as_of = _as_of(transactions, as_of)
     year = int(plan_year) if plan_year is not None else as_of.year + 1
     base = baseline(
@@ -348,12 +354,18 @@ def next_year_targets(
         out["product_id"] = pd.Series(np.nan, index=out.index, dtype="str")
     for column in ("region", "period"):
         out[column] = pd.Series(np.nan, index=out.index, dtype="str")
-    extra = ["base_revenue", "base_quantity", "history_growth", "growth", "growth_source",
-             "quantity_target"]
+    extra = [
+        "base_revenue",
+        "base_quantity",
+        "history_growth",
+        "growth",
+        "growth_source",
+        "quantity_target",
+    ]
     out = out[_TARGET_COLUMNS + extra].drop(columns=["region", "period"])
-    return out.sort_values(["revenue_target", by], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["revenue_target", by], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def _period_labels(dates: pd.Series, freq: str) -> pd.Series:
@@ -363,12 +375,18 @@ def _period_labels(dates: pd.Series, freq: str) -> pd.Series:
 
 
 def _season_shares(
-    transactions: pd.DataFrame, account_ids: Iterable[str], freq: str, as_of: pd.Timestamp, years: int
+    transactions: pd.DataFrame,
+    account_ids: Iterable[str],
+    freq: str,
+    as_of: pd.Timestamp,
+    years: int,
 ) -> pd.DataFrame:
     ids = pd.Index(pd.unique(pd.Series(list(account_ids), dtype="str")), name="account_id")
     start = as_of - pd.DateOffset(years=years)
     tx = transactions[
-        transactions["account_id"].isin(ids) & (transactions["date"] > start) & (transactions["date"] <= as_of)
+        transactions["account_id"].isin(ids)
+        & (transactions["date"] > start)
+        & (transactions["date"] <= as_of)
     ]
     labels = _FREQS[freq]
     grid = pd.MultiIndex.from_product([ids, labels], names=["account_id", "period"])
@@ -382,7 +400,9 @@ def _season_shares(
     totals = positive.groupby(level="account_id").transform("sum")
     share = (positive / totals.where(totals > 0)).fillna(1.0 / len(labels))
     basis = np.where(totals > 0, "history", "equal")
-    return pd.DataFrame({"revenue": revenue, "share": share, "basis": basis}, index=grid).reset_index()
+    return pd.DataFrame(
+        {"revenue": revenue, "share": share, "basis": basis}, index=grid
+    ).reset_index()
 
 
 def seasonality(
@@ -552,17 +572,27 @@ def cross_sell(
 
     Examples
     --------
-    >>> tx = pd.DataFrame({"account_id": ["A", "B", "B", "C"], "product_id": ["p1", "p1", "p2", "p2"],
-    ...     "revenue": [10.0, 10.0, 40.0, 60.0], "date": pd.to_datetime(["2025-05-01"] * 4)})
+    >>> tx = pd.DataFrame({"account_id": ["A", "B", "B", "C"],
+    ...     "product_id": ["p1", "p1", "p2", "p2"], "revenue": [10.0, 10.0, 40.0, 60.0], "date": pd.to_datetime(["2025-05-01"] * 4)})
     >>> acc = pd.DataFrame({"account_id": ["A", "B", "C"], "industry": ["Food"] * 3})
     >>> cross_sell("A", transactions=tx, accounts=acc)[
     ...     ["product_id", "peers", "peers_buying", "median_peer_revenue", "estimated_value"]]
       product_id  peers  peers_buying  median_peer_revenue  estimated_value
     0         p2      2             2                 50.0             50.0
     """
-    columns = ["product_id", "name", "category", "peers", "peers_buying", "penetration",
-               "median_peer_revenue", "estimated_value"]
-    empty = pd.DataFrame({c: pd.Series(dtype="str" if c in columns[:3] else "float64") for c in columns})
+    columns = [
+        "product_id",
+        "name",
+        "category",
+        "peers",
+        "peers_buying",
+        "penetration",
+        "median_peer_revenue",
+        "estimated_value",
+    ]
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype="str" if c in columns[:3] else "float64") for c in columns}
+    )
     empty = empty.astype({"peers": "int64", "peers_buying": "int64"})
     _require(transactions, ["account_id", "date", "revenue", "product_id"], "transactions")
     if similar_by == "industry":
@@ -602,9 +632,9 @@ def cross_sell(
         for column in ("name", "category"):
             out[column] = out["product_id"].map(info[column]) if column in info else np.nan
     out = out.reindex(columns=columns).astype({c: "str" for c in columns[:3]})
-    return out.sort_values(["estimated_value", "product_id"], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["estimated_value", "product_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 # --- contact plan ------------------------------------------------------------------------------
@@ -647,14 +677,19 @@ def contact_cadence(
     xyz = (cell or "")[1:2].upper()
     if abc not in CONTACT_CADENCE:
         raise ConfigError(f"`cell` must start with A, B or C, got {cell!r}")
-    rows = [(t, n, f"class {abc}" + ("" if cell else " (default)")) for t, n in CONTACT_CADENCE[abc].items()]
+    rows = [
+        (t, n, f"class {abc}" + ("" if cell else " (default)"))
+        for t, n in CONTACT_CADENCE[abc].items()
+    ]
     if xyz:
         if xyz not in XYZ_CADENCE:
             raise ConfigError(f"`cell` must end with X, Y or Z, got {cell!r}")
         rows += [(t, n, f"class {xyz}") for t, n in XYZ_CADENCE[xyz].items()]
     for kind in key_types:
         if kind not in KEY_TYPE_CADENCE:
-            raise ConfigError(f"`key_types` has unknown type {kind!r}; known: {', '.join(KEY_TYPE_CADENCE)}")
+            raise ConfigError(
+                f"`key_types` has unknown type {kind!r}; known: {', '.join(KEY_TYPE_CADENCE)}"
+            )
         rows += [(t, n, kind) for t, n in KEY_TYPE_CADENCE[kind].items()]
     frame = pd.DataFrame(rows, columns=["contact_type", "per_year", "source"])
     out = frame.groupby("contact_type", sort=False).agg(
@@ -727,9 +762,15 @@ def contact_plan(
     offsets = np.floor((i + 0.5) * days / rows["per_year"]).astype(int)
     raw = (start + pd.to_timedelta(offsets, unit="D")).to_numpy().astype("datetime64[D]")
     off = np.array([pd.Timestamp(h).date() for h in holidays], dtype="datetime64[D]")
-    dates = pd.Series(np.busday_offset(raw, 0, roll="forward", holidays=off)).astype("datetime64[us]")
+    dates = pd.Series(np.busday_offset(raw, 0, roll="forward", holidays=off)).astype(
+        "datetime64[us]"
+    )
     out = pd.DataFrame(
-        {"date": dates, "contact_type": rows["contact_type"], "cost": rows["contact_type"].map(prices)}
+        {
+            "date": dates,
+            "contact_type": rows["contact_type"],
+            "cost": rows["contact_type"].map(prices),
+        }
     ).astype({"cost": "float64", "contact_type": "str"})
     if account_id is not None:
         out.insert(0, "account_id", pd.Series(account_id, index=out.index, dtype="str"))
@@ -762,10 +803,18 @@ def contact_budget(plan: pd.DataFrame) -> pd.DataFrame:
         contacts=("cost", "size"), unit_cost=("cost", "mean"), budget=("cost", "sum")
     )
     total = pd.DataFrame(
-        {"contacts": [int(per_type["contacts"].sum())], "unit_cost": [np.nan], "budget": [per_type["budget"].sum()]},
+        {
+            "contacts": [int(per_type["contacts"].sum())],
+            "unit_cost": [np.nan],
+            "budget": [per_type["budget"].sum()],
+        },
         index=pd.Index(["total"], name="contact_type"),
     )
-    return pd.concat([per_type, total]).reset_index().astype({"contact_type": "str", "contacts": "int64"})
+    return (
+        pd.concat([per_type, total])
+        .reset_index()
+        .astype({"contact_type": "str", "contacts": "int64"})
+    )
 
 
 # --- plan vs actual ----------------------------------------------------------------------------
@@ -775,12 +824,23 @@ def _period_bounds(lines: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     period = lines["period"].fillna("").str.strip().str.upper()
     kind = period.str[:1]
     number = pd.to_numeric(period.str[1:], errors="coerce")
-    ok = (period == "") | ((kind == "Q") & number.between(1, 4)) | ((kind == "M") & number.between(1, 12))
+    ok = (
+        (period == "")
+        | ((kind == "Q") & number.between(1, 4))
+        | ((kind == "M") & number.between(1, 12))
+    )
     if not ok.all():
         bad = lines.loc[~ok, "period"]
         raise InputError(
             [
-                Problem("targets", None, "period", "bad-period", "period must be blank, Q1-Q4 or M01-M12", str(v))
+                Problem(
+                    "targets",
+                    None,
+                    "period",
+                    "bad-period",
+                    "period must be blank, Q1-Q4 or M01-M12",
+                    str(v),
+                )
                 for v in bad.unique()
             ]
         )
@@ -862,7 +922,9 @@ def plan_vs_actual(
     tx = tx[tx["account_id"].isin(lines["account_id"])]
     monthly = (
         tx.assign(month=tx["date"].dt.to_period("M").dt.to_timestamp().astype("datetime64[us]"))
-        .groupby(["account_id", "month", "product_id", "category", "region"], dropna=False)["revenue"]
+        .groupby(["account_id", "month", "product_id", "category", "region"], dropna=False)[
+            "revenue"
+        ]
         .sum()
         .reset_index()
     )
@@ -871,8 +933,14 @@ def plan_vs_actual(
     actual = pd.Series(0.0, index=lines.index)
     for pattern, part in lines.groupby([given[d] for d in dims]):
         on = ["account_id", *(d for d, g in zip(dims, pattern, strict=True) if g)]
-        matched = part[on + ["period_start", "period_end"]].reset_index().merge(monthly, on=on, how="inner")
-        inside = (matched["month"] >= matched["period_start"]) & (matched["month"] < matched["period_end"])
+        matched = (
+            part[on + ["period_start", "period_end"]]
+            .reset_index()
+            .merge(monthly, on=on, how="inner")
+        )
+        inside = (matched["month"] >= matched["period_start"]) & (
+            matched["month"] < matched["period_end"]
+        )
         actual = actual.add(matched[inside].groupby("index")["revenue"].sum(), fill_value=0.0)
     if _missing(products) or "category" not in products.columns:  # category lines: unknown
         actual = actual.where(lines["category"].isna())
@@ -885,7 +953,9 @@ def plan_vs_actual(
         attainment=actual / lines["revenue_target"].where(lines["revenue_target"] != 0),
         elapsed=elapsed,
         expected_to_date=lines["revenue_target"] * elapsed,
-        status=np.select([elapsed <= 0, elapsed >= 1], ["not started", "complete"], default="running"),
+        status=np.select(
+            [elapsed <= 0, elapsed >= 1], ["not started", "complete"], default="running"
+        ),
     )
     return out.astype({"status": "str"})
 
@@ -977,14 +1047,20 @@ def development_plan(
         by=by,
         growth_bounds=growth_bounds,
     )
-    profile = seasonality(account_id, transactions=transactions, freq=freq, as_of=as_of_ts, years=seasonality_years)
-    stages = stage_targets(goals, transactions=transactions, freq=freq, as_of=as_of_ts, years=seasonality_years)
+    profile = seasonality(
+        account_id, transactions=transactions, freq=freq, as_of=as_of_ts, years=seasonality_years
+    )
+    stages = stage_targets(
+        goals, transactions=transactions, freq=freq, as_of=as_of_ts, years=seasonality_years
+    )
     if similar_by == "industry" and (_missing(accounts) or "industry" not in accounts.columns):
         messages.append("no accounts table: cross-sell by industry skipped")
     elif similar_by == "class" and classes is None:
         messages.append("no classes given: cross-sell by class skipped")
     if similar_by == "class" and classes is None:
-        sell = cross_sell(account_id, transactions=transactions.iloc[:0], accounts=None, similar_by="industry")
+        sell = cross_sell(
+            account_id, transactions=transactions.iloc[:0], accounts=None, similar_by="industry"
+        )
     else:
         sell = cross_sell(
             account_id,
@@ -996,7 +1072,9 @@ def development_plan(
             as_of=as_of_ts,
         )
     if cell is None:
-        messages.append(f"no ABC-XYZ cell given: contact plan uses class {_DEFAULT_CLASS}'s cadence")
+        messages.append(
+            f"no ABC-XYZ cell given: contact plan uses class {_DEFAULT_CLASS}'s cadence"
+        )
     contacts = contact_plan(
         year=year,
         cell=cell,

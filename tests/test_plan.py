@@ -9,6 +9,7 @@ from pandas.testing import assert_frame_equal
 
 from kamlib.errors import ConfigError, InputError
 from kamlib.export import export_targets
+from kamlib.plan import baseline as plan_baseline
 from kamlib.plan import (
     contact_budget,
     contact_cadence,
@@ -20,7 +21,6 @@ from kamlib.plan import (
     seasonality,
     stage_targets,
 )
-from kamlib.plan import baseline as plan_baseline
 
 AS_OF = "2025-12-31"
 
@@ -40,7 +40,9 @@ def _tx():
         ("C", "2025-05-01", "p5", "South", 1.0, 10.0),
         ("D", "2025-05-01", "p6", "East", 2.0, 200.0),
     ]
-    frame = pd.DataFrame(rows, columns=["account_id", "date", "product_id", "region", "quantity", "revenue"])
+    frame = pd.DataFrame(
+        rows, columns=["account_id", "date", "product_id", "region", "quantity", "revenue"]
+    )
     return frame.assign(date=pd.to_datetime(frame["date"]).astype("datetime64[us]"))
 
 
@@ -55,7 +57,9 @@ def _products():
 
 
 def _accounts():
-    return pd.DataFrame({"account_id": ["A", "B", "C", "D"], "industry": ["Food", "Food", "Food", "Steel"]})
+    return pd.DataFrame(
+        {"account_id": ["A", "B", "C", "D"], "industry": ["Food", "Food", "Food", "Steel"]}
+    )
 
 
 # --- baseline ----------------------------------------------------------------------------------
@@ -104,21 +108,33 @@ def test_bad_level_is_named():
 
 
 def test_targets_state_their_growth_assumptions():
-    out = next_year_targets("A", transactions=_tx(), products=_products(), as_of=AS_OF).set_index("product_id")
+    out = next_year_targets("A", transactions=_tx(), products=_products(), as_of=AS_OF).set_index(
+        "product_id"
+    )
     assert out["year"].tolist() == [2026] * 3
-    assert out.loc["p1", "growth"] == pytest.approx(0.2) and out.loc["p1", "growth_source"] == "history"
+    assert (
+        out.loc["p1", "growth"] == pytest.approx(0.2)
+        and out.loc["p1", "growth_source"] == "history"
+    )
     assert out.loc["p1", "revenue_target"] == pytest.approx(144.0)
     assert out.loc["p1", "quantity_target"] == pytest.approx(14.4)
     # p2 fell 60 %: history is clipped to the lower bound -50 %
     assert out.loc["p2", "history_growth"] == pytest.approx(-0.6)
-    assert out.loc["p2", "growth"] == -0.5 and out.loc["p2", "revenue_target"] == pytest.approx(20.0)
+    assert out.loc["p2", "growth"] == -0.5 and out.loc["p2", "revenue_target"] == pytest.approx(
+        20.0
+    )
     # p3 is new: the account's growth (200 -> 200 = 0 %) is used
-    assert out.loc["p3", "growth_source"] == "account history" and out.loc["p3", "revenue_target"] == 40.0
+    assert (
+        out.loc["p3", "growth_source"] == "account history"
+        and out.loc["p3", "revenue_target"] == 40.0
+    )
     assert out.loc["p1", "category"] == "Pumps"
 
 
 def test_targets_overrides_and_one_rate_for_all():
-    out = next_year_targets("A", transactions=_tx(), as_of=AS_OF, growth={"p3": 0.5}).set_index("product_id")
+    out = next_year_targets("A", transactions=_tx(), as_of=AS_OF, growth={"p3": 0.5}).set_index(
+        "product_id"
+    )
     assert out.loc["p3", "growth_source"] == "override"
     assert out.loc["p3", "revenue_target"] == pytest.approx(60.0)
     assert out.loc["p1", "growth_source"] == "history"
@@ -128,8 +144,12 @@ def test_targets_overrides_and_one_rate_for_all():
 
 
 def test_targets_by_category():
-    out = next_year_targets("A", transactions=_tx(), products=_products(), as_of=AS_OF, by="category")
-    assert out.set_index("category")["revenue_target"].to_dict() == pytest.approx({"Pumps": 128.0, "Valves": 40.0})
+    out = next_year_targets(
+        "A", transactions=_tx(), products=_products(), as_of=AS_OF, by="category"
+    )
+    assert out.set_index("category")["revenue_target"].to_dict() == pytest.approx(
+        {"Pumps": 128.0, "Valves": 40.0}
+    )
     assert out["product_id"].isna().all()
 
 
@@ -158,7 +178,12 @@ def test_seasonality_without_history_is_equal():
 
 def test_stage_targets_follow_the_seasonality_and_keep_set_periods():
     targets = pd.DataFrame(
-        {"account_id": ["A", "A"], "year": [2026, 2026], "revenue_target": [1000.0, 70.0], "period": [None, "Q2"]}
+        {
+            "account_id": ["A", "A"],
+            "year": [2026, 2026],
+            "revenue_target": [1000.0, 70.0],
+            "period": [None, "Q2"],
+        }
     )
     out = stage_targets(targets, transactions=_tx(), as_of=AS_OF)
     assert out["period"].tolist() == ["Q1", "Q2", "Q3", "Q4", "Q2"]
@@ -192,7 +217,9 @@ def test_stages_add_up_to_the_annual_target(revenues, months, target, freq):
 
 
 def test_cross_sell_by_industry():
-    out = cross_sell("A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF)
+    out = cross_sell(
+        "A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF
+    )
     # peers B and C; A already buys p1; p4: both peers (30, 50), p5: one of two (10)
     assert out["product_id"].tolist() == ["p4", "p5"]
     assert out["name"].tolist() == ["Seal", "Gasket"]
@@ -226,7 +253,12 @@ def test_cross_sell_degrades_to_empty():
 
 def test_contact_cadence_per_class_and_key_type():
     out = contact_cadence("AX", key_types=["breadwinner", "perspective"]).set_index("contact_type")
-    assert out["per_year"].to_dict() == {"annual_meeting": 1, "visit": 6, "call": 12, "executive_meeting": 2}
+    assert out["per_year"].to_dict() == {
+        "annual_meeting": 1,
+        "visit": 6,
+        "call": 12,
+        "executive_meeting": 2,
+    }
     assert out.loc["visit", "source"] == "class A; perspective"
     over = contact_cadence("AX", cadence={"call": 0, "workshop": 1}).set_index("contact_type")
     assert "call" not in over.index and over.loc["workshop", "source"] == "override"
@@ -248,9 +280,13 @@ def test_contact_plan_dates_and_budget():
 
 
 def test_contact_plan_moves_off_holidays_and_takes_costs():
-    plan = contact_plan(year=2026, cell="AX", holidays=["2026-07-02"], costs={"annual_meeting": 99.0})
+    plan = contact_plan(
+        year=2026, cell="AX", holidays=["2026-07-02"], costs={"annual_meeting": 99.0}
+    )
     meeting = plan[plan["contact_type"] == "annual_meeting"]
-    assert meeting["date"].tolist() == [pd.Timestamp("2026-07-03")] and meeting["cost"].tolist() == [99.0]
+    assert meeting["date"].tolist() == [pd.Timestamp("2026-07-03")] and meeting[
+        "cost"
+    ].tolist() == [99.0]
 
 
 def test_contact_plan_errors_name_the_parameter():
@@ -328,7 +364,9 @@ def test_development_plan_assembles_every_part(tmp_path):
     for before, after in zip(copies, (tx, products, accounts, targets), strict=True):
         assert_frame_equal(before, after)  # inputs untouched
     assert plan.plan_year == 2026 and plan.messages == ()
-    assert plan.stages["revenue_target"].sum() == pytest.approx(plan.targets["revenue_target"].sum())
+    assert plan.stages["revenue_target"].sum() == pytest.approx(
+        plan.targets["revenue_target"].sum()
+    )
     assert plan.cross_sell["product_id"].tolist() == ["p4", "p5"]
     assert plan.budget["budget"].iloc[-1] == 3400.0 + 2 * 1000.0
     assert len(plan.plan_vs_actual) == 6
