@@ -573,7 +573,8 @@ def cross_sell(
     Examples
     --------
     >>> tx = pd.DataFrame({"account_id": ["A", "B", "B", "C"],
-    ...     "product_id": ["p1", "p1", "p2", "p2"], "revenue": [10.0, 10.0, 40.0, 60.0], "date": pd.to_datetime(["2025-05-01"] * 4)})
+    ...     "product_id": ["p1", "p1", "p2", "p2"], "revenue": [10.0, 10.0, 40.0, 60.0],
+    ...     "date": pd.to_datetime(["2025-05-01"] * 4)})
     >>> acc = pd.DataFrame({"account_id": ["A", "B", "C"], "industry": ["Food"] * 3})
     >>> cross_sell("A", transactions=tx, accounts=acc)[
     ...     ["product_id", "peers", "peers_buying", "median_peer_revenue", "estimated_value"]]
