@@ -1,1 +1,1 @@
-"""Plots in seaborn's contract: ``plot(data, *, ..., ax=None, **kwargs) -> Axes``; never show or save."""
+"""Plots in seaborn's contract: ``plot(data, *, ..., ax=None, **kwargs) -> Axes``."""
