@@ -166,7 +166,8 @@ def client_status(
         dtype="str",
     )
 
-    since_text = _fmt(since.fillna(0)) + " days since the last purchase"
+    days = _fmt(since.fillna(0)) + np.where(since == 1, " day", " days")
+    since_text = days + " since the last purchase"
     median_text = (
         f" {k:g} x the median interval of " + _fmt(out["median_interval"].fillna(0)) + " days"
     )
@@ -175,7 +176,7 @@ def client_status(
             [no_purchase, lost, at_risk, cadence],
             [
                 "no purchase line (only returns or zero revenue)",
-                "no purchase for " + _fmt(since.fillna(0)) + f" days (more than {lost_after_days})",
+                "no purchase for " + days + f" (more than {lost_after_days})",
                 since_text + ", more than" + median_text,
                 since_text + ", within" + median_text,
             ],

@@ -27,6 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from kamlib.abcxyz import abc_classes
 from kamlib.errors import ConfigError, InputError, Problem
 from kamlib.sales import Source, _as_timestamp, _relation
 
@@ -480,8 +481,6 @@ def abc_cross(
     B            1  0  0
     C            0  1  0
     """
-    from kamlib.abcxyz import abc_classes
-
     _require(pnl, [revenue, profit], "pnl")
     rev_class = abc_classes(pnl[revenue].astype("float64"), cutoffs=cutoffs)
     known = pnl[profit].notna()

@@ -1,0 +1,430 @@
+"""Loss of clients: cadence status, YoY decline, period-pair status, losses, win-back list."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from kamlib.churn import (
+    STATUSES,
+    WIN_BACK_OFFERS,
+    client_status,
+    losses,
+    period_status,
+    win_back,
+    yoy_change,
+)
+from kamlib.errors import ConfigError, InputError
+
+NaN = np.nan
+AS_OF = "2024-07-01"
+
+
+def _index(ids: list[str], name: str = "account_id") -> pd.Index:
+    return pd.Index(ids, name=name, dtype="str")
+
+
+def _tx() -> pd.DataFrame:
+    rows = [
+        # a: every 30 days, last on 03-01, then a return: 122 days > 2 x 30 -> at risk
+        ("a", "2024-01-01", 100.0),
+        ("a", "2024-01-31", 100.0),
+        ("a", "2024-03-01", 100.0),
+        ("a", "2024-04-01", -10.0),
+        # b: two lines on 12-01 are one purchase; 183 days since 12-31 -> lost
+        ("b", "2023-11-01", 50.0),
+        ("b", "2023-12-01", 20.0),
+        ("b", "2023-12-01", 30.0),
+        ("b", "2023-12-31", 40.0),
+        # c: two purchases only -> too few to judge the cadence
+        ("c", "2024-06-01", 10.0),
+        ("c", "2024-06-21", 10.0),
+        # d: one purchase
+        ("d", "2024-06-30", 5.0),
+        # e: only a return -> no purchase
+        ("e", "2024-05-01", -7.0),
+        # f: the line after as_of is ignored; 182 days since 01-01 -> lost
+        ("f", "2024-01-01", 60.0),
+        ("f", "2024-08-01", 999.0),
+        # g: intervals 31 and 30 -> median 30.5; bought on as_of -> active
+        ("g", "2024-05-01", 1.0),
+        ("g", "2024-06-01", 1.0),
+        ("g", "2024-07-01", 1.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["account_id", "date", "revenue"])
+    return frame.assign(date=pd.to_datetime(frame["date"]), account_id=frame["account_id"])
+
+
+def test_client_status_by_hand():
+    status = client_status(_tx(), as_of=AS_OF)
+    ts = pd.to_datetime
+    expected = pd.DataFrame(
+        {
+            "first_purchase": ts(
+                [
+                    "2024-01-01",
+                    "2023-11-01",
+                    "2024-06-01",
+                    "2024-06-30",
+                    None,
+                    "2024-01-01",
+                    "2024-05-01",
+                ]
+            ),
+            "last_purchase": ts(
+                [
+                    "2024-03-01",
+                    "2023-12-31",
+                    "2024-06-21",
+                    "2024-06-30",
+                    None,
+                    "2024-01-01",
+                    "2024-07-01",
+                ]
+            ),
+            "purchases": [3, 3, 2, 1, 0, 1, 3],
+            "median_interval": [30.0, 30.0, 20.0, NaN, NaN, NaN, 30.5],
+            "days_since_last": pd.array([122, 183, 10, 1, None, 182, 0], dtype="Int64"),
+            "at_risk_after": [60.0, 60.0, NaN, NaN, NaN, NaN, 61.0],
+            "status": pd.array(
+                ["at_risk", "lost", "active", "active", "no_purchase", "lost", "active"],
+                dtype="str",
+            ),
+            "basis": pd.array(
+                [
+                    "122 days since the last purchase, more than 2 x the median interval of "
+                    "30 days",
+                    "no purchase for 183 days (more than 180)",
+                    "10 days since the last purchase; 2 purchase(s), too few (< 3) to judge "
+                    "the cadence",
+                    "1 day since the last purchase; 1 purchase(s), too few (< 3) to judge "
+                    "the cadence",
+                    "no purchase line (only returns or zero revenue)",
+                    "no purchase for 182 days (more than 180)",
+                    "0 days since the last purchase, within 2 x the median interval of 30.5 days",
+                ],
+                dtype="str",
+            ),
+            # a: the return after the last purchase is not in the 12 months up to it
+            "annual_value": [300.0, 140.0, 20.0, 5.0, 0.0, 60.0, 3.0],
+        },
+        index=_index(list("abcdefg")),
+    )
+    assert_frame_equal(status, expected)
+
+
+def test_client_status_thresholds_are_keywords():
+    status = client_status(_tx(), as_of=AS_OF, k=5.0, lost_after_days=365, min_purchases=2)
+    assert status["status"].tolist() == [
+        "active",  # 122 <= 5 x 30
+        "at_risk",  # 183 > 5 x 30, not yet 365
+        "active",  # 10 <= 5 x 20
+        "active",
+        "no_purchase",
+        "active",
+        "active",
+    ]
+    with pytest.raises(ConfigError, match="min_purchases"):
+        client_status(_tx(), min_purchases=1)
+
+
+def test_client_status_default_as_of_is_the_last_date():
+    assert_frame_equal(client_status(_tx()), client_status(_tx(), as_of="2024-08-01"))
+
+
+def test_client_status_reads_files_and_keeps_leading_zeros(tmp_path):
+    tx = _tx().assign(account_id=lambda f: "00" + f["account_id"])
+    tx.to_csv(tmp_path / "tx.csv", index=False)
+    tx.to_parquet(tmp_path / "tx.parquet")
+    from_frame = client_status(tx, as_of=AS_OF)
+    assert from_frame.index[0] == "00a"
+    assert_frame_equal(client_status(tmp_path / "tx.csv", as_of=AS_OF), from_frame)
+    assert_frame_equal(client_status([tmp_path / "tx.parquet"], as_of=AS_OF), from_frame)
+
+
+def test_client_status_missing_column():
+    with pytest.raises(InputError) as err:
+        client_status(_tx().drop(columns="date"))
+    assert err.value.problems[0].column == "date"
+
+
+@settings(max_examples=15, deadline=None)  # each call runs a DuckDB query (~50 ms)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.integers(min_value=0, max_value=400),
+            st.sampled_from([-5.0, 0.0, 10.0, 20.0]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_status_partitions_clients_and_ignores_row_order(rows):
+    tx = pd.DataFrame(rows, columns=["account_id", "day", "revenue"])
+    tx["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(tx.pop("day"), unit="D")
+    status = client_status(tx, as_of="2025-03-01")
+    assert sorted(status.index) == sorted(tx["account_id"].unique())
+    assert status["status"].isin(STATUSES).all()
+    reversed_rows = tx.iloc[list(range(len(tx)))[::-1]]  # a copy: DuckDB 2.0 rejects a [::-1] view
+    assert_frame_equal(client_status(reversed_rows, as_of="2025-03-01"), status)
+
+
+def test_yoy_change_by_hand():
+    tx = pd.DataFrame(
+        {
+            "account_id": ["a", "a", "b", "b", "c", "d", "e"],
+            "date": pd.to_datetime(
+                [
+                    "2023-01-01",  # a previous (first day of the previous window)
+                    "2024-12-31",  # a current (as_of itself)
+                    "2023-06-01",
+                    "2024-06-01",
+                    "2024-03-01",  # c: new, no previous revenue
+                    "2023-03-01",  # d: nothing this year
+                    "2022-12-31",  # e: before both windows
+                ]
+            ),
+            "revenue": [100.0, 80.0, 100.0, 70.0, 50.0, 40.0, 9.0],
+        }
+    )
+    out = yoy_change(tx, as_of="2024-12-31", threshold=0.25)
+    expected = pd.DataFrame(
+        {
+            "current": [80.0, 70.0, 50.0, 0.0],
+            "previous": [100.0, 100.0, 0.0, 40.0],
+            "change": [-20.0, -30.0, 50.0, -40.0],
+            "change_pct": [-0.2, -0.3, NaN, -1.0],
+            "declining": pd.array([False, True, False, True], dtype="boolean"),
+        },
+        index=_index(["a", "b", "c", "d"]),
+    )
+    assert_frame_equal(out, expected)
+    with pytest.raises(ConfigError, match="threshold"):
+        yoy_change(tx, threshold=5)
+
+
+def _periods() -> pd.DataFrame:
+    rows = [
+        ("a", "2021-03-01", 10.0),
+        ("a", "2022-03-01", 20.0),
+        ("a", "2024-03-01", 30.0),
+        ("b", "2022-05-01", 5.0),
+        ("c", "2021-07-01", 7.0),
+        ("d", "2024-01-01", 8.0),
+        ("e", "2021-02-01", 6.0),
+        ("e", "2023-02-01", -5.0),  # a return is not a purchase
+    ]
+    frame = pd.DataFrame(rows, columns=["account_id", "date", "revenue"])
+    return frame.assign(date=pd.to_datetime(frame["date"]))
+
+
+def test_period_status_by_hand():
+    out = period_status(_periods())
+    expected = pd.DataFrame(
+        {
+            "account_id": pd.array(["a", "b", "c", "e", "a", "b", "a", "d"], dtype="str"),
+            "period": pd.PeriodIndex(
+                ["2022", "2022", "2022", "2022", "2023", "2023", "2024", "2024"], freq="Y"
+            ),
+            "status": pd.array(
+                ["repeating", "new", "lapsed", "lapsed", "lapsed", "lapsed", "reactivated", "new"],
+                dtype="str",
+            ),
+            "revenue": [20.0, 5.0, 0.0, 0.0, 0.0, 0.0, 30.0, 8.0],
+            "previous_revenue": [10.0, 0.0, 7.0, 6.0, 20.0, 5.0, 0.0, 0.0],
+        }
+    )
+    # e lapsed in 2022; its return in 2023 is not a purchase, so it has no row in 2023
+    assert_frame_equal(out, expected)
+    counts = out.groupby(["period", "status"]).size().unstack(fill_value=0)
+    assert counts.loc[pd.Period("2023", "Y"), "lapsed"] == 2
+
+
+def test_period_status_quarters_and_empty():
+    out = period_status(_periods(), period="Q", as_of="2021-12-31")
+    assert out["status"].tolist() == ["lapsed", "lapsed", "new", "lapsed"]
+    assert out["account_id"].tolist() == ["a", "e", "c", "c"]
+    none = period_status(_periods().assign(revenue=-1.0))
+    assert none.empty and list(none.columns) == [
+        "account_id",
+        "period",
+        "status",
+        "revenue",
+        "previous_revenue",
+    ]
+    with pytest.raises(ConfigError, match="period"):
+        period_status(_periods(), period="fortnight")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_period_status_ignores_row_order(rnd):
+    tx = _periods()
+    order = list(range(len(tx)))
+    rnd.shuffle(order)
+    assert_frame_equal(period_status(tx.iloc[order]), period_status(tx))
+
+
+def _status() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "status": pd.array(["lost", "lost", "at_risk", "lost", "active"], dtype="str"),
+            "last_purchase": pd.to_datetime(
+                ["2024-01-15", "2024-07-02", "2024-09-01", "2024-01-20", "2024-12-01"]
+            ),
+            "days_since_last": pd.array([351, 182, 121, 346, 30], dtype="Int64"),
+            "annual_value": [100.0, 40.0, 400.0, 10.0, 80.0],
+        },
+        index=_index(["a", "b", "c", "d", "e"]),
+    )
+
+
+def _accounts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "d", "e"],
+            "name": ["Alfa", "Beta", "Gamma", "Delta", "Epsilon"],
+            "region": ["North", "South", "North", None, "North"],
+            "manager": ["Ann", "Bob", "Ann", "Ann", "Bob"],
+            "lost_reason": [None, "moved production abroad", None, "quality", None],
+        }
+    ).astype("str")
+
+
+def _tenders() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "tender_id": ["T1", "T2", "T3"],
+            "account_id": ["a", "a", "b"],
+            "date": pd.to_datetime(["2023-11-01", "2024-02-01", "2024-03-01"]),
+            "title": ["Cables", None, "Pipes"],
+            "status": ["lost", "won", "Lost"],
+            "reason": ["price", "quality", "quality"],
+            "winner": ["CompX", None, None],
+        }
+    )
+
+
+def test_losses_over_time_by_hand():
+    out = losses(_status())
+    expected = pd.DataFrame(
+        {
+            "period": pd.period_range("2024Q1", "2024Q3", freq="Q", name="period"),
+            "clients": [2, 0, 1],
+            "annual_value": [110.0, 0.0, 40.0],
+        }
+    )
+    assert_frame_equal(out, expected)
+    with_risk = losses(_status(), statuses=("lost", "at_risk"), period="Y")
+    assert with_risk["clients"].tolist() == [4]
+    empty = losses(_status().assign(status="active"))
+    assert empty.empty and list(empty.columns) == ["period", "clients", "annual_value"]
+
+
+def test_losses_by_region_manager_and_reason():
+    by_region = losses(_status(), _accounts(), by="region")
+    assert_frame_equal(
+        by_region,
+        pd.DataFrame(
+            {
+                "region": pd.array(["North", "South", "unknown"], dtype="str"),
+                "clients": [1, 1, 1],
+                "annual_value": [100.0, 40.0, 10.0],
+            }
+        ),
+    )
+    by_manager = losses(_status(), _accounts(), by="manager")
+    assert by_manager.to_dict("list") == {
+        "manager": ["Ann", "Bob"],
+        "clients": [2, 1],
+        "annual_value": [110.0, 40.0],
+    }
+    by_reason = losses(_status(), _accounts(), _tenders(), by="reason")
+    # a: lost tender on price; b: CRM reason and a lost tender on quality; d: quality
+    assert by_reason.to_dict("list") == {
+        "reason": ["quality", "price", "moved production abroad"],
+        "clients": [2, 1, 1],
+        "annual_value": [50.0, 100.0, 40.0],
+    }
+    only_crm = losses(_status(), _accounts(), by="reason")
+    assert only_crm["reason"].tolist() == ["unknown", "moved production abroad", "quality"]
+
+
+def test_losses_needs_the_tables_it_counts_by():
+    with pytest.raises(InputError) as err:
+        losses(_status(), by="region")
+    assert err.value.codes == ["missing-table"]
+    with pytest.raises(InputError):
+        losses(_status(), _accounts().drop(columns="manager"), by="manager")
+    with pytest.raises(InputError):
+        losses(_status(), by="reason")
+    with pytest.raises(ConfigError, match="`by`"):
+        losses(_status(), by="colour")
+
+
+def test_win_back_by_hand():
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["p1", "p2", "p3"],
+            "account_id": ["a", "a", "c"],
+            "name": ["X", "Y", "Z"],
+            "last_contact": pd.to_datetime(["2024-03-01", "2024-05-01", None]),
+        }
+    )
+    out = win_back(_status(), _accounts(), contacts, _tenders())
+    expected = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "name": pd.array(["Gamma", "Alfa", "Beta", "Delta"], dtype="str"),
+            "status": pd.array(["at_risk", "lost", "lost", "lost"], dtype="str"),
+            "last_purchase": pd.to_datetime(
+                ["2024-09-01", "2024-01-15", "2024-07-02", "2024-01-20"]
+            ),
+            "days_since_last": pd.array([121, 351, 182, 346], dtype="Int64"),
+            "annual_value": [400.0, 100.0, 40.0, 10.0],
+            "last_contact": pd.to_datetime([None, "2024-05-01", None, None]),
+            "reasons": pd.array(
+                [
+                    "",
+                    "tender T1 Cables lost 2023-11-01 to CompX: price",
+                    "moved production abroad; tender T3 Pipes lost 2024-03-01: quality",
+                    "quality",
+                ],
+                dtype="str",
+            ),
+            "offer": pd.array(
+                [
+                    WIN_BACK_OFFERS["at_risk"],
+                    WIN_BACK_OFFERS["price"],
+                    WIN_BACK_OFFERS["lost"],
+                    WIN_BACK_OFFERS["lost"],
+                ],
+                dtype="str",
+            ),
+        },
+        index=_index(["c", "a", "b", "d"]),
+    )
+    assert_frame_equal(out, expected)
+
+
+def test_win_back_key_clients_offers_and_missing_tables():
+    key = pd.Series({"a": True, "b": False, "c": True})
+    out = win_back(_status(), None, key=key, offers={"lost": "call the CEO"})
+    assert out.index.tolist() == ["c", "a"]
+    assert out["name"].isna().all() and out["last_contact"].isna().all()
+    assert out["reasons"].tolist() == ["", ""]
+    assert out.loc["a", "offer"] == "call the CEO"
+    assert win_back(_status(), key=["d"], statuses=("lost",)).index.tolist() == ["d"]
+
+
+def test_status_to_win_back_end_to_end():
+    status = client_status(_tx(), as_of=AS_OF)
+    out = win_back(status)
+    assert out.index.tolist() == ["a", "b", "f"]  # 300 at risk, 140 and 60 lost
+    assert out["annual_value"].tolist() == [300.0, 140.0, 60.0]
+    assert losses(status, period="M")["clients"].tolist() == [1, 1]  # 2023-12 and 2024-01
