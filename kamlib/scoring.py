@@ -190,7 +190,7 @@ def competitiveness(
     ]
 
     now = _index(latest, w)
-    last_date = data["account_id"].map(now["date"])
+    last_date = data.groupby("account_id")["date"].transform("max")
     before = _latest(data[data["date"] < last_date])
     then = _index(before, w) if len(before) else now.iloc[:0]
     by_client = now[["date", "competitiveness"]].join(
@@ -455,7 +455,7 @@ def qualify_prospects(accounts: pd.DataFrame, *, status: str | None = "prospect"
     words = []
     for p in _P:
         values = (
-            rows[p].astype("boolean").to_numpy()
+            pd.array(rows[p], dtype="boolean")
             if p in rows.columns
             else pd.array([pd.NA] * len(rows), dtype="boolean")
         )
