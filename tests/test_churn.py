@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +23,7 @@ from kamlib.churn import (
     yoy_change,
 )
 from kamlib.errors import ConfigError, InputError
+from kamlib.plots.churn import plot_losses
 
 NaN = np.nan
 AS_OF = "2024-07-01"
@@ -428,3 +433,23 @@ def test_status_to_win_back_end_to_end():
     assert out.index.tolist() == ["a", "b", "f"]  # 300 at risk, 140 and 60 lost
     assert out["annual_value"].tolist() == [300.0, 140.0, 60.0]
     assert losses(status, period="M")["clients"].tolist() == [1, 1]  # 2023-12 and 2024-01
+
+
+def test_plot_losses_over_time_and_by_region():
+    fig, ax = plt.subplots()
+    assert plot_losses(losses(_status()), ax=ax) is ax
+    assert [float(p.get_height()) for p in ax.patches] == [2.0, 0.0, 1.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024Q1", "2024Q2", "2024Q3"]
+    assert ax.get_ylabel() == "lost clients"
+    plt.close(fig)
+    accounts = _accounts().assign(region=["$North$", "South", "North", None, "North"])
+    by_region = losses(_status(), accounts, by="region")
+    fig, ax = plt.subplots()
+    plot_losses(by_region, y="annual_value", ax=ax)
+    assert [float(p.get_height()) for p in ax.patches] == [100.0, 40.0, 10.0]
+    labels = ax.get_xticklabels()
+    assert labels[0].get_text() == "$North$" and not labels[0].get_parse_math()
+    assert ax.get_xlabel() == "region"
+    plt.close(fig)
+    with pytest.raises(InputError):
+        plot_losses(by_region, y="colour")

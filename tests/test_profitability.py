@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +16,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from kamlib.errors import ConfigError, InputError
+from kamlib.plots.profitability import plot_whale_curve
 from kamlib.profitability import (
     WhalePeak,
     abc_cross,
@@ -277,3 +282,32 @@ def test_abc_cross_by_hand():
     assert cross["revenue"].sum() == 1000.0
     assert cross["revenue_share"].sum() == pytest.approx(1.0)
     assert len(cross) == 3 * 4  # every combination, empty cells included
+
+
+def test_plot_whale_curve_draws_the_curve_and_states_the_peak():
+    curve = whale_curve(_pnl({"a": -30.0, "b": 90.0, "c": 30.0, "d": 10.0, "e": 0.0}))
+    before = curve.copy()
+    fig, ax = plt.subplots()
+    assert plot_whale_curve(curve, ax=ax) is ax
+    line, peak = ax.lines[0], ax.lines[2]
+    assert line.get_xdata().tolist() == pytest.approx([0, 20, 40, 60, 80, 100])
+    assert line.get_ydata().tolist() == pytest.approx([0, 90, 120, 130, 130, 100])
+    assert list(ax.lines[1].get_ydata()) == [100, 100]  # the 100 % reference
+    assert peak.get_xdata().tolist() == pytest.approx([60]) and peak.get_ydata().tolist() == (
+        pytest.approx([130])
+    )
+    (note,) = ax.texts
+    assert note.get_text() == whale_peak(curve).text and not note.get_parse_math()
+    assert_frame_equal(curve, before)
+    plt.close(fig)
+
+
+def test_plot_whale_curve_without_a_positive_total_writes_why():
+    fig, ax = plt.subplots()
+    plot_whale_curve(whale_curve(_pnl({"a": 10.0, "b": -40.0})), ax=ax, noun="$profit$")
+    assert not ax.lines
+    (note,) = ax.texts
+    assert "not positive" in note.get_text() and not note.get_parse_math()
+    plt.close(fig)
+    with pytest.raises(InputError):
+        plot_whale_curve(pd.DataFrame({"x": [1.0]}))

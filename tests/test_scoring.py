@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +14,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from kamlib.errors import ConfigError, InputError
+from kamlib.plots.scoring import plot_strategy_quadrants
 from kamlib.scoring import (
     QUADRANTS,
     competitiveness,
@@ -257,3 +262,38 @@ def test_qualify_prospects_with_missing_columns():
     with pytest.raises(InputError):
         qualify_prospects(_accounts().drop(columns="status"))
     assert qualify_prospects(_accounts().iloc[3:]).empty
+
+
+def test_plot_strategy_quadrants_draws_the_2x2():
+    comp = pd.Series({"a": 8.0, "b": 3.0, "c": 5.5, "e": 7.0})
+    interest = pd.Series({"a": 9.0, "b": 2.5, "c": 5.0, "f": 4.0})
+    quadrants = strategy_quadrants(comp, interest).assign(name=["A$1", "B", "C", "E", "F"])
+    fig, ax = plt.subplots()
+    assert plot_strategy_quadrants(quadrants, label="name", ax=ax) is ax
+    points = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert sorted(map(tuple, points.tolist())) == [(3.0, 2.5), (5.5, 5.0), (8.0, 9.0)]
+    drawn = [line for line in ax.lines if len(line.get_xdata())]  # seaborn adds legend proxies
+    assert [list(line.get_xdata()) for line in drawn] == [[5.5, 5.5], [0, 1]]
+    assert [list(line.get_ydata()) for line in drawn] == [[0, 1], [5.5, 5.5]]
+    texts = {t.get_text(): t for t in ax.texts}
+    assert {"partner", "win interest", "support", "maintain", "A$1", "B", "C"} <= set(texts)
+    assert not texts["A$1"].get_parse_math()
+    assert "E" not in texts and "F" not in texts  # not placed: one value missing
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert set(legend) == {"partner", "maintain", "win interest"}
+    assert ax.get_xlim() == (0.5, 10.5) and ax.get_ylim() == (0.5, 10.5)
+    plt.close(fig)
+
+
+def test_plot_strategy_quadrants_threshold_names_and_empty():
+    quadrants = strategy_quadrants(pd.Series({"a": 8.0}), pd.Series(dtype="float64"))
+    fig, ax = plt.subplots()
+    plot_strategy_quadrants(
+        quadrants, threshold=7.0, hue=None, names={("high", "high"): ("stars", "")}, ax=ax
+    )
+    assert not ax.collections  # nobody placed
+    assert list(ax.lines[0].get_xdata()) == [7.0, 7.0]
+    assert "stars" in [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    with pytest.raises(InputError):
+        plot_strategy_quadrants(quadrants, label="name")
