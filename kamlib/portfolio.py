@@ -88,14 +88,20 @@ def _client_of(ids: pd.Series, parents: pd.Series) -> pd.Series:
     return ids.map(parents).astype("str").fillna(ids)
 
 
-def _as_of(transactions: Source, as_of) -> pd.Timestamp:
-    ts = _as_timestamp(as_of, "as_of")
-    if ts is not None:
-        return ts
-    total = _aggregate(transactions, period=None, by=(), measures=(), counts=True)
-    if total.empty or pd.isna(total["last_date"].iat[0]):
-        raise ConfigError("`as_of` is needed when there are no dated transactions")
-    return pd.Timestamp(total["last_date"].iat[0])
+def _scan(transactions: Source, as_of, months: int | None):
+    """Two DuckDB passes: totals per account ever (up to `as_of`) and in the window.
+
+    Returns ``(as_of, ever, window)``; `as_of` defaults to the last transaction date.
+    """
+    as_of_ts = _as_timestamp(as_of, "as_of")
+    ever = _totals(transactions, None, as_of_ts)
+    if as_of_ts is None:
+        if ever["last_date"].isna().all():
+            raise ConfigError("`as_of` is needed when there are no dated transactions")
+        as_of_ts = pd.Timestamp(ever["last_date"].max())
+    start = _window(as_of_ts, months)
+    window = ever if start is None else _totals(transactions, start, as_of_ts)
+    return as_of_ts, ever, window
 
 
 def _totals(transactions: Source, start, end) -> pd.DataFrame:
@@ -213,11 +219,8 @@ def client_shares(
     0         a         1     60.0            0.6       0.3
     1         G         2     40.0            0.4       0.7
     """
-    as_of_ts = _as_of(transactions, as_of)
-    parents = _parents(accounts, roll_up)
-    totals = _totals(transactions, _window(as_of_ts, months), as_of_ts)
-    c = _by_client(totals, parents)
-    return _finish_shares(c)
+    _, _, window = _scan(transactions, as_of, months)
+    return _finish_shares(_by_client(window, _parents(accounts, roll_up)))
 
 
 def _finish_shares(c: pd.DataFrame) -> pd.DataFrame:
@@ -259,13 +262,11 @@ def _finish_shares(c: pd.DataFrame) -> pd.DataFrame:
     return c[cols].rename_axis("client_id").reset_index()
 
 
-def _base(transactions, accounts, roll_up, as_of_ts, months) -> pd.DataFrame:
+def _base(ever: pd.DataFrame, window: pd.DataFrame, accounts, roll_up) -> pd.DataFrame:
     """Shares in the window plus first purchase ever (up to as_of) and accounts-table facts."""
     parents = _parents(accounts, roll_up)
-    window = _finish_shares(
-        _by_client(_totals(transactions, _window(as_of_ts, months), as_of_ts), parents)
-    ).set_index("client_id")
-    ever = _by_client(_totals(transactions, None, as_of_ts), parents)
+    window = _finish_shares(_by_client(window, parents)).set_index("client_id")
+    ever = _by_client(ever, parents)
     facts = _accounts_by_client(accounts, parents)
     ids = window.index.union(ever.index).union(facts.index)
     base = window.reindex(ids)
@@ -332,13 +333,13 @@ def client_types(
     1         a       expert
     2         p  perspective
     """
-    as_of_ts = _as_of(transactions, as_of)
+    as_of_ts, ever, window = _scan(transactions, as_of, months)
     out = _types_frame(
-        transactions,
+        ever,
+        window,
         accounts,
         roll_up,
         as_of_ts,
-        months,
         breadwinner_share,
         new_months,
         prospect_budget,
@@ -359,11 +360,11 @@ def client_types(
 
 
 def _types_frame(
-    transactions,
+    ever,
+    window,
     accounts,
     roll_up,
     as_of_ts,
-    months,
     breadwinner_share=0.10,
     new_months=12,
     prospect_budget=None,
@@ -373,7 +374,7 @@ def _types_frame(
         raise ConfigError(f"`breadwinner_share` must be in (0, 1], got {breadwinner_share!r}")
     if not isinstance(new_months, (int, np.integer)) or new_months < 1:
         raise ConfigError(f"`new_months` must be a whole number >= 1, got {new_months!r}")
-    out = _base(transactions, accounts, roll_up, as_of_ts, months)
+    out = _base(ever, window, accounts, roll_up)
     out["breadwinner"] = (
         (out["gp_share"] >= breadwinner_share).astype("boolean").mask(out["gp_share"].isna())
     )
@@ -466,16 +467,15 @@ def key_client_criteria(
     3        new_business     NaN        1.0   <NA>
     4    market_influence     NaN        1.0   <NA>
     """
-    as_of_ts = _as_of(transactions, as_of)
     if not isinstance(months, (int, np.integer)) or months < 1:
         raise ConfigError(f"`months` must be a whole number >= 1, got {months!r}")
+    as_of_ts, ever, now = _scan(transactions, as_of, months)
     parents = _parents(accounts, roll_up)
     start = _window(as_of_ts, months)
     prev_end = start - pd.Timedelta(days=1)
-    prev_start = _window(prev_end, months)
-    now = _by_client(_totals(transactions, start, as_of_ts), parents)
-    before = _by_client(_totals(transactions, prev_start, prev_end), parents)
-    ever = _by_client(_totals(transactions, None, as_of_ts), parents)
+    before = _by_client(_totals(transactions, _window(prev_end, months), prev_end), parents)
+    now = _by_client(now, parents)
+    ever = _by_client(ever, parents)
     facts = _accounts_by_client(accounts, parents)
     ids = ever.index.union(facts.index)
 
@@ -626,13 +626,13 @@ def key_clients(
     0         a           0.50  top_clients, breadwinner
     1         c           0.08               breadwinner
     """
-    as_of_ts = _as_of(transactions, as_of)
+    as_of_ts, ever, window = _scan(transactions, as_of, months)
     types = _types_frame(
-        transactions,
+        ever,
+        window,
         accounts,
         roll_up,
         as_of_ts,
-        months,
         **{k: thresholds.pop(k) for k in _TYPE_KW if k in thresholds},
     )
     return _key_table(
@@ -833,14 +833,14 @@ def dependence(
     if not 0 <= h_lo <= h_hi <= 10_000:
         raise ConfigError(f"`hhi_bands` must be increasing within 0-10 000, got {hhi_bands!r}")
 
-    as_of_ts = _as_of(transactions, as_of)
     rule_kw = dict(key_rule or {})
+    as_of_ts, ever, window = _scan(transactions, as_of, months)
     types = _types_frame(
-        transactions,
+        ever,
+        window,
         accounts,
         roll_up,
         as_of_ts,
-        months,
         **{k: rule_kw.pop(k) for k in _TYPE_KW if k in rule_kw},
     )
     pos = types.loc[types["revenue"] > 0, ["revenue"]].reset_index()

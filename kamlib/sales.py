@@ -113,8 +113,9 @@ def sales_by_period(
     -----
     - Nothing is dropped silently. A line without a key (a missing ``account_id``, say) is
       kept in its own group whose key is missing (sorted last); a line without a date is kept
-      in a group whose ``period`` is NaT, whatever ``start``/``end`` say. Analyses that need
-      both (``abc_xyz``) raise :class:`kamlib.InputError` on such groups.
+      in a group whose ``period`` is NaT, whatever ``start``/``end`` say (with ``period=None``
+      and a window, such lines raise :class:`kamlib.InputError` instead, as they could not be
+      told apart). Analyses that need both (``abc_xyz``) raise on such groups.
     - Per line, a missing ``cost`` is derived as ``revenue - gross_profit`` and a missing
       ``gross_profit`` as ``revenue - cost`` (as the loader does). A sum is NaN when any line of
       the group still lacks the value: a partial sum would understate cost and overstate margin.
@@ -214,7 +215,7 @@ def _aggregate(
         group = f"GROUP BY {', '.join(sort)} ORDER BY {', '.join(s + ' NULLS LAST' for s in sort)}"
         sql = f"""
             WITH src AS (SELECT {", ".join(cols)} FROM {source})
-            SELECT {", ".join([*keys, *aggs])}, count(*) AS _n
+            SELECT {", ".join([*keys, *aggs])}, count(*) AS _n, count(*) - count(date) AS _undated
             FROM src {cond}
             {group if sort else ""}
         """
@@ -227,6 +228,20 @@ def _aggregate(
     finally:
         con.close()
 
+    if period is None and (start_ts is not None or end_ts is not None) and out["_undated"].any():
+        # without periods, undated lines would hide inside the window's sums
+        raise InputError(
+            [
+                Problem(
+                    "transactions",
+                    None,
+                    "date",
+                    "missing-date",
+                    f"{int(out['_undated'].sum())} line(s) without a date cannot be placed in "
+                    "the window",
+                )
+            ]
+        )
     if not sort:  # a grand total: no row when no line matched
         out = out[out["_n"] > 0]
     dtypes = {c: "str" for c in by}
@@ -237,4 +252,4 @@ def _aggregate(
         )
     if period is not None:
         dtypes["period"] = "datetime64[us]"
-    return out.drop(columns="_n").astype(dtypes).reset_index(drop=True)
+    return out.drop(columns=["_n", "_undated"]).astype(dtypes).reset_index(drop=True)

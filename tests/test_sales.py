@@ -98,6 +98,9 @@ def test_missing_keys_and_dates_are_kept_not_dropped():
     assert out["revenue"].sum() == 240.0
     assert out["account_id"].isna().tolist() == [False, False, False, False, True]
     assert out["period"].isna().sum() == 1
+    with pytest.raises(InputError, match="missing-date"):
+        sales_by_period(tx, period=None, end="2024-12-31")
+    assert sales_by_period(tx, period=None)["lines"].sum() == 5
 
 
 def test_partial_cost_gives_nan_and_missing_one_is_derived():

@@ -1,0 +1,306 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kamlib.errors import ConfigError, InputError
+from kamlib.portfolio import (
+    CRITERIA,
+    client_shares,
+    client_types,
+    dependence,
+    key_client_criteria,
+    key_clients,
+)
+
+AS_OF = "2025-12-31"
+
+
+def _tx(rows):
+    return pd.DataFrame(
+        {
+            "account_id": [r[0] for r in rows],
+            "date": pd.to_datetime([r[1] for r in rows]),
+            "revenue": [r[2] for r in rows],
+            "gross_profit": [r[3] for r in rows],
+        }
+    )
+
+
+# a small portfolio, window 2025 (12 months to AS_OF):
+#   a 40 (gp 4), b 30 (gp 12), c 20 (gp 2), d 10 (gp 2); x bought only in 2023
+FOUR = _tx(
+    [
+        ("a", "2025-02-01", 40.0, 4.0),
+        ("b", "2025-03-01", 30.0, 12.0),
+        ("c", "2025-04-01", 20.0, 2.0),
+        ("d", "2025-05-01", 10.0, 2.0),
+        ("x", "2023-05-01", 99.0, 9.0),
+    ]
+)
+
+
+def test_client_shares_by_hand():
+    got = client_shares(FOUR, as_of=AS_OF)
+    assert got["client_id"].tolist() == ["a", "b", "c", "d"]  # x: no sales in the window
+    assert got["revenue_share"].tolist() == [0.4, 0.3, 0.2, 0.1]
+    assert got["gp_share"].tolist() == [0.2, 0.6, 0.1, 0.1]
+    assert got["cum_revenue_share"].round(2).tolist() == [0.4, 0.7, 0.9, 1.0]
+    assert got["abc"].tolist() == ["A", "A", "B", "C"]
+    everything = client_shares(FOUR, as_of=AS_OF, months=None)
+    assert everything["client_id"].tolist()[0] == "x"
+
+
+def test_as_of_defaults_to_the_last_transaction_and_cuts_later_lines():
+    assert client_shares(FOUR)["revenue"].sum() == 100.0  # window ends 2025-05-01
+    early = client_shares(FOUR, as_of="2025-03-01", months=2)
+    assert early["client_id"].tolist() == ["a", "b"]  # window 2025-01-02 .. 2025-03-01
+
+
+def test_roll_up_follows_parent_chains():
+    accounts = pd.DataFrame(
+        {"account_id": ["a", "b", "c", "G"], "parent_id": ["G", "G", None, "H"]}
+    )
+    got = client_shares(FOUR, accounts, as_of=AS_OF)
+    assert got[["client_id", "accounts", "revenue"]].values.tolist() == [
+        ["H", 2, 70.0],
+        ["c", 1, 20.0],
+        ["d", 1, 10.0],
+    ]
+    flat = client_shares(FOUR, accounts, as_of=AS_OF, roll_up=False)
+    assert len(flat) == 4
+
+
+def test_parent_cycle_raises():
+    accounts = pd.DataFrame({"account_id": ["a", "b"], "parent_id": ["b", "a"]})
+    with pytest.raises(InputError, match="parent-cycle"):
+        client_shares(FOUR, accounts, as_of=AS_OF)
+
+
+def test_unknown_gross_profit_is_nan_not_zero(caplog):
+    tx = FOUR.copy()
+    tx.loc[2, "gross_profit"] = np.nan
+    got = client_shares(tx, as_of=AS_OF).set_index("client_id")
+    assert np.isnan(got.loc["c", "gp_share"])
+    assert got.loc["b", "gp_share"] == 12.0 / 18.0
+    assert "gross profit unknown" in caplog.text
+
+
+def test_client_types_by_hand():
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "d", "x", "p", "q"],
+            "image_maker": pd.array([False, False, True, None, False, False, False], "boolean"),
+            "expert": pd.array([False, False, False, None, True, False, False], "boolean"),
+            "status": ["client"] * 5 + ["prospect", "prospect"],
+            "potential_budget": [0, 0, 0, 0, 0, 50.0, 5.0],
+        }
+    )
+    tx = pd.concat([FOUR, _tx([("d", "2025-09-01", 0.0, 0.0)])])
+    got = client_types(tx, accounts, as_of=AS_OF, new_months=12).set_index("client_id")
+    # breadwinners: gp shares a .2, b .6, c .1, d .1 -> all >= 10 %
+    assert got["breadwinner"].to_dict() == {
+        "a": True,
+        "b": True,
+        "c": True,
+        "d": True,
+        "x": False,
+        "p": False,
+        "q": False,
+    }
+    # every 2025 buyer is new (first purchase within 12 months); p's budget 50 >= 30 (the
+    # smallest class-A revenue: a .4, b .7 cumulative), q's 5 is not
+    assert got["perspective"].to_dict() == {
+        "a": True,
+        "b": True,
+        "c": True,
+        "d": True,
+        "x": False,
+        "p": True,
+        "q": False,
+    }
+    assert got.loc["p", "perspective_reason"] == "prospect: potential budget 50 >= 30"
+    assert got.loc["a", "perspective_reason"] == "new: first purchase 2025-02-01"
+    assert got.loc["c", "types"] == "breadwinner, perspective, image_maker"
+    assert got.loc["x", "types"] == "expert"
+    assert pd.isna(got.loc["d", "image_maker"])  # unknown stays unknown
+    assert got.loc["q", "types"] == ""
+
+
+def test_client_types_without_accounts():
+    got = client_types(FOUR, as_of=AS_OF, breadwinner_share=0.5)
+    assert got.loc[got["breadwinner"].fillna(False), "client_id"].tolist() == ["b"]
+    assert got["image_maker"].isna().all()
+
+
+def test_key_client_criteria_by_hand():
+    tx = pd.DataFrame(
+        {
+            "account_id": ["a", "a", "a", "b", "b"],
+            "date": pd.to_datetime(
+                ["2021-06-01", "2024-06-01", "2025-06-01", "2024-06-01", "2025-06-01"]
+            ),
+            "revenue": [10.0, 100.0, 150.0, 100.0, 50.0],
+            "gross_profit": [1.0, 10.0, 30.0, 10.0, 5.0],
+            "product_id": ["p1", "p1", "p2", "p1", "p1"],
+        }
+    )
+    products = pd.DataFrame({"product_id": ["p1", "p2"], "category": ["tools", "paint"]})
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["a", "b"],
+            "expert": pd.array([True, False], "boolean"),
+            "since": pd.to_datetime(["2020-01-01", None]),
+        }
+    )
+    got = key_client_criteria(tx, accounts, products, as_of=AS_OF)
+    assert got["criterion"].tolist() == list(CRITERIA) * 2
+    wide_met = got.pivot(index="client_id", columns="criterion", values="met")
+    wide_value = got.pivot(index="client_id", columns="criterion", values="value")
+    assert wide_met.loc["a"].to_dict() == {
+        "stable_high_profit": True,  # profit class A (30 of 35), positive in 2024 too
+        "long_cooperation": True,  # since 2020 -> 6 years
+        "sales_growth": True,  # 150 / 100 - 1 = 0.5
+        "new_business": True,  # paint first bought in 2025
+        "market_influence": True,  # expert
+    }
+    assert wide_met.loc["b"].to_dict() == {
+        "stable_high_profit": False,
+        "long_cooperation": False,
+        "sales_growth": False,
+        "new_business": False,
+        "market_influence": False,
+    }
+    assert wide_value.loc["a", "sales_growth"] == 0.5
+    assert wide_value.loc["b", "sales_growth"] == -0.5
+    assert wide_value.loc["a", "long_cooperation"] == pytest.approx(6.0, abs=0.01)
+    assert wide_value.loc["a", "new_business"] == 1.0
+    assert wide_value.loc["a", "stable_high_profit"] == 30.0
+
+
+def test_key_clients_default_rule_and_custom_rule():
+    accounts = pd.DataFrame(
+        {"account_id": ["a", "b", "c", "d"], "image_maker": [False, False, False, True]}
+    )
+    got = key_clients(FOUR, accounts, as_of=AS_OF, breadwinner_share=0.5)
+    # top 10 % of 4 clients -> round(0.4) = 0 -> at least one: a; b breadwinner; d image-maker
+    assert got[["client_id", "reasons"]].values.tolist() == [
+        ["a", "top_clients"],
+        ["b", "breadwinner"],
+        ["d", "image_maker"],
+    ]
+    both = key_clients(FOUR, accounts, as_of=AS_OF, rule=["abc_a", "breadwinner"], require=2)
+    assert both["client_id"].tolist() == ["a", "b"]  # class A and >= 10 % of profit
+    assert both["n_reasons"].tolist() == [2, 2]
+
+
+def test_key_clients_rejects_unknown_rules():
+    with pytest.raises(ConfigError, match="`rule`"):
+        key_clients(FOUR, rule=["big"])
+    with pytest.raises(ConfigError, match="`require`"):
+        key_clients(FOUR, rule=["abc_a"], require=2)
+
+
+def test_dependence_by_hand():
+    d = dependence(FOUR, key=["a"], as_of=AS_OF)
+    assert d.key_share == 0.4 and d.key_band == "within" and not d.mono_dependent
+    assert d.hhi == pytest.approx(3000.0)  # 40² + 30² + 20² + 10²
+    assert d.hhi_band == "highly concentrated"
+    assert d.effective_clients == pytest.approx(1 / 0.3)
+    assert (d.cr1, d.cr5, d.cr10) == pytest.approx((0.4, 1.0, 1.0))
+    assert d.n_clients == 4
+    assert d.large_clients[["client_id", "level"]].values.tolist() == [
+        ["a", "dependence (> 20 %)"],
+        ["b", "dependence (> 20 %)"],
+        ["c", "disclosure (>= 10 %)"],
+        ["d", "disclosure (>= 10 %)"],
+    ]
+    assert (
+        d.sentences[0] == "Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band."
+    )
+    assert d.sentences[4] == "HHI 3,000 of 10,000: highly concentrated (above 2,500)."
+    assert len(d.table) == 9 and str(d).count("\n") == 8
+
+
+def test_dependence_mono_and_default_key_clients():
+    d = dependence(FOUR, key=["a", "b", "c"], as_of=AS_OF)
+    assert d.mono_dependent and d.key_band == "above"
+    assert "mono-dependence" in d.sentences[0]
+    default = dependence(FOUR, as_of=AS_OF)  # key: a (top), b, c, d (all >= 10 % of profit)
+    assert default.key_clients == ("a", "b", "c", "d")
+    one = dependence(_tx([("a", "2025-01-01", 10.0, 1.0)]), key=[])
+    assert one.cr1 == 1.0 and one.hhi == 10_000 and "Mono-client" in one.sentences[3]
+
+
+def test_dependence_bad_bands():
+    with pytest.raises(ConfigError, match="`band`"):
+        dependence(FOUR, key=[], band=(0.6, 0.3))
+
+
+def test_input_frames_are_not_mutated():
+    tx = FOUR.copy()
+    accounts = pd.DataFrame({"account_id": ["a"], "parent_id": ["G"]})
+    before_tx, before_acc = tx.copy(), accounts.copy()
+    dependence(tx, accounts, as_of=AS_OF)
+    pd.testing.assert_frame_equal(tx, before_tx)
+    pd.testing.assert_frame_equal(accounts, before_acc)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("abcdefg"), st.integers(1, 500)), min_size=1, max_size=25),
+    st.randoms(use_true_random=False),
+)
+def test_dependence_properties(rows, rnd):
+    tx = _tx([(a, "2025-06-01", float(v), 1.0) for a, v in rows])
+    d = dependence(tx, key=[])
+    assert 0 < d.hhi <= 10_000
+    assert 1 <= d.effective_clients <= d.n_clients + 1e-9
+    assert d.cr1 <= d.cr5 <= d.cr10 <= 1 + 1e-12
+    shuffled = tx.sample(frac=1, random_state=rnd.randint(0, 999))
+    assert dependence(shuffled, key=[]).table.equals(d.table)
+
+
+# ---- the sample portfolio's planted phenomena -------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from kamlib.workspace import load_workspace
+
+    if not (SAMPLE / "transactions.csv").exists():
+        pytest.skip("data/sample is not there")
+    return load_workspace(SAMPLE)
+
+
+def test_sample_planted_phenomena(sample):
+    from kamlib.abcxyz import abc_xyz
+    from kamlib.sample import PLANTED
+
+    tx, acc = sample.transactions, sample.accounts
+    shares = client_shares(tx, acc, as_of=sample.as_of)
+    # a Pareto-shaped portfolio: the top 15 clients hold 40-60 % of sales
+    assert 0.40 <= shares["cum_revenue_share"].iat[14] <= 0.60
+    # parent groups count as one client
+    assert "G01" in set(shares["client_id"])
+    assert not set(PLANTED["group_G01"]) & set(shares["client_id"])
+    types = client_types(tx, acc, as_of=sample.as_of).set_index("client_id")
+    # the breadwinner, and only it
+    assert types.index[types["breadwinner"].fillna(False)].tolist() == list(PLANTED["breadwinner"])
+    assert set(types.index[types["image_maker"].fillna(False)]) == set(PLANTED["image_makers"])
+    assert set(types.index[types["expert"].fillna(False)]) == set(PLANTED["experts"])
+    new = set(types.index[types["perspective_reason"].str.startswith("new")])
+    assert new == set(PLANTED["new_clients"])
+    d = dependence(tx, acc, as_of=sample.as_of)
+    assert d.key_band == "within" and not d.mono_dependent
+    assert d.large_clients["client_id"].tolist() == list(PLANTED["breadwinner"])
+    # every XYZ class is populated; steady, seasonal and erratic key accounts land in X, Y, Z
+    r = abc_xyz(tx, end=sample.as_of).set_index("account_id")
+    assert {"X", "Y", "Z"} <= set(r["xyz"])
+    assert (r.loc[list(PLANTED["seasonal_key_accounts"]), "xyz"] == "Y").all()
+    assert (r.loc[list(PLANTED["erratic_key_accounts"]), "xyz"] == "Z").all()
