@@ -498,3 +498,32 @@ def test_abc_xyz_invariant_to_shuffling_and_splitting(rows, cut, zero_periods, t
     tx.iloc[cut:].to_parquet(folder / "2.parquet")
     split = abc_xyz([folder / "1.parquet", folder / "2.parquet"], zero_periods=zero_periods)
     pd.testing.assert_frame_equal(split, got)
+
+
+# ---- plot -------------------------------------------------------------------------------------
+
+
+def test_plot_abc_xyz_matrix_cells_and_labels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kamlib.plots.abcxyz import plot_abc_xyz_matrix
+
+    m = abc_xyz_matrix(abc_xyz(_tx(), start="2024-01-01", end="2024-06-30"))
+    fig, ax = plt.subplots()
+    try:
+        out = plot_abc_xyz_matrix(m, value="count", ax=ax)
+        assert out is ax
+        # 3 x 3 classes plus the non-positive row x non-positive column (other label cells empty)
+        assert len(ax.texts) == 10
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B", "C", NON_POSITIVE]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["X", "Y", "Z", NON_POSITIVE]
+        assert ax.get_title() == "ABC-XYZ matrix: accounts"
+        ax2 = plot_abc_xyz_matrix(m, value="total_pct", ax=fig.add_subplot(2, 1, 2))
+        assert "80.0" in [t.get_text() for t in ax2.texts]
+        with pytest.raises(ConfigError, match="`value`"):
+            plot_abc_xyz_matrix(m, value="share", ax=ax)
+    finally:
+        plt.close(fig)

@@ -304,3 +304,35 @@ def test_sample_planted_phenomena(sample):
     assert {"X", "Y", "Z"} <= set(r["xyz"])
     assert (r.loc[list(PLANTED["seasonal_key_accounts"]), "xyz"] == "Y").all()
     assert (r.loc[list(PLANTED["erratic_key_accounts"]), "xyz"] == "Z").all()
+
+
+# ---- plot -------------------------------------------------------------------------------------
+
+
+def test_plot_pareto_from_shares_and_transactions():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kamlib.plots.portfolio import plot_pareto
+
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    try:
+        out = plot_pareto(client_shares(FOUR, as_of=AS_OF), ax=ax1)
+        assert out is ax1 and len(ax1.lines) == 2  # the curve and the even-spread diagonal
+        curve = ax1.lines[0]
+        assert list(curve.get_xdata()) == [0.0, 25.0, 50.0, 75.0, 100.0]
+        assert list(np.round(curve.get_ydata(), 6)) == [0.0, 40.0, 70.0, 90.0, 100.0]
+        assert ax1.texts[0].get_text() == "75 % of clients hold 90 % of revenue"
+        assert [t.get_text() for t in ax1.get_legend().get_texts()] == [
+            "clients by revenue",
+            "even spread",
+        ]
+        plot_pareto(FOUR, value="gross_profit", months=None, ax=ax2)
+        assert ax2.get_ylabel() == "cumulative % of gross profit"
+        assert ax2.get_title() == "Pareto curve: 5 clients"
+        with pytest.raises(ConfigError, match="`data`"):
+            plot_pareto(pd.Series({"a": -1.0}), ax=ax2)
+    finally:
+        plt.close(fig)
