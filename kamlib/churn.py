@@ -217,7 +217,7 @@ def _purchase_history(
                 raise ConfigError("`as_of` is needed when there are no dated transactions")
         until = (as_of_ts.normalize() + pd.Timedelta(days=1)).to_pydatetime()
         sql = f"""
-            WITH src AS (
+            WITH src AS NOT MATERIALIZED (  -- read twice rather than held in memory
                 SELECT CAST("{account}" AS VARCHAR) AS a,
                        CAST(CAST(date AS TIMESTAMP) AS DATE) AS day,
                        CAST(revenue AS DOUBLE) AS r
