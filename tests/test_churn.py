@@ -24,6 +24,7 @@ from kamlib.churn import (
 )
 from kamlib.errors import ConfigError, InputError
 from kamlib.plots.churn import plot_losses
+from kamlib.sample import PLANTED, SAMPLE_AS_OF, generate_sample
 
 NaN = np.nan
 AS_OF = "2024-07-01"
@@ -453,3 +454,54 @@ def test_plot_losses_over_time_and_by_region():
     plt.close(fig)
     with pytest.raises(InputError):
         plot_losses(by_region, y="colour")
+
+
+# --- the planted phenomena of the sample portfolio (data/README.md) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, pd.DataFrame]:
+    return generate_sample(seed=7)  # the frames behind data/sample
+
+
+@pytest.fixture(scope="module")
+def sample_status(sample) -> pd.DataFrame:
+    return client_status(sample["transactions"], as_of=SAMPLE_AS_OF)
+
+
+def test_sample_lost_clients(sample_status):
+    lost = sample_status.index[sample_status["status"] == "lost"]
+    expected = PLANTED["lost_key_clients"] + PLANTED["small_lost_clients"]
+    assert sorted(lost) == sorted(expected)
+    # C0131 is still "client" in the CRM: only the purchase data shows the loss
+    assert sample_status.loc["C0131", "status"] == "lost"
+    key_lost = sample_status.loc[list(PLANTED["lost_key_clients"]), "last_purchase"]
+    assert key_lost.between(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-05-31")).all()
+
+
+def test_sample_new_clients_and_yoy_decline(sample):
+    tx = sample["transactions"]
+    pairs = period_status(tx, as_of=SAMPLE_AS_OF)
+    new_2025 = pairs[(pairs["period"] == pd.Period("2025", "Y")) & (pairs["status"] == "new")]
+    assert sorted(new_2025["account_id"]) == sorted(PLANTED["new_clients"])
+    yoy = yoy_change(tx, as_of=SAMPLE_AS_OF)
+    assert yoy.loc[list(PLANTED["lost_key_clients"]), "declining"].all()
+    worst = yoy.sort_values("change").index[:4]
+    assert sorted(worst) == sorted(PLANTED["lost_key_clients"])
+
+
+def test_sample_losses_and_win_back(sample, sample_status):
+    accounts, tenders = sample["accounts"], sample["tenders"]
+    over_time = losses(sample_status, period="Q")
+    q2_2025 = over_time.set_index("period").loc[pd.Period("2025Q2", "Q")]
+    assert q2_2025["clients"] == 3  # C0054, C0088, C0131 (C0009 stopped in February)
+    by_reason = losses(sample_status, accounts, tenders, by="reason")
+    reasons = " | ".join(by_reason["reason"])
+    assert "NordSupply AG" in reasons and "client closed its plant" in reasons
+    key = list(PLANTED["key_accounts"])
+    back = win_back(sample_status, accounts, sample["contacts"], tenders, key=key)
+    lost = back[back["status"] == "lost"]
+    assert sorted(lost.index) == sorted(PLANTED["lost_key_clients"])
+    assert lost.index[0] == "C0009"  # the largest lost annual value
+    assert "NordSupply AG" in lost.loc["C0009", "reasons"]
+    assert (lost["last_contact"] < pd.Timestamp(SAMPLE_AS_OF) - pd.Timedelta(days=90)).all()

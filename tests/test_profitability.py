@@ -25,6 +25,7 @@ from kamlib.profitability import (
     whale_curve,
     whale_peak,
 )
+from kamlib.sample import generate_sample
 
 NaN = np.nan
 
@@ -311,3 +312,34 @@ def test_plot_whale_curve_without_a_positive_total_writes_why():
     plt.close(fig)
     with pytest.raises(InputError):
         plot_whale_curve(pd.DataFrame({"x": [1.0]}))
+
+
+# --- the planted phenomena of the sample portfolio (data/README.md) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, pd.DataFrame]:
+    return generate_sample(seed=7)  # the frames behind data/sample
+
+
+def test_sample_large_client_that_loses_money(sample):
+    pnl = client_pnl(sample["transactions"], sample["cost_to_serve"])
+    assert loss_makers(pnl).index.tolist() == ["C0112"]
+    c0112 = pnl.loc["C0112"]
+    assert pnl["revenue"].rank(ascending=False)["C0112"] == 4
+    assert 0.05 < c0112["gross_margin"] < 0.08  # about 6.5 %
+    assert 0.12 < c0112["cost_to_serve"] / c0112["revenue"] < 0.15  # about 13.5 %
+    assert -260_000 < c0112["contribution"] < -230_000  # about EUR -245 000
+    assert pnl["lines_without_cost"].sum() == 0
+
+
+def test_sample_whale_curve_and_breadwinner(sample):
+    pnl = client_pnl(sample["transactions"], sample["cost_to_serve"])
+    curve = whale_curve(pnl)
+    assert curve.index[0] == "C0027"  # the breadwinner earns the most
+    assert curve.index[-1] == "C0112"  # the loss-maker ends the curve
+    peak = whale_peak(curve)
+    assert peak.value_share > 1.0 and peak.clients == len(curve) - 1
+    assert pnl.loc["C0027", "gross_profit"] / pnl["gross_profit"].sum() >= 0.10
+    cross = abc_cross(pnl).set_index(["revenue_abc", "profit_abc"])
+    assert cross["clients"].sum() == len(pnl)

@@ -15,6 +15,7 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 
 from kamlib.errors import ConfigError, InputError
 from kamlib.plots.scoring import plot_strategy_quadrants
+from kamlib.sample import PLANTED, SAMPLE_AS_OF, generate_sample
 from kamlib.scoring import (
     QUADRANTS,
     competitiveness,
@@ -297,3 +298,34 @@ def test_plot_strategy_quadrants_threshold_names_and_empty():
     plt.close(fig)
     with pytest.raises(InputError):
         plot_strategy_quadrants(quadrants, label="name")
+
+
+# --- the planted phenomena of the sample portfolio (data/README.md) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, pd.DataFrame]:
+    return generate_sample(seed=7)  # the frames behind data/sample
+
+
+def test_sample_competitiveness_interest_and_quadrants(sample):
+    comp = competitiveness(sample["scores"], as_of=SAMPLE_AS_OF)
+    scored = sorted(a for a in PLANTED["key_accounts"] if a != "C0101")
+    assert comp.by_client.index.tolist() == scored  # 23 key accounts, not C0101
+    assert (comp.by_client["categories"] == 6).all()
+    assert (comp.by_client["date"] == pd.Timestamp("2025-06-30")).all()
+    assert (comp.by_client["previous_date"] == pd.Timestamp("2024-06-30")).all()
+    assert comp.by_client["change"].notna().all()
+    interest = sales_interest(sample["transactions"], as_of=SAMPLE_AS_OF)["interest"]
+    assert interest.between(1, 10).all()
+    quadrants = strategy_quadrants(comp.by_client["competitiveness"], interest)
+    assert quadrants.loc["C0101", "quadrant"] == "not placed"  # a new client, not yet scored
+    assert quadrants.loc[scored, "quadrant"].ne("not placed").all()
+
+
+def test_sample_qualified_prospects(sample):
+    prospects = qualify_prospects(sample["accounts"])
+    assert sorted(prospects.index) == sorted(PLANTED["prospects"])
+    qualified = prospects.index[prospects["qualified"].to_numpy(dtype=bool)]
+    assert sorted(qualified) == sorted(PLANTED["qualified_prospects"])
+    assert (prospects.loc[~prospects["qualified"].to_numpy(dtype=bool), "missing"] != "").all()
