@@ -833,7 +833,10 @@ def _scores(accounts: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     manager = accounts.set_index("account_id")["manager"]
     n, k = len(key), len(_SCORE_CATEGORIES)
     first = rng.integers(3, 10, (n, k))
-    second = np.clip(first + rng.integers(-2, 3, (n, k)), 1, 10)
+    change = rng.integers(-2, 3, (n, k))
+    lost = np.isin(key, PLANTED["lost_key_clients"])
+    change[lost] = rng.integers(-3, 0, (int(lost.sum()), k))  # they lost ground before leaving
+    second = np.clip(first + change, 1, 10)
     frames = []
     for date, values in zip(_SCORE_DATES, (first, second), strict=True):
         frames.append(

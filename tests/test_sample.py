@@ -319,6 +319,9 @@ def test_competitors_scores_targets_cost_to_serve(tables):
     scores = tables["scores"]
     assert scores["date"].nunique() == 2 and scores["category"].nunique() == 6
     assert scores["score"].between(1, 10).all()
+    wide = scores.pivot_table(index="account_id", columns="date", values="score", aggfunc="mean")
+    change = wide.iloc[:, 1] - wide.iloc[:, 0]
+    assert (change[list(PLANTED["lost_key_clients"])] < 0).all()
     targets = tables["targets"]
     assert set(targets["year"]) == {2025, 2026}
     assert set(targets["period"].dropna()) == {"Q1", "Q2", "Q3", "Q4"}
