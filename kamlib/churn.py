@@ -441,18 +441,19 @@ def period_status(
 
 def _lookup(status: pd.DataFrame, table: pd.DataFrame | None, column: str, name: str) -> pd.Series:
     """`column` of `table` for each client of `status` ("unknown" when not given)."""
-    if table is None or column not in table.columns:
+    if table is None:
         raise InputError(
             [
                 Problem(
                     name,
                     None,
                     column,
-                    "missing-column" if table is not None else "missing-table",
+                    "missing-table",
                     f"this needs the {name} table with column {column!r}; pass `{name}=`",
                 )
             ]
         )
+    _require(table, ["account_id", column], name)
     values = table.drop_duplicates("account_id").set_index("account_id")[column]
     return values.reindex(status.index).astype("str").fillna(_UNKNOWN).replace("", _UNKNOWN)
 

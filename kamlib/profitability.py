@@ -363,7 +363,9 @@ def whale_peak(curve: pd.DataFrame, *, noun: str = "profit") -> WhalePeak:
     """
     n = len(curve)
     total = float(curve["cumulative"].iloc[-1]) if n else 0.0
-    if n == 0 or not total > 0:
+    if n == 0:
+        return WhalePeak(0, 0, np.nan, np.nan, np.nan, 0.0, "no clients on the whale curve")
+    if not total > 0:
         text = (
             f"the total {noun} of the {n} clients is {total:,.0f}, not positive: "
             "the whale curve has no peak to state"

@@ -128,7 +128,8 @@ def competitiveness(
     ----------
     scores : DataFrame
         Canonical scores: ``account_id``, ``date``, ``category``, ``score`` (1-10). Several
-        rows for the same client, category and day (several assessors) are averaged.
+        rows for the same client, category and day (several assessors) are averaged; rows
+        missing any of these four values are ignored.
     weights : mapping category -> weight, optional
         Weights of the index; default equal weights. Every scored category needs a weight
         (give 0 to leave one out on purpose); weights must be >= 0.
@@ -159,8 +160,9 @@ def competitiveness(
     a                       7.0                  5.333333  1.666667
     """
     _require(scores, ["account_id", "date", "category", "score"], "scores")
-    data = scores if as_of is None else scores[scores["date"] <= pd.Timestamp(as_of)]
-    data = data.dropna(subset=["account_id", "date", "category", "score"])
+    if as_of is not None:  # the whole day as_of is included
+        scores = scores[scores["date"] < pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)]
+    data = scores.dropna(subset=["account_id", "date", "category", "score"])
     categories = sorted(data["category"].unique())
     if weights is None:
         w = pd.Series(1.0, index=categories, dtype="float64")

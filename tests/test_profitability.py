@@ -213,7 +213,7 @@ def test_whale_curve_with_a_non_positive_total():
     peak = whale_peak(curve)
     assert np.isnan(peak.value_share) and peak.clients == 0
     assert "not positive" in peak.text
-    assert "not positive" in whale_peak(whale_curve(_pnl({}))).text
+    assert whale_peak(whale_curve(_pnl({}))).text == "no clients on the whale curve"
 
 
 def test_whale_curve_leaves_out_unknown_values_with_a_warning(caplog):
