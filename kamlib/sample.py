@@ -1109,9 +1109,12 @@ def _bench_chunk(
     rng: np.random.Generator,
     parquet: bool,
 ):
+    """`n` lines in orders numbered from `first_order`; returns the table and the next number."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    last = pd.Period(_BENCH_LAST_MONTH, "M")
+    first_moy = (last.month - months) % 12  # calendar month (0 = January) of month index 0
     k = n // 2 + 10  # orders; 3 lines each on average, so always enough
     per_order = 1 + rng.poisson(2.0, k)
     per_order[-1] += max(0, n - int(per_order.sum()))
@@ -1120,15 +1123,11 @@ def _bench_chunk(
     uniform = start + (rng.random(k) * (months - start)).astype(int)
     cycle = np.maximum(0.0, 1.0 + 1.15 * np.cos(2 * np.pi * np.arange(12) / 12.0))
     moy = (np.searchsorted(np.cumsum(cycle) / cycle.sum(), rng.random(k)) + acc["peak"][o_acc]) % 12
-    first_moy = (
-        int(pd.Period(_BENCH_LAST_MONTH, "M").month - months) % 12
-    )  # calendar month of index 0
     seasonal = rng.integers(0, months // 12 + 1, k) * 12 + (moy - first_moy) % 12
     seasonal = np.where((seasonal >= start) & (seasonal < months), seasonal, uniform)
     erratic = acc["order_months"][o_acc, rng.integers(0, 4, k)]
     month = np.select([kind == 1, kind == 2], [seasonal, erratic], uniform)
 
-    last = pd.Period(_BENCH_LAST_MONTH, "M")
     firsts = pd.period_range(end=last, periods=months, freq="M").to_timestamp()
     epoch_day = ((firsts - pd.Timestamp("1970-01-01")) // pd.Timedelta(days=1)).to_numpy()
     days = firsts.days_in_month.to_numpy()
