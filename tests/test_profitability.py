@@ -230,7 +230,7 @@ def test_whale_curve_breaks_ties_by_id_and_checks_the_column():
         whale_curve(_pnl({"a": 1.0}), value="gross_profit")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.lists(
         st.integers(min_value=-1000, max_value=1000).map(float), min_size=1, max_size=30

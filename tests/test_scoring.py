@@ -155,7 +155,7 @@ def test_sales_interest_weights_and_missing_columns():
         )
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     st.lists(
         st.tuples(
