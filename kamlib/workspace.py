@@ -457,6 +457,7 @@ def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: 
         last = tables["transactions"]["date"].max()
         as_of = last.normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
     ledger = pd.DataFrame(ledger_rows)
+    ledger = ledger.astype({c: "Int64" for c in ("returns", "duplicates") if c in ledger})
     problem_frame = _problem_frame(problems)
     for (code, sev), n in Counter((p.code, p.severity) for p in problems if p.severity != "error").items():
         log.warning("%s: %d %s line(s)", code, n, sev) if sev == "quarantine" else log.info("%s: %d warning(s)", code, n)
