@@ -52,3 +52,24 @@ def test_console_script_exit_code(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kamlib.cli", "validate", str(ws)], capture_output=True, text=True)
     assert proc.returncode == 78
     assert "unknown canonical column" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_summary_of_the_sample(capsys):
+    assert main(["summary", "data/sample"]) == 0
+    out = capsys.readouterr().out
+    assert "Portfolio of 150 accounts" in out and "HHI" in out and "C0112" in out
+
+
+def test_broken_copy_of_the_sample_exits_65_naming_each_problem(tmp_path, capsys):
+    import shutil
+
+    ws = shutil.copytree("data/sample", tmp_path / "ws")
+    tx = (ws / "transactions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    tx[9] = tx[9].replace("2023-", "2023/13/", 1)  # line 10: a bad date
+    (ws / "transactions.csv").write_text("".join(tx), encoding="utf-8")
+    acc = (ws / "accounts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (ws / "accounts.csv").write_text("".join(acc + [acc[1]]), encoding="utf-8")  # duplicate key
+    assert main(["validate", str(ws)]) == 65
+    err = capsys.readouterr().err
+    assert "transactions.csv:10 column 'date'" in err and "[invalid-date]" in err
+    assert f"accounts.csv:{len(acc) + 1} column 'account_id'" in err and "[primary-key]" in err
