@@ -5,7 +5,7 @@ Everything public is re-exported here explicitly; nothing runs at import.
 
 from kamlib.config import Config, read_config
 from kamlib.errors import ConfigError, InputError, KamlibError, Problem
-from kamlib.workspace import Workspace, load_workspace
+from kamlib.workspace import Workspace, load_workspace, resolve_workspace
 
 __all__ = [
     "Config",
@@ -16,4 +16,5 @@ __all__ = [
     "Workspace",
     "load_workspace",
     "read_config",
+    "resolve_workspace",
 ]

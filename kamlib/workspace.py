@@ -36,7 +36,7 @@ from kamlib.parsing import parse_column
 from kamlib.reading import read_file
 from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
 
-__all__ = ["Workspace", "load_workspace", "write_problems", "OUTLIER_FACTOR"]
+__all__ = ["Workspace", "load_workspace", "resolve_workspace", "write_problems", "OUTLIER_FACTOR"]
 
 log = logging.getLogger("kamlib")
 
@@ -77,6 +77,22 @@ class Workspace:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{t}={len(f)}" for t, f in self.tables.items())
         return f"Workspace({str(self.path)!r}, as_of={self.as_of.date()}, {sizes})"
+
+
+def resolve_workspace(workspace: str | Path = "") -> Path:
+    """The workspace folder to open: `workspace`, or the bundled sample portfolio when empty.
+
+    Notebooks take the workspace as a string parameter; an empty string means the sample
+    portfolio in the repository's ``data/sample`` folder.
+
+    >>> resolve_workspace("").name
+    'sample'
+    >>> str(resolve_workspace("/data/acme"))
+    '/data/acme'
+    """
+    if str(workspace).strip():
+        return Path(workspace)
+    return Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def _excerpt(value: object, personal: bool) -> str:
