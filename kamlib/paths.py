@@ -63,11 +63,12 @@ def safe_filename(
     """A safe, unique file name for the report of `notebook` for `account_id`.
 
     The name is ``<account slug>--<notebook slug>-<hash>`` plus `suffix`: the slugs are
-    lower-case ASCII letters, digits and hyphens (Cyrillic is transliterated) (at most 48 characters each), and the hash is the
-    first 12 hex digits of the SHA-256 of the exact account id and notebook name. So ``ACME`` and
-    ``acme`` (or ``ООО Ромашка`` and ``ООО Ромашка-2``) get distinct names, also on a
-    case-insensitive file system, and no name is longer than 255 bytes, has a path separator,
-    a leading dot, a reserved stem (``CON``, ``NUL`` ...) or a trailing dot or space.
+    lower-case ASCII letters, digits and hyphens (Cyrillic transliterated, at most 48
+    characters each), and the hash is the first 12 hex digits of the SHA-256 of the exact
+    account id and notebook name. So ``ACME`` and ``acme`` (or ``ООО Ромашка`` and
+    ``ООО Ромашка-2``) get distinct names, also on a case-insensitive file system, and no name
+    is longer than 255 bytes, has a path separator, a leading dot, a reserved stem (``CON``,
+    ``NUL`` ...) or a trailing dot or space.
 
     Parameters
     ----------

@@ -60,7 +60,8 @@ def _html_output(html: str):
 
 def _executed_notebook(*cells):
     nb = new_notebook(cells=list(cells))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     return nb
 
 
@@ -188,7 +189,8 @@ def report_page() -> str:
                     new_output("stream", name="stdout", text="3 clients hold 52 %\n")]
     figure = new_code_cell("plt.show()")
     figure.outputs = [new_output("display_data", data={
-        "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+        "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9a"
+                     "wAAAABJRU5ErkJggg==",
         "text/plain": "<Figure>"})]
     js = new_code_cell("display(Javascript('alert(1)'))")
     js.outputs = [new_output("display_data", data={"application/javascript": "alert(1)",
@@ -254,7 +256,7 @@ def test_dependency_floor_and_exporter_config():  # case 55
     assert exporter.exclude_input is True
 
 
-# --------------------------------------------------------------------------- escaped building blocks
+# ------------------------------------------------------------------ escaped building blocks
 
 
 def test_table_escapes_cells_labels_names_and_caption():  # case 49
