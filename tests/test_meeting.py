@@ -1,0 +1,522 @@
+"""Annual-meeting brief: the nine parts, limits and proposal, tenders, follow-up, privacy."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from kamlib.dossier import dmu_roster
+from kamlib.errors import ConfigError, InputError
+from kamlib.meeting import (
+    draft_proposal,
+    financial_report,
+    follow_up_schedule,
+    meeting_brief,
+    negotiation_limits,
+    previous_actions,
+    proposal_arguments,
+    tender_windows,
+    what_if,
+)
+
+MEETING = "2025-11-20"
+AS_OF = "2025-10-10"  # the last transaction: the data's end before the meeting
+
+
+def _tx():
+    rows = [
+        ("A", "2024-05-10", "p1", 100.0, 1400.0, 1000.0),
+        ("A", "2024-09-10", "p2", 10.0, 280.0, 200.0),
+        ("A", "2025-02-10", "p1", 110.0, 1650.0, 1100.0),
+        ("A", "2025-08-10", "p2", 10.0, 270.0, 200.0),
+        ("A", "2025-06-10", "p4", 50.0, 525.0, 500.0),
+        ("A", "2025-10-10", "p3", 5.0, 100.0, 60.0),
+        ("A", "2025-04-01", "p5", 2.0, 50.0, np.nan),
+        ("B", "2025-03-01", "p1", 1.0, 15.0, 10.0),
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["account_id", "date", "product_id", "quantity", "revenue", "cost"]
+    )
+    return frame.assign(
+        date=pd.to_datetime(frame["date"]).astype("datetime64[us]"),
+        order_id=[f"o{i}" for i in range(len(frame))],
+        gross_profit=frame["revenue"] - frame["cost"],
+    )
+
+
+def _products():
+    return pd.DataFrame(
+        {
+            "product_id": ["p1", "p2", "p3", "p4"],
+            "name": ["Pump", "Big pump", "Valve", "Seal"],
+            "category": ["Pumps", "Pumps", "Valves", "Seals"],
+            "unit_cost": [10.0, 20.0, np.nan, 10.0],
+            "list_price": [16.0, 30.0, np.nan, 12.0],
+        }
+    )
+
+
+def _accounts():
+    return pd.DataFrame(
+        {
+            "account_id": ["A", "B"],
+            "industry": ["Food", "Food"],
+            "potential_budget": [10000.0, 50.0],
+        }
+    )
+
+
+def _meetings():
+    return pd.DataFrame(
+        {
+            "meeting_id": ["m0", "m1", "m2"],
+            "account_id": ["A", "A", "A"],
+            "date": pd.to_datetime(["2024-01-15", "2024-06-01", "2025-01-20"]),
+            "type": ["annual", "review", "annual"],
+            "summary": ["first annual", "quality", "prices 2025"],
+            "outcome": ["frame contract", "new QA process", "wants faster delivery"],
+        }
+    )
+
+
+def _actions():
+    return pd.DataFrame(
+        {
+            "action_id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7"],
+            "account_id": ["A"] * 7,
+            "meeting_id": ["m2", "m2", "m2", "m2", "m0", "m0", "m1"],
+            "description": ["samples", "quote", "visit", "training", "audit", "catalogue", "QA"],
+            "owner": ["Kim", "Lee", "Kim", "Max", "Lee", "Kim", "Max"],
+            "department": ["sales", "sales", "sales", "service", "quality", "sales", "quality"],
+            "due_date": pd.to_datetime(
+                [
+                    "2025-03-01",
+                    "2025-04-01",
+                    "2025-12-31",
+                    "2025-05-01",
+                    "2024-03-01",
+                    "2024-02-01",
+                    "2024-07-01",
+                ]
+            ),
+            "status": ["done", "open", "open", "done", "open", "done", "Closed"],
+            "done_date": pd.to_datetime(
+                ["2025-02-20", None, None, "2025-06-15", None, "2024-01-30", None]
+            ),
+        }
+    )
+
+
+def _tenders():
+    return pd.DataFrame(
+        {
+            "tender_id": ["t1", "t2", "t3", "t4", "t5"],
+            "account_id": ["A"] * 5,
+            "date": pd.to_datetime(
+                ["2024-06-01", "2025-02-01", "2026-06-30", "2026-11-30", "2026-10-31"]
+            ),
+            "title": ["Pumps", "Valves", "Seals 2026", "Pumps 2027", "Service 2027"],
+            "value": [500.0, 300.0, 200.0, 800.0, 100.0],
+            "status": ["won", "lost", "planned", "planned", "planned"],
+            "reason": ["service", "price", None, None, None],
+            "winner": [None, "Rival AG", None, None, None],
+        }
+    )
+
+
+def _competitors():
+    return pd.DataFrame({"account_id": ["A"], "competitor": ["Rival AG"], "share_of_wallet": [0.3]})
+
+
+def _contacts():
+    return pd.DataFrame(
+        {
+            "contact_id": ["k1", "k2", "k3", "k4", "k5", "k6"],
+            "account_id": ["A"] * 6,
+            "name": [
+                "Ceo Chief",
+                "Hana HR",
+                "Pat Purchase",
+                "Eng Neer",
+                "Gate Keeper",
+                "Ulla User",
+            ],
+            "title": ["CEO", "HR Director", "Head of Purchasing", "Plant engineer", None, None],
+            "dmu_role": ["decision maker", "influencer", "buyer", "user", "gatekeeper", "user"],
+            "influence": [5.0, 2.0, 4.0, 3.0, 1.0, 1.0],
+            "attitude": ["champion"] * 6,
+            "reports_to": [None, "k1", "k1", "k1", "k1", "k4"],
+            "last_contact": pd.to_datetime(["2025-10-01"] * 6),
+            "birthday": pd.to_datetime(["1959-11-25"] * 6),
+            "family": ["CANARY-FAMILY"] * 6,
+            "hobbies": ["CANARY-HOBBY"] * 6,
+            "notes": ["CANARY-NOTE"] * 6,
+        }
+    )
+
+
+def _targets():
+    return pd.DataFrame(
+        {
+            "account_id": ["A", "A", "A"],
+            "year": [2025, 2025, 2026],
+            "revenue_target": [3000.0, 2000.0, 3500.0],
+            "category": [None, "Pumps", None],
+        }
+    )
+
+
+def _brief(**kw):
+    tables = dict(
+        transactions=_tx(),
+        products=_products(),
+        accounts=_accounts(),
+        contacts=_contacts(),
+        meetings=_meetings(),
+        actions=_actions(),
+        targets=_targets(),
+        tenders=_tenders(),
+        competitors=_competitors(),
+    )
+    tables.update(kw.pop("tables", {}))
+    return meeting_brief("A", meeting_date=MEETING, **tables, **kw)
+
+
+# --- 1. financial report -----------------------------------------------------------------------
+
+
+def test_financial_report_reconciles_with_transactions():
+    report = financial_report(
+        "A", transactions=_tx(), products=_products(), targets=_targets(), as_of=AS_OF
+    )
+    by_year = report.by_year.set_index("year")
+    assert by_year["revenue"].to_dict() == {2024: 1680.0, 2025: 2595.0}
+    assert by_year["gross_profit"].to_dict() == {2024: 480.0, 2025: 685.0}
+    assert by_year.loc[2025, "margin"] == pytest.approx(685.0 / 2545.0)  # p5 has no cost
+    assert by_year.loc[2025, "revenue_growth"] == pytest.approx(2595.0 / 1680.0 - 1)
+    assert by_year.loc[2025, "orders"] == 5
+    quarters = report.by_quarter.groupby("year")[["revenue", "gross_profit"]].sum()
+    assert quarters["revenue"].tolist() == [1680.0, 2595.0]
+    assert quarters["gross_profit"].tolist() == [480.0, 685.0]
+    assert report.product_mix["revenue"].sum() == _tx().query("account_id == 'A'")["revenue"].sum()
+    pva = report.plan_vs_actual
+    assert pva["year"].tolist() == [2025, 2025]  # 2026 is not in the report yet
+    assert pva["actual"].tolist() == [2595.0, 1920.0]
+
+
+# --- 2. previous meeting -----------------------------------------------------------------------
+
+
+def test_previous_actions_overdue_first():
+    out = previous_actions("A", actions=_actions(), meetings=_meetings(), meeting_date=MEETING)
+    assert out["action_id"].tolist() == ["a5", "a2", "a3", "a4", "a1"]
+    assert out["state"].tolist() == ["overdue", "overdue", "open", "done late", "done"]
+    assert out["days_overdue"].tolist()[:2] == [629.0, 233.0]
+    assert out["carried_over"].tolist() == [True, False, False, False, False]
+    assert out["owner"].iloc[0] == "Lee" and out["department"].iloc[0] == "quality"
+
+
+def test_previous_actions_without_meetings_or_actions():
+    out = previous_actions("A", actions=_actions(), meetings=None, meeting_date=MEETING)
+    # due within the last 12 months or still open; a6 and a7 are old and done
+    assert set(out["action_id"]) == {"a1", "a2", "a3", "a4", "a5"}
+    assert out["state"].iloc[0] == "overdue"
+    empty = previous_actions("A", actions=None, meeting_date=MEETING)
+    assert empty.empty and "state" in empty.columns
+
+
+# --- 6. limits, 7. what-if, 9. proposal -------------------------------------------------------
+
+
+def test_negotiation_limits_by_hand():
+    out = negotiation_limits("A", transactions=_tx(), products=_products(), as_of=AS_OF)
+    lim = out.set_index("product_id")
+    assert out["product_id"].tolist() == ["p1", "p2", "p3", "p4", "p5"]
+    assert lim.loc[
+        "p1", ["current_price", "floor_price", "lowest_price"]
+    ].tolist() == pytest.approx([15.0, 11.5, 13.5])
+    assert lim.loc["p1", "min_volume"] == 157.1  # 550 / (13.5 - 10)
+    assert lim.loc["p2", ["floor_price", "lowest_price", "min_volume"]].tolist() == pytest.approx(
+        [23.0, 24.3, 16.3]
+    )
+    assert lim.loc["p3", "cost_source"] == "transactions" and lim.loc["p3", "unit_cost"] == 12.0
+    assert lim.loc["p4", "below_floor_now"] and lim.loc["p4", "lowest_price"] == 11.5
+    assert lim.loc["p5", "cost_source"] == "unknown" and np.isnan(lim.loc["p5", "floor_price"])
+
+
+def test_limits_reject_bad_thresholds():
+    with pytest.raises(ConfigError, match="`max_discount`"):
+        negotiation_limits("A", transactions=_tx(), as_of=AS_OF, max_discount=1.5)
+    with pytest.raises(ConfigError, match="`min_margin`"):
+        negotiation_limits("A", transactions=_tx(), as_of=AS_OF, min_margin=-0.1)
+
+
+def test_what_if_by_hand():
+    out = what_if(15.0, 10.0, 100.0, max_discount=0.10)
+    assert out["discount"].tolist() == pytest.approx([i / 100 for i in range(11)])
+    assert out["volume_needed"].iloc[-1] == pytest.approx(100 * 5 / 3.5)
+    assert out["contribution"].tolist() == pytest.approx([500.0] * 11)
+    assert not out["below_floor"].any()
+    deep = what_if(15.0, 10.0, 100.0, discounts=[0.25, 0.4])
+    assert deep["below_floor"].tolist() == [True, True]
+    assert deep["feasible"].tolist() == [True, False] and np.isnan(deep["volume_needed"].iloc[1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    price=st.floats(1.0, 1000.0),
+    cost_share=st.floats(0.0, 0.95),
+    volume=st.floats(1.0, 1e6),
+    discount=st.floats(0.0, 0.5),
+)
+def test_what_if_keeps_the_contribution(price, cost_share, volume, discount):
+    cost = price * cost_share
+    out = what_if(price, cost, volume, discounts=[discount]).iloc[0]
+    if price * (1 - discount) > cost:
+        assert out["feasible"]
+        kept = out["volume_needed"] * (out["price"] - cost)
+        assert kept == pytest.approx((price - cost) * volume, rel=1e-9)
+        assert out["volume_needed"] >= volume * (1 - 1e-12)
+    else:
+        assert not out["feasible"] and np.isnan(out["volume_needed"])
+
+
+def test_draft_proposal_by_hand():
+    limits = negotiation_limits("A", transactions=_tx(), products=_products(), as_of=AS_OF)
+    targets = pd.DataFrame({"product_id": ["p1", "p4"], "quantity_target": [130.0, 60.0]})
+    proposal = draft_proposal("A", limits, targets=targets, meeting_date=MEETING)
+    lines = proposal.lines.set_index("product_id")
+    assert list(lines.index) == ["p1", "p2", "p3", "p4"]  # p5: no unit cost
+    assert proposal.messages == ("1 product(s) without a known unit cost left out of the proposal",)
+    # p1: 130 units (+18.2 %) pay for 1 - (10 + 5 / 1.1818) / 15 = 5.13 %: 14.2308 -> 14.24
+    assert lines.loc["p1", ["volume", "price"]].tolist() == [130.0, 14.24]
+    assert lines.loc["p1", "contribution"] == pytest.approx(130 * 4.24)
+    assert lines.loc["p1", "conditions"] == (
+        "volume discount 5.1 % for at least 130 units; valid until 2025-12-20"
+    )
+    # p4 sells below its floor today: raised to the floor
+    assert lines.loc["p4", "price"] == 11.5
+    assert lines.loc["p4", "conditions"].startswith("price raised to the floor 11.50")
+    # p2 (no target) keeps volume and price
+    assert lines.loc["p2", ["volume", "price", "discount"]].tolist() == [10.0, 27.0, 0.0]
+    assert lines.loc["p2", "conditions"].startswith("current price for 10 units")
+    assert proposal.valid_until == pd.Timestamp("2025-12-20")
+    assert (
+        lines["contribution"]
+        >= limits.set_index("product_id").loc[lines.index, "contribution"] - 1e-9
+    ).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    price=st.floats(0.5, 500.0),
+    cost=st.floats(0.01, 500.0),
+    volume=st.floats(1.0, 1e5),
+    target=st.floats(0.0, 3e5),
+    min_margin=st.floats(0.0, 1.0),
+    max_discount=st.floats(0.0, 0.5),
+)
+def test_proposed_price_is_never_below_the_floor(
+    price, cost, volume, target, min_margin, max_discount
+):
+    tx = pd.DataFrame(
+        {
+            "account_id": ["A"],
+            "product_id": ["p"],
+            "quantity": [volume],
+            "revenue": [price * volume],
+            "cost": [cost * volume],
+            "date": pd.to_datetime(["2025-06-01"]),
+        }
+    )
+    limits = negotiation_limits(
+        "A", transactions=tx, as_of="2025-12-31", min_margin=min_margin, max_discount=max_discount
+    )
+    targets = pd.DataFrame({"product_id": ["p"], "quantity_target": [target]})
+    lines = draft_proposal("A", limits, targets=targets, meeting_date="2025-12-31").lines
+    assert (lines["price"] >= lines["floor_price"]).all()
+    lowest = lines["product_id"].map(limits.set_index("product_id")["lowest_price"]).astype(float)
+    assert (lines["price"] >= lowest).all()
+    assert ((lines["volume"] > 0) & (lines["volume"] == lines["volume"].round())).all()
+
+
+def test_arguments_grouped_by_audience():
+    limits = negotiation_limits("A", transactions=_tx(), products=_products(), as_of=AS_OF)
+    roster = dmu_roster("A", contacts=_contacts(), as_of=MEETING)
+    args = proposal_arguments(
+        "A",
+        transactions=_tx(),
+        products=_products(),
+        accounts=_accounts(),
+        actions=_actions(),
+        tenders=_tenders(),
+        competitors=_competitors(),
+        as_of=AS_OF,
+    )
+    proposal = draft_proposal(
+        "A", limits, meeting_date=MEETING, roster=roster, arguments=args, cell="AX"
+    )
+    out = proposal.arguments
+    contacts = out.drop_duplicates("audience").set_index("audience")["contacts"].to_dict()
+    assert contacts == {
+        "executives": "Ceo Chief, Gate Keeper",
+        "HR": "Hana HR",
+        "finance": "Pat Purchase",
+        "technical": "Eng Neer, Ulla User",
+    }
+    executives = out.loc[out["audience"] == "executives", "argument"].tolist()
+    assert executives[0].startswith("Preferred-supplier status as an AX key client")
+    assert "until 2025-12-20" in executives[0]
+    finance = out.loc[out["audience"] == "finance", "argument"].tolist()
+    assert finance[0].startswith("Proposal value ")
+    assert any("List-price savings" in a for a in finance)
+    hr = out.loc[out["audience"] == "HR", "argument"].tolist()
+    assert hr[0].startswith("References")
+
+
+def test_proposal_arguments_by_hand():
+    args = proposal_arguments(
+        "A",
+        transactions=_tx(),
+        products=_products(),
+        accounts=_accounts(),
+        actions=_actions(),
+        tenders=_tenders(),
+        competitors=_competitors(),
+        as_of=AS_OF,
+    ).set_index("argument")
+    assert args.loc["growth", "value"] == pytest.approx(2595 / 1680 - 1)
+    assert args.loc["share_of_wallet", "value"] == pytest.approx(0.2595)
+    assert args.loc["actions_on_time", "value"] == pytest.approx(2 / 6)
+    assert args.loc["tenders_won", "value"] == 0.5
+    assert args.loc["value_delivered", "value"] == pytest.approx(215.0)
+    assert args.loc["breadth", "text"] == "We supply 5 products in 3 categories."
+    bare = proposal_arguments("A", transactions=_tx(), as_of=AS_OF).set_index("argument")
+    assert bare.loc["share_of_wallet", "text"].startswith("Share of wallet unknown")
+    assert np.isnan(bare.loc["value_delivered", "value"])
+
+
+# --- tenders and follow-up ---------------------------------------------------------------------
+
+
+def test_tender_windows():
+    out = tender_windows("A", tenders=_tenders(), as_of=MEETING)
+    assert out["tender_id"].tolist() == ["t3", "t5"]
+    assert out["window"].tolist() == ["open", "opens 2026-01-31"]
+    assert out["prep_start"].tolist() == [pd.Timestamp("2025-09-30"), pd.Timestamp("2026-01-31")]
+    assert tender_windows("A", tenders=None, as_of=MEETING).empty
+
+
+def test_follow_up_schedule_uses_working_days():
+    out = follow_up_schedule("2025-11-21", valid_until="2025-12-21", holidays=["2025-11-24"])
+    assert out["date"].tolist()[:3] == [pd.Timestamp("2025-11-25")] * 3
+    assert out["action"].tolist()[0] == "confirm that the client received the proposal"
+    assert out["date"].iloc[3] == pd.Timestamp("2025-12-16")
+    assert len(follow_up_schedule("2025-11-21")) == 3
+
+
+# --- the brief ---------------------------------------------------------------------------------
+
+
+def _values(obj, seen=None):
+    """Every value reachable from `obj` (dataclass fields, frames, series, containers)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from _values(getattr(obj, f.name), seen)
+    elif isinstance(obj, pd.DataFrame):
+        yield from obj.columns
+        yield from obj.to_numpy().ravel()
+    elif isinstance(obj, pd.Series):
+        yield from obj.index
+        yield from obj.to_numpy()
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield k
+            yield from _values(v, seen)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from _values(v, seen)
+    else:
+        yield obj
+
+
+def test_brief_has_every_part_and_keeps_inputs():
+    tables = [_tx(), _products(), _actions(), _contacts()]
+    copies = [t.copy() for t in tables]
+    brief = _brief(
+        tables=dict(
+            transactions=tables[0], products=tables[1], actions=tables[2], contacts=tables[3]
+        )
+    )
+    for before, after in zip(copies, tables, strict=True):
+        assert_frame_equal(before, after)
+    assert brief.as_of == pd.Timestamp(AS_OF) and brief.plan_year == 2026
+    assert [title[:2] for title, _ in brief.sections] == [f"{i}." for i in range(1, 10)]
+    assert brief.messages == ("1 product(s) without a known unit cost left out of the proposal",)
+    assert brief.previous_actions["state"].iloc[0] == "overdue"
+    assert brief.work_plan["year"].tolist() == [2025, 2025]
+    assert brief.client_expectations["outcome"].tolist()[0] == "wants faster delivery"
+    assert brief.our_expectations["source"].tolist() == ["targets table"]
+    assert brief.our_expectations["revenue_target"].tolist() == [3500.0]
+    assert set(brief.what_if["product_id"]) == {"p1", "p2", "p3", "p4"}
+    assert len(brief.what_if) == 4 * 11
+    assert brief.tenders["tender_id"].tolist() == ["t3", "t5"]
+    assert brief.follow_up["date"].iloc[0] == pd.Timestamp("2025-11-21")
+    lines = brief.proposal.lines
+    assert (lines["price"] >= lines["floor_price"]).all()
+    assert brief.proposal.valid_until == pd.Timestamp("2025-12-20")
+    assert brief.parameters["min_margin"] == 0.15
+
+
+def test_brief_leaves_no_trace_of_personal_values():
+    values = list(_values(_brief()))
+    texts = [v for v in values if isinstance(v, str)]
+    assert any("Ceo Chief" in t for t in texts)
+    for canary in ["1959", "25.11", "CANARY-FAMILY", "CANARY-HOBBY", "CANARY-NOTE"]:
+        assert not any(canary in t for t in texts), canary
+    # no value of any type carries the birth year or the birthday itself
+    assert not any("1959" in str(v) for v in values)
+    assert pd.Timestamp("1959-11-25") not in [v for v in values if isinstance(v, pd.Timestamp)]
+
+
+def test_brief_degrades_with_clear_messages():
+    brief = meeting_brief("A", transactions=_tx(), products=None, meeting_date=MEETING)
+    assert brief.messages[:8] == (
+        "no products table: no categories or list prices; unit costs from transaction costs",
+        "no accounts table: share of wallet from competitors only",
+        "no contacts table: arguments not assigned to named contacts",
+        "no meetings table: no previous meeting: recent and open actions listed instead",
+        "no actions table: previous meeting's actions and service record skipped",
+        "no targets table: plan vs actual skipped; our expectations computed from history",
+        "no tenders table: tender windows skipped",
+        "no competitors table: competitors' shares unknown",
+    )
+    assert "no targets for 2026: our expectations computed from history" in brief.messages
+    assert set(brief.our_expectations["source"]) == {"computed from history"}
+    assert brief.previous_actions.empty and brief.tenders.empty and brief.work_plan.empty
+    lines = brief.proposal.lines
+    assert set(lines["product_id"]) == {"p1", "p2", "p3", "p4"}  # costs from transactions
+    assert (lines["price"] >= lines["floor_price"]).all()
+    assert set(brief.proposal.arguments["contacts"]) == {""}
+
+
+def test_brief_for_a_prospect_and_an_unknown_account():
+    accounts = pd.DataFrame({"account_id": ["A", "P"], "status": ["client", "prospect"]})
+    brief = meeting_brief(
+        "P", transactions=_tx(), products=_products(), accounts=accounts, meeting_date="2026-03-10"
+    )
+    assert brief.plan_year == 2026
+    assert brief.limits.empty and brief.proposal.lines.empty and brief.what_if.empty
+    assert brief.financial.by_year.empty and brief.our_expectations.empty
+    assert "no purchases in the last 12 months: no limits or proposal lines" in brief.messages
+    assert brief.proposal.valid_until == pd.Timestamp("2026-04-09")
+    with pytest.raises(InputError, match="unknown-account"):
+        meeting_brief("nobody", transactions=_tx(), products=None, meeting_date=MEETING)
