@@ -99,8 +99,8 @@ _LABELS = (TOO_NEW, NON_POSITIVE)
 _TOL = 1e-9
 _ZERO_PERIODS = ("from_first", "all", "drop")
 _MEASURES = ("revenue", "gross_profit", "quantity", "cost")
-_FREQ = {"W": "W-MON", "M": "MS", "Q": "QS", "Y": "YS"}
-_PERIOD_FREQ = {"W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}
+_FREQ = {"D": "D", "W": "W-MON", "M": "MS", "Q": "QS", "Y": "YS"}
+_PERIOD_FREQ = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}
 
 
 def _check_cutoffs(cutoffs, name: str, *, upper: float | None = 1.0) -> tuple[float, float]:
@@ -329,7 +329,7 @@ def abc_xyz(
         by DuckDB to account x period first (see :func:`kamlib.sales_by_period`), so large
         files never become one pandas frame.
     measure : {"revenue", "gross_profit", "quantity", "cost"}
-    period : {"M", "Q", "Y", "W"}
+    period : {"M", "Q", "Y", "W", "D"}
     abc_cutoffs, abc_basis
         See :func:`abc_classes`.
     xyz_cutoffs, ddof, min_periods
@@ -390,6 +390,7 @@ def abc_xyz(
         end=end,
         measures=(measure,),
         counts=False,
+        sort=False,
     )
     _check_sales(sales, measure)
     matrix = _matrix(sales, measure, period, zero_periods, start_ts, end_ts)

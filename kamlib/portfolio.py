@@ -18,7 +18,7 @@ import pandas as pd
 
 from kamlib.abcxyz import NON_POSITIVE, _half_up, abc_classes
 from kamlib.errors import ConfigError, InputError, Problem
-from kamlib.sales import Source, _aggregate, _as_timestamp
+from kamlib.sales import Source, _aggregate, _as_timestamp, _last_date
 
 __all__ = [
     "client_shares",
@@ -89,23 +89,32 @@ def _client_of(ids: pd.Series, parents: pd.Series) -> pd.Series:
 
 
 def _scan(transactions: Source, as_of, months: int | None):
-    """Two DuckDB passes: totals per account ever (up to `as_of`) and in the window.
+    """Totals per account ever (up to `as_of`) and in the window, from one DuckDB pass.
 
-    Returns ``(as_of, ever, window)``; `as_of` defaults to the last transaction date.
+    Returns ``(as_of, ever, window)``; `as_of` defaults to the last transaction date (a
+    second, light query that reads only the dates).
     """
     as_of_ts = _as_timestamp(as_of, "as_of")
-    ever = _totals(transactions, None, as_of_ts)
     if as_of_ts is None:
-        if ever["last_date"].isna().all():
+        as_of_ts = _last_date(transactions)
+        if as_of_ts is None:
             raise ConfigError("`as_of` is needed when there are no dated transactions")
-        as_of_ts = pd.Timestamp(ever["last_date"].max())
     start = _window(as_of_ts, months)
-    window = ever if start is None else _totals(transactions, start, as_of_ts)
-    return as_of_ts, ever, window
+    t = _totals(transactions, None, as_of_ts, since=start)
+    if start is None:
+        return as_of_ts, t, t
+    ever = t[["account_id", "first_ever", "last_ever"]].rename(
+        columns={"first_ever": "first_date", "last_ever": "last_date"}
+    )
+    ever = ever.assign(revenue=np.nan, gross_profit=np.nan)
+    window = t.loc[
+        t["lines"] > 0, ["account_id", "revenue", "gross_profit", "first_date", "last_date"]
+    ]
+    return as_of_ts, ever, window.reset_index(drop=True)
 
 
-def _totals(transactions: Source, start, end) -> pd.DataFrame:
-    """revenue, gross_profit, first_date, last_date per account in [start, end]."""
+def _totals(transactions: Source, start, end, since=None) -> pd.DataFrame:
+    """revenue, gross_profit, lines, first_date, last_date per account in [start, end]."""
     t = _aggregate(
         transactions,
         period=None,
@@ -114,12 +123,14 @@ def _totals(transactions: Source, start, end) -> pd.DataFrame:
         end=end,
         measures=("revenue", "gross_profit"),
         counts=True,
+        sort=False,
+        since=since,
     )
     if t["account_id"].isna().any():
         raise InputError(
             [Problem("transactions", None, "account_id", "missing-id", "lines without account id")]
         )
-    return t[["account_id", "revenue", "gross_profit", "first_date", "last_date"]]
+    return t
 
 
 def _by_client(totals: pd.DataFrame, parents: pd.Series) -> pd.DataFrame:
@@ -542,6 +553,7 @@ def _new_categories(transactions, products, parents, start, as_of_ts) -> pd.Seri
             end=as_of_ts,
             measures=(),
             counts=True,
+            sort=False,
         )
     except InputError as exc:
         if "product_id" in [p.column for p in exc.problems]:

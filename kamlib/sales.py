@@ -19,8 +19,9 @@ from kamlib.errors import ConfigError, InputError, Problem
 __all__ = ["sales_by_period", "PERIODS"]
 
 #: Period codes accepted by ``period=`` and the DuckDB ``date_trunc`` part behind each.
-#: ``W`` weeks start on Monday (ISO weeks).
-PERIODS: dict[str, str] = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+#: ``W`` weeks start on Monday (ISO weeks); ``D`` (days) gives an exact, compact stand-in for
+#: the lines of a large file (see :func:`sales_by_period`).
+PERIODS: dict[str, str] = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 
 _NUMBERS = ("revenue", "cost", "gross_profit", "quantity")
 _PARQUET = (".parquet", ".pq")
@@ -91,9 +92,12 @@ def sales_by_period(
         of ``cost``, ``gross_profit``, ``quantity``, ``order_id``, ``product_id``, ``region``):
         a frame, or Parquet / CSV file(s) that DuckDB reads directly (CSV cells are read as text
         and cast explicitly, so ids keep leading zeros).
-    period : {"M", "Q", "Y", "W"} or None
+    period : {"M", "Q", "Y", "W", "D"} or None
         Length of a period; ``period`` in the result is the period's first day (weeks start on
-        Monday). ``None`` gives one row per group over the whole window.
+        Monday). ``None`` gives one row per group over the whole window. ``"D"`` turns a large
+        file into one row per account and day: renamed to ``date``, that frame gives every
+        kamlib analysis the same results as the lines (bar line and order counts), in a
+        fraction of the memory.
     by : sequence of str
         Grouping columns, e.g. ``("account_id",)`` or ``("account_id", "product_id", "region")``.
         Each must be a column of the data. ``()`` gives the portfolio total per period.
@@ -136,7 +140,7 @@ def sales_by_period(
     0          A 2024-01-01    150.0      2       1
     1          B 2024-02-01     80.0      1       1
     """
-    return _aggregate(transactions, period=period, by=by, start=start, end=end)
+    return _aggregate(transactions, period=period, by=by, start=start, end=end, orders=True)
 
 
 def _aggregate(
@@ -148,12 +152,18 @@ def _aggregate(
     end=None,
     measures: Sequence[str] = _NUMBERS,
     counts: bool = True,
+    orders: bool = False,
+    sort: bool = True,
+    since=None,
 ) -> pd.DataFrame:
     """The query behind :func:`sales_by_period`; analytics ask only for what they use.
 
-    ``measures`` limits the summed columns; ``counts=False`` leaves out ``lines``, ``orders``,
-    ``first_date`` and ``last_date`` (a distinct count of order ids is the costliest part of
-    the query on large files).
+    ``measures`` limits the summed columns; ``counts`` adds ``lines``, ``first_date`` and
+    ``last_date``; ``orders`` the distinct count of order ids (the costliest part of the query
+    on large files); ``sort=False`` skips sorting (costly for millions of groups). With
+    ``since``, sums and counts cover only lines from that day on, while ``first_ever`` and
+    ``last_ever`` still cover every line from ``start`` to ``end``: one pass gives a window
+    and the history before it.
     """
     if period is not None and period not in PERIODS:
         raise ConfigError(f"`period` must be one of {list(PERIODS)} or None, got {period!r}")
@@ -161,6 +171,7 @@ def _aggregate(
     if len(set(by)) != len(by):
         raise ConfigError(f"`by` has duplicate columns: {by}")
     start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
+    since_ts = _as_timestamp(since, "since")
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
@@ -183,7 +194,7 @@ def _aggregate(
             "gross_profit": f"coalesce({num['gross_profit']}, {num['revenue']} - {num['cost']})",
             "quantity": num["quantity"],
         }
-        has_orders = counts and "order_id" in names
+        has_orders = orders and "order_id" in names
         cols = [f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in by]
         cols += ["CAST(date AS TIMESTAMP) AS date"]
         cols += [f'{line[c]} AS "{c}"' for c in measures]
@@ -197,27 +208,38 @@ def _aggregate(
             where.append("date < ?")
             params.append((end_ts.normalize() + pd.Timedelta(days=1)).to_pydatetime())
         cond = f"WHERE date IS NULL OR ({' AND '.join(where)})" if where else ""
+        f = ""  # the window filter of every aggregate when `since` is given
+        if since_ts is not None:
+            f = f" FILTER (WHERE date >= TIMESTAMP '{since_ts.normalize():%Y-%m-%d %H:%M:%S}')"
         keys = [f'"{c}"' for c in by]
         if period is not None:
             keys.append(f"CAST(date_trunc('{PERIODS[period]}', date) AS TIMESTAMP) AS period")
-        sort = [f'"{c}"' for c in by] + (["period"] if period is not None else [])
+        group = [f'"{c}"' for c in by] + (["period"] if period is not None else [])
         aggs = [
-            f'CASE WHEN count("{c}") = count(*) THEN fsum("{c}") END AS "{c}"' for c in measures
+            f'CASE WHEN count("{c}"){f} = count(*){f} THEN fsum("{c}"){f} END AS "{c}"'
+            for c in measures
         ]
         if counts:
-            aggs += [
-                "count(*) AS lines",
-                ("count(DISTINCT order_id)" if has_orders else "CAST(NULL AS BIGINT)")
-                + " AS orders",
-                "min(date) AS first_date",
-                "max(date) AS last_date",
-            ]
-        group = f"GROUP BY {', '.join(sort)} ORDER BY {', '.join(s + ' NULLS LAST' for s in sort)}"
+            aggs.append(f"count(*){f} AS lines")
+        if orders:
+            aggs.append(
+                (f"count(DISTINCT order_id){f}" if has_orders else "CAST(NULL AS BIGINT)")
+                + " AS orders"
+            )
+        if counts:
+            aggs += [f"min(date){f} AS first_date", f"max(date){f} AS last_date"]
+        if since_ts is not None:
+            aggs += ["min(date) AS first_ever", "max(date) AS last_ever"]
+        tail = ""
+        if group:
+            tail = f"GROUP BY {', '.join(group)}"
+            if sort:
+                tail += f" ORDER BY {', '.join(g + ' NULLS LAST' for g in group)}"
         sql = f"""
             WITH src AS (SELECT {", ".join(cols)} FROM {source})
             SELECT {", ".join([*keys, *aggs])}, count(*) AS _n, count(*) - count(date) AS _undated
             FROM src {cond}
-            {group if sort else ""}
+            {tail}
         """
         try:
             out = con.execute(sql, params).df()
@@ -228,7 +250,8 @@ def _aggregate(
     finally:
         con.close()
 
-    if period is None and (start_ts is not None or end_ts is not None) and out["_undated"].any():
+    windowed = start_ts is not None or end_ts is not None or since_ts is not None
+    if period is None and windowed and out["_undated"].any():
         # without periods, undated lines would hide inside the window's sums
         raise InputError(
             [
@@ -242,14 +265,32 @@ def _aggregate(
                 )
             ]
         )
-    if not sort:  # a grand total: no row when no line matched
+    if not group:  # a grand total: no row when no line matched
         out = out[out["_n"] > 0]
     dtypes = {c: "str" for c in by}
     dtypes.update({c: "float64" for c in measures})
     if counts:
-        dtypes.update(
-            lines="int64", orders="Int64", first_date="datetime64[us]", last_date="datetime64[us]"
-        )
+        dtypes.update(lines="int64", first_date="datetime64[us]", last_date="datetime64[us]")
+    if orders:
+        dtypes["orders"] = "Int64"
+    if since_ts is not None:
+        dtypes.update(first_ever="datetime64[us]", last_ever="datetime64[us]")
     if period is not None:
         dtypes["period"] = "datetime64[us]"
     return out.drop(columns=["_n", "_undated"]).astype(dtypes).reset_index(drop=True)
+
+
+def _last_date(transactions: Source) -> pd.Timestamp | None:
+    """The latest line date (reads only the date column of a file); None without dates."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        source, params, names = _relation(con, transactions)
+        if "date" not in names:
+            raise InputError(
+                [Problem("transactions", None, "date", "missing-column", "column 'date' is needed")]
+            )
+        value = con.execute(f"SELECT max(CAST(date AS TIMESTAMP)) FROM {source}", params).fetchone()
+    finally:
+        con.close()
+    return None if value[0] is None else pd.Timestamp(value[0])

@@ -55,6 +55,7 @@ def test_monthly_by_account_by_hand():
 @pytest.mark.parametrize(
     "period, starts",
     [
+        ("D", ["2024-01-05", "2024-01-31", "2024-04-02", "2024-02-10", "2024-02-11"]),
         ("Q", ["2024-01-01", "2024-04-01", "2024-01-01"]),
         ("Y", ["2024-01-01", "2024-01-01"]),
         ("W", ["2024-01-01", "2024-01-29", "2024-04-01", "2024-02-05"]),
@@ -135,7 +136,7 @@ def test_parquet_and_csv_files_give_the_frame_result(tmp_path):
 
 def test_errors_name_the_parameter(tmp_path):
     with pytest.raises(ConfigError, match="`period`"):
-        sales_by_period(_tx(), period="D")
+        sales_by_period(_tx(), period="H")
     with pytest.raises(InputError, match="customer"):
         sales_by_period(_tx(), by=("customer",))
     with pytest.raises(ConfigError, match="`start`"):
