@@ -470,7 +470,7 @@ def key_client_criteria(
     ...                    "date": pd.to_datetime(["2024-03-01", "2025-03-01", "2025-04-01"]),
     ...                    "revenue": [100.0, 150.0, 50.0], "gross_profit": [20.0, 30.0, 5.0]})
     >>> crit = key_client_criteria(tx, as_of="2025-12-31")
-    >>> crit[crit["client_id"] == "a"][["criterion", "value", "threshold", "met"]]
+    >>> crit[crit["client_id"] == "a"][["criterion", "value", "threshold", "met"]].round(3)
                 criterion   value  threshold    met
     0  stable_high_profit  30.000       30.0   True
     1    long_cooperation   1.834        3.0  False
@@ -532,9 +532,7 @@ def key_client_criteria(
         value = pd.Series(value, index=ids, dtype="float64")
         met = pd.Series(met, index=ids).astype("boolean").mask(value.isna())
         frames.append(
-            pd.DataFrame(
-                {"criterion": name, "value": value.round(3), "threshold": threshold, "met": met}
-            )
+            pd.DataFrame({"criterion": name, "value": value, "threshold": threshold, "met": met})
         )
     out = pd.concat(frames).rename_axis("client_id").reset_index()
     order = pd.Categorical(out["criterion"], categories=CRITERIA, ordered=True)

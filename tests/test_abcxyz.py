@@ -474,7 +474,7 @@ _lines = st.lists(
 )
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     rows=_lines, cut=st.integers(0, 40), zero_periods=st.sampled_from(["from_first", "all", "drop"])
 )

@@ -249,7 +249,7 @@ def test_input_frames_are_not_mutated():
     pd.testing.assert_frame_equal(accounts, before_acc)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from("abcdefg"), st.integers(1, 500)), min_size=1, max_size=25),
     st.randoms(use_true_random=False),

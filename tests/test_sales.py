@@ -169,7 +169,7 @@ def _frame(rows):
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(rows=_lines, period=st.sampled_from(["M", "Q", "W"]), rnd=st.randoms(use_true_random=False))
 def test_revenue_preserved_and_order_and_split_do_not_matter(rows, period, rnd, tmp_path_factory):
     tx = _frame(rows)
