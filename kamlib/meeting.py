@@ -89,6 +89,7 @@ _TITLE_AUDIENCE = (
     ("executives", r"\bceo\b|chief|director|owner|managing|president|board|general manager"),
 )
 _DONE = ("done", "closed", "completed", "complete")
+_NEGLIGIBLE_DISCOUNT = 0.0005  # below 0.05 % (cent rounding) a discount is not named
 _STATE_ORDER = {"overdue": 0, "open": 1, "done late": 2, "done": 3}
 
 
@@ -604,11 +605,13 @@ def proposal_arguments(
     competitors: pd.DataFrame | None = None,
     as_of: object,
     window_months: int = 12,
+    main_supplier_share: float = 0.8,
 ) -> pd.DataFrame:
     """Computed arguments for our proposal: growth, share of wallet, service, value delivered.
 
     - ``growth``: revenue of the last `window_months` vs the window before.
-    - ``share_of_wallet``: our revenue / potential budget, else 1 - competitors' shares.
+    - ``share_of_wallet``: our revenue / potential budget, else 1 - competitors' shares
+      (from `main_supplier_share` = 0.8 on, we are called the main supplier).
     - ``actions_on_time``: share of the account's actions due by `as_of` that were done by
       their due date.
     - ``tenders_won``: won / (won + lost) tenders.
@@ -630,8 +633,8 @@ def proposal_arguments(
     >>> args = proposal_arguments("A", transactions=tx, products=pr, as_of="2025-12-31")
     >>> for text in args.set_index("argument").loc[["growth", "value_delivered"], "text"]:
     ...     print(text)
-    Purchases grew +20.0 % in the last 12 months (120 vs 100).
-    List-price savings in the last 12 months: 12 (9.1 % of list value).
+    Purchases grew +20.0% in the last 12 months (120 vs 100).
+    List-price savings in the last 12 months: 12 (9.1% of list value).
     """
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
     as_of = pd.Timestamp(as_of)
@@ -649,7 +652,7 @@ def proposal_arguments(
         (
             "growth",
             growth,
-            f"Purchases {verb} {_pct_text(growth).replace('%', ' %')} in the last "
+            f"Purchases {verb} {_pct_text(growth)} in the last "
             f"{window_months} months ({_money(r_last)} vs {_money(r_prev)})."
             if pd.notna(growth)
             else f"No purchases in the {window_months} months before: growth unknown.",
@@ -662,17 +665,25 @@ def proposal_arguments(
         competitors=competitors,
         as_of=as_of,
     )
-    share = sow["by_budget"] if pd.notna(sow["by_budget"]) else sow["by_competitors"]
-    basis = "of the potential budget" if pd.notna(sow["by_budget"]) else "by competitors' shares"
-    rows.append(
-        (
-            "share_of_wallet",
-            share,
-            f"We hold {share:.0%} of the client's spend ({basis}): room to grow."
-            if pd.notna(share)
-            else "Share of wallet unknown (no potential budget, no competitor shares).",
+    by_budget = pd.notna(sow["by_budget"])
+    share = sow["by_budget"] if by_budget else sow["by_competitors"]
+    if pd.isna(share):
+        text = "Share of wallet unknown (no potential budget, no competitor shares)."
+    else:
+        text = (
+            f"Our revenue of the last {window_months} months is {share:.0%} of the client's "
+            "potential budget"
+            if by_budget
+            else f"By the competitors' shares we hold about {share:.0%} of the client's spend"
         )
-    )
+        text += (
+            ": room to grow."
+            if share < main_supplier_share
+            else ": we are the main supplier."
+            if share <= 1
+            else ": the potential budget looks understated."
+        )
+    rows.append(("share_of_wallet", share, text))
     acts = _rows(actions, account_id)
     on_time = np.nan
     if acts is not None and not acts.empty:
@@ -717,7 +728,7 @@ def proposal_arguments(
             "value_delivered",
             savings,
             f"List-price savings in the last {window_months} months: {_money(savings)} "
-            f"({share_saved:.1%} of list value).".replace("%", " %")
+            f"({share_saved:.1%} of list value)."
             if pd.notna(savings)
             else "Value delivered unknown: no list prices.",
         )
@@ -879,12 +890,12 @@ def draft_proposal(
     effective = 1 - price / p
     until = valid_until.date().isoformat()
     conditions = np.select(
-        [raised, effective > 0.0005],
+        [raised, effective > _NEGLIGIBLE_DISCOUNT],
         [
             "price raised to the floor " + _fmt(price, "{:,.2f}"),
             "volume discount "
             + _fmt(effective * 100, "{:.1f}")
-            + " % for at least "
+            + "% for at least "
             + _fmt(volume, "{:,.0f}")
             + " units",
         ],

@@ -1,6 +1,7 @@
 """Annual-meeting brief: the nine parts, limits and proposal, tenders, follow-up, privacy."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+import kamlib
 from kamlib.dossier import dmu_roster
 from kamlib.errors import ConfigError, InputError
 from kamlib.meeting import (
@@ -296,7 +298,7 @@ def test_draft_proposal_by_hand():
     assert lines.loc["p1", ["volume", "price"]].tolist() == [130.0, 14.24]
     assert lines.loc["p1", "contribution"] == pytest.approx(130 * 4.24)
     assert lines.loc["p1", "conditions"] == (
-        "volume discount 5.1 % for at least 130 units; valid until 2025-12-20"
+        "volume discount 5.1% for at least 130 units; valid until 2025-12-20"
     )
     # p4 sells below its floor today: raised to the floor
     assert lines.loc["p4", "price"] == 11.5
@@ -520,3 +522,106 @@ def test_brief_for_a_prospect_and_an_unknown_account():
     assert brief.proposal.valid_until == pd.Timestamp("2026-04-09")
     with pytest.raises(InputError, match="unknown-account"):
         meeting_brief("nobody", transactions=_tx(), products=None, meeting_date=MEETING)
+
+
+# --- the sample portfolio: a breadwinner, a loss-making client, a lost client ------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_ACCOUNTS = ["C0027", "C0112", "C0009"]  # see data/README.md, planted phenomena
+SAMPLE_MEETING = "2026-01-20"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "transactions.csv").is_file():
+        pytest.skip("data/sample is not generated")
+    return kamlib.load_workspace(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def sample_briefs(sample):
+    tables = {
+        t: getattr(sample, t)
+        for t in (
+            "transactions",
+            "products",
+            "accounts",
+            "contacts",
+            "meetings",
+            "actions",
+            "targets",
+            "tenders",
+            "competitors",
+        )
+    }
+    return {a: meeting_brief(a, meeting_date=SAMPLE_MEETING, **tables) for a in SAMPLE_ACCOUNTS}
+
+
+@pytest.mark.parametrize("account", SAMPLE_ACCOUNTS)
+def test_sample_brief_reconciles_with_transactions(sample, sample_briefs, account):
+    brief = sample_briefs[account]
+    tx = sample.transactions[sample.transactions["account_id"] == account]
+    assert brief.as_of == pd.Timestamp("2025-12-31") and brief.plan_year == 2026
+    by_year = brief.financial.by_year.set_index("year")
+    assert by_year["revenue"].to_dict() == pytest.approx(
+        tx.groupby(tx["date"].dt.year)["revenue"].sum().to_dict()
+    )
+    assert by_year["gross_profit"].sum() == pytest.approx(tx["gross_profit"].sum())
+    assert brief.financial.by_quarter["revenue"].sum() == pytest.approx(tx["revenue"].sum())
+    assert brief.financial.product_mix["revenue"].sum() == pytest.approx(tx["revenue"].sum())
+    # the running plan (2025) against actual, recomputed by hand from the transactions
+    cats = sample.products.set_index("product_id")["category"]
+    tx25 = tx[tx["date"].dt.year == 2025].assign(
+        category=lambda f: f["product_id"].map(cats),
+        quarter=lambda f: "Q" + f["date"].dt.quarter.astype("str"),
+    )
+    for line in brief.work_plan.itertuples():
+        scope = tx25[tx25["category"] == line.category] if pd.notna(line.category) else tx25
+        if pd.notna(line.period):
+            scope = scope[scope["quarter"] == line.period]
+        assert line.actual == pytest.approx(scope["revenue"].sum())
+    # negotiation limits: last 12 months' volume and revenue per product
+    window = tx[tx["date"] > pd.Timestamp("2024-12-31")]
+    per_product = window.groupby("product_id")[["quantity", "revenue"]].sum()
+    limits = brief.limits.set_index("product_id")
+    assert limits["volume"].to_dict() == pytest.approx(
+        per_product.loc[limits.index, "quantity"].to_dict()
+    )
+    assert limits["revenue"].sum() == pytest.approx(per_product.loc[limits.index, "revenue"].sum())
+    # the proposal: never below the floor, with an expiry date
+    lines = brief.proposal.lines
+    assert len(lines) > 0 and (lines["price"] >= lines["floor_price"]).all()
+    assert set(lines["product_id"]) <= set(limits.index)
+    assert brief.proposal.valid_until == pd.Timestamp("2026-02-19")
+    assert lines["conditions"].str.endswith("valid until 2026-02-19").all()
+    assert len(brief.what_if) == 11 * limits["unit_cost"].notna().sum()
+
+
+def test_sample_brief_specifics(sample_briefs):
+    loss_maker = sample_briefs["C0112"]
+    raised = loss_maker.limits["below_floor_now"]
+    assert raised.any()  # thin margins: some prices must go up to the floor
+    lines = loss_maker.proposal.lines.set_index("product_id")
+    for product in loss_maker.limits.loc[raised, "product_id"]:
+        assert lines.loc[product, "conditions"].startswith("price raised to the floor")
+    lost = sample_briefs["C0009"]
+    assert (lost.work_plan["attainment"] < 0.3).all()  # far short of the 2025 plan
+    assert set(lost.our_expectations["source"]) == {"computed from history"}
+    breadwinner = sample_briefs["C0027"]
+    assert set(breadwinner.our_expectations["source"]) == {"targets table"}
+    assert breadwinner.tenders["tender_id"].tolist() == ["T044"]  # planned 2026-03-31: open
+
+
+@pytest.mark.parametrize("account", SAMPLE_ACCOUNTS)
+def test_sample_brief_has_no_personal_values(sample, sample_briefs, account):
+    contacts = sample.contacts
+    values = list(_values(sample_briefs[account]))
+    texts = [v for v in values if isinstance(v, str)]
+    assert not {"birthday", "family", "hobbies", "notes", "upcoming_birthday"} & set(texts)
+    personal = pd.concat([contacts["family"], contacts["hobbies"], contacts["notes"]]).dropna()
+    personal = set(personal[personal.str.len() >= 6])
+    assert not [t for t in texts if any(p in t for p in personal)]
+    birthdays = set(contacts["birthday"].dropna())
+    assert not [v for v in values if isinstance(v, pd.Timestamp) and v in birthdays]
+    iso = set(contacts["birthday"].dropna().dt.strftime("%Y-%m-%d"))
+    assert not [t for t in texts if any(b in t for b in iso)]
