@@ -1,5 +1,8 @@
 """Development plan: baseline, targets, stages, cross-sell, contact plan, plan vs actual."""
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+import kamlib
 from kamlib.errors import ConfigError, InputError
 from kamlib.export import export_targets
 from kamlib.plan import baseline as plan_baseline
@@ -387,3 +391,91 @@ def test_development_plan_degrades_with_messages():
     )
     assert plan.cross_sell.empty and plan.plan_vs_actual.empty
     assert len(plan.contacts) == 9
+
+
+# --- plots -------------------------------------------------------------------------------------
+
+
+def test_plot_plan_vs_actual_bars_and_literal_labels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kamlib.plots.plan import plot_plan_vs_actual
+
+    pva = plan_vs_actual(_targets().iloc[:3], transactions=_tx(), products=_products(), as_of=AS_OF)
+    pva = pva.assign(category=["$\\x$ Pumps", "Pumps", None])
+    fig, ax = plt.subplots()
+    assert plot_plan_vs_actual(pva, ax=ax) is ax
+    heights = [float(p.get_height()) for p in ax.patches]
+    assert heights == [500.0, 100.0, 50.0, 200.0, 120.0, 40.0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["2025 year $\\x$ Pumps", "2025 Q1 Pumps", "2025 Q3 p2"]
+    fig.canvas.draw()  # literal text: no mathtext error
+    plt.close(fig)
+
+
+def test_plot_what_if_marks_prices_below_the_floor():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kamlib.meeting import what_if
+    from kamlib.plots.plan import plot_what_if
+
+    table = what_if(15.0, 10.0, 100.0, discounts=[0.0, 0.1, 0.25, 0.4])
+    fig = plt.figure()
+    ax = plot_what_if(table)
+    assert ax is fig.gca()
+    assert ax.lines[0].get_xdata().tolist() == pytest.approx([0.0, 10.0, 25.0])  # 40 %: infeasible
+    assert ax.lines[1].get_xdata().tolist() == pytest.approx([25.0])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["below the price floor"]
+    plt.close(fig)
+
+
+# --- the sample portfolio ----------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_ACCOUNTS = ["C0027", "C0112", "C0009"]  # breadwinner, loss-making, lost (data/README.md)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "transactions.csv").is_file():
+        pytest.skip("data/sample is not generated")
+    return kamlib.load_workspace(SAMPLE)
+
+
+@pytest.mark.parametrize("account", SAMPLE_ACCOUNTS)
+def test_sample_plan_reconciles_and_exports(sample, tmp_path, account):
+    plan = development_plan(
+        account,
+        transactions=sample.transactions,
+        products=sample.products,
+        accounts=sample.accounts,
+        targets=sample.targets,
+        as_of=sample.as_of,
+        by="category",
+        cell="AX",
+    )
+    tx = sample.transactions[sample.transactions["account_id"] == account]
+    last = tx[tx["date"] > pd.Timestamp("2024-12-31")]
+    assert plan.baseline["revenue_last"].sum() == pytest.approx(last["revenue"].sum())
+    assert plan.stages["revenue_target"].sum() == pytest.approx(
+        plan.targets["revenue_target"].sum()
+    )
+    assert (plan.targets["growth"].between(-0.5, 0.5)).all()
+    own = sample.targets[sample.targets["account_id"] == account]
+    assert len(plan.plan_vs_actual) == len(own)
+    # the staged targets load back through the loader as the next year's targets table
+    shutil.copy(SAMPLE / "transactions.csv", tmp_path / "transactions.csv")
+    export_targets(plan.stages, tmp_path / "targets.csv")
+    back = kamlib.load_workspace(tmp_path).targets
+    assert back["year"].dtype == "Int64" and set(back["year"]) == {2026}
+    assert back["period"].tolist() == plan.stages["period"].tolist()
+    assert back["category"].tolist() == plan.stages["category"].tolist()
+    assert back["revenue_target"].to_numpy() == pytest.approx(
+        plan.stages["revenue_target"].to_numpy()
+    )
