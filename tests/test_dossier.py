@@ -1,6 +1,7 @@
 """Client dossier: information, history, timeline, DMU roster and coverage, competitors, privacy."""
 
 import dataclasses
+from pathlib import Path
 
 import matplotlib
 
@@ -13,6 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from pandas.testing import assert_frame_equal  # noqa: E402
 
+import kamlib  # noqa: E402
 from kamlib.dossier import (  # noqa: E402
     account_info,
     competitors_at,
@@ -461,3 +463,57 @@ def test_dmu_map_uses_current_axes_and_revenue_history_stacks():
     assert sum(h for h in heights if h > 0) == 500.0 and min(heights) == -20.0
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2023", "2024", "2025"]
     plt.close(fig)
+
+
+# --- the sample portfolio ----------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "transactions.csv").is_file():
+        pytest.skip("data/sample is not generated")
+    return kamlib.load_workspace(SAMPLE)
+
+
+def _sample_dossier(ws, account, **kw):
+    return dossier(
+        account,
+        transactions=ws.transactions,
+        accounts=ws.accounts,
+        products=ws.products,
+        contacts=ws.contacts,
+        meetings=ws.meetings,
+        tenders=ws.tenders,
+        competitors=ws.competitors,
+        as_of=ws.as_of,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("account", ["C0027", "C0112", "C0009"])
+def test_sample_dossier_reconciles_and_hides_personal_values(sample, account):
+    d = _sample_dossier(sample, account)
+    tx = sample.transactions[sample.transactions["account_id"] == account]
+    assert d.info["revenue_total"] == pytest.approx(tx["revenue"].sum())
+    assert d.revenue_history["revenue"].sum() == pytest.approx(tx["revenue"].sum())
+    assert d.revenue_history["gross_profit"].sum() == pytest.approx(tx["gross_profit"].sum())
+    assert len(d.dmu) == (sample.contacts["account_id"] == account).sum() > 0
+    texts = list(_texts(d))
+    personal = pd.concat([sample.contacts[c] for c in ("family", "hobbies", "notes")]).dropna()
+    for value in set(personal[personal.str.len() >= 6]):
+        assert not any(value in t for t in texts), value
+    for day in sample.contacts["birthday"].dropna().dt.strftime("%Y-%m-%d"):
+        assert not any(day in t for t in texts), day
+
+
+def test_sample_dossier_coverage_findings(sample):
+    assert "No contact with a decision maker." in _sample_dossier(sample, "C0140").findings
+    single = _sample_dossier(sample, "C0073").findings
+    assert any(f.startswith("Single-threaded: one contact only") for f in single)
+    lost = _sample_dossier(sample, "C0009")
+    assert lost.timeline["event"].str.startswith("client lost").sum() == 1
+    opted = _sample_dossier(sample, "C0027", include_personal_details=True)
+    shown = opted.dmu["upcoming_birthday"].dropna()
+    assert shown.str.fullmatch(r"\d\d\.\d\d").all()
