@@ -30,7 +30,6 @@ reports, and :func:`_run_job` is the unit of work.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import html
@@ -396,7 +395,7 @@ def _check_accounts(accounts, ws) -> list[str]:
     bad = [a for a in ids if not isinstance(a, str) or not a.strip()]
     if bad:
         raise ConfigError(f"`accounts`: ids must be non-empty strings, got {bad[:3]!r}")
-    if ws is not None and ids:
+    if ids:
         known = set(ws.accounts["account_id"].dropna().astype(str))
         unknown = [a for a in ids if a not in known]
         if unknown:
@@ -410,7 +409,7 @@ def _check_accounts(accounts, ws) -> list[str]:
 
 
 def _plan(catalogue, accounts, *, common: dict, extra: dict, fingerprint: str, engine: str,
-          classes: Mapping[str, str]) -> list[_Job]:
+          classes: Mapping[str, str], key: bytes | None) -> list[_Job]:
     jobs: list[_Job] = []
     for name, path, kind, declared in catalogue:
         unknown_extra = set(extra) - set(declared)
@@ -428,7 +427,7 @@ def _plan(catalogue, accounts, *, common: dict, extra: dict, fingerprint: str, e
                 kind=kind,
                 path=path,
                 notebook_sha256=nb_sha,
-                name=safe_filename(account_id, name),
+                name=safe_filename(account_id, name, key=key),
                 parameters=params,
                 key=_job_key(fingerprint, engine, nb_sha, params),
                 klass=None if account_id is None else classes.get(account_id),
@@ -876,6 +875,8 @@ def _refused(out: Path, code: int, error: str, progress: bool) -> RunResult:
 
 @contextlib.contextmanager
 def _locked(out: Path):
+    import fcntl  # POSIX only: imported here so that `import kamlib` works everywhere
+
     fd = os.open(out / ".lock", os.O_RDWR | os.O_CREAT, _FILE_MODE)
     try:
         try:
@@ -908,6 +909,7 @@ def render(
     cell_timeout: float = 300,
     start_timeout: float = 60,
     kernel_name: str = "python3",
+    filename_key: bytes | None = None,
     progress: bool = True,
 ) -> RunResult:
     """Render the report notebooks for a workspace into `out` and publish them as safe HTML.
@@ -953,6 +955,9 @@ def render(
         Limit for a kernel to start.
     kernel_name : str, default "python3"
         The Jupyter kernel, pinned for every report (a missing one gives exit 78).
+    filename_key : bytes, optional
+        Pseudonymous file names: account ids are replaced by an HMAC under this key in the
+        names of published files (see :func:`kamlib.paths.safe_filename`).
     progress : bool, default True
         Show a progress bar (on a terminal) and print the summary line.
 
@@ -997,7 +1002,8 @@ def render(
                 account_notebooks=account_notebooks, portfolio_notebooks=portfolio_notebooks,
                 parameters=parameters or {}, classes=classes or {}, workers=workers,
                 retry_failed=retry_failed, timeout=float(timeout), cell_timeout=cell_timeout,
-                start_timeout=start_timeout, kernel_name=kernel_name, progress=progress,
+                start_timeout=start_timeout, kernel_name=kernel_name, filename_key=filename_key,
+                progress=progress,
             )
         except InputError as exc:
             return _refused(out, EXIT_INPUT, str(exc), progress)
@@ -1074,7 +1080,8 @@ def _execute_jobs(to_run: list[_Job], *, out: Path, published_dir: Path, run_dir
 
 def _render_locked(workspace, out: Path, *, accounts, notebooks, account_notebooks,
                    portfolio_notebooks, parameters, classes, workers, retry_failed, timeout,
-                   cell_timeout, start_timeout, kernel_name, progress) -> RunResult:
+                   cell_timeout, start_timeout, kernel_name, filename_key,
+                   progress) -> RunResult:
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
@@ -1095,7 +1102,7 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
     engine = _engine_fingerprint(kernel_name)
     common = {"workspace": str(Path(config.root).resolve()), "run_id": run_id, "interactive": False}
     jobs = _plan(catalogue, ids, common=common, extra=extra, fingerprint=fingerprint,
-                 engine=engine, classes=classes)
+                 engine=engine, classes=classes, key=filename_key)
     published_dir = output_subfolder(out, "published")
     runs_dir = output_subfolder(out, "runs", mode=_PRIVATE_DIR_MODE)
 
