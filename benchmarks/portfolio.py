@@ -178,10 +178,12 @@ def main(argv: list[str] | None = None) -> None:
         if "steps" in r:
             print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in r["steps"].items()))
     a, b, c = (results[k]["seconds"] for k in "abc")
+    alone = results["a"]["steps"]["abc_xyz"]
     print(
         f"\na / c = {a / c:.2f}  (target <= 1.5)\n"
         f"b / a = {b / a:.2f}  (target >= 3)\n"
-        f"peak memory of (a) = {results['a']['peak_mb']:.0f} MB  (target <= 1024)"
+        f"peak memory of (a) = {results['a']['peak_mb']:.0f} MB  (target <= 1024)\n"
+        f"like for like, ABC-XYZ alone: kamlib / c = {alone / c:.2f}, b / kamlib = {b / alone:.2f}"
     )
 
 
