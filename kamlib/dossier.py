@@ -116,9 +116,10 @@ def _rows(frame: pd.DataFrame | None, account_id: str) -> pd.DataFrame | None:
 
 
 def _gross_profit(tx: pd.DataFrame) -> pd.Series:
+    if "gross_profit" in tx.columns and "cost" in tx.columns:
+        return tx["gross_profit"].fillna(tx["revenue"] - tx["cost"])
     if "gross_profit" in tx.columns:
-        derived = tx["revenue"] - tx["cost"] if "cost" in tx.columns else np.nan
-        return tx["gross_profit"].fillna(derived) if "cost" in tx.columns else tx["gross_profit"]
+        return tx["gross_profit"]
     if "cost" in tx.columns:
         return tx["revenue"] - tx["cost"]
     return pd.Series(np.nan, index=tx.index)
@@ -291,6 +292,18 @@ def revenue_history(
 def tender_history(account_id: str, *, tenders: pd.DataFrame | None) -> pd.DataFrame:
     """Tenders at the account, oldest first, with status, reason and winner.
 
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    tenders : DataFrame or None
+        Canonical tenders; None or empty gives an empty result.
+
+    Returns
+    -------
+    DataFrame
+        ``tender_id``, ``date``, ``title``, ``value``, ``status``, ``reason``, ``winner``.
+
     Examples
     --------
     >>> t = pd.DataFrame({"tender_id": ["T1"], "account_id": ["A"], "title": ["Pumps 2025"],
@@ -335,6 +348,18 @@ def relationship_timeline(
     product category, meetings (type and outcome), tenders (status, reason, winner), last
     purchase, and the loss of the client (status ``lost`` with its reason, dated at the last
     purchase).
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    products, accounts, tenders, meetings : DataFrame, optional
+        Canonical tables; each adds its events when given.
+    as_of : date-like, optional
+        Last date of purchases and meetings (planned tenders after it are listed too);
+        default the last date in `transactions`.
 
     Returns
     -------
@@ -631,6 +656,18 @@ def dmu_coverage(roster: pd.DataFrame, *, stale_days: int = 90) -> pd.DataFrame:
 def competitors_at(account_id: str, *, competitors: pd.DataFrame | None) -> pd.DataFrame:
     """Competitors at the account, largest share of wallet first.
 
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    competitors : DataFrame or None
+        Canonical competitors; None or empty gives an empty result.
+
+    Returns
+    -------
+    DataFrame
+        ``competitor``, ``share_of_wallet``, ``strengths``, ``weaknesses``.
+
     Examples
     --------
     >>> c = pd.DataFrame({"account_id": ["A", "A"], "competitor": ["X", "Y"],
@@ -673,6 +710,19 @@ def share_of_wallet(
     ``by_budget`` = our revenue in the last `window_months` / ``potential_budget`` (accounts);
     ``by_competitors`` = 1 - the sum of the competitors' shares (competitors table). Either is
     NaN when its table or value is missing.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    accounts, competitors : DataFrame, optional
+        Canonical accounts (``potential_budget``) and competitors (``share_of_wallet``).
+    as_of : date-like, optional
+        End of the window (inclusive); default the last date in `transactions`.
+    window_months : int, default 12
+        Length of the revenue window.
 
     Returns
     -------
@@ -768,6 +818,23 @@ def dossier(
     Missing or empty optional tables skip their part with a message (e.g. "no contacts table:
     decision-making map skipped"). Personal data of contacts is left out unless
     `include_personal_details` is True, and then only upcoming birthdays as ``DD.MM``.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    accounts, products, contacts, meetings, tenders, competitors : DataFrame, optional
+        Canonical tables; None or empty skips the parts that need them.
+    as_of : date-like, optional
+        Reference date; default the last date in `transactions`.
+    include_personal_details : bool, default False
+        Add upcoming birthdays (``DD.MM``) to the roster; nothing else personal is shown.
+    stale_days : int, default 90
+        Contacts not reached for longer are reported by the coverage check.
+    birthday_window_days : int, default 30
+        How far ahead a birthday counts as upcoming.
 
     Returns
     -------

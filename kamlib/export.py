@@ -92,6 +92,16 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Numeric, boolean and datetime columns are returned unchanged; the input is not modified.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table.
+
+    Returns
+    -------
+    DataFrame
+        The neutralised copy, ready for a CSV writer.
+
     Examples
     --------
     >>> safe_frame(pd.DataFrame({"note": ["=1+1", "ok"], "n": [-5.0, 1.0]})).to_dict("list")

@@ -275,6 +275,21 @@ def previous_actions(
     An action is done when its ``status`` says so (done, closed, completed) or it has a
     ``done_date``; it is overdue when not done and due before `meeting_date`.
 
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    actions : DataFrame or None
+        Canonical actions; None or empty gives an empty result.
+    meetings : DataFrame, optional
+        Canonical meetings (which meeting was the previous one).
+    meeting_date : date-like
+        Date of the coming meeting.
+    meeting_type : str, default "annual"
+        Type of meeting that counts as the previous one.
+    lookback_months : int, default 12
+        Without meetings: actions due in this many months before `meeting_date` are listed.
+
     Returns
     -------
     DataFrame
@@ -618,6 +633,21 @@ def proposal_arguments(
     - ``value_delivered``: savings against list prices in the window (list price x quantity -
       revenue, for lines whose product has a list price).
     - ``breadth``: products and categories supplied in the window.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    products, accounts, actions, tenders, competitors : DataFrame, optional
+        Canonical tables; an argument whose table is missing says so in its text.
+    as_of : date-like
+        End of the window (inclusive).
+    window_months : int, default 12
+        Length of the window.
+    main_supplier_share : float, default 0.8
+        Share of wallet from which we count as the main supplier.
 
     Returns
     -------
@@ -1041,6 +1071,19 @@ def tender_windows(
     Preparation starts `prep_months` before the tender date. Listed: tenders after `as_of`,
     not yet won or lost, whose preparation starts on or before `as_of` + `horizon_months`.
 
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    tenders : DataFrame or None
+        Canonical tenders.
+    as_of : date-like
+        Reference date (the meeting date in the brief).
+    prep_months : int, default 9
+        Preparation starts this many months before the tender date.
+    horizon_months : int, default 3
+        Windows opening within this many months are listed too.
+
     Returns
     -------
     DataFrame
@@ -1096,6 +1139,17 @@ def follow_up_schedule(
     The next working day after `sent`: confirm receipt, ask about next steps and the urgency
     of the decision, agree the date of the next call or meeting. With `valid_until`, a
     reminder `reminder_working_days` working days before the proposal expires.
+
+    Parameters
+    ----------
+    sent : date-like
+        Day the proposal is sent.
+    valid_until : date-like, optional
+        Expiry date of the proposal.
+    holidays : iterable of date-like, default ()
+        Non-working days besides Saturdays and Sundays.
+    reminder_working_days : int, default 3
+        How many working days before the expiry to remind the client.
 
     Returns
     -------
