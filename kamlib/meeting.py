@@ -1266,6 +1266,11 @@ def meeting_brief(
 ) -> MeetingBrief:
     """Assemble the annual-meeting brief of one account for a meeting date.
 
+    Our expectations (part 4) are the plan year's lines of the targets table when it has
+    them; the proposal's volumes (part 9) always follow the product targets computed from
+    history by :func:`kamlib.plan.next_year_targets` (with `growth` as override), since
+    recorded targets are often by category and carry no volume.
+
     Parameters
     ----------
     account_id : str
