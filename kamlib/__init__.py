@@ -1,20 +1,108 @@
 """kamlib: Key Account Management analysis on CRM/ERP exports.
 
-Everything public is re-exported here explicitly; nothing runs at import.
+Everything public is re-exported here explicitly; nothing runs at import. Modules by domain:
+loading (``workspace``, ``config``, ``schema``), aggregation (``sales``), portfolio analytics
+(``abcxyz``, ``portfolio``, ``profitability``, ``churn``, ``scoring``), account planning
+(``dossier``, ``meeting``, ``plan``), words (``narrative``, ``summary``), plots
+(``kamlib.plots``), safe outputs (``export``, ``report``, ``paths``) and the report run
+(``render``).
 """
 
+from kamlib.abcxyz import (
+    ABC_CLASSIC,
+    PRESETS,
+    STRATEGIES,
+    XYZ_CLASSIC,
+    XYZ_CLIENTS,
+    abc_classes,
+    abc_xyz,
+    abc_xyz_matrix,
+    migration,
+    xyz_classes,
+)
+from kamlib.churn import client_status, losses, period_status, win_back, yoy_change
 from kamlib.config import Config, read_config
+from kamlib.dossier import Dossier, dmu_coverage, dmu_roster, dossier
 from kamlib.errors import ConfigError, InputError, KamlibError, Problem
+from kamlib.export import export_targets, safe_csv, safe_xlsx
+from kamlib.meeting import MeetingBrief, meeting_brief, what_if
+from kamlib.plan import DevelopmentPlan, development_plan
+from kamlib.portfolio import (
+    Dependence,
+    client_shares,
+    client_types,
+    dependence,
+    key_client_criteria,
+    key_clients,
+)
+from kamlib.profitability import WhalePeak, abc_cross, client_pnl, loss_makers, whale_curve, whale_peak
+from kamlib.report import table
+from kamlib.sales import sales_by_period
+from kamlib.scoring import (
+    Competitiveness,
+    competitiveness,
+    qualify_prospects,
+    sales_interest,
+    strategy_quadrants,
+)
+from kamlib.shares import round_shares
 from kamlib.workspace import Workspace, load_workspace, resolve_workspace
 
 __all__ = [
+    "ABC_CLASSIC",
+    "PRESETS",
+    "STRATEGIES",
+    "XYZ_CLASSIC",
+    "XYZ_CLIENTS",
+    "Competitiveness",
     "Config",
     "ConfigError",
+    "Dependence",
+    "DevelopmentPlan",
+    "Dossier",
     "InputError",
     "KamlibError",
+    "MeetingBrief",
     "Problem",
+    "WhalePeak",
     "Workspace",
+    "abc_classes",
+    "abc_cross",
+    "abc_xyz",
+    "abc_xyz_matrix",
+    "client_pnl",
+    "client_shares",
+    "client_status",
+    "client_types",
+    "competitiveness",
+    "dependence",
+    "development_plan",
+    "dmu_coverage",
+    "dmu_roster",
+    "dossier",
+    "export_targets",
+    "key_client_criteria",
+    "key_clients",
     "load_workspace",
+    "loss_makers",
+    "losses",
+    "meeting_brief",
+    "migration",
+    "period_status",
+    "qualify_prospects",
     "read_config",
     "resolve_workspace",
+    "round_shares",
+    "safe_csv",
+    "safe_xlsx",
+    "sales_by_period",
+    "sales_interest",
+    "strategy_quadrants",
+    "table",
+    "whale_curve",
+    "whale_peak",
+    "what_if",
+    "win_back",
+    "xyz_classes",
+    "yoy_change",
 ]

@@ -1,8 +1,9 @@
-"""The ``kam`` command: validate a workspace, summarise it, generate the sample portfolio.
+"""The ``kam`` command: validate, summarise and render a workspace; generate the sample.
 
-Exit codes follow sysexits so a scheduler can act on them: 0 ok, 65 bad input (``EX_DATAERR``),
-78 bad configuration (``EX_CONFIG``). Bad input never prints a traceback: one readable paragraph
-per problem.
+Exit codes follow sysexits so a scheduler can act on them: 0 ok, 3 some reports failed
+(``kam render``), 65 bad input (``EX_DATAERR``), 75 retry later: another run holds the lock
+(``EX_TEMPFAIL``), 78 bad configuration (``EX_CONFIG``). Bad input never prints a traceback:
+one readable paragraph per problem.
 """
 
 from __future__ import annotations
@@ -65,6 +66,51 @@ def _summary(args) -> int:
     return EXIT_OK
 
 
+def _select_accounts(ws, selection: str) -> list[str]:
+    """Account ids for ``--accounts``: ``all``, ``key`` (key clients, groups expanded) or a list."""
+    from kamlib.portfolio import key_clients
+
+    known = ws.accounts["account_id"]
+    if selection == "all":
+        bought = set(ws.transactions["account_id"])
+        return [a for a in known if a in bought]
+    if selection == "key":
+        key = set(key_clients(ws.transactions, ws.accounts, ws.products, as_of=ws.as_of)["client_id"])
+        members = known[known.isin(key) | ws.accounts["parent_id"].isin(key)]
+        return sorted(members)
+    ids = [a.strip() for a in selection.split(",") if a.strip()]
+    unknown = [a for a in ids if a not in set(known)]
+    if unknown:
+        raise ConfigError(f"--accounts: unknown account id(s) {', '.join(unknown)}")
+    return ids
+
+
+def _render(args) -> int:
+    from kamlib.abcxyz import abc_xyz
+    from kamlib.render import render
+    from kamlib.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    accounts = _select_accounts(ws, args.accounts)
+    cells = abc_xyz(ws.transactions, end=ws.as_of).set_index("account_id")["cell"]
+    classes = {a: str(cells.get(a, "")) for a in accounts}
+    notebooks = None
+    if args.notebooks:
+        folder = Path(__file__).resolve().parents[1] / "notebooks"
+        notebooks = {}
+        for name in args.notebooks.split(","):
+            path = Path(name) if name.endswith(".ipynb") else folder / f"{name.strip()}.ipynb"
+            if not path.is_file():
+                raise ConfigError(f"--notebooks: no notebook {path}")
+            notebooks[path.stem] = path
+    result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes=classes,
+                    workers=args.workers, formats=tuple(args.format.split(",")),
+                    retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout)
+    if result.exit_code in (0, 3):
+        print(f"open {Path(args.out).resolve() / 'index.html'}")
+    return result.exit_code
+
+
 def _sample(args) -> int:
     from kamlib import sample
 
@@ -94,6 +140,21 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="print a portfolio summary of a workspace")
     s.add_argument("workspace")
     s.set_defaults(func=_summary)
+
+    r = sub.add_parser("render", help="render the notebooks as HTML reports, per key account",
+                       description="Exit 0 all published (or up to date), 3 some failed, 65 bad input, "
+                                   "75 another run holds the lock, 78 bad configuration.")
+    r.add_argument("workspace")
+    r.add_argument("--out", required=True, help="output folder (index.html, manifest.json, published/)")
+    r.add_argument("--accounts", default="key",
+                   help="'key' (default: key clients), 'all', or a comma-separated list of account ids")
+    r.add_argument("--notebooks", help="comma-separated notebook names (default: all in notebooks/)")
+    r.add_argument("--workers", type=int, help="parallel worker processes (default: number of cores)")
+    r.add_argument("--format", default="html", help="output format (html)")
+    r.add_argument("--retry-failed", action="store_true", help="re-run only the reports that failed last time")
+    r.add_argument("--timeout", type=float, default=600, help="wall-clock limit per report, seconds")
+    r.add_argument("--cell-timeout", type=float, default=300, help="limit per cell, seconds")
+    r.set_defaults(func=_render)
 
     g = sub.add_parser("sample", help="generate the deterministic sample portfolio (or a large benchmark file)")
     g.add_argument("--seed", type=int, default=7)

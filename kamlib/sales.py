@@ -12,6 +12,7 @@ from os import PathLike
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from kamlib.errors import ConfigError, InputError, Problem
@@ -42,6 +43,13 @@ def _paths(transactions: Source) -> list[str]:
 def _relation(con: duckdb.DuckDBPyConnection, transactions: Source) -> tuple[str, list, set[str]]:
     """SQL for the source, its parameters, and its column names."""
     if isinstance(transactions, pd.DataFrame):
+        # DuckDB cannot scan numeric columns with a negative stride (e.g. after `iloc[::-1]`):
+        # hand it contiguous copies of such columns only
+        strided = [c for c in transactions.columns
+                   if isinstance(transactions[c].dtype, np.dtype)
+                   and not transactions[c].to_numpy(copy=False).flags.c_contiguous]
+        if strided:
+            transactions = transactions.assign(**{c: transactions[c].to_numpy().copy() for c in strided})
         con.register("_tx", transactions)
         return "_tx", [], set(map(str, transactions.columns))
     paths = _paths(transactions)

@@ -186,3 +186,11 @@ def test_revenue_preserved_and_order_and_split_do_not_matter(rows, period, rnd, 
     tx.iloc[cut:].to_parquet(folder / "two.parquet")
     split = sales_by_period([folder / "one.parquet", folder / "two.parquet"], period=period)
     pd.testing.assert_frame_equal(split, out)
+
+
+def test_reversed_view_of_a_frame_is_accepted():
+    """DuckDB cannot scan negative-stride numeric columns; sales_by_period copies them."""
+    df = pd.DataFrame({"account_id": ["a", "b", "a"], "revenue": [1.0, 2.0, 3.0],
+                       "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"])})
+    got = sales_by_period(df.iloc[::-1])
+    assert got["revenue"].tolist() == [1.0, 3.0, 2.0]
