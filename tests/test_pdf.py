@@ -1,0 +1,250 @@
+"""kamlib.pdf: HTML reports printed to PDF by headless Chromium.
+
+The error paths run everywhere (fake "Chromium" scripts stand in for a broken or hanging one).
+The printing tests need Debian's chromium and poppler-utils (tests/browser/install.sh installs
+them); without them they fail with a message saying so, unless KAM_SKIP_BROWSER=1 is set.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+from kamlib.errors import ConfigError, KamlibError
+from kamlib.pdf import (
+    PRINT_CSS,
+    ChromiumNotFoundError,
+    PDFError,
+    _with_print_css,
+    find_chromium,
+    print_pdf,
+)
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>Test report</title>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def _page(tmp_path: Path, body: str, name: str = "report.html") -> Path:
+    path = tmp_path / name
+    path.write_text(PAGE.format(body=body), encoding="utf-8")
+    return path
+
+
+def _rows(prefix: str, n: int) -> str:
+    cells = "".join(f"<tr><td>{prefix} row {i}</td><td>{i * 10}</td></tr>" for i in range(1, n + 1))
+    return f"<table><thead><tr><th>Item</th><th>Value</th></tr></thead><tbody>{cells}</tbody></table>"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """Chromium and poppler-utils, or a failure that says how to get them."""
+    if os.environ.get("KAM_SKIP_BROWSER") == "1":
+        pytest.skip("KAM_SKIP_BROWSER=1 is set: PDF printing tests skipped on purpose")
+    missing = [tool for tool in ("pdftotext", "pdfinfo", "pdftoppm") if not shutil.which(tool)]
+    if missing:
+        pytest.fail(f"poppler-utils ({', '.join(missing)}) missing: run tests/browser/install.sh "
+                    "(apt-get install poppler-utils), or set KAM_SKIP_BROWSER=1 to skip on purpose")
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError as exc:
+        pytest.fail(f"{exc}\nRun tests/browser/install.sh, or set KAM_SKIP_BROWSER=1 to skip "
+                    "the browser tests on purpose.")
+
+
+def _text(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page is not None else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def _pages(pdf: Path) -> int:
+    return int(_info(pdf)["Pages"])
+
+
+# --------------------------------------------------------------------------- no Chromium needed
+
+
+def test_missing_chromium_names_the_install_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing executable there
+    monkeypatch.delenv("KAM_CHROMIUM", raising=False)
+    with pytest.raises(ChromiumNotFoundError, match=r"apt-get install chromium") as info:
+        find_chromium()
+    assert isinstance(info.value, ConfigError)  # kam render maps it to exit 78
+    assert isinstance(info.value, KamlibError)
+    page = _page(tmp_path, "<p>hello</p>")
+    with pytest.raises(ChromiumNotFoundError, match=r"apt-get install chromium"):
+        print_pdf(page, tmp_path / "report.pdf")
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_explicit_chromium_and_environment_variable_are_named(tmp_path, monkeypatch):
+    with pytest.raises(ChromiumNotFoundError, match=r"^`chromium`: no executable /nope/chrome"):
+        find_chromium("/nope/chrome")
+    monkeypatch.setenv("KAM_CHROMIUM", "/nope/kam-chrome")
+    with pytest.raises(ChromiumNotFoundError, match=r"^KAM_CHROMIUM: no executable"):
+        find_chromium()
+    fake = tmp_path / "my-chrome"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("KAM_CHROMIUM", str(fake))
+    assert find_chromium() == fake
+    assert find_chromium(fake) == fake
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"paper": "B5"}, r"`paper` must be one of"),
+        ({"timeout": 0}, r"`timeout` must be a positive number"),
+        ({"timeout": True}, r"`timeout` must be a positive number"),
+    ],
+)
+def test_bad_settings_are_configuration_errors(tmp_path, kwargs, message):
+    page = _page(tmp_path, "<p>hello</p>")
+    with pytest.raises(ConfigError, match=message):
+        print_pdf(page, tmp_path / "out.pdf", **kwargs)
+
+
+def test_missing_page_or_folder_names_the_parameter(tmp_path):
+    with pytest.raises(PDFError, match=r"^`html_path`: no file"):
+        print_pdf(tmp_path / "absent.html", tmp_path / "out.pdf")
+    page = _page(tmp_path, "<p>hello</p>")
+    with pytest.raises(PDFError, match=r"^`pdf_path`: no folder"):
+        print_pdf(page, tmp_path / "no" / "such" / "out.pdf")
+
+
+def test_print_css_goes_at_the_end_of_the_head():
+    css = "p { color: red; }"
+    page = PAGE.format(body="<p>x</p>")
+    out = _with_print_css(page, css)
+    assert out.index('<style media="print">p { color: red; }</style>') < out.index("</head>")
+    assert out.index("<title>") < out.index("<style media")
+    assert out.replace('<style media="print">p { color: red; }</style>\n', "") == page
+    bare = _with_print_css("<p>no head</p>", css)
+    assert bare.startswith('<style media="print">') and bare.endswith("<p>no head</p>")
+    assert "A4" not in PRINT_CSS  # the paper size is filled in per call
+    assert "{paper}" in PRINT_CSS
+
+
+def _fake_chromium(tmp_path: Path, script: str) -> Path:
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\n" + script + "\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_a_hanging_chromium_is_killed_after_the_timeout(tmp_path):
+    page = _page(tmp_path, "<p>hello</p>")
+    fake = _fake_chromium(tmp_path, "sleep 30")
+    with pytest.raises(PDFError, match=r"longer than 0.5 s \(`timeout`\)"):
+        print_pdf(page, tmp_path / "out.pdf", chromium=fake, timeout=0.5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake-chromium", "report.html"]
+
+
+def test_a_failing_chromium_gives_its_exit_code_and_message(tmp_path):
+    page = _page(tmp_path, "<p>hello</p>")
+    fake = _fake_chromium(tmp_path, 'echo "something broke" >&2; exit 4')
+    with pytest.raises(PDFError, match=r"exit code 4\): something broke"):
+        print_pdf(page, tmp_path / "out.pdf", chromium=fake)
+    silent = _fake_chromium(tmp_path, "exit 0")  # claims success, prints nothing
+    with pytest.raises(PDFError, match=r"did not print"):
+        print_pdf(page, tmp_path / "out.pdf", chromium=silent)
+    assert not (tmp_path / "out.pdf").exists()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+# --------------------------------------------------------------------------- with Chromium
+
+
+def test_a4_pages_with_page_numbers(chromium, tmp_path):
+    body = "<h1>Annual meeting: Müller & Söhne GmbH</h1><p>Prepared for the meeting.</p>"
+    body += _rows("Sales", 120)
+    page = _page(tmp_path, body)
+    before = page.read_bytes()
+    pdf = print_pdf(page, tmp_path / "report.pdf")
+    assert pdf == tmp_path / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    info = _info(pdf)
+    assert "(A4)" in info["Page size"]
+    n = int(info["Pages"])
+    assert n >= 2
+    text = _text(pdf)
+    assert "Annual meeting: Müller & Söhne GmbH" in text
+    for number in range(1, n + 1):
+        assert f"Page {number} of {n}" in _text(pdf, number)
+    assert "Sales row 1 " in text and "Sales row 120" in text
+    assert "file://" not in text and str(tmp_path) not in text  # no header with the local path
+    assert page.read_bytes() == before  # the HTML is not changed
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_letter_paper_and_replacing_an_existing_pdf(chromium, tmp_path):
+    page = _page(tmp_path, "<h1>Letter</h1>")
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"old")
+    print_pdf(page, target, paper="letter")
+    assert "(letter)" in _info(target)["Page size"]
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_table_that_fits_on_a_page_is_not_cut(chromium, tmp_path):
+    # 215 mm of filler leaves room on page 1 for the heading and 3 of the 12 rows: without the
+    # print style sheet Chromium splits the table there (checked by hand) and leaves the heading
+    # alone at the foot of page 1.
+    body = ('<div style="height: 215mm; border: 1px solid #ccc">filler</div>'
+            "<h2>Open offers</h2>" + _rows("Offer", 12))
+    pdf = print_pdf(_page(tmp_path, body), tmp_path / "table.pdf")
+    assert _pages(pdf) == 2
+    first, second = _text(pdf, 1), _text(pdf, 2)
+    assert "filler" in first
+    assert "Offer row" not in first
+    assert "Open offers" in second  # the heading stays with its table
+    assert all(f"Offer row {i} " in second + " " for i in range(1, 13))
+
+
+def test_a_figure_is_not_split_across_pages(chromium, tmp_path):
+    fig = Figure(figsize=(4, 3))
+    ax = fig.subplots()
+    ax.bar(["A", "B", "C"], [3, 1, 2])
+    ax.set_title("Revenue by class", parse_math=False)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    src = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    body = ('<div style="height: 200mm">filler</div>'
+            f'<p>The figure below is 300 px tall.</p><img src="{src}" alt="bars" '
+            'style="width: 400px">')
+    pdf = print_pdf(_page(tmp_path, body), tmp_path / "figure.pdf")
+    assert _pages(pdf) == 2
+    out = tmp_path / "png"
+    out.mkdir()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(out / "p")], check=True)
+    images = sorted(out.glob("p-*.png"))
+    assert len(images) == 2
+    # pdfimages lists each image with its page: the figure is drawn once, whole, on page 2
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    pages = [int(re.split(r"\s+", line.strip())[0]) for line in listing if line.strip()]
+    assert set(pages) == {2}
