@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ __all__ = [
     "loss_makers_sentence",
     "losses_sentence",
     "migration_sentence",
+    "notes_sentence",
     "pareto_sentence",
     "plan_vs_actual_sentence",
     "product_mix_sentence",
@@ -45,6 +46,7 @@ __all__ = [
     "quadrants_sentence",
     "reclassified_sentence",
     "seasonality_sentence",
+    "settings_sentence",
     "share_of_wallet_sentence",
     "status_sentence",
     "targets_sentence",
@@ -78,11 +80,17 @@ def _names(accounts: pd.DataFrame | None) -> pd.Series:
     return named.set_index("account_id")["name"]
 
 
-def _label(ids, names: pd.Series) -> list[str]:
-    """'Name (ID)' for each id, or the id alone when the name is unknown."""
+def _label(ids, names: pd.Series, *, extra=None) -> list[str]:
+    """'Name (ID)' for each id, or the id alone when the name is unknown.
+
+    With `extra` (one text per id): 'Name (ID, extra)', or 'ID (extra)' without a name.
+    """
     ids = pd.Series(list(ids), dtype="str")
     name = ids.map(names).astype("str")
-    return (name + " (" + ids + ")").fillna(ids).tolist()
+    if extra is None:
+        return (name + " (" + ids + ")").fillna(ids).tolist()
+    extra = pd.Series(list(extra), dtype="str")
+    return (name + " (" + ids + ", " + extra + ")").fillna(ids + " (" + extra + ")").tolist()
 
 
 def _listing(items: list[str], limit: int = 5) -> str:
@@ -143,19 +151,14 @@ def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     ...     "image_maker": [False, True, False], "expert": [pd.NA, pd.NA, pd.NA],
     ...     "perspective_reason": ["", "", "prospect: potential budget 2,000 >= 1,000"]})
     >>> print(types_sentence(types))  # doctest: +NORMALIZE_WHITESPACE
-    Breadwinners (10 % or more of gross profit): a with 60.0 %, b with 40.0 %. 1 perspective
-    client (0 new, 1 prospect with a large budget); 1 image maker; 0 experts.
+    Breadwinners (10 % or more of gross profit): a (60.0 %), b (40.0 %). 1 perspective client (0
+    new, 1 prospect with a large budget); 1 image maker; 0 experts.
     """
     flags = types[list(_TYPES)].fillna(False).astype(bool)
     names = _names(accounts)
     bread = types[flags["breadwinner"]]
     if len(bread):
-        listed = [
-            f"{label} with {_pct(share)}"
-            for label, share in zip(
-                _label(bread["client_id"], names), bread["gp_share"], strict=True
-            )
-        ]
+        listed = _label(bread["client_id"], names, extra=bread["gp_share"].map(_pct))
         first = "Breadwinners (10 % or more of gross profit): " + _listing(listed) + "."
     else:
         first = "No breadwinner: no client earns 10 % or more of the gross profit."
@@ -477,10 +480,7 @@ def competitiveness_sentence(
     )
     if fell.empty:
         return text + f"none lost {drop:g} point or more since the previous assessment."
-    listed = [
-        f"{label} ({change:+.1f})"
-        for label, change in zip(_label(fell.index, _names(accounts)), fell["change"], strict=True)
-    ]
+    listed = _label(fell.index, _names(accounts), extra=fell["change"].map("{:+.1f}".format))
     return (
         text
         + f"{len(fell)} lost {drop:g} point or more since the previous assessment: "
@@ -1050,3 +1050,51 @@ def plan_vs_actual_sentence(pva: pd.DataFrame) -> str:
         year + ": actual " + actual + " against a target of " + target + " (" + attainment + ").",
     ).tolist()
     return " ".join(parts)
+
+
+# ---- any report ------------------------------------------------------------------------------
+
+
+def settings_sentence(settings: Mapping[str, object]) -> str:
+    """The thresholds and dates a report used, in one line (METHODS.md: print every threshold).
+
+    Parameters
+    ----------
+    settings : mapping
+        Name to value, e.g. ``meeting_brief(...).parameters``; underscores read as spaces.
+
+    Examples
+    --------
+    >>> settings_sentence({"growth_bounds": (-0.5, 0.5), "key_types": ("breadwinner", "expert"),
+    ...                    "cell": None})
+    'Settings: growth bounds -0.5 to 0.5; key types breadwinner, expert; cell default.'
+    """
+    parts = []
+    for name, value in settings.items():  # a dozen settings at most
+        numbers = isinstance(value, tuple | list) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        )
+        if numbers and len(value) == 2:
+            value = f"{value[0]} to {value[1]}"
+        elif isinstance(value, tuple | list):
+            value = ", ".join(map(str, value)) or "none"
+        elif value is None:
+            value = "default"
+        parts.append(f"{name.replace('_', ' ')} {value}")
+    return "Settings: " + "; ".join(parts) + "." if parts else "Settings: the defaults."
+
+
+def notes_sentence(*messages: Iterable[str]) -> str:
+    """What an analysis left out for lack of a table, from its ``messages``, in one line.
+
+    Examples
+    --------
+    >>> notes_sentence(("no contacts table: decision-making map skipped",), ())
+    'Left out: no contacts table: decision-making map skipped.'
+    >>> notes_sentence((), ())
+    'Every table this report uses is present.'
+    """
+    found = list(dict.fromkeys(m for group in messages for m in group))
+    if not found:
+        return "Every table this report uses is present."
+    return "Left out: " + "; ".join(found) + "."
