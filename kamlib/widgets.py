@@ -27,11 +27,12 @@ from kamlib.churn import client_status
 from kamlib.dossier import account_info
 from kamlib.errors import ConfigError, InputError, KamlibError, Problem
 from kamlib.meeting import what_if
-from kamlib.narrative import abc_xyz_sentence
+from kamlib.narrative import abc_xyz_sentence, targets_sentence
+from kamlib.plan import next_year_targets
 from kamlib.plots.abcxyz import plot_abc_xyz_matrix
 from kamlib.report import SafeHTML, paragraph, table
 
-__all__ = ["abc_xyz_explorer", "what_if_explorer", "account_explorer"]
+__all__ = ["abc_xyz_explorer", "what_if_explorer", "targets_explorer", "account_explorer"]
 
 _MATRIX_COLUMNS = ["cell", "count", "count_pct", "total_pct", "strategy"]
 _LIMIT_COLUMNS = ["product_id", "current_price", "unit_cost", "volume"]
@@ -420,6 +421,133 @@ def what_if_explorer(
         control.observe(recompute, names="value")
     recompute()
     return w.VBox([product, w.HBox([discount, volume]), text])
+
+
+# ---- growth assumptions of the plan -----------------------------------------------------------
+
+_TARGET_COLUMNS = [
+    "product_id",
+    "category",
+    "base_revenue",
+    "growth",
+    "growth_source",
+    "revenue_target",
+    "quantity_target",
+]
+
+
+def targets_explorer(
+    account_id: str,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    *,
+    interactive: bool = True,
+    plan_year: int | None = None,
+    as_of=None,
+    by: str = "product_id",
+    growth_bounds: tuple[float, float] = (-0.5, 0.5),
+    rates: Sequence[float] = (0.0, 0.05, 0.10),
+):
+    """Try growth assumptions for the next-year targets of one account.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions, products, plan_year, as_of, by, growth_bounds
+        As for :func:`kamlib.plan.next_year_targets`.
+    interactive : bool, default True
+        True: an ipywidgets box with a growth slider and a check box "each product's own
+        history"; the targets and their total are recomputed. False: the static equivalent,
+        the total target under each product's history and under each of `rates`.
+    rates : sequence of float
+        One growth rate for every product, per row of the static table.
+
+    Returns
+    -------
+    ipywidgets.VBox or SafeHTML
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A"] * 3, "product_id": ["p1", "p1", "p2"],
+    ...     "quantity": [10.0, 11.0, 5.0], "revenue": [100.0, 110.0, 50.0],
+    ...     "date": pd.to_datetime(["2024-06-01", "2025-06-01", "2025-07-01"])})
+    >>> static = targets_explorer("A", tx, interactive=False, as_of="2025-12-31", rates=[0.1])
+    >>> "<td>each product&#x27;s history</td><td>160</td><td>196</td><td>+22.5%</td>" in static.html
+    True
+    >>> box = targets_explorer("A", tx, as_of="2025-12-31")
+    >>> box.children[-1].value.startswith("<p>Target 2026: 196, +22.5 % on the base of 160")
+    True
+    """
+    options = {
+        "products": products,
+        "plan_year": plan_year,
+        "as_of": as_of,
+        "by": by,
+        "growth_bounds": growth_bounds,
+    }
+    if not interactive:
+        growths = [None, *[float(r) for r in rates]]
+        totals = [
+            next_year_targets(account_id, transactions=transactions, growth=g, **options)[
+                ["base_revenue", "revenue_target"]
+            ].sum()
+            for g in growths  # a few assumptions, each a vectorised computation
+        ]
+        frame = pd.DataFrame(totals).assign(
+            assumption=["each product's history"]
+            + [f"{g:+.0%} for every product" for g in growths[1:]]
+        )
+        frame["change"] = (frame["revenue_target"] / frame["base_revenue"] - 1).where(
+            frame["base_revenue"] > 0
+        )
+        return table(
+            frame[["assumption", "base_revenue", "revenue_target", "change"]],
+            caption="Total target under other growth assumptions",
+            formats={"base_revenue": "{:,.0f}", "revenue_target": "{:,.0f}", "change": "{:+.1%}"},
+        )
+
+    w = _widgets()
+    history = w.Checkbox(value=True, description="each product's own history")
+    growth = w.FloatSlider(
+        value=0.05,
+        min=-0.5,
+        max=1.0,
+        step=0.01,
+        description="Growth for every product",
+        readout_format="+.0%",
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+    text = w.HTML()
+
+    def recompute(_change=None) -> None:
+        growth.disabled = history.value
+        targets = next_year_targets(
+            account_id,
+            transactions=transactions,
+            growth=None if history.value else growth.value,
+            **options,
+        )
+        shown = [c for c in _TARGET_COLUMNS if c in targets]
+        text.value = _join(
+            paragraph(targets_sentence(targets)),
+            table(
+                targets[shown],
+                caption="Targets under this assumption",
+                formats={
+                    "base_revenue": "{:,.0f}",
+                    "growth": "{:+.1%}",
+                    "revenue_target": "{:,.0f}",
+                    "quantity_target": "{:,.0f}",
+                },
+            ),
+        ).html
+
+    history.observe(recompute, names="value")
+    growth.observe(recompute, names="value")
+    recompute()
+    return w.VBox([w.HBox([history, growth]), text])
 
 
 # ---- account lookup --------------------------------------------------------------------------
