@@ -1,0 +1,328 @@
+"""The four analysis notebooks: checked as committed, then executed end to end on the sample.
+
+Static checks (fast): outputs stripped, one ``parameters`` cell of literal ``name: type = value
+# help`` lines that papermill can read, nothing but kamlib calls and display (no ``def``,
+``class``, loops or ``if`` blocks), no unsafe display patterns (RELIABILITY.md case 50), and a
+sentence above and a computed conclusion below every figure.
+
+Runs (papermill, Python API, report mode): every notebook on the bundled sample (the account
+notebooks for the breadwinner C0027, the loss-maker C0112 and the lost key client C0009), and
+two on a workspace that holds nothing but transactions. Each run must finish without an error
+output and say what the sample's planted phenomena are (data/README.md).
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from kamlib.report import export_html, scan_html
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SAMPLE = ROOT / "data" / "sample"
+NAMES = ("client_analysis", "abc_xyz", "annual_meeting", "development_plan")
+ACCOUNT_NOTEBOOKS = ("annual_meeting", "development_plan")
+
+# name: type = literal  # help   (one '=' only: papermill skips a line with two)
+PARAMETER_LINE = re.compile(
+    r"^(?P<name>[a-z_][a-z0-9_]*): (?P<type>str|int|float|bool) = "
+    r'(?P<value>"[^"=]*"|-?\d+(?:\.\d+)?|True|False)  # [^=]+$'
+)
+BANNED = ("display(HTML(f", "Markdown(f", "render_links=True", "escape=False", "embed_images")
+FORBIDDEN_NODES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.For,
+    ast.While,
+    ast.If,
+    ast.With,
+    ast.Try,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def _code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+# ---- static checks ---------------------------------------------------------------------------
+
+
+def test_the_four_notebooks_and_their_readme_exist():
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted(NAMES)
+    readme = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f"{name}.ipynb" in readme
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_without_outputs(name):
+    nb = _read(name)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4
+    assert nb.metadata.kernelspec.name == "python3"
+    for cell in _code_cells(nb):
+        assert cell.outputs == [], f"{name}: a cell has outputs"
+        assert cell.execution_count is None, f"{name}: a cell has an execution count"
+    assert "widgets" not in nb.metadata, f"{name}: widget state is saved in the metadata"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_parameters_cell_of_literal_lines(name):
+    nb = _read(name)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0] is nb.cells[0], "the first cell, and only it"
+    lines = tagged[0].source.splitlines()
+    parsed = {}
+    for line in lines:
+        match = PARAMETER_LINE.match(line)
+        assert match, f"{name}: not 'name: type = literal  # help': {line!r}"
+        value = ast.literal_eval(match["value"])
+        assert type(value).__name__ == match["type"], line
+        parsed[match["name"]] = value
+    # papermill reads every line (what `papermill --help-notebook` and kam render rely on)
+    declared = pm.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb"))
+    assert list(declared) == list(parsed)
+    assert parsed["workspace"] == "" and parsed["interactive"] is True
+    assert ("account_id" in parsed) == (name in ACCOUNT_NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cells_only_call_kamlib_and_display(name):
+    nb = _read(name)
+    derive = nb.cells[1]
+    assert "kamlib.load_workspace(kamlib.resolve_workspace(workspace))" in derive.source
+    for cell in _code_cells(nb):
+        tree = ast.parse(cell.source)
+        found = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, FORBIDDEN_NODES)]
+        assert not found, f"{name}: {found} in a cell:\n{cell.source}"
+        imported = [
+            a.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Import | ast.ImportFrom)
+            for a in n.names
+        ]
+        assert "HTML" not in imported and "Markdown" not in imported, name
+    text = "\n".join(c.source for c in nb.cells)
+    for pattern in BANNED:
+        assert pattern not in text, f"{name}: banned pattern {pattern!r}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_has_a_sentence_above_and_a_conclusion_below(name):
+    nb = _read(name)
+    figures = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "plt.show()" not in cell.source:
+            continue
+        figures += 1
+        assert nb.cells[i - 1].cell_type == "markdown", f"{name}: no sentence above\n{cell.source}"
+        after = cell.source.split("plt.show()", 1)[1]
+        assert "paragraph(narrative." in after, f"{name}: no conclusion below\n{cell.source}"
+    assert figures >= (1 if name != "development_plan" else 0)
+
+
+def test_ruff_passes_on_the_notebooks():
+    ruff = Path(sys.executable).with_name("ruff")
+    if not ruff.exists():
+        pytest.skip("ruff is not installed")
+    done = subprocess.run(
+        [str(ruff), "check", str(NOTEBOOKS)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ---- runs ------------------------------------------------------------------------------------
+
+
+def _execute(name: str, out: Path, **parameters) -> nbformat.NotebookNode:
+    parameters = {"workspace": str(SAMPLE), "interactive": False} | parameters
+    pm.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        cwd=str(out.parent),
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _outputs(nb) -> list:
+    return [o for c in _code_cells(nb) for o in c.outputs]
+
+
+def _text(nb) -> str:
+    """The text a reader sees: HTML with its tags removed and entities undone, and streams."""
+    import html
+
+    parts = []
+    for o in _outputs(nb):
+        if o.output_type in ("display_data", "execute_result"):
+            parts.append(o.data.get("text/html", o.data.get("text/plain", "")))
+        elif o.output_type == "stream" and o.name == "stdout":
+            parts.append(o.text)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "\n".join(parts))))
+
+
+def _check_ran(nb) -> None:
+    errors = [o for o in _outputs(nb) if o.output_type == "error"]
+    assert not errors, [f"{o.ename}: {o.evalue}" for o in errors]
+    assert not [o for o in _outputs(nb) if WIDGET_VIEW in o.get("data", {})], "a widget in a report"
+    tracebacks = [
+        o.text for o in _outputs(nb) if o.output_type == "stream" and "Traceback" in o.text
+    ]
+    assert not tracebacks, tracebacks
+    assert scan_html(export_html(nb, title="test")) == []  # the security gate of kam render
+
+
+def _images(nb) -> int:
+    return sum("image/png" in o.get("data", {}) for o in _outputs(nb))
+
+
+@cache
+def _accounts() -> dict[str, str]:
+    with open(SAMPLE / "accounts.csv", encoding="utf-8") as fh:
+        return {row["account_id"]: row["name"] for row in csv.DictReader(fh)}
+
+
+def _only_this_account(text: str, account_id: str) -> None:
+    """Nothing in an account's report names another account (RELIABILITY.md case 80)."""
+    others = {a: n for a, n in _accounts().items() if a != account_id}
+    assert not [a for a in others if re.search(rf"\b{a}\b", text)]
+    assert not [n for n in others.values() if n and n in text]
+
+
+def _personal_values(account_id: str) -> list[str]:
+    with open(SAMPLE / "contacts.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["account_id"] == account_id]
+    return [r[c] for r in rows for c in ("birthday", "family", "hobbies", "notes") if r.get(c)]
+
+
+def test_client_analysis_finds_the_planted_phenomena(tmp_path):
+    nb = _execute("client_analysis", tmp_path / "client_analysis.ipynb")
+    _check_ran(nb)
+    text = _text(nb)
+    assert _images(nb) == 5  # Pareto, whale curve, losses over time, by region/manager, 2x2
+    assert (
+        "Breadwinners (10 % or more of gross profit): Hartmann Industrietechnik GmbH (C0027" in text
+    )
+    assert "1 large client loses money: Baltic Cargo Hub AS (C0112)" in text
+    assert "Key clients (14) hold" in text and "within the typical 30-55 % band" in text
+    for lost in ("C0009", "C0054", "C0088", "C0131"):  # lost key clients lose competitiveness
+        assert re.search(rf"lost 1 point or more since the previous assessment:.*\({lost}, -", text)
+    assert "5 of 15 prospects qualified" in text
+    for prospect in ("C0022", "C0049", "C0093", "C0123", "C0146"):
+        assert f"({prospect})" in text
+    assert "Accounts by annual value" in text  # the static account lookup
+
+
+def test_abc_xyz_classes_matrix_migration_and_static_explorer(tmp_path):
+    nb = _execute("abc_xyz", tmp_path / "abc_xyz.ipynb", abc_a=0.8, xyz_x=0.5)
+    _check_ran(nb)
+    text = _text(nb)
+    assert _images(nb) == 1
+    assert "The largest cell is AX" in text
+    assert "From 2024 to 2025:" in text and "changed cell" in text
+    assert "With the classic preset (X up to 0.10, Y up to 0.25)" in text
+    assert "Clients per class under other cut-offs" in text
+    assert "protect: long-term contract" in text  # the strategies
+
+
+@pytest.mark.parametrize(
+    ("account_id", "name", "expected"),
+    [
+        (
+            "C0027",
+            "Hartmann Industrietechnik GmbH",
+            ["1 tender to prepare: Safety supply 2026-2028 on 2026-03-31", "ABC-XYZ cell AX"],
+        ),
+        ("C0112", "Baltic Cargo Hub AS", ["gross margin 6.", "on 2026-09-30"]),
+        (
+            "C0009",
+            "Castellano Automoción SA",
+            [
+                "5 of 5 contacts not reached for more than 90 days",
+                "lost to NordSupply AG",
+                "No tender in its preparation window.",
+            ],
+        ),
+    ],
+)
+def test_annual_meeting_brief_of_an_account(tmp_path, account_id, name, expected):
+    nb = _execute(
+        "annual_meeting", tmp_path / f"annual_meeting-{account_id}.ipynb", account_id=account_id
+    )
+    _check_ran(nb)
+    text = _text(nb)
+    assert f"Annual meeting: {name} ({account_id})" in text
+    assert _images(nb) == 2  # revenue history, DMU map
+    for sentence in expected:
+        assert sentence in text
+    for part in ("1. Financial report", "2. Results of the previous meeting", "9. Draft proposal"):
+        assert part in "\n".join(c.source for c in nb.cells)
+    assert "Volume increase needed to keep today's contribution, by discount" in text
+    assert "Draft proposal for" in text and "valid until" in text
+    _only_this_account(text, account_id)
+    assert not [v for v in _personal_values(account_id) if v in text]
+
+
+def test_development_plan_of_the_breadwinner(tmp_path):
+    nb = _execute(
+        "development_plan", tmp_path / "development_plan.ipynb", account_id="C0027", growth="0.05"
+    )
+    _check_ran(nb)
+    text = _text(nb)
+    assert "Development plan 2026: Hartmann Industrietechnik GmbH (C0027)" in text
+    assert "key-client types: breadwinner, expert" in text
+    assert "Target 2026:" in text and "Growth per product: given 21" in text
+    assert "Total target under other growth assumptions" in text
+    assert "contacts planned for 2026" in text and "executive meeting" in text
+    assert "2025: actual" in text
+    _only_this_account(text, "C0027")
+
+
+@pytest.fixture(scope="module")
+def transactions_only(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("transactions-only")
+    shutil.copy(SAMPLE / "transactions.csv", folder / "transactions.csv")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "parameters"),
+    [
+        ("client_analysis", {}),
+        ("annual_meeting", {"account_id": "C0027"}),
+    ],
+)
+def test_a_workspace_of_transactions_only(tmp_path, transactions_only, name, parameters):
+    nb = _execute(name, tmp_path / f"{name}.ipynb", workspace=str(transactions_only), **parameters)
+    _check_ran(nb)
+    text = _text(nb)
+    if name == "annual_meeting":
+        assert "Left out: no products table" in text and "no contacts table" in text
+    else:
+        assert "No competitiveness scores." in text and "No prospects." in text
