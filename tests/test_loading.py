@@ -555,3 +555,49 @@ def test_46_fuzz_loader_returns_ledger_or_input_error(tmp_path, data):
             continue
         ledger_holds(ws)
         assert np.isfinite(ws.ledger.loc[0, "revenue_read"])
+
+
+# ---------------------------------------------------------------- large exports: staged and checked in DuckDB
+
+def _same(small, large):
+    pd.testing.assert_frame_equal(small.transactions, large.transactions)
+    pd.testing.assert_frame_equal(small.ledger, large.ledger)
+    pd.testing.assert_frame_equal(small.problems, large.problems)
+    pd.testing.assert_frame_equal(small.accounts, large.accounts)
+    assert small.as_of == large.as_of
+    assert small.quarantine.keys() == large.quarantine.keys()
+    for t in small.quarantine:
+        pd.testing.assert_frame_equal(small.quarantine[t], large.quarantine[t])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_rows, st.sampled_from(["keep", "drop"]))
+def test_large_path_gives_the_same_workspace(tmp_path, monkeypatch, rows, duplicates):
+    import kamlib.reading
+
+    monkeypatch.setattr(kamlib.reading, "CHUNK_ROWS", 5)  # duplicates and currencies across chunks
+    text = "account_id,date,revenue,quantity,currency,account_name\n" + "".join(
+        f"{a},2024-01-{d:02d},{r},{-1 if r.startswith('-') else 1},{'USD' if d == 7 else 'EUR'},N{a}\n"
+        for a, d, r in rows)
+    make(tmp_path, {"transactions.csv": text},
+         f'[workspace]\nduplicates = "{duplicates}"\nas_of = "2024-01-20"\n')
+    small = load_workspace(tmp_path, mode="lenient", large=False)
+    large = load_workspace(tmp_path, mode="lenient", large=True)
+    assert isinstance(large.source("transactions"), __import__("pathlib").Path)
+    _same(small, large)
+
+
+def test_large_parquet_reads_in_chunks_with_bounded_memory(tmp_path, monkeypatch):
+    import kamlib.reading
+
+    monkeypatch.setattr(kamlib.reading, "CHUNK_ROWS", 7)
+    n = 50
+    frame = pd.DataFrame({"account_id": [f"A{i % 4}" for i in range(n)],
+                          "date": pd.date_range("2024-01-01", periods=n, freq="D"),
+                          "revenue": np.arange(n, dtype=float), "noise": ["x"] * n})
+    frame.loc[3, "account_id"] = None
+    frame.to_parquet(tmp_path / "transactions.parquet")
+    small = load_workspace(tmp_path, large=False)
+    large = load_workspace(tmp_path, large=True)
+    _same(small, large)
+    assert large.ledger.loc[0, "read"] == n and large.ledger.loc[0, "quarantined"] == 1
