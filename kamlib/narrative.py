@@ -499,9 +499,11 @@ def quadrants_sentence(quadrants: pd.DataFrame) -> str:
     '3 clients placed: partner 2, support 1; 1 not placed (a value is missing).'
     """
     placed = quadrants[quadrants["quadrant"] != "not placed"]
+    missing = len(quadrants) - len(placed)
+    if placed.empty:
+        return f"No client placed on the 2x2 ({missing} with a value missing)."
     counts = placed["quadrant"].value_counts()
     text = f"{len(placed)} clients placed: " + ", ".join(f"{q} {n}" for q, n in counts.items())
-    missing = len(quadrants) - len(placed)
     return text + (f"; {missing} not placed (a value is missing)." if missing else ".")
 
 
