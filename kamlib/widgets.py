@@ -30,6 +30,7 @@ from kamlib.meeting import what_if
 from kamlib.narrative import abc_xyz_sentence, targets_sentence
 from kamlib.plan import next_year_targets
 from kamlib.plots.abcxyz import plot_abc_xyz_matrix
+from kamlib.plots.plan import plot_what_if
 from kamlib.report import SafeHTML, paragraph, table
 
 __all__ = ["abc_xyz_explorer", "what_if_explorer", "targets_explorer", "account_explorer"]
@@ -249,6 +250,12 @@ def _what_if_text(
     )
 
 
+def _draw_what_if(ax: Axes, curve: pd.DataFrame, discount: float) -> None:
+    """The what-if curve of one product with the chosen discount marked."""
+    plot_what_if(curve, ax=ax)
+    ax.axvline(100 * discount, color="0.5", linestyle="--", linewidth=1)
+
+
 def _static_what_if(
     limits: pd.DataFrame, grid_table: pd.DataFrame, discounts: Sequence[float], max_products: int
 ) -> pd.DataFrame:
@@ -373,9 +380,19 @@ def what_if_explorer(
         style={"description_width": "initial"},
     )
     text = w.HTML()
+    image = w.Image(format="png")
 
     def recompute(_change=None) -> None:
         limit = known.set_index("product_id").loc[product.value]
+        curve = what_if(
+            limit["current_price"],
+            limit["unit_cost"],
+            limit["volume"],
+            max_discount=max(max_discount, discount.value),
+            step=0.005,
+            min_margin=min_margin,
+        )
+        image.value = _png(lambda ax: _draw_what_if(ax, curve, discount.value), figsize=(5, 3))
         row = what_if(
             limit["current_price"],
             limit["unit_cost"],
@@ -420,7 +437,7 @@ def what_if_explorer(
     for control in (product, discount, volume):
         control.observe(recompute, names="value")
     recompute()
-    return w.VBox([product, w.HBox([discount, volume]), text])
+    return w.VBox([product, w.HBox([discount, volume]), image, text])
 
 
 # ---- growth assumptions of the plan -----------------------------------------------------------

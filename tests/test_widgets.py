@@ -128,8 +128,11 @@ def test_what_if_explorer_follows_product_discount_and_volume():
     assert "At the planned 150 units (+50.0%) the contribution would be 525 (+5.0%)" in text.value
     controls["Discount"].value = 0.15  # beyond the maximum discount
     assert "beyond the maximum discount of 10%" in text.value
+    curve = bytes(box.children[2].value)  # the what-if curve of the product
+    assert curve.startswith(b"\x89PNG")
     controls["Product"].value = "p2"  # 20 x 0.85 = 17 < unit cost 18: nothing makes up for it
     assert "Valve (p2)" in text.value and "no volume can make up for it" in text.value
+    assert bytes(box.children[2].value) != curve
 
 
 def test_what_if_explorer_static_table_by_hand():
