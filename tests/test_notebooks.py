@@ -140,7 +140,7 @@ def test_every_figure_has_a_sentence_above_and_a_conclusion_below(name):
         assert nb.cells[i - 1].cell_type == "markdown", f"{name}: no sentence above\n{cell.source}"
         after = cell.source.split("plt.show()", 1)[1]
         assert "paragraph(narrative." in after, f"{name}: no conclusion below\n{cell.source}"
-    assert figures >= (1 if name != "development_plan" else 0)
+    assert figures >= 1
 
 
 def test_ruff_passes_on_the_notebooks():
@@ -296,6 +296,7 @@ def test_development_plan_of_the_breadwinner(tmp_path):
     _check_ran(nb)
     text = _text(nb)
     assert "Development plan 2026: Hartmann Industrietechnik GmbH (C0027)" in text
+    assert _images(nb) == 1  # plan against actual
     assert "key-client types: breadwinner, expert" in text
     assert "Target 2026:" in text and "Growth per product: given 21" in text
     assert "Total target under other growth assumptions" in text
