@@ -570,6 +570,7 @@ def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: 
     accounts = frames["accounts"][~frames["accounts"]["_bad"]] if has_accounts else None
     known = accounts[["account_id"]].dropna() if has_accounts else None
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     if large:
         con.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'; SET temp_directory = '{staging.name}'")
         source = f"read_parquet('{sink.path}')"
