@@ -305,6 +305,16 @@ def test_development_plan_of_the_breadwinner(tmp_path):
     _only_this_account(text, "C0027")
 
 
+def test_development_plan_of_a_client_too_new_for_xyz(tmp_path):
+    # C0148 started buying in November 2025: its ABC-XYZ cell is the label "too new"
+    nb = _execute("development_plan", tmp_path / "development_plan.ipynb", account_id="C0148")
+    _check_ran(nb)
+    text = _text(nb)
+    assert "ABC-XYZ cell too new; key-client types: perspective" in text
+    assert "contact plan uses class B's cadence" in text
+    _only_this_account(text, "C0148")
+
+
 @pytest.fixture(scope="module")
 def transactions_only(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("transactions-only")
