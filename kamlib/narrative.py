@@ -245,6 +245,13 @@ def pareto_sentence(shares: pd.DataFrame, *, mark: float = 0.80) -> str:
 def whale_sentence(curve: pd.DataFrame, *, noun: str = "profit") -> str:
     """The peak of the whale curve as a sentence (:func:`kamlib.profitability.whale_peak`).
 
+    Parameters
+    ----------
+    curve : DataFrame
+        Output of :func:`kamlib.profitability.whale_curve`.
+    noun : str, default "profit"
+        What the curve measures.
+
     Examples
     --------
     >>> curve = pd.DataFrame({"cumulative": [90.0, 120.0, 100.0]})
@@ -378,6 +385,12 @@ def losses_sentence(losses: pd.DataFrame) -> str:
 
     The first column is what the losses were counted by (period, region, manager, reason).
 
+    Parameters
+    ----------
+    losses : DataFrame
+        Output of :func:`kamlib.churn.losses` (the `by` column, ``clients``,
+        ``annual_value``).
+
     Examples
     --------
     >>> by_region = pd.DataFrame({"region": ["Central", "West"], "clients": [5, 1],
@@ -491,6 +504,11 @@ def competitiveness_sentence(
 
 def quadrants_sentence(quadrants: pd.DataFrame) -> str:
     """How many clients fall in each quadrant of the competitiveness x interest 2x2.
+
+    Parameters
+    ----------
+    quadrants : DataFrame
+        Output of :func:`kamlib.scoring.strategy_quadrants` (``quadrant``).
 
     Examples
     --------
@@ -724,6 +742,11 @@ def product_mix_sentence(history: pd.DataFrame) -> str:
 def coverage_sentence(coverage: pd.DataFrame) -> str:
     """The decision-making-unit checks in words (:func:`kamlib.dossier.dmu_coverage`).
 
+    Parameters
+    ----------
+    coverage : DataFrame
+        ``check``, ``ok`` and ``finding`` per check; problems come first.
+
     Examples
     --------
     >>> cov = pd.DataFrame({"check": ["decision maker", "champion"], "ok": [True, False],
@@ -739,6 +762,12 @@ def coverage_sentence(coverage: pd.DataFrame) -> str:
 
 def share_of_wallet_sentence(sow: pd.Series) -> str:
     """Our share of the client's spend, both estimates (:func:`kamlib.dossier.share_of_wallet`).
+
+    Parameters
+    ----------
+    sow : Series
+        ``revenue_last_12m``, ``potential_budget``, ``by_budget``, ``competitors_total``,
+        ``by_competitors``.
 
     Examples
     --------
@@ -797,6 +826,11 @@ def actions_sentence(actions: pd.DataFrame) -> str:
 
 def tenders_sentence(windows: pd.DataFrame) -> str:
     """Tenders whose preparation window is open or opening (:func:`kamlib.meeting.tender_windows`).
+
+    Parameters
+    ----------
+    windows : DataFrame
+        ``title``, ``date``, ``value``, ``window`` and ``prep_start`` per tender.
 
     Examples
     --------
@@ -946,6 +980,11 @@ def targets_sentence(targets: pd.DataFrame) -> str:
 def seasonality_sentence(seasonality: pd.DataFrame) -> str:
     """The strongest and weakest quarter (or month) of the account's year.
 
+    Parameters
+    ----------
+    seasonality : DataFrame
+        :func:`kamlib.plan.seasonality` (``period``, ``share``, ``basis``).
+
     Examples
     --------
     >>> s = pd.DataFrame({"period": ["Q1", "Q2", "Q3", "Q4"],
@@ -965,6 +1004,11 @@ def seasonality_sentence(seasonality: pd.DataFrame) -> str:
 
 def cross_sell_sentence(cross_sell: pd.DataFrame) -> str:
     """The cross-sell candidates in words: how many, the largest, their total.
+
+    Parameters
+    ----------
+    cross_sell : DataFrame
+        :func:`kamlib.plan.cross_sell`, highest ``estimated_value`` first.
 
     Examples
     --------
@@ -991,6 +1035,13 @@ def cross_sell_sentence(cross_sell: pd.DataFrame) -> str:
 def budget_sentence(budget: pd.DataFrame, *, year: int | None = None) -> str:
     """The contact plan's size and cost (:func:`kamlib.plan.contact_budget`).
 
+    Parameters
+    ----------
+    budget : DataFrame
+        :func:`kamlib.plan.contact_budget` (its ``total`` row is not counted twice).
+    year : int, optional
+        The plan year, for the sentence.
+
     Examples
     --------
     >>> b = pd.DataFrame({"contact_type": ["call", "visit", "total"], "contacts": [4, 1, 5],
@@ -1015,6 +1066,13 @@ def budget_sentence(budget: pd.DataFrame, *, year: int | None = None) -> str:
 
 def plan_vs_actual_sentence(pva: pd.DataFrame) -> str:
     """Actual against target per plan year (:func:`kamlib.plan.plan_vs_actual`).
+
+    Parameters
+    ----------
+    pva : DataFrame
+        :func:`kamlib.plan.plan_vs_actual` (``year``, ``revenue_target``, ``actual``,
+        ``expected_to_date``, ``status``). Years not started, running and complete each get
+        their own wording.
 
     Examples
     --------
@@ -1088,6 +1146,11 @@ def settings_sentence(settings: Mapping[str, object]) -> str:
 
 def notes_sentence(*messages: Iterable[str]) -> str:
     """What an analysis left out for lack of a table, from its ``messages``, in one line.
+
+    Parameters
+    ----------
+    *messages : iterable of str
+        The ``messages`` of one or more results (duplicates are said once).
 
     Examples
     --------
