@@ -22,7 +22,7 @@ from kamlib.abcxyz import (
 )
 from kamlib.churn import client_status, losses, period_status, win_back, yoy_change
 from kamlib.config import Config, read_config
-from kamlib.dossier import Dossier, dmu_coverage, dmu_roster, dossier
+from kamlib.dossier import Dossier, account_dossier, dmu_coverage, dmu_roster
 from kamlib.errors import ConfigError, InputError, KamlibError, Problem
 from kamlib.export import export_targets, safe_csv, safe_xlsx
 from kamlib.meeting import MeetingBrief, meeting_brief, what_if
@@ -79,7 +79,7 @@ __all__ = [
     "development_plan",
     "dmu_coverage",
     "dmu_roster",
-    "dossier",
+    "account_dossier",
     "export_targets",
     "key_client_criteria",
     "key_clients",

@@ -42,7 +42,7 @@ __all__ = [
     "dmu_coverage",
     "competitors_at",
     "share_of_wallet",
-    "dossier",
+    "account_dossier",
 ]
 
 DMU_ROLES = ("decision maker", "influencer", "buyer", "approver", "user", "gatekeeper")
@@ -798,7 +798,7 @@ class Dossier:
         return self.coverage.loc[~self.coverage["ok"], "finding"].tolist()
 
 
-def dossier(
+def account_dossier(
     account_id: str,
     *,
     transactions: pd.DataFrame,
@@ -844,7 +844,7 @@ def dossier(
     --------
     >>> tx = pd.DataFrame({"account_id": ["A"], "revenue": [100.0],
     ...     "date": pd.to_datetime(["2025-06-30"])})
-    >>> d = dossier("A", transactions=tx, as_of="2025-12-31")
+    >>> d = account_dossier("A", transactions=tx, as_of="2025-12-31")
     >>> d.info["revenue_total"], d.messages[0]
     (100.0, 'no accounts table: general information from transactions only')
     """

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kamlib.abcxyz import NON_POSITIVE, TOO_NEW
 from kamlib.errors import ConfigError, InputError, Problem
 from kamlib.schema import columns_of
 
@@ -652,7 +653,9 @@ def contact_cadence(
     Parameters
     ----------
     cell : str, optional
-        ABC-XYZ cell (``"AX"``) or ABC class (``"A"``). Without it, class B's cadence is used.
+        ABC-XYZ cell (``"AX"``) or ABC class (``"A"``). Without it, or with one of the labels
+        of :func:`kamlib.abc_xyz` that are no class (``"too new"``, ``"non-positive"``),
+        class B's cadence is used and the source says why.
     key_types : iterable of str, default ()
         Key-client types (``breadwinner``, ``perspective``, ``image_maker``, ``expert``); each
         adds the contacts of :data:`KEY_TYPE_CADENCE`.
@@ -674,14 +677,14 @@ def contact_cadence(
     3      planning_call         4      class Z
     4  executive_meeting         2  breadwinner
     """
+    note = " (default)" if not cell else ""
+    if cell in (TOO_NEW, NON_POSITIVE):
+        cell, note = None, f" (default: {cell})"
     abc = (cell or _DEFAULT_CLASS)[:1].upper()
     xyz = (cell or "")[1:2].upper()
     if abc not in CONTACT_CADENCE:
         raise ConfigError(f"`cell` must start with A, B or C, got {cell!r}")
-    rows = [
-        (t, n, f"class {abc}" + ("" if cell else " (default)"))
-        for t, n in CONTACT_CADENCE[abc].items()
-    ]
+    rows = [(t, n, f"class {abc}{note}") for t, n in CONTACT_CADENCE[abc].items()]
     if xyz:
         if xyz not in XYZ_CADENCE:
             raise ConfigError(f"`cell` must end with X, Y or Z, got {cell!r}")

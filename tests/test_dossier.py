@@ -20,7 +20,7 @@ from kamlib.dossier import (  # noqa: E402
     competitors_at,
     dmu_coverage,
     dmu_roster,
-    dossier,
+    account_dossier,
     relationship_timeline,
     revenue_history,
     share_of_wallet,
@@ -147,7 +147,7 @@ def _competitors():
 
 
 def _full(**kw):
-    return dossier(
+    return account_dossier(
         "A",
         transactions=_tx(),
         accounts=_accounts(),
@@ -374,7 +374,7 @@ def test_competitors_and_share_of_wallet():
 def test_dossier_does_not_mutate_inputs_and_fills_every_part():
     frames = [_tx(), _accounts(), _products(), _contacts(), _meetings(), _tenders(), _competitors()]
     copies = [f.copy() for f in frames]
-    d = dossier(
+    d = account_dossier(
         "A",
         transactions=frames[0],
         accounts=frames[1],
@@ -393,7 +393,7 @@ def test_dossier_does_not_mutate_inputs_and_fills_every_part():
 
 
 def test_dossier_degrades_with_messages():
-    d = dossier("A", transactions=_tx(), contacts=_contacts().iloc[:0], as_of=AS_OF)
+    d = account_dossier("A", transactions=_tx(), contacts=_contacts().iloc[:0], as_of=AS_OF)
     assert d.messages == (
         "no accounts table: general information from transactions only",
         "no products table: revenue history without product categories",
@@ -478,7 +478,7 @@ def sample():
 
 
 def _sample_dossier(ws, account, **kw):
-    return dossier(
+    return account_dossier(
         account,
         transactions=ws.transactions,
         accounts=ws.accounts,

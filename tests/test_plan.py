@@ -479,3 +479,12 @@ def test_sample_plan_reconciles_and_exports(sample, tmp_path, account):
     assert back["revenue_target"].to_numpy() == pytest.approx(
         plan.stages["revenue_target"].to_numpy()
     )
+
+
+def test_contact_cadence_for_a_client_without_a_class():
+    """abc_xyz labels clients with too little history "too new": the default cadence applies."""
+    from kamlib.plan import contact_cadence
+
+    got = contact_cadence("too new")
+    assert got["per_year"].tolist() == contact_cadence()["per_year"].tolist()
+    assert set(got["source"]) == {"class B (default: too new)"}
