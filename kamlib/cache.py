@@ -23,6 +23,8 @@ state between calls.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
 import os
@@ -193,6 +195,17 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _absolute(ws):
+    """A shallow copy of `ws` whose folder and file paths are absolute (as notebooks load it)."""
+    config = ws.config
+    tables = {name: dataclasses.replace(t, files=tuple(Path(f).resolve() for f in t.files))
+              for name, t in config.tables.items()}
+    out = copy.copy(ws)
+    out.config = dataclasses.replace(config, root=Path(config.root).resolve(), tables=tables)
+    out.path = Path(ws.path).resolve()
+    return out
+
+
 def prepare(ws, folder: str | Path, *, fingerprint: str | None = None) -> Path:
     """Store a loaded workspace and its portfolio results in `folder` for a report run.
 
@@ -224,6 +237,7 @@ def prepare(ws, folder: str | Path, *, fingerprint: str | None = None) -> Path:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ws = _absolute(ws)
     pf = compute_portfolio(ws)
     _write(folder / _WORKSPACE, pickle.dumps(ws, protocol=pickle.HIGHEST_PROTOCOL))
     _write(folder / _PORTFOLIO, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL))
