@@ -23,9 +23,10 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.base  ## create .venv and install kamlib with its dependencies
 
-demo: $(VENV)/.base  ## set up, then run the main job on the bundled sample portfolio
+demo: $(VENV)/.base  ## set up, then render the sample portfolio's reports into reports/sample
 	$(BIN)/kam validate $(SAMPLE)
 	$(BIN)/kam summary $(SAMPLE)
+	$(BIN)/kam render $(SAMPLE) --out reports/sample
 
 test: $(VENV)/.dev  ## set up with the dev dependencies, then run the whole test suite
 	$(BIN)/python -m pytest -n auto
