@@ -33,8 +33,8 @@ with the defaults below. A full example::
     header_row = 2               # 1-based row of the header in the sheet
     fill_merged = ["region"]     # merged cells in these columns are forward-filled
 
-    [analysis]                   # thresholds of METHODS.md, passed to the analytics
-    abc_cutoffs = [0.8, 0.95]
+Analysis thresholds (ABC/XYZ cut-offs, the at-risk factor ...) are keyword arguments of the kamlib
+functions and parameters of the notebooks, not part of this file.
 """
 
 from __future__ import annotations
@@ -93,7 +93,6 @@ class Config:
     as_of: str | None = None
     duplicates: str = "keep"
     future_dates: str = "warn"
-    analysis: dict[str, object] = field(default_factory=dict)
 
 
 _READ_KEYS = {f.name for f in fields(ReadSpec)}
@@ -181,7 +180,7 @@ def read_config(root: str | Path) -> Config:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise _bad(f"not valid TOML: {exc}", path) from None
-    unknown = set(raw) - {"workspace", "defaults", "tables", "analysis"}
+    unknown = set(raw) - {"workspace", "defaults", "tables"}
     if unknown:
         raise _bad(f"unknown section(s) {sorted(unknown)}", path)
     ws = raw.get("workspace", {})
@@ -237,5 +236,4 @@ def read_config(root: str | Path) -> Config:
         as_of=str(ws["as_of"]) if "as_of" in ws else None,
         duplicates=ws.get("duplicates", "keep"),
         future_dates=ws.get("future_dates", "warn"),
-        analysis=dict(raw.get("analysis", {})),
     )
