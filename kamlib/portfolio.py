@@ -281,7 +281,8 @@ def _base(ever: pd.DataFrame, window: pd.DataFrame, accounts, roll_up) -> pd.Dat
     facts = _accounts_by_client(accounts, parents)
     ids = window.index.union(ever.index).union(facts.index)
     base = window.reindex(ids)
-    absent = ~ids.isin(window.index)  # no sales in the window: zero, not unknown
+    # no sales in the window: zero, not unknown (get_indexer: isin is slow on long str lists)
+    absent = window.index.get_indexer(ids) < 0
     for col in ("revenue", "gross_profit", "revenue_share", "gp_share"):
         base.loc[absent, col] = 0.0
     base["accounts"] = base["accounts"].fillna(0).astype("int64")
@@ -491,13 +492,13 @@ def key_client_criteria(
     ids = ever.index.union(facts.index)
 
     # no sales in a window: 0; sales with unknown cost: NaN
-    gp_now = now["gross_profit"].reindex(ids).where(ids.isin(now.index), 0.0)
-    gp_before = before["gross_profit"].reindex(ids).where(ids.isin(before.index), 0.0)
+    gp_now = now["gross_profit"].reindex(ids).where(now.index.get_indexer(ids) >= 0, 0.0)
+    gp_before = before["gross_profit"].reindex(ids).where(before.index.get_indexer(ids) >= 0, 0.0)
     known = gp_now.dropna()
     profit_abc = abc_classes(known, cutoffs=(profit_cutoff, max(profit_cutoff, 0.95)))
     class_a = profit_abc[profit_abc == "A"].index
     a_floor = float(known[class_a].min()) if len(class_a) else np.nan
-    high = pd.Series(ids.isin(class_a), index=ids) & (gp_before > 0)
+    high = pd.Series(class_a.get_indexer(ids) >= 0, index=ids) & (gp_before > 0)
 
     began = ever["first_date"].reindex(ids)
     if "since" in facts:

@@ -23,13 +23,21 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from kamlib.abcxyz import abc_classes
 from kamlib.errors import ConfigError, InputError, Problem
-from kamlib.sales import Source, _as_timestamp, _relation
+from kamlib.sales import (
+    Source,
+    _as_timestamp,
+    _cube,
+    _cube_codes,
+    _ids,
+    _in_window,
+    _runs,
+    _split_repeats,
+)
 
 __all__ = ["client_pnl", "whale_curve", "whale_peak", "WhalePeak", "loss_makers", "abc_cross"]
 
@@ -80,63 +88,47 @@ def _share(values: pd.Series, total: float) -> pd.Series:
 
 
 def _line_totals(transactions: Source, account: str, start, end) -> pd.DataFrame:
-    """One DuckDB pass over the lines: sums and counts per client (works on files too)."""
+    """Sums and counts per client in the window, from the account x day cube.
+
+    A file is read once by :func:`kamlib.sales_cube` (or not at all when a cube is given).
+    """
+    cube = _cube(transactions, account=account, quantity=False)
     start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    try:
-        source, params, names = _relation(con, transactions)
-        missing = [c for c in (account, "date", "revenue") if c not in names]
-        if missing:
-            raise InputError(
-                [
-                    Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
-                    for c in missing
-                ]
-            )
+    days = cube.days
+    keep = _in_window(days["date"].to_numpy(), start_ts, end_ts, None)  # undated lines count
+    rows = days if keep.all() else days[keep]
+    codes, ids = _cube_codes(cube, rows)
+    starts = _runs(codes)
+    key = _ids(ids, codes[starts])
 
-        def num(c: str) -> str:
-            return f'CAST("{c}" AS DOUBLE)' if c in names else "CAST(NULL AS DOUBLE)"
+    def total(column: str, values=None) -> np.ndarray:
+        v = rows[column].to_numpy() if values is None else values
+        return np.add.reduceat(v, starts) if len(starts) else v[:0]
 
-        order = "CAST(order_id AS VARCHAR)" if "order_id" in names else "CAST(NULL AS VARCHAR)"
-        where = []
-        if start_ts is not None:
-            where.append("d >= ?")
-            params.append(start_ts.normalize().to_pydatetime())
-        if end_ts is not None:
-            where.append("d < ?")
-            params.append((end_ts.normalize() + pd.Timedelta(days=1)).to_pydatetime())
-        cond = f"WHERE d IS NULL OR ({' AND '.join(where)})" if where else ""
-        sql = f"""
-            WITH src AS (
-                SELECT CAST("{account}" AS VARCHAR) AS a, CAST(date AS TIMESTAMP) AS d,
-                       {num("revenue")} AS r,
-                       coalesce({num("cost")}, {num("revenue")} - {num("gross_profit")}) AS c,
-                       coalesce({num("gross_profit")}, {num("revenue")} - {num("cost")}) AS g,
-                       {order} AS o
-                FROM {source}
-            )
-            SELECT a AS key,
-                   count(DISTINCT o) + count(DISTINCT CASE WHEN o IS NULL THEN CAST(d AS DATE) END)
-                       AS orders,
-                   count(*) AS lines,
-                   coalesce(fsum(CASE WHEN r > 0 THEN r END), 0) AS gross_revenue,
-                   coalesce(fsum(CASE WHEN r < 0 THEN r END), 0) AS returns,
-                   coalesce(fsum(r), 0) AS revenue,
-                   CASE WHEN count(c) = count(*) THEN fsum(c) END AS cost,
-                   CASE WHEN count(g) = count(*) THEN fsum(g) END AS gross_profit,
-                   count(*) - count(g) AS lines_without_cost
-            FROM src {cond}
-            GROUP BY a ORDER BY a NULLS LAST
-        """
-        try:
-            out = con.execute(sql, params).df()
-        except duckdb.Error as exc:
-            raise InputError(
-                [Problem("transactions", None, None, "unreadable", f"aggregation failed: {exc}")]
-            ) from exc
-    finally:
-        con.close()
+    dated = ~np.isnat(rows["date"].to_numpy())
+    # distinct order ids (counted once per day, less the repeats of orders spanning days),
+    # plus one order per client and day for lines without an order id
+    repeats = _split_repeats(
+        cube,
+        lambda d: _in_window(d, start_ts, end_ts, None),
+        lambda f: pd.DataFrame({"key": f[account].to_numpy()}, index=f.index),
+        pd.DataFrame({"key": key.to_numpy()}),
+    )
+    unordered = (dated & (rows["lines_without_order"].to_numpy() > 0)).astype("int64")
+    gross, returns = total("gross_revenue"), total("returns")
+    out = pd.DataFrame(
+        {
+            "key": key,
+            "orders": total("orders") - repeats + total("", unordered),
+            "lines": total("lines"),
+            "gross_revenue": gross,
+            "returns": returns,
+            "revenue": gross + returns,
+            "cost": total("cost"),
+            "gross_profit": total("gross_profit"),
+            "lines_without_cost": total("lines_without_cost"),
+        }
+    )
     out = out.astype(
         {
             "key": "str",
@@ -227,7 +219,7 @@ def client_pnl(
         cts = in_window.groupby(account, dropna=False)["amount"].sum().astype("float64")
         cts.index = cts.index.astype("str")
     keys = pnl.index.union(cts.index).sort_values(na_position="last")
-    only_cts = ~keys.isin(pnl.index)
+    only_cts = pnl.index.get_indexer(keys) < 0  # (isin is slow on long str lists)
     pnl = pnl.reindex(keys)
     zero_fill = ["gross_revenue", "returns", "revenue", "lines", "orders", "lines_without_cost"]
     pnl[zero_fill] = pnl[zero_fill].fillna(0)

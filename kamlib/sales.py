@@ -8,6 +8,7 @@ rows without ever becoming one pandas frame. Frames are queried in place, never 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from kamlib.errors import ConfigError, InputError, Problem
 
-__all__ = ["sales_by_period", "PERIODS"]
+__all__ = ["sales_by_period", "sales_cube", "SalesCube", "PERIODS"]
 
 #: Period codes accepted by ``period=`` and the DuckDB ``date_trunc`` part behind each.
 #: ``W`` weeks start on Monday (ISO weeks); ``D`` (days) gives an exact, compact stand-in for
@@ -28,7 +29,7 @@ _NUMBERS = ("revenue", "cost", "gross_profit", "quantity")
 _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".tsv", ".txt")
 
-Source = pd.DataFrame | str | PathLike | Sequence[str | PathLike]
+Source = pd.DataFrame | str | PathLike | Sequence[str | PathLike]  # or a SalesCube
 
 
 def _paths(transactions: Source) -> list[str]:
@@ -180,6 +181,18 @@ def _aggregate(
         raise ConfigError(f"`by` has duplicate columns: {by}")
     start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
     since_ts = _as_timestamp(since, "since")
+    if isinstance(transactions, SalesCube):
+        return _aggregate_cube(
+            transactions,
+            period=period,
+            by=by,
+            start_ts=start_ts,
+            end_ts=end_ts,
+            since_ts=since_ts,
+            measures=measures,
+            counts=counts,
+            orders=orders,
+        )
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
@@ -290,6 +303,9 @@ def _aggregate(
 
 def _last_date(transactions: Source) -> pd.Timestamp | None:
     """The latest line date (reads only the date column of a file); None without dates."""
+    if isinstance(transactions, SalesCube):
+        latest = transactions.days["date"].max()
+        return None if pd.isna(latest) else pd.Timestamp(latest)
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     try:
@@ -302,3 +318,495 @@ def _last_date(transactions: Source) -> pd.Timestamp | None:
     finally:
         con.close()
     return None if value[0] is None else pd.Timestamp(value[0])
+
+
+# ---- the account x day cube -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SalesCube:
+    """Transaction lines reduced to one row per account and day: read once, analysed often.
+
+    Build it with :func:`sales_cube`. :func:`kamlib.abc_xyz`, :func:`kamlib.migration`,
+    :func:`kamlib.client_shares`, :func:`kamlib.client_types`, :func:`kamlib.key_clients`,
+    :func:`kamlib.key_client_criteria`, :func:`kamlib.dependence`, :func:`kamlib.client_pnl`,
+    :func:`kamlib.client_status` and :func:`kamlib.sales_by_period` (per account or in total)
+    accept it in place of the transactions and give the same results as from the lines: a
+    large file is then read once instead of once per analysis.
+
+    Attributes
+    ----------
+    days : DataFrame
+        One row per account and day with lines, sorted by account then day (missing ones
+        last): the account column (named `account`; categorical over the sorted ids, NaN for
+        lines without one), ``date`` (the day, ``datetime64[us]``; NaT for undated lines),
+        ``lines``; ``revenue`` (NaN when a line lacks it), ``gross_revenue`` and ``returns``
+        (sums of the positive and of the negative lines: a day with ``gross_revenue > 0`` has a
+        purchase); ``cost``, ``gross_profit`` and ``quantity`` (NaN when a line lacks them, after
+        deriving cost and gross profit from each other per line, as the loader does);
+        ``lines_without_cost`` (lines whose gross profit stays unknown); ``orders`` (distinct
+        order ids of the day) and ``lines_without_order``.
+    split_orders : DataFrame
+        The orders whose lines fall on more than one row of `days` (several days or accounts):
+        the account column, ``date`` and ``order_id``, one row per row of `days` they touch.
+        Order counts over several days subtract the repeats, so they stay exact.
+    account : str
+        The column the lines were grouped by (``"account_id"``).
+    columns : frozenset of str
+        The columns the lines had (an analysis that needs ``order_id`` knows whether it was
+        there).
+
+    Notes
+    -----
+    Dates are days: first and last dates from a cube carry no time of day. Product, region and
+    order details are gone, so :func:`kamlib.key_client_criteria` cannot count new product
+    categories from a cube (``new_business`` is NA) and :func:`kamlib.sales_by_period` groups
+    a cube by account or in total only.
+    """
+
+    days: pd.DataFrame
+    split_orders: pd.DataFrame
+    account: str = "account_id"
+    columns: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        accounts = len(self.days[self.account].cat.categories)
+        return (
+            f"SalesCube({len(self.days):,} account-days of {accounts:,} accounts, "
+            f"{int(self.days['lines'].sum()):,} lines)"
+        )
+
+
+def sales_cube(transactions: Source, *, account: str = "account_id") -> SalesCube:
+    """Read transaction lines once into an account x day cube that every analysis reuses.
+
+    Parameters
+    ----------
+    transactions : DataFrame, path or list of paths
+        Transaction lines (``account_id``, ``date``, ``revenue`` and any of ``cost``,
+        ``gross_profit``, ``quantity``, ``order_id``), as for :func:`sales_by_period`. DuckDB
+        reads only these columns of a file, in one pass (two when order ids repeat across days,
+        to find those orders).
+    account : str
+        The column that identifies the client.
+
+    Returns
+    -------
+    SalesCube
+        One row per account and day (see :class:`SalesCube`); pass it to the analyses in place
+        of the transactions.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "account_id": ["A", "A", "A", "B"],
+    ...     "date": pd.to_datetime(["2024-01-05", "2024-01-05", "2024-01-20", "2024-02-01"]),
+    ...     "revenue": [100.0, -10.0, 50.0, 80.0],
+    ...     "order_id": ["o1", "o1", "o2", "o3"],
+    ... })
+    >>> cube = sales_cube(tx)
+    >>> cube.days[["account_id", "date", "lines", "revenue", "returns", "orders"]]
+      account_id       date  lines  revenue  returns  orders
+    0          A 2024-01-05      2     90.0    -10.0       1
+    1          A 2024-01-20      1     50.0      0.0       1
+    2          B 2024-02-01      1     80.0      0.0       1
+    """
+    return _cube(transactions, account=account)
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = false")  # less memory; results are sorted
+    return con
+
+
+def _cube(
+    transactions: Source,
+    *,
+    account: str = "account_id",
+    profit: bool = True,
+    quantity: bool = True,
+    orders: bool = True,
+) -> SalesCube:
+    """`transactions` as a cube: itself when it is one, else built with only what is asked.
+
+    An analysis asks for the columns it uses (``profit``: cost, gross profit and
+    lines_without_cost; ``quantity``; ``orders``: orders and lines_without_order, the costly
+    distinct count), so that one analysis on a file reads no more than it needs.
+    """
+    if isinstance(transactions, SalesCube):
+        if transactions.account != account:
+            raise ConfigError(
+                f"`account`: the cube is per {transactions.account!r}, not {account!r}; build "
+                f"one with sales_cube(transactions, account={account!r})"
+            )
+        return transactions
+    con = _connect()
+    try:
+        source, params, names = _relation(con, transactions)
+        missing = [c for c in (account, "date", "revenue") if c not in names]
+        if missing:
+            raise InputError(
+                [
+                    Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
+                    for c in missing
+                ]
+            )
+        try:
+            ids, days, split = _cube_query(
+                con, source, params, names, account, profit, quantity, orders
+            )
+        except duckdb.Error as exc:
+            raise InputError(
+                [Problem("transactions", None, None, "unreadable", f"aggregation failed: {exc}")]
+            ) from exc
+    finally:
+        con.close()
+    split = split.rename(columns={"a": account, "d": "date", "o": "order_id"}).astype(
+        {account: "str", "date": "datetime64[us]", "order_id": "str"}
+    )
+    days.insert(0, account, pd.Categorical.from_codes(days.pop("_code"), categories=ids))
+    return SalesCube(days, split.reset_index(drop=True), account, frozenset(map(str, names)))
+
+
+def _cube_query(con, source, params, names, account, profit, quantity, orders):
+    """The DuckDB side of :func:`_cube`: account ids, the account x day rows, split orders.
+
+    Accounts become codes of an ENUM of their sorted ids first (a light pass over the id
+    column), so that the large aggregation groups and returns small integers, not text.
+    """
+    acct = f'CAST("{account}" AS VARCHAR)'
+    rows = con.execute(
+        f"SELECT DISTINCT {acct} AS a FROM {source} WHERE a IS NOT NULL ORDER BY a", params
+    ).df()
+    ids = pd.Index(rows["a"].astype("str").to_numpy(), dtype="str")
+    con.register("_kamlib_ids", rows)
+    con.execute("CREATE TYPE _kamlib_account AS ENUM (SELECT a FROM _kamlib_ids ORDER BY a)")
+
+    def num(c: str) -> str:
+        return f'CAST("{c}" AS DOUBLE)'
+
+    cols = [
+        f"CAST({acct} AS _kamlib_account) AS a",
+        "CAST(CAST(date AS TIMESTAMP) AS DATE) AS d",
+        f"{num('revenue')} AS r",
+    ]
+    aggs = [
+        "count(*) AS lines",
+        "count(r) AS _revenue_lines",
+        "fsum(CASE WHEN r > 0 THEN r ELSE 0 END) AS gross_revenue",
+        "fsum(CASE WHEN r < 0 THEN r ELSE 0 END) AS returns",
+    ]
+    has_cost, has_gp = "cost" in names, "gross_profit" in names
+    if profit and has_cost and has_gp:  # derive each from the other per line, sum both
+        cols += [
+            f"coalesce({num('cost')}, r - {num('gross_profit')}) AS c",
+            f"coalesce({num('gross_profit')}, r - {num('cost')}) AS g",
+        ]
+        aggs += ["count(c) AS _cost_lines", "fsum(c) AS cost"]
+        aggs += ["count(g) AS _profit_lines", "fsum(g) AS gross_profit"]
+    elif profit and (has_cost or has_gp):  # the other is revenue minus this one, per line
+        given = "c" if has_cost else "g"
+        cols.append(f"{num('cost' if has_cost else 'gross_profit')} AS {given}")
+        aggs += [f"count({given}) AS _given_lines", f"fsum({given}) AS _given"]
+        aggs.append(f"count(r + {given}) AS _derived_lines")
+    if quantity and "quantity" in names:
+        cols.append(f"{num('quantity')} AS q")
+        aggs += ["count(q) AS _quantity_lines", "fsum(q) AS quantity"]
+    has_orders = orders and "order_id" in names
+    if has_orders:
+        cols.append("CAST(order_id AS VARCHAR) AS o")
+        aggs += ["count(DISTINCT o) AS orders", "count(*) - count(o) AS lines_without_order"]
+    src = f"SELECT {', '.join(cols)} FROM {source}"
+    n_ids = len(ids)
+    sql = f"""
+        WITH src AS ({src})
+        SELECT coalesce(CAST(enum_code(a) AS BIGINT), {n_ids}) AS _code, d AS date, {", ".join(aggs)}
+        FROM src GROUP BY a, d ORDER BY _code, date NULLS LAST
+    """
+    out = {
+        k: (np.ma.filled(v, np.datetime64("NaT") if v.dtype.kind == "M" else np.nan)
+            if np.ma.isMaskedArray(v) else v)
+        for k, v in con.execute(sql, params).fetchnumpy().items()
+    }
+    lines = out["lines"].astype("int64")
+    code = out["_code"].astype("int64")
+    days = pd.DataFrame({"_code": np.where(code == n_ids, -1, code),
+                         "date": out["date"].astype("datetime64[us]"), "lines": lines})
+
+    def known(values: np.ndarray, counted: np.ndarray) -> np.ndarray:
+        return np.where(counted == lines, values, np.nan)
+
+    gross, returns = out["gross_revenue"], out["returns"]
+    days["revenue"] = known(gross + returns, out["_revenue_lines"])
+    days["gross_revenue"], days["returns"] = gross, returns
+    if profit:
+        nan = np.full(len(lines), np.nan)
+        if "cost" in out:
+            days["cost"] = known(out["cost"], out["_cost_lines"])
+            days["gross_profit"] = known(out["gross_profit"], out["_profit_lines"])
+            days["lines_without_cost"] = lines - out["_profit_lines"]
+        elif "_given" in out:  # the other one is revenue minus this one
+            given = known(out["_given"], out["_given_lines"])
+            derived = known(gross + returns - out["_given"], out["_derived_lines"])
+            days["cost"], days["gross_profit"] = (given, derived) if has_cost else (derived, given)
+            days["lines_without_cost"] = lines - out["_derived_lines" if has_cost else "_given_lines"]
+        else:
+            days["cost"], days["gross_profit"], days["lines_without_cost"] = nan, nan, lines
+    if quantity:
+        days["quantity"] = (
+            known(out["quantity"], out["_quantity_lines"]) if "quantity" in out
+            else np.full(len(lines), np.nan)
+        )
+    if orders:
+        days["orders"] = out["orders"] if has_orders else np.zeros(len(lines), dtype="int64")
+        days["lines_without_order"] = out["lines_without_order"] if has_orders else lines
+    days = days.astype(
+        {c: "int64" for c in ("lines", "lines_without_cost", "orders", "lines_without_order")
+         if c in days}
+    )
+
+    split = pd.DataFrame({"a": [], "d": [], "o": []})
+    if has_orders and len(days):
+        # each order is counted once per day it appears on; when that sum exceeds the distinct
+        # hashes of all order ids, some order spans days (or two ids share a hash): find them
+        hashes = con.execute(
+            f"SELECT count(DISTINCT hash(CAST(order_id AS VARCHAR))) FROM {source} "
+            "WHERE order_id IS NOT NULL",
+            params,
+        ).fetchone()[0]
+        if int(days["orders"].sum()) > hashes:
+            split = con.execute(
+                f"""
+                WITH x AS (
+                    SELECT DISTINCT {acct} AS a, CAST(CAST(date AS TIMESTAMP) AS DATE) AS d,
+                           CAST(order_id AS VARCHAR) AS o
+                    FROM {source} WHERE order_id IS NOT NULL
+                )
+                SELECT a, d, o FROM x QUALIFY count(*) OVER (PARTITION BY o) > 1
+                ORDER BY o, a NULLS LAST, d NULLS LAST
+                """,
+                params,
+            ).df()
+    return ids, days, split
+
+
+def _period_start(dates: np.ndarray, period: str) -> np.ndarray:
+    """The first day of the period of each date (datetime64[us]; NaT stays NaT)."""
+    day = dates.astype("datetime64[D]")
+    if period == "D":
+        out = day
+    elif period == "W":  # ISO weeks start on Monday; 1970-01-01 was a Thursday
+        n = day.astype("int64")
+        out = (n - (n + 3) % 7).astype("datetime64[D]")
+    elif period == "M":
+        out = dates.astype("datetime64[M]")
+    elif period == "Q":
+        m = dates.astype("datetime64[M]").astype("int64")
+        out = (m - m % 3).astype("datetime64[M]")
+    else:
+        out = dates.astype("datetime64[Y]")
+    return np.where(np.isnat(dates), np.datetime64("NaT"), out).astype("datetime64[us]")
+
+
+def _runs(*keys: np.ndarray) -> np.ndarray:
+    """Start positions of the runs of equal keys (rows already ordered by the keys)."""
+    n = len(keys[0]) if keys else 0
+    change = np.zeros(n, dtype=bool)
+    if n:
+        change[0] = True
+    for k in keys:
+        k = k.view("int64") if k.dtype.kind == "M" else k
+        change[1:] |= k[1:] != k[:-1]
+    return np.flatnonzero(change)
+
+
+def _extreme(dates: np.ndarray, starts: np.ndarray, *, first: bool) -> np.ndarray:
+    """Earliest (or latest) date per run, ignoring NaT (NaT when a run has none)."""
+    if not len(starts):
+        return np.array([], dtype="datetime64[us]")
+    n = dates.view("int64")
+    nat = np.isnat(dates)
+    if first:
+        out = np.minimum.reduceat(np.where(nat, np.iinfo("int64").max, n), starts)
+        missing = out == np.iinfo("int64").max
+    else:
+        out = np.maximum.reduceat(np.where(nat, np.iinfo("int64").min, n), starts)
+        missing = out == np.iinfo("int64").min
+    return np.where(missing, np.datetime64("NaT"), out.view("datetime64[us]")).astype(
+        "datetime64[us]"
+    )
+
+
+def _cube_codes(cube: SalesCube, days: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Account codes of the rows (lines without an account get the last code) and the ids."""
+    days = cube.days if days is None else days
+    col = days[cube.account]
+    ids = col.cat.categories
+    codes = col.cat.codes.to_numpy().astype("int64")
+    return np.where(codes < 0, len(ids), codes), ids
+
+
+def _ids(ids: pd.Index, codes: np.ndarray) -> pd.Series:
+    """Account ids (str) of the codes; the last code is a missing id."""
+    values = np.asarray(ids, dtype=object)
+    return pd.Series(np.append(values, np.nan)[codes], dtype="str")
+
+
+def _in_window(dates: np.ndarray, start_ts, end_ts, since_ts) -> np.ndarray:
+    """Rows a windowed aggregate counts: undated ones or from `start` to `end` (whole days), and
+    from `since` on when given (undated ones then not)."""
+    ok = np.isnat(dates)
+    inside = np.ones(len(dates), dtype=bool)
+    if start_ts is not None:
+        inside &= dates >= np.datetime64(start_ts.normalize(), "us")
+    if end_ts is not None:
+        inside &= dates < np.datetime64(end_ts.normalize() + pd.Timedelta(days=1), "us")
+    ok |= inside
+    if since_ts is not None:
+        ok &= dates >= np.datetime64(since_ts.normalize(), "us")
+    return ok
+
+
+def _split_repeats(cube: SalesCube, keep, keys, groups: pd.DataFrame) -> np.ndarray:
+    """Per group: how many times its orders were counted more than once (to subtract).
+
+    ``keep(dates)`` selects the rows of ``cube.split_orders`` that count, ``keys(frame)`` gives
+    their group keys with the columns of `groups` (one row per group).
+    """
+    split = cube.split_orders
+    if split.empty:
+        return np.zeros(len(groups), dtype="int64")
+    split = split[keep(split["date"].to_numpy())]
+    k = keys(split).assign(_order=split["order_id"].to_numpy())
+    names = list(groups.columns)
+    counted = k.groupby([*names, "_order"], dropna=False).size()
+    repeats = (counted - 1).groupby(level=names, dropna=False).sum().rename("_r")
+    return groups.join(repeats, on=names)["_r"].fillna(0).to_numpy().astype("int64")
+
+
+def _aggregate_cube(
+    cube: SalesCube,
+    *,
+    period: str | None,
+    by: list[str],
+    start_ts,
+    end_ts,
+    since_ts,
+    measures: Sequence[str],
+    counts: bool,
+    orders: bool,
+) -> pd.DataFrame:
+    """:func:`_aggregate` on a cube: the same columns and rows, sorted by the keys."""
+    account = cube.account
+    others = [c for c in by if c != account]
+    if others:
+        raise InputError(
+            [
+                Problem(
+                    "transactions",
+                    None,
+                    c,
+                    "missing-column",
+                    f"column {c!r} is not in a SalesCube (it keeps {account!r} and the day); "
+                    "pass the transaction lines",
+                )
+                for c in others
+            ]
+        )
+    lacking = [m for m in (*measures, *(["orders"] if orders else [])) if m not in cube.days]
+    if lacking:
+        raise ConfigError(f"`transactions`: this cube has no {lacking}")
+    days = cube.days
+    dates = days["date"].to_numpy()
+    keep = _in_window(dates, start_ts, end_ts, None)
+    windowed = start_ts is not None or end_ts is not None or since_ts is not None
+    if period is None and windowed and (np.isnat(dates) & keep).any():
+        n = int(days["lines"].to_numpy()[np.isnat(dates) & keep].sum())
+        raise InputError(
+            [
+                Problem(
+                    "transactions",
+                    None,
+                    "date",
+                    "missing-date",
+                    f"{n} line(s) without a date cannot be placed in the window",
+                )
+            ]
+        )
+    rows = days if keep.all() else days[keep]
+    if period is not None and not by:  # rows are ordered by account and day: order by period
+        p = _period_start(rows["date"].to_numpy(), period)
+        rows = rows.iloc[np.argsort(np.where(np.isnat(p), np.iinfo("int64").max, p.view("int64")),
+                                    kind="stable")]
+    dates = rows["date"].to_numpy()
+    codes, ids = _cube_codes(cube, rows)
+    keys: dict[str, np.ndarray] = {}
+    if by:
+        keys[account] = codes
+    if period is not None:
+        keys["period"] = _period_start(dates, period)
+    if keys:
+        starts = _runs(*keys.values())
+    else:
+        starts = np.zeros(1 if len(rows) else 0, dtype="int64")
+    inside = _in_window(dates, None, None, since_ts)
+
+    def total(name: str, zero=0) -> np.ndarray:
+        values = np.where(inside, rows[name].to_numpy(), zero)
+        return np.add.reduceat(values, starts) if len(starts) else values[:0]
+
+    n_in = total("lines")
+    out: dict[str, object] = {}
+    groups = pd.DataFrame({k: v[starts] for k, v in keys.items()})
+    if by:
+        out[account] = _ids(ids, groups[account].to_numpy())
+    if period is not None:
+        out["period"] = groups["period"].to_numpy()
+    for m in measures:
+        out[m] = np.where(n_in > 0, total(m, 0.0), np.nan)
+    if counts:
+        out["lines"] = n_in
+    if orders:
+        if "order_id" in cube.columns:
+            split_groups = groups.assign(**({account: out[account].to_numpy()} if by else {}))
+            if not keys:
+                split_groups = pd.DataFrame({"_all": np.zeros(len(starts), dtype="int64")})
+
+            def split_keys(frame: pd.DataFrame) -> pd.DataFrame:
+                k = {}
+                if by:
+                    k[account] = frame[account].to_numpy()
+                if period is not None:
+                    k["period"] = _period_start(frame["date"].to_numpy(), period)
+                return pd.DataFrame(k or {"_all": 0}, index=frame.index)
+
+            repeats = _split_repeats(
+                cube,
+                lambda d: _in_window(d, start_ts, end_ts, None) & _in_window(d, None, None, since_ts),
+                split_keys,
+                split_groups,
+            )
+            out["orders"] = pd.array(total("orders") - repeats, dtype="Int64")
+        else:
+            out["orders"] = pd.array([pd.NA] * len(starts), dtype="Int64")
+    if counts or since_ts is not None:
+        nat = np.datetime64("NaT", "us")
+        windowed_dates = np.where(inside, dates, nat).astype("datetime64[us]")
+    if counts:
+        out["first_date"] = _extreme(windowed_dates, starts, first=True)
+        out["last_date"] = _extreme(windowed_dates, starts, first=False)
+    if since_ts is not None:
+        out["first_ever"] = _extreme(dates, starts, first=True)
+        out["last_ever"] = _extreme(dates, starts, first=False)
+    result = pd.DataFrame(out, index=pd.RangeIndex(len(starts)))
+    dtypes = {c: "str" for c in by}
+    dtypes.update({c: "float64" for c in measures})
+    if counts:
+        dtypes.update(lines="int64", first_date="datetime64[us]", last_date="datetime64[us]")
+    if since_ts is not None:
+        dtypes.update(first_ever="datetime64[us]", last_ever="datetime64[us]")
+    if period is not None:
+        dtypes["period"] = "datetime64[us]"
+    return result.astype(dtypes)
