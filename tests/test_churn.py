@@ -152,6 +152,32 @@ def test_client_status_reads_files_and_keeps_leading_zeros(tmp_path):
     assert_frame_equal(client_status([tmp_path / "tx.parquet"], as_of=AS_OF), from_frame)
 
 
+def test_client_status_floor_of_the_at_risk_threshold():
+    # h buys every 3 days; 7 days since the last purchase: 2 x 3 = 6 < 7, but under the floor
+    days = ["2024-06-03", "2024-06-06", "2024-06-09", "2024-06-12", "2024-06-24"]
+    tx = pd.DataFrame(
+        {"account_id": "h", "date": pd.to_datetime(days), "revenue": [1.0, 1.0, 1.0, 1.0, 1.0]}
+    )
+    # intervals 3, 3, 3, 12 -> median 3
+    status = client_status(tx, as_of="2024-07-01")
+    assert status.loc["h", ["median_interval", "days_since_last", "at_risk_after"]].tolist() == [
+        3.0,
+        7,
+        30.0,
+    ]
+    assert status.loc["h", "status"] == "active"
+    assert status.loc["h", "basis"] == (
+        "7 days since the last purchase, within the 30-day floor "
+        "(2 x the median interval of 3 days is less)"
+    )
+    assert client_status(tx, as_of="2024-07-25").loc["h", "status"] == "at_risk"  # 31 > 30
+    assert client_status(tx, as_of="2024-07-24").loc["h", "status"] == "active"  # 30, not more
+    plain = client_status(tx, as_of="2024-07-01", min_gap_days=0)  # the rule of METHODS.md
+    assert plain.loc["h", ["at_risk_after", "status"]].tolist() == [6.0, "at_risk"]
+    with pytest.raises(ConfigError, match="min_gap_days"):
+        client_status(tx, min_gap_days=-1)
+
+
 def test_client_status_missing_column():
     with pytest.raises(InputError) as err:
         client_status(_tx().drop(columns="date"))
@@ -477,6 +503,15 @@ def test_sample_lost_clients(sample_status):
     assert sample_status.loc["C0131", "status"] == "lost"
     key_lost = sample_status.loc[list(PLANTED["lost_key_clients"]), "last_purchase"]
     assert key_lost.between(pd.Timestamp("2025-02-01"), pd.Timestamp("2025-05-31")).all()
+
+
+def test_sample_breadwinner_is_not_at_risk_after_a_week(sample_status):
+    # C0027 orders every 3 days; its last order before the analysis date was on 24 December
+    breadwinner = sample_status.loc[PLANTED["breadwinner"][0]]
+    assert breadwinner["days_since_last"] == 7 and breadwinner["median_interval"] == 3.0
+    assert breadwinner["status"] == "active"
+    at_risk = sample_status[sample_status["status"] == "at_risk"]
+    assert (at_risk["days_since_last"] > 30).all()
 
 
 def test_sample_new_clients_and_yoy_decline(sample):
