@@ -192,9 +192,11 @@ def client_shares(
 
     Parameters
     ----------
-    transactions : DataFrame, path or list of paths
+    transactions : DataFrame, path, list of paths or SalesCube
         Transaction lines (``account_id``, ``date``, ``revenue``; ``cost`` or
-        ``gross_profit`` for profit); files are aggregated by DuckDB.
+        ``gross_profit`` for profit); files are aggregated by DuckDB. A
+        :func:`kamlib.sales_cube` built once for several analyses gives the same result
+        without reading the lines again (first and last dates are then days).
     accounts : DataFrame, optional
         With ``account_id`` and ``parent_id``: accounts are rolled up to their group.
     roll_up : bool
@@ -454,7 +456,8 @@ def key_client_criteria(
       growth (0.25 = +25 %); NA when the previous window had no positive revenue.
     - ``new_business``: product categories (``category`` from `products`; product ids when no
       products table is given) first bought in the window >= `min_new_categories`. Number:
-      how many. NA without ``product_id`` in the transactions.
+      how many. NA without ``product_id`` in the transactions (and from a
+      :func:`kamlib.sales_cube`, which keeps no products).
     - ``market_influence``: the image-maker or expert flag in `accounts`. Number: 1 or 0; NA
       when the flags are unknown.
 

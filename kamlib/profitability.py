@@ -158,11 +158,11 @@ def client_pnl(
 
     Parameters
     ----------
-    transactions : DataFrame, path or list of paths
+    transactions : DataFrame, path, list of paths or SalesCube
         Canonical transactions: ``account_id``, ``date``, ``revenue``; ``cost`` and/or
         ``gross_profit`` (NaN when unknown) and ``order_id`` are used when present. A frame,
-        or Parquet/CSV file(s) read by DuckDB as in :func:`kamlib.sales.sales_by_period`
-        (a large file never becomes one pandas frame).
+        or Parquet/CSV file(s) read by DuckDB into a :func:`kamlib.sales_cube` (a large file
+        never becomes one pandas frame); or such a cube, built once for several analyses.
     cost_to_serve : DataFrame, optional
         Canonical cost-to-serve lines (``account_id``, ``date``, ``amount``), summed per client.
         ``None`` or an empty frame: no cost to serve beyond the rates below.

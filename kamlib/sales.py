@@ -3,6 +3,10 @@
 DuckDB (embedded, in-memory, one connection per call) does the aggregation, so a
 10-million-line Parquet or CSV file is read column by column and reduced to account x period
 rows without ever becoming one pandas frame. Frames are queried in place, never copied.
+
+:func:`sales_cube` reads the lines once into one row per account and day (a
+:class:`SalesCube`); every portfolio analysis accepts it in place of the transactions, so a
+notebook that runs several analyses on a large file reads it once.
 """
 
 from __future__ import annotations
@@ -96,11 +100,13 @@ def sales_by_period(
 
     Parameters
     ----------
-    transactions : DataFrame, path or list of paths
+    transactions : DataFrame, path, list of paths or SalesCube
         Transaction lines with canonical columns (``account_id``, ``date``, ``revenue`` and any
         of ``cost``, ``gross_profit``, ``quantity``, ``order_id``, ``product_id``, ``region``):
         a frame, or Parquet / CSV file(s) that DuckDB reads directly (CSV cells are read as text
-        and cast explicitly, so ids keep leading zeros).
+        and cast explicitly, so ids keep leading zeros). A :func:`sales_cube` gives the same
+        result per account or in total (``by`` of its account column or ``()``), with first and
+        last dates as days.
     period : {"M", "Q", "Y", "W", "D"} or None
         Length of a period; ``period`` in the result is the period's first day (weeks start on
         Monday). ``None`` gives one row per group over the whole window. ``"D"`` turns a large

@@ -194,3 +194,197 @@ def test_reversed_view_of_a_frame_is_accepted():
                        "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"])})
     got = sales_by_period(df.iloc[::-1])
     assert got["revenue"].tolist() == [1.0, 3.0, 2.0]
+
+
+# ---- the account x day cube ---------------------------------------------------------------
+
+from kamlib.abcxyz import abc_xyz, migration  # noqa: E402
+from kamlib.churn import client_status  # noqa: E402
+from kamlib.errors import ConfigError as _ConfigError  # noqa: E402
+from kamlib.portfolio import client_shares, dependence, key_client_criteria  # noqa: E402
+from kamlib.profitability import client_pnl  # noqa: E402
+from kamlib.sales import SalesCube, sales_cube  # noqa: E402
+
+
+def _cube_tx():
+    return pd.DataFrame(
+        {
+            "account_id": ["001", "001", "001", "001", "002", "002", None],
+            "date": pd.to_datetime(
+                [
+                    "2024-01-05 09:00",
+                    "2024-01-05 17:30",
+                    "2024-01-06 00:00",  # the rest of order o1, delivered a day later
+                    "2024-03-01 00:00",
+                    "2024-01-05 00:00",
+                    "2024-01-05 00:00",
+                    "2024-02-01 00:00",
+                ]
+            ),
+            "revenue": [100.0, -20.0, 50.0, 30.0, 80.0, 10.0, 5.0],
+            "cost": [60.0, -12.0, 30.0, np.nan, 50.0, 6.0, 3.0],
+            "quantity": [10.0, -2.0, 5.0, 3.0, 8.0, 1.0, 1.0],
+            "order_id": ["o1", "o1", "o1", "o2", "o3", None, "o4"],
+        }
+    )
+
+
+def test_sales_cube_by_hand():
+    cube = sales_cube(_cube_tx())
+    assert isinstance(cube, SalesCube)
+    assert repr(cube) == "SalesCube(5 account-days of 2 accounts, 7 lines)"
+    days = cube.days
+    assert days["account_id"].astype("str").tolist()[:4] == ["001", "001", "001", "002"]
+    assert days["account_id"].isna().tolist() == [False, False, False, False, True]
+    assert days["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-05",
+        "2024-01-06",
+        "2024-03-01",
+        "2024-01-05",
+        "2024-02-01",
+    ]
+    expected = pd.DataFrame(
+        {
+            "lines": [2, 1, 1, 2, 1],
+            "revenue": [80.0, 50.0, 30.0, 90.0, 5.0],
+            "gross_revenue": [100.0, 50.0, 30.0, 90.0, 5.0],
+            "returns": [-20.0, 0.0, 0.0, 0.0, 0.0],
+            "cost": [48.0, 30.0, np.nan, 56.0, 3.0],  # 03-01 lacks its cost
+            "gross_profit": [32.0, 20.0, np.nan, 34.0, 2.0],
+            "lines_without_cost": [0, 0, 1, 0, 0],
+            "quantity": [8.0, 5.0, 3.0, 9.0, 1.0],
+            "orders": [1, 1, 1, 1, 1],
+            "lines_without_order": [0, 0, 0, 1, 0],
+        }
+    )
+    pd.testing.assert_frame_equal(days[expected.columns].reset_index(drop=True), expected)
+    # o1 spans two days of 001: listed, so that it is counted once
+    split = cube.split_orders
+    assert split.values.tolist() == [
+        ["001", pd.Timestamp("2024-01-05"), "o1"],
+        ["001", pd.Timestamp("2024-01-06"), "o1"],
+    ]
+
+
+def test_cube_counts_an_order_over_several_days_once():
+    tx, cube = _cube_tx(), sales_cube(_cube_tx())
+    for kwargs in ({}, {"start": "2024-01-06"}, {"end": "2024-01-05"}):
+        lines = sales_by_period(tx, period=None, **kwargs)
+        pd.testing.assert_frame_equal(
+            sales_by_period(cube, period=None, **kwargs).drop(columns=["first_date", "last_date"]),
+            lines.drop(columns=["first_date", "last_date"]),
+        )
+    assert sales_by_period(cube, period="Y", by=())["orders"].tolist() == [4]
+    pnl = client_pnl(cube)
+    # 001: o1 (two days) and o2; 002: o3 and a line without an order id (one order per day)
+    assert pnl["orders"].tolist() == [2, 2, 1]
+    assert client_pnl(cube, start="2024-01-06")["orders"].tolist() == [2, 1]
+
+
+def test_cube_dates_are_days():
+    cube = sales_cube(_cube_tx())
+    lines = sales_by_period(_cube_tx(), period="M")
+    days = sales_by_period(cube, period="M")
+    assert lines.loc[0, "last_date"] == pd.Timestamp("2024-01-06")
+    assert days.loc[0, "first_date"] == pd.Timestamp("2024-01-05")  # 09:00 dropped
+    pd.testing.assert_frame_equal(
+        days.drop(columns=["first_date", "last_date"]),
+        lines.drop(columns=["first_date", "last_date"]),
+    )
+
+
+def test_cube_from_files_and_without_optional_columns(tmp_path):
+    tx = _cube_tx()
+    tx.to_parquet(tmp_path / "tx.parquet")
+    tx.to_csv(tmp_path / "tx.csv", index=False)
+    cube = sales_cube(tx)
+    for path in (tmp_path / "tx.parquet", str(tmp_path / "tx.csv")):
+        from_file = sales_cube(path)
+        pd.testing.assert_frame_equal(from_file.days, cube.days)
+        pd.testing.assert_frame_equal(from_file.split_orders, cube.split_orders)
+    assert sales_cube(tmp_path / "tx.csv").days["account_id"].iat[0] == "001"  # leading zeros
+    bare = sales_cube(tx[["account_id", "date", "revenue"]]).days
+    assert bare[["cost", "gross_profit", "quantity"]].isna().all().all()
+    assert (bare["orders"] == 0).all() and (bare["lines_without_order"] == bare["lines"]).all()
+    profit_only = sales_cube(tx.drop(columns="cost").assign(gross_profit=1.0)).days
+    assert profit_only["cost"].tolist() == (profit_only["revenue"] - profit_only["lines"]).tolist()
+
+
+def test_cube_errors_and_limits():
+    cube = sales_cube(_cube_tx())
+    with pytest.raises(InputError, match="product_id"):
+        sales_by_period(cube, by=("account_id", "product_id"))
+    with pytest.raises(_ConfigError, match="`account`"):
+        client_pnl(cube, account="parent_id")
+    with pytest.raises(InputError, match="date"):
+        sales_cube(_cube_tx().drop(columns="date"))
+    empty = sales_cube(_cube_tx().iloc[:0])
+    assert empty.days.empty and abc_xyz(empty).empty and client_pnl(empty).empty
+
+
+def _analysis_tx(rows):
+    tx = pd.DataFrame(rows, columns=["account_id", "day", "revenue", "cost", "order_id"])
+    tx["date"] = pd.Timestamp("2023-12-01") + pd.to_timedelta(tx.pop("day"), unit="D")
+    return tx
+
+
+_analysis_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "007"]),
+        st.integers(0, 500),
+        st.sampled_from([-5.0, 0.0, 12.5, 40.0, 300.0]),
+        st.sampled_from([np.nan, 1.0, 10.0]),
+        st.sampled_from([None, "o1", "o2", "o3", "o4", "o5", "o6"]),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=8, deadline=None)  # each example runs a dozen DuckDB queries
+@given(rows=_analysis_rows)
+def test_analyses_give_the_same_results_from_the_cube(rows):
+    tx = _analysis_tx(rows)
+    cube = sales_cube(tx)
+    as_of = "2025-03-31"
+    pd.testing.assert_frame_equal(abc_xyz(cube, end=as_of), abc_xyz(tx, end=as_of))
+    pd.testing.assert_frame_equal(client_shares(cube, as_of=as_of), client_shares(tx, as_of=as_of))
+    pd.testing.assert_frame_equal(
+        dependence(cube, as_of=as_of).table, dependence(tx, as_of=as_of).table
+    )
+    pd.testing.assert_frame_equal(client_pnl(cube, start="2024-03-01"), client_pnl(tx, start="2024-03-01"))
+    pd.testing.assert_frame_equal(client_status(cube, as_of=as_of), client_status(tx, as_of=as_of))
+
+
+def test_migration_and_criteria_from_the_cube():
+    tx = _cube_tx().dropna(subset=["account_id"]).assign(
+        date=lambda f: f["date"] + pd.DateOffset(years=1)
+    )
+    tx = pd.concat([_cube_tx().dropna(subset=["account_id"]), tx], ignore_index=True)
+    tx["date"] = tx["date"].dt.normalize()  # a cube keeps days: times would change tenures
+    cube = sales_cube(tx)
+    for how in ("count", "revenue"):
+        pd.testing.assert_frame_equal(
+            migration(cube, first="2024", second="2025", how=how),
+            migration(tx, first="2024", second="2025", how=how),
+        )
+    crit, lines = key_client_criteria(cube, as_of="2025-12-31"), key_client_criteria(tx, as_of="2025-12-31")
+    pd.testing.assert_frame_equal(crit, lines)
+    new = crit[crit["criterion"] == "new_business"]
+    assert new["met"].isna().all()  # a cube keeps no products
+
+
+@settings(max_examples=15, deadline=None)
+@given(rows=_analysis_rows, cut=st.integers(0, 500))
+def test_order_counts_match_distinct_order_ids(rows, cut):
+    tx = _analysis_tx(rows)
+    start = pd.Timestamp("2023-12-01") + pd.Timedelta(days=cut)
+    pnl = client_pnl(sales_cube(tx), start=start)
+    window = tx[tx["date"] >= start]
+    ids = window.groupby("account_id")["order_id"].nunique()
+    no_id = window[window["order_id"].isna()].groupby("account_id")["date"].nunique()
+    expected = ids.add(no_id, fill_value=0).astype("int64")
+    assert pnl["orders"].to_dict() == expected.to_dict()
+    per_month = sales_by_period(sales_cube(tx), start=start)
+    by_hand = window.groupby(["account_id", window["date"].dt.to_period("M")])["order_id"].nunique()
+    assert per_month["orders"].astype("int64").tolist() == by_hand.tolist()
