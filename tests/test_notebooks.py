@@ -143,6 +143,21 @@ def test_every_figure_has_a_sentence_above_and_a_conclusion_below(name):
     assert figures >= 1
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_personal_data_stays_out_unless_asked_for(name):
+    """No notebook names a personal column; the opt-in parameter is off by default (case 74)."""
+    nb = _read(name)
+    code = "\n".join(c.source for c in _code_cells(nb)[1:])
+    for column in ("birthday", "family", "hobbies", "notes"):
+        assert not re.search(rf"\b{column}\b", code), f"{name}: uses the personal column {column}"
+    declared = pm.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb"))
+    if name == "annual_meeting":
+        assert declared["include_personal_details"]["default"] == "False"
+        assert "include_personal_details=include_personal_details" in code
+    else:
+        assert "include_personal_details" not in declared
+
+
 def test_ruff_passes_on_the_notebooks():
     ruff = Path(sys.executable).with_name("ruff")
     if not ruff.exists():
