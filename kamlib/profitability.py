@@ -105,21 +105,15 @@ def _line_totals(transactions: Source, account: str, start, end) -> pd.DataFrame
         v = rows[column].to_numpy() if values is None else values
         return np.add.reduceat(v, starts) if len(starts) else v[:0]
 
-    dated = ~np.isnat(rows["date"].to_numpy())
-    # distinct order ids (counted once per day, less the repeats of orders spanning days),
-    # plus one order per client and day for lines without an order id
-    repeats = _split_repeats(
-        cube,
-        lambda d: _in_window(d, start_ts, end_ts, None),
-        lambda f: pd.DataFrame({"key": f[account].to_numpy()}, index=f.index),
-        pd.DataFrame({"key": key.to_numpy()}),
-    )
-    unordered = (dated & (rows["lines_without_order"].to_numpy() > 0)).astype("int64")
+    if "orders" in rows:
+        orders = _orders(cube, rows, starts, key, account, start_ts, end_ts)
+    else:  # a cube built without order counts
+        orders = pd.array([pd.NA] * len(starts), dtype="Int64")
     gross, returns = total("gross_revenue"), total("returns")
     out = pd.DataFrame(
         {
             "key": key,
-            "orders": total("orders") - repeats + total("", unordered),
+            "orders": orders,
             "lines": total("lines"),
             "gross_revenue": gross,
             "returns": returns,
@@ -132,7 +126,6 @@ def _line_totals(transactions: Source, account: str, start, end) -> pd.DataFrame
     out = out.astype(
         {
             "key": "str",
-            "orders": "int64",
             "lines": "int64",
             "lines_without_cost": "int64",
             **{
@@ -142,6 +135,23 @@ def _line_totals(transactions: Source, account: str, start, end) -> pd.DataFrame
         }
     )
     return out.set_index("key")
+
+
+def _orders(cube, rows, starts, key, account, start_ts, end_ts) -> np.ndarray:
+    """Orders per client: distinct order ids (counted once per day, less the repeats of
+    orders spanning days), plus one order per client and day for lines without an order id."""
+    dated = ~np.isnat(rows["date"].to_numpy())
+    repeats = _split_repeats(
+        cube,
+        lambda d: _in_window(d, start_ts, end_ts, None),
+        lambda f: pd.DataFrame({"key": f[account].to_numpy()}, index=f.index),
+        pd.DataFrame({"key": key.to_numpy()}),
+    )
+    unordered = (dated & (rows["lines_without_order"].to_numpy() > 0)).astype("int64")
+    if not len(starts):
+        return np.zeros(0, dtype="int64")
+    per_day = np.add.reduceat(rows["orders"].to_numpy(), starts)
+    return (per_day - repeats + np.add.reduceat(unordered, starts)).astype("int64")
 
 
 def client_pnl(
@@ -179,7 +189,8 @@ def client_pnl(
     DataFrame
         One row per client (index `account`, sorted; a line without a client id is kept in a
         row whose id is missing), with ``orders`` (distinct order ids; lines without an order
-        id count as one order per client and day), ``lines``, ``gross_revenue`` (sum of
+        id count as one order per client and day; NA from a cube built with
+        ``orders=False``), ``lines``, ``gross_revenue`` (sum of
         positive lines), ``returns`` (sum of negative lines, <= 0), ``revenue`` (net:
         gross_revenue + returns), ``revenue_share`` (of the total net revenue), ``cost``,
         ``gross_profit``, ``gross_margin`` (gross profit / revenue), ``cost_to_serve``,
@@ -211,6 +222,11 @@ def client_pnl(
         if not np.isfinite(rate) or rate < 0:
             raise ConfigError(f"`{name}` must be a finite number >= 0, got {rate!r}")
     pnl = _line_totals(transactions, account, start, end)
+    counted = pnl["orders"].dtype == "int64"  # not from a cube built without order counts
+    if not counted and cost_per_order:
+        raise ConfigError(
+            "`cost_per_order` needs order counts: build the cube with sales_cube(..., orders=True)"
+        )
 
     cts = pd.Series(0.0, index=pnl.index)
     if cost_to_serve is not None and len(cost_to_serve):
@@ -221,16 +237,15 @@ def client_pnl(
     keys = pnl.index.union(cts.index).sort_values(na_position="last")
     only_cts = pnl.index.get_indexer(keys) < 0  # (isin is slow on long str lists)
     pnl = pnl.reindex(keys)
-    zero_fill = ["gross_revenue", "returns", "revenue", "lines", "orders", "lines_without_cost"]
+    zero_fill = ["gross_revenue", "returns", "revenue", "lines", "lines_without_cost"]
+    zero_fill += ["orders"] if counted else []
     pnl[zero_fill] = pnl[zero_fill].fillna(0)
     pnl.loc[only_cts, ["cost", "gross_profit"]] = 0.0
-    pnl = pnl.astype({"lines": "int64", "orders": "int64", "lines_without_cost": "int64"})
-
-    pnl["cost_to_serve"] = (
-        cts.reindex(keys).fillna(0.0)
-        + cost_per_order * pnl["orders"]
-        + cost_per_line * pnl["lines"]
-    )
+    pnl = pnl.astype({"lines": "int64", "lines_without_cost": "int64"})
+    pnl["cost_to_serve"] = cts.reindex(keys).fillna(0.0) + cost_per_line * pnl["lines"]
+    if counted:
+        pnl["orders"] = pnl["orders"].astype("int64")
+        pnl["cost_to_serve"] += cost_per_order * pnl["orders"]
     pnl["contribution"] = pnl["gross_profit"] - pnl["cost_to_serve"]
     positive = pnl["revenue"].where(pnl["revenue"] > 0)
     pnl["gross_margin"] = pnl["gross_profit"] / positive

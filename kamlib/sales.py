@@ -351,7 +351,8 @@ class SalesCube:
         purchase); ``cost``, ``gross_profit`` and ``quantity`` (NaN when a line lacks them, after
         deriving cost and gross profit from each other per line, as the loader does);
         ``lines_without_cost`` (lines whose gross profit stays unknown); ``orders`` (distinct
-        order ids of the day) and ``lines_without_order``.
+        order ids of the day) and ``lines_without_order`` (absent when built with
+        ``orders=False``).
     split_orders : DataFrame
         The orders whose lines fall on more than one row of `days` (several days or accounts):
         the account column, ``date`` and ``order_id``, one row per row of `days` they touch.
@@ -383,7 +384,9 @@ class SalesCube:
         )
 
 
-def sales_cube(transactions: Source, *, account: str = "account_id") -> SalesCube:
+def sales_cube(
+    transactions: Source, *, account: str = "account_id", orders: bool = True
+) -> SalesCube:
     """Read transaction lines once into an account x day cube that every analysis reuses.
 
     Parameters
@@ -395,6 +398,11 @@ def sales_cube(transactions: Source, *, account: str = "account_id") -> SalesCub
         to find those orders).
     account : str
         The column that identifies the client.
+    orders : bool
+        Count distinct order ids per account and day (exact: orders spanning days are found
+        and counted once). It is the costliest part of the pass over a large file, needed only
+        for order counts (:func:`kamlib.client_pnl` ``orders`` and ``cost_per_order``,
+        :func:`sales_by_period` ``orders``); ``False`` leaves them NA.
 
     Returns
     -------
@@ -417,7 +425,7 @@ def sales_cube(transactions: Source, *, account: str = "account_id") -> SalesCub
     1          A 2024-01-20      1     50.0      0.0       1
     2          B 2024-02-01      1     80.0      0.0       1
     """
-    return _cube(transactions, account=account)
+    return _cube(transactions, account=account, orders=orders)
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -721,7 +729,7 @@ def _aggregate_cube(
                 for c in others
             ]
         )
-    lacking = [m for m in (*measures, *(["orders"] if orders else [])) if m not in cube.days]
+    lacking = [m for m in measures if m not in cube.days]
     if lacking:
         raise ConfigError(f"`transactions`: this cube has no {lacking}")
     days = cube.days
@@ -775,7 +783,7 @@ def _aggregate_cube(
     if counts:
         out["lines"] = n_in
     if orders:
-        if "order_id" in cube.columns:
+        if "order_id" in cube.columns and "orders" in cube.days:
             split_groups = groups.assign(**({account: out[account].to_numpy()} if by else {}))
             if not keys:
                 split_groups = pd.DataFrame({"_all": np.zeros(len(starts), dtype="int64")})

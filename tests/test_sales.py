@@ -388,3 +388,13 @@ def test_order_counts_match_distinct_order_ids(rows, cut):
     per_month = sales_by_period(sales_cube(tx), start=start)
     by_hand = window.groupby(["account_id", window["date"].dt.to_period("M")])["order_id"].nunique()
     assert per_month["orders"].astype("int64").tolist() == by_hand.tolist()
+
+
+def test_cube_without_order_counts():
+    cube = sales_cube(_cube_tx(), orders=False)
+    assert "orders" not in cube.days and cube.split_orders.empty
+    pnl = client_pnl(cube)
+    assert pnl["orders"].isna().all() and pnl["revenue"].tolist() == [160.0, 90.0, 5.0]
+    assert sales_by_period(cube)["orders"].isna().all()
+    with pytest.raises(_ConfigError, match="cost_per_order"):
+        client_pnl(cube, cost_per_order=1.0)
