@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENDERS = {
-    "a": "kamlib: one sales_cube, then ABC-XYZ + matrix, dependence, P&L + whale curve, loss status",
+    "a": "kamlib: a sales_cube, then ABC-XYZ + matrix, dependence, P&L + whale curve, loss status",
     "b": "pandas: ABC-XYZ only (read_parquet, groupby, unstack, std/mean)",
     "c": "DuckDB SQL: ABC-XYZ only (one query)",
     "d": "kamlib without a cube: the same analyses, each given the file (with --per-file)",
@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     load_after = os.getloadavg()
     for which in which_ones:
         r = results[which]
-        print(f"({which}) {CONTENDERS[which]}\n    {r['seconds']:6.2f} s   peak {r['peak_mb']:6.0f} MB")
+        print(f"({which}) {CONTENDERS[which]}")
+        print(f"    {r['seconds']:6.2f} s   peak {r['peak_mb']:6.0f} MB")
         if "steps" in r:
             print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in r["steps"].items()))
     a, b, c = (results[k]["seconds"] for k in "abc")

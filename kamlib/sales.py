@@ -50,11 +50,16 @@ def _relation(con: duckdb.DuckDBPyConnection, transactions: Source) -> tuple[str
     if isinstance(transactions, pd.DataFrame):
         # DuckDB cannot scan numeric columns with a negative stride (e.g. after `iloc[::-1]`):
         # hand it contiguous copies of such columns only
-        strided = [c for c in transactions.columns
-                   if isinstance(transactions[c].dtype, np.dtype)
-                   and not transactions[c].to_numpy(copy=False).flags.c_contiguous]
+        strided = [
+            c
+            for c in transactions.columns
+            if isinstance(transactions[c].dtype, np.dtype)
+            and not transactions[c].to_numpy(copy=False).flags.c_contiguous
+        ]
         if strided:
-            transactions = transactions.assign(**{c: transactions[c].to_numpy().copy() for c in strided})
+            transactions = transactions.assign(
+                **{c: transactions[c].to_numpy().copy() for c in strided}
+            )
         con.register("_tx", transactions)
         return "_tx", [], set(map(str, transactions.columns))
     paths = _paths(transactions)
@@ -534,20 +539,29 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
         aggs += ["count(DISTINCT o) AS orders", "count(*) - count(o) AS lines_without_order"]
     src = f"SELECT {', '.join(cols)} FROM {source}"
     n_ids = len(ids)
+    code = f"coalesce(CAST(enum_code(a) AS BIGINT), {n_ids})"  # a missing id: the last code
     sql = f"""
         WITH src AS ({src})
-        SELECT coalesce(CAST(enum_code(a) AS BIGINT), {n_ids}) AS _code, d AS date, {", ".join(aggs)}
+        SELECT {code} AS _code, d AS date, {", ".join(aggs)}
         FROM src GROUP BY a, d ORDER BY _code, date NULLS LAST
     """
     out = {
-        k: (np.ma.filled(v, np.datetime64("NaT") if v.dtype.kind == "M" else np.nan)
-            if np.ma.isMaskedArray(v) else v)
+        k: (
+            np.ma.filled(v, np.datetime64("NaT") if v.dtype.kind == "M" else np.nan)
+            if np.ma.isMaskedArray(v)
+            else v
+        )
         for k, v in con.execute(sql, params).fetchnumpy().items()
     }
     lines = out["lines"].astype("int64")
     code = out["_code"].astype("int64")
-    days = pd.DataFrame({"_code": np.where(code == n_ids, -1, code),
-                         "date": out["date"].astype("datetime64[us]"), "lines": lines})
+    days = pd.DataFrame(
+        {
+            "_code": np.where(code == n_ids, -1, code),
+            "date": out["date"].astype("datetime64[us]"),
+            "lines": lines,
+        }
+    )
 
     def known(values: np.ndarray, counted: np.ndarray) -> np.ndarray:
         return np.where(counted == lines, values, np.nan)
@@ -565,20 +579,26 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
             given = known(out["_given"], out["_given_lines"])
             derived = known(gross + returns - out["_given"], out["_derived_lines"])
             days["cost"], days["gross_profit"] = (given, derived) if has_cost else (derived, given)
-            days["lines_without_cost"] = lines - out["_derived_lines" if has_cost else "_given_lines"]
+            days["lines_without_cost"] = (
+                lines - out["_derived_lines" if has_cost else "_given_lines"]
+            )
         else:
             days["cost"], days["gross_profit"], days["lines_without_cost"] = nan, nan, lines
     if quantity:
         days["quantity"] = (
-            known(out["quantity"], out["_quantity_lines"]) if "quantity" in out
+            known(out["quantity"], out["_quantity_lines"])
+            if "quantity" in out
             else np.full(len(lines), np.nan)
         )
     if orders:
         days["orders"] = out["orders"] if has_orders else np.zeros(len(lines), dtype="int64")
         days["lines_without_order"] = out["lines_without_order"] if has_orders else lines
     days = days.astype(
-        {c: "int64" for c in ("lines", "lines_without_cost", "orders", "lines_without_order")
-         if c in days}
+        {
+            c: "int64"
+            for c in ("lines", "lines_without_cost", "orders", "lines_without_order")
+            if c in days
+        }
     )
 
     split = pd.DataFrame({"a": [], "d": [], "o": []})
@@ -752,8 +772,8 @@ def _aggregate_cube(
     rows = days if keep.all() else days[keep]
     if period is not None and not by:  # rows are ordered by account and day: order by period
         p = _period_start(rows["date"].to_numpy(), period)
-        rows = rows.iloc[np.argsort(np.where(np.isnat(p), np.iinfo("int64").max, p.view("int64")),
-                                    kind="stable")]
+        p = np.where(np.isnat(p), np.iinfo("int64").max, p.view("int64"))
+        rows = rows.iloc[np.argsort(p, kind="stable")]
     dates = rows["date"].to_numpy()
     codes, ids = _cube_codes(cube, rows)
     keys: dict[str, np.ndarray] = {}
@@ -765,50 +785,53 @@ def _aggregate_cube(
         starts = _runs(*keys.values())
     else:
         starts = np.zeros(1 if len(rows) else 0, dtype="int64")
-    inside = _in_window(dates, None, None, since_ts)
+    inside = None if since_ts is None else _in_window(dates, None, None, since_ts)
 
-    def total(name: str, zero=0) -> np.ndarray:
-        values = np.where(inside, rows[name].to_numpy(), zero)
+    def total(name: str) -> np.ndarray:
+        values = rows[name].to_numpy()
+        if inside is not None:
+            values = np.where(inside, values, 0)
         return np.add.reduceat(values, starts) if len(starts) else values[:0]
 
     n_in = total("lines")
     out: dict[str, object] = {}
-    groups = pd.DataFrame({k: v[starts] for k, v in keys.items()})
     if by:
-        out[account] = _ids(ids, groups[account].to_numpy())
+        out[account] = _ids(ids, keys[account][starts])
     if period is not None:
-        out["period"] = groups["period"].to_numpy()
+        out["period"] = keys["period"][starts]
     for m in measures:
-        out[m] = np.where(n_in > 0, total(m, 0.0), np.nan)
+        out[m] = np.where(n_in > 0, total(m), np.nan)
     if counts:
         out["lines"] = n_in
-    if orders:
-        if "order_id" in cube.columns and "orders" in cube.days:
-            split_groups = groups.assign(**({account: out[account].to_numpy()} if by else {}))
-            if not keys:
-                split_groups = pd.DataFrame({"_all": np.zeros(len(starts), dtype="int64")})
+    if orders and "order_id" in cube.columns and "orders" in cube.days:
+        groups = {}
+        if by:
+            groups[account] = out[account].to_numpy()
+        if period is not None:
+            groups["period"] = out["period"]
+        groups = pd.DataFrame(groups or {"_all": np.zeros(len(starts), dtype="int64")})
 
-            def split_keys(frame: pd.DataFrame) -> pd.DataFrame:
-                k = {}
-                if by:
-                    k[account] = frame[account].to_numpy()
-                if period is not None:
-                    k["period"] = _period_start(frame["date"].to_numpy(), period)
-                return pd.DataFrame(k or {"_all": 0}, index=frame.index)
+        def split_keys(frame: pd.DataFrame) -> pd.DataFrame:
+            k = {}
+            if by:
+                k[account] = frame[account].to_numpy()
+            if period is not None:
+                k["period"] = _period_start(frame["date"].to_numpy(), period)
+            return pd.DataFrame(k or {"_all": 0}, index=frame.index)
 
-            repeats = _split_repeats(
-                cube,
-                lambda d: _in_window(d, start_ts, end_ts, None) & _in_window(d, None, None, since_ts),
-                split_keys,
-                split_groups,
-            )
-            out["orders"] = pd.array(total("orders") - repeats, dtype="Int64")
-        else:
-            out["orders"] = pd.array([pd.NA] * len(starts), dtype="Int64")
-    if counts or since_ts is not None:
-        nat = np.datetime64("NaT", "us")
-        windowed_dates = np.where(inside, dates, nat).astype("datetime64[us]")
+        def counted(d: np.ndarray) -> np.ndarray:
+            return _in_window(d, start_ts, end_ts, None) & _in_window(d, None, None, since_ts)
+
+        repeats = _split_repeats(cube, counted, split_keys, groups)
+        out["orders"] = pd.array(total("orders") - repeats, dtype="Int64")
+    elif orders:  # no order ids in the lines, or a cube built without order counts
+        out["orders"] = pd.array([pd.NA] * len(starts), dtype="Int64")
     if counts:
+        windowed_dates = dates
+        if inside is not None:
+            windowed_dates = np.where(inside, dates, np.datetime64("NaT", "us")).astype(
+                "datetime64[us]"
+            )
         out["first_date"] = _extreme(windowed_dates, starts, first=True)
         out["last_date"] = _extreme(windowed_dates, starts, first=False)
     if since_ts is not None:

@@ -190,8 +190,13 @@ def test_revenue_preserved_and_order_and_split_do_not_matter(rows, period, rnd, 
 
 def test_reversed_view_of_a_frame_is_accepted():
     """DuckDB cannot scan negative-stride numeric columns; sales_by_period copies them."""
-    df = pd.DataFrame({"account_id": ["a", "b", "a"], "revenue": [1.0, 2.0, 3.0],
-                       "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"])})
+    df = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "a"],
+            "revenue": [1.0, 2.0, 3.0],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"]),
+        }
+    )
     got = sales_by_period(df.iloc[::-1])
     assert got["revenue"].tolist() == [1.0, 3.0, 2.0]
 
@@ -352,13 +357,17 @@ def test_analyses_give_the_same_results_from_the_cube(rows):
     pd.testing.assert_frame_equal(
         dependence(cube, as_of=as_of).table, dependence(tx, as_of=as_of).table
     )
-    pd.testing.assert_frame_equal(client_pnl(cube, start="2024-03-01"), client_pnl(tx, start="2024-03-01"))
+    pd.testing.assert_frame_equal(
+        client_pnl(cube, start="2024-03-01"), client_pnl(tx, start="2024-03-01")
+    )
     pd.testing.assert_frame_equal(client_status(cube, as_of=as_of), client_status(tx, as_of=as_of))
 
 
 def test_migration_and_criteria_from_the_cube():
-    tx = _cube_tx().dropna(subset=["account_id"]).assign(
-        date=lambda f: f["date"] + pd.DateOffset(years=1)
+    tx = (
+        _cube_tx()
+        .dropna(subset=["account_id"])
+        .assign(date=lambda f: f["date"] + pd.DateOffset(years=1))
     )
     tx = pd.concat([_cube_tx().dropna(subset=["account_id"]), tx], ignore_index=True)
     tx["date"] = tx["date"].dt.normalize()  # a cube keeps days: times would change tenures
@@ -368,7 +377,10 @@ def test_migration_and_criteria_from_the_cube():
             migration(cube, first="2024", second="2025", how=how),
             migration(tx, first="2024", second="2025", how=how),
         )
-    crit, lines = key_client_criteria(cube, as_of="2025-12-31"), key_client_criteria(tx, as_of="2025-12-31")
+    crit, lines = (
+        key_client_criteria(cube, as_of="2025-12-31"),
+        key_client_criteria(tx, as_of="2025-12-31"),
+    )
     pd.testing.assert_frame_equal(crit, lines)
     new = crit[crit["criterion"] == "new_business"]
     assert new["met"].isna().all()  # a cube keeps no products
