@@ -30,6 +30,8 @@ __all__ = ["sales_by_period", "sales_cube", "SalesCube", "PERIODS"]
 PERIODS: dict[str, str] = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 
 _NUMBERS = ("revenue", "cost", "gross_profit", "quantity")
+# a SalesCube reads at most this many lines per pass (whole accounts): it bounds the memory
+_LINES_PER_PASS = 4_000_000
 _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".tsv", ".txt")
 
@@ -496,12 +498,20 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
     column), so that the large aggregation groups and returns small integers, not text.
     """
     acct = f'CAST("{account}" AS VARCHAR)'
-    rows = con.execute(
-        f"SELECT DISTINCT {acct} AS a FROM {source} WHERE a IS NOT NULL ORDER BY a", params
+    per_account = con.execute(
+        f"SELECT {acct} AS a, count(*) AS n FROM {source} GROUP BY a ORDER BY a NULLS LAST",
+        params,
     ).df()
-    ids = pd.Index(rows["a"].astype("str").to_numpy(), dtype="str")
-    con.register("_kamlib_ids", rows)
+    known = per_account[per_account["a"].notna()]
+    ids = pd.Index(known["a"].astype("str").to_numpy(), dtype="str")
+    con.register("_kamlib_ids", known[["a"]])
     con.execute("CREATE TYPE _kamlib_account AS ENUM (SELECT a FROM _kamlib_ids ORDER BY a)")
+    # large inputs go in slices of whole accounts, in id order: each pass holds a fraction of
+    # the account-days (and of their order ids) in memory
+    total = int(per_account["n"].sum())
+    parts = max(1, -(-total // _LINES_PER_PASS))
+    at = np.searchsorted(known["n"].cumsum().to_numpy(), np.arange(1, parts) * total / parts) + 1
+    cuts = sorted({ids[i] for i in at if 0 < i < len(ids)})
 
     def num(c: str) -> str:
         return f'CAST("{c}" AS DOUBLE)'
@@ -540,18 +550,30 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
     src = f"SELECT {', '.join(cols)} FROM {source}"
     n_ids = len(ids)
     code = f"coalesce(CAST(enum_code(a) AS BIGINT), {n_ids})"  # a missing id: the last code
-    sql = f"""
-        WITH src AS ({src})
-        SELECT {code} AS _code, d AS date, {", ".join(aggs)}
-        FROM src GROUP BY a, d ORDER BY _code, date NULLS LAST
-    """
+    pieces = []
+    for lo, hi in zip([None, *cuts], [*cuts, None], strict=True):
+        where = []  # lines without an account go with the last slice
+        if lo is not None:
+            where.append(f"{acct} >= ?" if hi is not None else f"({acct} >= ? OR {acct} IS NULL)")
+        if hi is not None:
+            where.append(f"{acct} < ?")
+        bounds = [b for b in (lo, hi) if b is not None]
+        sql = f"""
+            WITH src AS ({src} {"WHERE " + " AND ".join(where) if where else ""})
+            SELECT {code} AS _code, d AS date, {", ".join(aggs)}
+            FROM src GROUP BY a, d ORDER BY _code, date NULLS LAST
+        """
+        pieces.append(con.execute(sql, [*params, *bounds]).fetchnumpy())
     out = {
-        k: (
-            np.ma.filled(v, np.datetime64("NaT") if v.dtype.kind == "M" else np.nan)
-            if np.ma.isMaskedArray(v)
-            else v
+        k: np.concatenate(
+            [
+                np.ma.filled(v, np.datetime64("NaT") if v.dtype.kind == "M" else np.nan)
+                if np.ma.isMaskedArray(v)
+                else v
+                for v in (piece[k] for piece in pieces)
+            ]
         )
-        for k, v in con.execute(sql, params).fetchnumpy().items()
+        for k in pieces[0]
     }
     lines = out["lines"].astype("int64")
     code = out["_code"].astype("int64")

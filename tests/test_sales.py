@@ -410,3 +410,16 @@ def test_cube_without_order_counts():
     assert sales_by_period(cube)["orders"].isna().all()
     with pytest.raises(_ConfigError, match="cost_per_order"):
         client_pnl(cube, cost_per_order=1.0)
+
+
+def test_cube_in_slices_of_accounts_is_the_same(monkeypatch):
+    import kamlib.sales
+
+    tx = pd.concat([_cube_tx()] * 3, ignore_index=True)
+    tx["account_id"] = tx["account_id"].where(tx.index < 7, tx["account_id"] + "x")
+    whole = sales_cube(tx)
+    monkeypatch.setattr(kamlib.sales, "_LINES_PER_PASS", 4)  # 21 lines in 6 slices
+    sliced = sales_cube(tx)
+    pd.testing.assert_frame_equal(sliced.days, whole.days)
+    pd.testing.assert_frame_equal(sliced.split_orders, whole.split_orders)
+    assert sliced.days["account_id"].isna().sum() == 1  # lines without an account: once
