@@ -7,7 +7,8 @@ packages printing the finished page is the offline route). :func:`print_pdf`
 1. copies the page into a private temporary folder with a print style sheet added
    (:data:`PRINT_CSS`: the paper size, margins, "Page n of N" at the foot of every page, and
    ``break-inside: avoid`` on tables, figures and outputs so they are not cut across pages when
-   they fit on one);
+   they fit on one; wide tables in a smaller font, their cells allowed to wrap, so that they fit
+   the width of the paper instead of being cut at its edge);
 2. runs ``chromium --headless --print-to-pdf`` on it (:data:`CHROMIUM_FLAGS`: no network of its
    own, no first-run work, a fresh profile in the temporary folder, Chromium's own header and
    footer off, since they would print the file's local path), with a time limit;
@@ -98,7 +99,16 @@ table, figure, img, svg, pre, .jp-RenderedImage, .jp-OutputArea-output {
 tr, td, th { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 img, svg { max-width: 100% !important; height: auto !important; }
-table { max-width: 100%; }
+table, .jp-RenderedHTMLCommon table {
+  table-layout: auto !important;
+  max-width: 100% !important;
+  font-size: 8.5pt !important;
+}
+td, th, .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
+  padding: 0.25em 0.45em !important;
+  overflow-wrap: break-word;
+}
+th, .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }
 .jp-OutputArea-output { overflow: visible !important; }
 p, li { orphans: 3; widows: 3; }
 a { color: inherit; text-decoration: none; }

@@ -84,6 +84,16 @@ def _pages(pdf: Path) -> int:
     return int(_info(pdf)["Pages"])
 
 
+def _word_heights(pdf: Path) -> dict[str, float]:
+    """Each word pdftotext finds (first occurrence) and its height in points."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    heights: dict[str, float] = {}
+    for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', out):
+        heights.setdefault(m.group(3), float(m.group(2)) - float(m.group(1)))
+    return heights
+
+
 # --------------------------------------------------------------------------- no Chromium needed
 
 
@@ -223,6 +233,30 @@ def test_a_table_that_fits_on_a_page_is_not_cut(chromium, tmp_path):
     assert "Offer row" not in first
     assert "Open offers" in second  # the heading stays with its table
     assert all(f"Offer row {i} " in second + " " for i in range(1, 13))
+
+
+def _wide_table(columns: int, value: str) -> str:
+    """A table as the reports hold it: in an output area that scrolls sideways on screen."""
+    head = "".join(f"<th>long_column_name_{i}</th>" for i in range(1, columns + 1))
+    row = "".join(f"<td>{value}{i}</td>" for i in range(1, columns + 1))
+    return (f'<div class="jp-OutputArea-output" style="overflow-x: auto"><table><thead><tr>'
+            f"{head}</tr></thead><tbody><tr>{row}</tr></tbody></table></div>")
+
+
+def test_wide_tables_are_not_cut_at_the_edge_of_the_paper(chromium, tmp_path):
+    intro = "<h2>Wide</h2><p>Paragraph at its normal size.</p>"
+    reference = _word_heights(print_pdf(_page(tmp_path, intro, "a.html"), tmp_path / "a.pdf"))
+    # 8 columns with long names fit the paper once the names wrap: nothing shrinks
+    pdf = print_pdf(_page(tmp_path, intro + _wide_table(8, "12,345.6"), "b.html"),
+                    tmp_path / "b.pdf")
+    heights = _word_heights(pdf)
+    assert heights["Paragraph"] == pytest.approx(reference["Paragraph"], rel=0.02)
+    assert all(f"12,345.6{i}" in heights for i in range(1, 9))  # every number, whole
+    # 14 columns of long numbers cannot fit: Chromium shrinks the page, nothing is cut off
+    pdf = print_pdf(_page(tmp_path, intro + _wide_table(14, "1,234,567.8"), "c.html"),
+                    tmp_path / "c.pdf")
+    heights = _word_heights(pdf)
+    assert all(f"1,234,567.8{i}" in heights for i in range(1, 15))
 
 
 def test_a_figure_is_not_split_across_pages(chromium, tmp_path):

@@ -104,10 +104,13 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    """Mark every browser test, and keep them on one xdist worker (``--dist loadgroup``), so the
+    browser, JupyterLab and the report run are started once, not once per worker."""
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
