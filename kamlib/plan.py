@@ -539,6 +539,7 @@ def cross_sell(
     classes: pd.Series | Mapping[str, str] | None = None,
     as_of: object = None,
     window_months: int = 12,
+    min_peers_buying: int = 3,
 ) -> pd.DataFrame:
     """Products that similar clients buy and this account does not, with an estimated value.
 
@@ -561,6 +562,10 @@ def cross_sell(
         End of the window (inclusive); default the last date in `transactions`.
     window_months : int, default 12
         Purchases in this window count as "buys".
+    min_peers_buying : int, default 3
+        Products bought by fewer similar clients are left out: with one or two buyers the
+        "median peer revenue" would disclose another client's purchases in a report that may be
+        shown to this client.
 
     Returns
     -------
@@ -577,7 +582,7 @@ def cross_sell(
     ...     "product_id": ["p1", "p1", "p2", "p2"], "revenue": [10.0, 10.0, 40.0, 60.0],
     ...     "date": pd.to_datetime(["2025-05-01"] * 4)})
     >>> acc = pd.DataFrame({"account_id": ["A", "B", "C"], "industry": ["Food"] * 3})
-    >>> cross_sell("A", transactions=tx, accounts=acc)[
+    >>> cross_sell("A", transactions=tx, accounts=acc, min_peers_buying=2)[
     ...     ["product_id", "peers", "peers_buying", "median_peer_revenue", "estimated_value"]]
       product_id  peers  peers_buying  median_peer_revenue  estimated_value
     0         p2      2             2                 50.0             50.0
@@ -625,6 +630,7 @@ def cross_sell(
     out = candidates.groupby("product_id").agg(
         peers_buying=("account_id", "nunique"), median_peer_revenue=("revenue", "median")
     )
+    out = out[out["peers_buying"] >= min_peers_buying]
     out.insert(0, "peers", n_peers)
     out["penetration"] = out["peers_buying"] / n_peers
     out["estimated_value"] = out["penetration"] * out["median_peer_revenue"]
@@ -1007,6 +1013,7 @@ def development_plan(
     seasonality_years: int = 2,
     similar_by: str = "industry",
     classes: pd.Series | Mapping[str, str] | None = None,
+    min_peers_buying: int = 3,
     cell: str | None = None,
     key_types: Iterable[str] = (),
     cadence: Mapping[str, int] | None = None,
@@ -1074,6 +1081,7 @@ def development_plan(
             similar_by=similar_by,
             classes=classes,
             as_of=as_of_ts,
+            min_peers_buying=min_peers_buying,
         )
     if cell is None:
         messages.append(

@@ -222,7 +222,8 @@ def test_stages_add_up_to_the_annual_target(revenues, months, target, freq):
 
 def test_cross_sell_by_industry():
     out = cross_sell(
-        "A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF
+        "A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF,
+        min_peers_buying=1,
     )
     # peers B and C; A already buys p1; p4: both peers (30, 50), p5: one of two (10)
     assert out["product_id"].tolist() == ["p4", "p5"]
@@ -236,10 +237,19 @@ def test_cross_sell_by_industry():
 
 def test_cross_sell_by_class():
     classes = pd.Series({"A": "A", "B": "B", "C": "A", "D": "A"})
-    out = cross_sell("A", transactions=_tx(), similar_by="class", classes=classes, as_of=AS_OF)
+    out = cross_sell("A", transactions=_tx(), similar_by="class", classes=classes, as_of=AS_OF,
+                     min_peers_buying=1)
     # peers C and D: p6 (200) by one of two, p4 (50), p5 (10)
     assert out["product_id"].tolist() == ["p6", "p4", "p5"]
     assert out["estimated_value"].tolist() == [100.0, 25.0, 5.0]
+
+
+def test_cross_sell_never_discloses_one_or_two_peers_purchases():
+    """By default a product needs 3 buying peers: a median of 1-2 clients is their own revenue."""
+    out = cross_sell("A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF)
+    assert out.empty
+    two = cross_sell("A", transactions=_tx(), accounts=_accounts(), as_of=AS_OF, min_peers_buying=2)
+    assert two["product_id"].tolist() == ["p4"]
 
 
 def test_cross_sell_degrades_to_empty():
@@ -364,6 +374,7 @@ def test_development_plan_assembles_every_part(tmp_path):
         as_of=AS_OF,
         cell="AX",
         key_types=["breadwinner"],
+        min_peers_buying=1,
     )
     for before, after in zip(copies, (tx, products, accounts, targets), strict=True):
         assert_frame_equal(before, after)  # inputs untouched
