@@ -520,7 +520,7 @@ def _zygote_main(fd: int, preload: list[str]) -> None:
             importlib.import_module(name)
     with contextlib.suppress(Exception):
         _warm_up()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
+    signal.signal(signal.SIGCHLD, _reap)  # reaped here, so their CPU time counts (rusage)
     threads = threading.active_count()
     conn.send(("ready", threads))
     if threads != 1:
@@ -537,6 +537,13 @@ def _zygote_main(fd: int, preload: list[str]) -> None:
             conn.close()
             _kernel_child(request)
         conn.send(pid)
+
+
+def _reap(*_) -> None:
+    """SIGCHLD handler of the zygote: collect every kernel that ended."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
 
 
 def _warm_up() -> None:
@@ -613,8 +620,11 @@ class _Zygote:
         self.start_timeout = settings["start_timeout"]
         self.process: subprocess.Popen | None = None
         self.conn = None
+        self.ready = False
+        if self.enabled:  # import in the background while the worker imports papermill
+            self._spawn()
 
-    def _start(self) -> None:
+    def _spawn(self) -> None:
         ours, theirs = socket.socketpair()
         with ours, theirs:
             self.process = subprocess.Popen(
@@ -622,6 +632,12 @@ class _Zygote:
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
             )
             self.conn = Connection(ours.detach())
+        self.ready = False
+
+    def _start(self) -> None:
+        if self.process is None:
+            self._spawn()
+        self.ready = True
         if not self.conn.poll(max(self.start_timeout, 60)):
             raise TimeoutError("the kernel zygote did not start")
         _, threads = self.conn.recv()
@@ -634,8 +650,9 @@ class _Zygote:
         """Fork a kernel; returns its pid. Starts (or restarts) the zygote when needed."""
         for attempt in (1, 2):
             try:
-                if self.process is None or self.process.poll() is not None:
+                if self.process is not None and self.process.poll() is not None:
                     self.close()
+                if self.process is None or not self.ready:
                     self._start()
                 self.conn.send(request)
                 if not self.conn.poll(self.start_timeout):
@@ -663,6 +680,7 @@ class _Zygote:
             except subprocess.TimeoutExpired:
                 _kill_tree(self.process.pid)
             self.process = None
+        self.ready = False
 
 
 def _forked_kernel_manager(zygote: _Zygote, config, kernel_name: str):
@@ -1305,6 +1323,15 @@ def _decide(jobs: list[_Job], previous: dict, out: Path, *, retry_failed: bool):
     return entries, to_run
 
 
+def _reads_cache(path: Path) -> bool:
+    """True when the notebook calls :mod:`kamlib.cache` (only then is the cache worth writing)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    return any("cache.workspace" in c.source or "cache.portfolio" in c.source
+               for c in nb.cells if c.cell_type == "code")
+
+
 def _prepare_cache(ws, folder: Path, fingerprint: str) -> str | None:
     """Write the run cache; a failure only costs time (the notebooks compute it themselves)."""
     from kamlib.cache import prepare
@@ -1327,7 +1354,7 @@ def _execute_jobs(to_run: list[_Job], *, out: Path, published_dir: Path, run_dir
 
     run_dir.mkdir(mode=_PRIVATE_DIR_MODE)
     cache = None
-    if run_cache and ws is not None:
+    if run_cache and ws is not None and any(_reads_cache(p) for p in {j.path for j in to_run}):
         cache = _prepare_cache(ws, run_dir / "cache", fingerprint)
     sockets = Path(tempfile.mkdtemp(prefix="kam-"))  # short: IPC socket paths are limited
     settings = dict(settings, log=str(run_dir / "workers.log"), cache=cache)
