@@ -103,12 +103,24 @@ def _render(args) -> int:
             if not path.is_file():
                 raise ConfigError(f"--notebooks: no notebook {path}")
             notebooks[path.stem] = path
+    parameters = {"include_personal_details": True} if args.include_personal_details else None
     result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes=classes,
-                    workers=args.workers, formats=tuple(args.format.split(",")),
+                    workers=args.workers, formats=tuple(args.format.split(",")), parameters=parameters,
                     retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout)
     if result.exit_code in (0, 3):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
+
+
+def _cleanup(args) -> int:
+    from kamlib.retention import cleanup, parse_age
+
+    removed = cleanup(args.out, older_than_days=parse_age(args.older_than), dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    for path in removed:
+        print(f"{verb} {path}")
+    print(f"kam cleanup: {verb} {len(removed)} run folder(s) older than {args.older_than} in {args.out}")
+    return EXIT_OK
 
 
 def _sample(args) -> int:
@@ -154,7 +166,19 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--retry-failed", action="store_true", help="re-run only the reports that failed last time")
     r.add_argument("--timeout", type=float, default=600, help="wall-clock limit per report, seconds")
     r.add_argument("--cell-timeout", type=float, default=300, help="limit per cell, seconds")
+    r.add_argument("--include-personal-details", action="store_true",
+                   help="add contacts' upcoming birthdays (DD.MM, no year) to the annual-meeting brief; "
+                        "render such reports into their own --out folder")
     r.set_defaults(func=_render)
+
+    c = sub.add_parser("cleanup", help="delete old runs' working files (never the published reports)",
+                       description="Removes OUT/runs/<run id>/ folders (staging, failed notebooks, logs) in "
+                                   "which nothing changed for longer than --older-than; never published/, "
+                                   "the index pages or manifest.json. Exit 0, or 78 on a bad age.")
+    c.add_argument("out", help="output folder of kam render")
+    c.add_argument("--older-than", default="30d", help="age: 30d (days, default), 12h, 2w")
+    c.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    c.set_defaults(func=_cleanup)
 
     g = sub.add_parser("sample", help="generate the deterministic sample portfolio (or a large benchmark file)")
     g.add_argument("--seed", type=int, default=7)

@@ -73,3 +73,21 @@ def test_broken_copy_of_the_sample_exits_65_naming_each_problem(tmp_path, capsys
     err = capsys.readouterr().err
     assert "transactions.csv:10 column 'date'" in err and "[invalid-date]" in err
     assert f"accounts.csv:{len(acc) + 1} column 'account_id'" in err and "[primary-key]" in err
+
+
+def test_cleanup_removes_old_run_folders_only(tmp_path, capsys):
+    import os
+
+    out = tmp_path / "reports"
+    (out / "published").mkdir(parents=True)
+    (out / "published" / "r.html").write_text("report")
+    old, new = out / "runs" / "old", out / "runs" / "new"
+    for run in (old, new):
+        (run / "failed").mkdir(parents=True)
+        (run / "workers.log").write_text("log")
+    for p in [old, old / "failed", old / "workers.log"]:
+        os.utime(p, (1_000_000_000, 1_000_000_000))
+    assert main(["cleanup", str(out), "--older-than", "30d"]) == 0
+    assert "removed 1 run folder(s)" in capsys.readouterr().out
+    assert not old.exists() and new.exists() and (out / "published" / "r.html").exists()
+    assert main(["cleanup", str(out), "--older-than", "soon"]) == 78
