@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ConfigError, InputError, Problem
+from kamlib.schema import require_columns as _require
 
 __all__ = [
     "DMU_ROLES",
@@ -89,15 +90,6 @@ def _missing(frame: pd.DataFrame | None) -> bool:
     return frame is None or len(frame) == 0
 
 
-def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    absent = [c for c in columns if c not in frame.columns]
-    if absent:
-        raise InputError(
-            [
-                Problem(name, None, c, "missing-column", f"`{name}` has no column {c!r}")
-                for c in absent
-            ]
-        )
 
 
 def _as_of(transactions: pd.DataFrame, as_of: object) -> pd.Timestamp:

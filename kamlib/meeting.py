@@ -51,6 +51,7 @@ from kamlib.dossier import dmu_roster, revenue_history, share_of_wallet
 from kamlib.errors import ConfigError, InputError, Problem
 from kamlib.plan import next_year_targets, plan_vs_actual
 from kamlib.schema import columns_of
+from kamlib.schema import require_columns as _require
 
 __all__ = [
     "AUDIENCES",
@@ -100,15 +101,6 @@ def _missing(frame: pd.DataFrame | None) -> bool:
     return frame is None or len(frame) == 0
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    absent = [c for c in columns if c not in frame.columns]
-    if absent:
-        raise InputError(
-            [
-                Problem(name, None, c, "missing-column", f"`{name}` has no column {c!r}")
-                for c in absent
-            ]
-        )
 
 
 def _rows(frame: pd.DataFrame | None, account_id: str) -> pd.DataFrame | None:

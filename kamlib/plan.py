@@ -40,6 +40,7 @@ import pandas as pd
 from kamlib.abcxyz import NON_POSITIVE, TOO_NEW
 from kamlib.errors import ConfigError, InputError, Problem
 from kamlib.schema import columns_of
+from kamlib.schema import require_columns as _require
 
 __all__ = [
     "CONTACT_CADENCE",
@@ -100,15 +101,6 @@ def _missing(frame: pd.DataFrame | None) -> bool:
     return frame is None or len(frame) == 0
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    absent = [c for c in columns if c not in frame.columns]
-    if absent:
-        raise InputError(
-            [
-                Problem(name, None, c, "missing-column", f"`{name}` has no column {c!r}")
-                for c in absent
-            ]
-        )
 
 
 def _as_of(transactions: pd.DataFrame, as_of: object) -> pd.Timestamp:

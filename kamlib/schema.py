@@ -18,11 +18,14 @@ bool      ``boolean``         yes/no, true/false, 1/0, x/blank
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Column", "TABLES", "DTYPES", "PRIMARY_KEYS", "empty_frame", "columns_of"]
+from kamlib.errors import InputError, Problem
+
+__all__ = ["Column", "TABLES", "DTYPES", "PRIMARY_KEYS", "empty_frame", "columns_of", "require_columns"]
 
 DTYPES = {
     "id": "str",
@@ -199,3 +202,18 @@ def empty_frame(table: str, columns: list[str] | None = None) -> pd.DataFrame:
     spec = columns_of(table)
     names = list(spec) if columns is None else columns
     return pd.DataFrame({c: pd.Series(dtype=spec[c].dtype) for c in names})
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    """Raise :class:`kamlib.InputError` (code ``missing-column``) naming every column `frame` lacks.
+
+    >>> require_columns(pd.DataFrame({"account_id": []}), ["account_id", "date"], "meetings")
+    Traceback (most recent call last):
+    ...
+    kamlib.errors.InputError: 1 input problem(s) found:
+      meetings column 'date': the meetings table needs column 'date' [missing-column]
+    """
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise InputError([Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
+                          for c in absent])

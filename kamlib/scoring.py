@@ -14,13 +14,14 @@ Definitions (METHODS.md, "Competitiveness, interest in sales, prospects"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kamlib.errors import ConfigError, InputError, Problem
+from kamlib.schema import require_columns as _require
 
 __all__ = [
     "Competitiveness",
@@ -59,15 +60,6 @@ QUADRANTS: dict[tuple[str, str], tuple[str, str]] = {
 _P = ("need", "solvency", "authority")
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [
-                Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
-                for c in missing
-            ]
-        )
 
 
 @dataclass(frozen=True)
