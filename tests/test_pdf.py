@@ -28,11 +28,12 @@ from kamlib.pdf import (
     print_pdf,
 )
 
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>Test report</title>
 </head>
 <body>
@@ -44,13 +45,14 @@ PAGE = """<!DOCTYPE html>
 
 def _page(tmp_path: Path, body: str, name: str = "report.html") -> Path:
     path = tmp_path / name
-    path.write_text(PAGE.format(body=body), encoding="utf-8")
+    path.write_text(PAGE.format(csp=CSP, body=body), encoding="utf-8")
     return path
 
 
 def _rows(prefix: str, n: int) -> str:
     cells = "".join(f"<tr><td>{prefix} row {i}</td><td>{i * 10}</td></tr>" for i in range(1, n + 1))
-    return f"<table><thead><tr><th>Item</th><th>Value</th></tr></thead><tbody>{cells}</tbody></table>"
+    head = "<thead><tr><th>Item</th><th>Value</th></tr></thead>"
+    return f"<table>{head}<tbody>{cells}</tbody></table>"
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +150,7 @@ def test_missing_page_or_folder_names_the_parameter(tmp_path):
 
 def test_print_css_goes_at_the_end_of_the_head():
     css = "p { color: red; }"
-    page = PAGE.format(body="<p>x</p>")
+    page = PAGE.format(csp=CSP, body="<p>x</p>")
     out = _with_print_css(page, css)
     assert out.index('<style media="print">p { color: red; }</style>') < out.index("</head>")
     assert out.index("<title>") < out.index("<style media")

@@ -8,11 +8,16 @@ on purpose.
 
 Screenshots go to ``tests/browser/artifacts/`` (git-ignored), one file per step, named after
 the test and the step.
+
+Every test module here carries ``pytestmark = pytest.mark.browser`` (``-m "not browser"``
+deselects them). Under pytest-xdist each worker that gets a browser test starts its own Chromium
+and JupyterLab; the report run is shared between workers (the ``shared_folder`` fixture).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -61,6 +66,33 @@ def _require_browser_tools() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_folder(tmp_path_factory):
+    """``shared_folder(name)``: see `_shared_folder`."""
+    return functools.partial(_shared_folder, tmp_path_factory)
+
+
+@contextlib.contextmanager
+def _shared_folder(tmp_path_factory, name: str):
+    """A folder shared by the xdist workers of this test session, held under an exclusive lock.
+
+    Yields ``(folder, fresh)``: `fresh` is True for the first holder, which fills the folder;
+    later holders (other workers) find it filled. Without xdist it is a private folder.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        yield tmp_path_factory.mktemp(name), True
+        return
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp().parent  # this session's, common to its workers
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fresh = not folder.exists()
+        folder.mkdir(exist_ok=True)
+        yield folder, fresh
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> Path:
     return _require_browser_tools()
 
@@ -101,16 +133,6 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "browser: drives headless Chromium (tests/browser/; KAM_SKIP_BROWSER=1 skips)"
     )
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark every browser test, and keep them on one xdist worker (``--dist loadgroup``), so the
-    browser, JupyterLab and the report run are started once, not once per worker."""
-    here = Path(__file__).resolve().parent
-    for item in items:
-        if here in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

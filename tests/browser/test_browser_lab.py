@@ -12,6 +12,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 #: Cell runs in the kernel load the sample and draw figures: generous, but bounded.
 RUN_TIMEOUT_MS = 150_000
 WIDGET_TIMEOUT_MS = 30_000

@@ -25,6 +25,8 @@ import pytest
 
 from kamlib.pdf import print_pdf
 
+pytestmark = pytest.mark.browser
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
 #: The annual-meeting notebook's default account and the sample's first key client.
@@ -78,15 +80,21 @@ _LAYOUT = """
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, chromium_path) -> dict:
-    """``kam render`` on the sample for two accounts; the manifest, with ``out`` added."""
-    out = tmp_path_factory.mktemp("render") / "out"
-    kam = Path(sys.executable).with_name("kam")
-    command = [str(kam), "render", str(SAMPLE), "--out", str(out),
-               "--accounts", ",".join(ACCOUNTS), "--workers", "2"]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                         stdin=subprocess.DEVNULL)
-    assert run.returncode == 0, f"kam render exited {run.returncode}:\n{run.stdout}\n{run.stderr}"
+def rendered(shared_folder, chromium_path) -> dict:
+    """``kam render`` on the sample for two accounts (once per test session, even under
+    xdist); the manifest, with ``out`` and the ``published`` entries added."""
+    with shared_folder("render") as (folder, fresh):
+        out = folder / "out"
+        if fresh:
+            kam = Path(sys.executable).with_name("kam")
+            command = [str(kam), "render", str(SAMPLE), "--out", str(out),
+                       "--accounts", ",".join(ACCOUNTS), "--workers", "2"]
+            run = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                                 stdin=subprocess.DEVNULL)
+            (folder / "exit-code").write_text(str(run.returncode))
+            (folder / "output.txt").write_text(f"{run.stdout}\n{run.stderr}")
+        code = int((folder / "exit-code").read_text())
+    assert code == 0, f"kam render exited {code}:\n{(folder / 'output.txt').read_text()}"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     published = [r for r in manifest["reports"] if r["status"] == "published"]
     assert {r["account_id"] for r in published} >= set(ACCOUNTS) | {None}
