@@ -1,4 +1,4 @@
-"""Benchmark: the same account reports of the sample portfolio, plain papermill + nbconvert vs `kam render`.
+"""Benchmark: the sample's account reports, plain papermill + nbconvert vs `kam render`.
 
 (a) plain: for every report, the ``papermill`` command (a fresh kernel) and then the
     ``jupyter nbconvert --to html`` command, with as many reports in parallel as (b) has workers;
@@ -177,9 +177,10 @@ def main(argv: list[str] | None = None) -> None:
                 accounts, variants, args.workspace, work / "render-cached", args.workers)))
         if rows and rows[0]["label"].startswith("(a)"):
             for row in rows[1:]:
-                print(f"ratio {row['label'][:3]}/(a): {row['per_minute'] / rows[0]['per_minute']:.1f}x "
-                      f"reports per minute, {rows[0]['cpu_per_report'] / row['cpu_per_report']:.1f}x "
-                      "less CPU per report")
+                speed = row["per_minute"] / rows[0]["per_minute"]
+                cpu = rows[0]["cpu_per_report"] / row["cpu_per_report"]
+                print(f"ratio {row['label'][:3]}/(a): {speed:.1f}x reports per minute, "
+                      f"{cpu:.1f}x less CPU per report")
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(f"largest single process: {usage.ru_maxrss / 1024:.0f} MiB")
     finally:

@@ -48,10 +48,10 @@ def connect(scheduler):
 
     Examples
     --------
-    >>> connect(42)
+    >>> connect(42)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kamlib.errors.ConfigError: `scheduler` must be an address such as 'tcp://HOST:8786' or a distributed.Client, got 42
+    kamlib.errors.ConfigError: `scheduler` must be an address such as 'tcp://HOST:8786' or ...
     """
     if not isinstance(scheduler, str) and type(scheduler).__name__ != "Client":
         raise ConfigError("`scheduler` must be an address such as 'tcp://HOST:8786' or a "

@@ -613,7 +613,7 @@ def _forkable(kernel_name: str) -> bool:
 
 
 class _Zygote:
-    """The worker's handle on its zygote; started on first use, restarted when it died."""
+    """The worker's handle on its zygote: spawned with the worker, restarted when it died."""
 
     def __init__(self, settings: dict):
         self.enabled = _forkable(settings["kernel_name"])
@@ -641,10 +641,11 @@ class _Zygote:
         if not self.conn.poll(max(self.start_timeout, 60)):
             raise TimeoutError("the kernel zygote did not start")
         _, threads = self.conn.recv()
-        if threads != 1:
-            log.warning("the kernel zygote has %d threads after its imports; fresh kernels "
-                        "instead", threads)
+        if threads != 1:  # it has left already: forking a threaded process is unsafe
             self.enabled = False
+            self.close()
+            raise RuntimeError(f"the kernel zygote has {threads} threads after its imports; "
+                               "fresh kernels instead")
 
     def fork(self, request: dict) -> int:
         """Fork a kernel; returns its pid. Starts (or restarts) the zygote when needed."""

@@ -1,4 +1,4 @@
-"""The fast path of `kam render` (issue 6): forked kernels and the run cache change nothing but time.
+"""The fast path of `kam render` (issue 6): forked kernels and the run cache change only time.
 
 - the reports of the sample portfolio (2 accounts x the account notebooks, plus the portfolio
   notebooks) are the same with forked kernels and the run cache as with a fresh kernel per
@@ -88,9 +88,10 @@ def canary_run(tmp_path_factory):
     nbs = root / "nbs"
     nbs.mkdir()
     shutil.copy(NOTEBOOKS / "canary.ipynb", nbs / "canary.ipynb")
-    result = render(ws, root / "out", accounts=ids, account_notebooks={"canary": nbs / "canary.ipynb"},
-                    workers=1, progress=False)  # one worker: every report after the first
-    return ids, result                          # runs where an earlier one ran
+    # one worker: every report after the first runs where an earlier one ran
+    result = render(ws, root / "out", accounts=ids, workers=1, progress=False,
+                    account_notebooks={"canary": nbs / "canary.ipynb"})
+    return ids, result
 
 
 def test_no_report_finds_anything_an_earlier_report_left(canary_run):
@@ -176,7 +177,8 @@ def test_a_changed_input_is_loaded_anew(small_ws, run_cache):
 def test_another_date_or_workspace_is_computed(small_ws, run_cache, tmp_path):
     ws = cache.workspace(str(small_ws))
     earlier = cache.portfolio(ws, as_of="2024-03-31")
-    assert earlier.as_of == pd.Timestamp("2024-03-31") and "C" not in set(earlier.abc_xyz["account_id"])
+    assert earlier.as_of == pd.Timestamp("2024-03-31")
+    assert "C" not in set(earlier.abc_xyz["account_id"])
     other = tmp_path / "other"
     shutil.copytree(small_ws, other)
     (other / "transactions.csv").write_text("account_id,date,revenue\nZ,2024-01-01,1\n")
