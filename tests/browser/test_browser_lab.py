@@ -103,9 +103,13 @@ def test_abc_xyz_cutoff_slider_redraws_the_matrix(lab_page, lab, artifacts):
 
     # the lower handle of the ABC range slider: class A up to a smaller share of the total
     _drag(page, abc.locator(".noUi-handle-lower"), -60)
+    # the widget redraws the heatmap, then the table under it: wait for both
     page.wait_for_function(
-        "([el, old]) => el.getAttribute('src') !== old",
-        arg=[image.element_handle(), before["image"]], timeout=WIDGET_TIMEOUT_MS,
+        "([img, html, oldSrc, oldText]) => img.getAttribute('src') !== oldSrc"
+        " && html.innerText !== oldText",
+        arg=[image.element_handle(), explorer.locator(".widget-html").last.element_handle(),
+             before["image"], before["text"]],
+        timeout=WIDGET_TIMEOUT_MS,
     )
     after = {"readout": readout.inner_text(), "image": image.get_attribute("src"),
              "text": explorer.locator(".widget-html").last.inner_text()}
