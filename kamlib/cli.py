@@ -106,7 +106,8 @@ def _render(args) -> int:
     parameters = {"include_personal_details": True} if args.include_personal_details else None
     result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes=classes,
                     workers=args.workers, formats=tuple(args.format.split(",")), parameters=parameters,
-                    retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout)
+                    retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout,
+                    scheduler=args.scheduler, kernels=args.kernels)
     if result.exit_code in (0, 3):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
@@ -169,6 +170,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--include-personal-details", action="store_true",
                    help="add contacts' upcoming birthdays (DD.MM, no year) to the annual-meeting brief; "
                         "render such reports into their own --out folder")
+    r.add_argument("--scheduler", help="dask.distributed scheduler address (tcp://HOST:8786): "
+                                       "run the reports on that cluster")
+    r.add_argument("--kernels", choices=["forked", "fresh"], default="forked",
+                   help="forked (default): kernels forked from a pre-imported process; fresh: a new kernel "
+                        "per report")
     r.set_defaults(func=_render)
 
     c = sub.add_parser("cleanup", help="delete old runs' working files (never the published reports)",

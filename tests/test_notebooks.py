@@ -112,7 +112,7 @@ def test_one_parameters_cell_of_literal_lines(name):
 def test_cells_only_call_kamlib_and_display(name):
     nb = _read(name)
     derive = nb.cells[1]
-    assert "kamlib.load_workspace(kamlib.resolve_workspace(workspace))" in derive.source
+    assert "ws = cache.workspace(workspace)" in derive.source  # the run cache, or a fresh load
     for cell in _code_cells(nb):
         tree = ast.parse(cell.source)
         found = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, FORBIDDEN_NODES)]
