@@ -28,8 +28,11 @@ demo: $(VENV)/.base  ## set up, then render the sample portfolio's reports into 
 	$(BIN)/kam summary $(SAMPLE)
 	$(BIN)/kam render $(SAMPLE) --out reports/sample
 
-test: $(VENV)/.dev  ## set up with the dev dependencies, then run the whole test suite
+test: $(VENV)/.dev browser  ## set up with the dev dependencies, then run the whole test suite
 	$(BIN)/python -m pytest -n auto
+
+browser:  ## Chromium, ChromeDriver and poppler-utils (Debian packages) for browser tests and PDF reports
+	bash tests/browser/install.sh
 
 lab: $(VENV)/.base  ## start JupyterLab on the notebooks with the kamlib kernel
 	$(BIN)/python -m ipykernel install --sys-prefix --name kamlib --display-name "Python (kamlib)"
@@ -41,4 +44,4 @@ sample: $(VENV)/.base  ## regenerate the bundled sample portfolio (deterministic
 clean:  ## remove the virtual environment and generated outputs
 	rm -rf $(VENV) reports build *.egg-info .pytest_cache .hypothesis
 
-.PHONY: help install demo test lab sample clean
+.PHONY: help install demo test browser lab sample clean

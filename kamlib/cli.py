@@ -163,7 +163,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="'key' (default: key clients), 'all', or a comma-separated list of account ids")
     r.add_argument("--notebooks", help="comma-separated notebook names (default: all in notebooks/)")
     r.add_argument("--workers", type=int, help="parallel worker processes (default: number of cores)")
-    r.add_argument("--format", default="html", help="output format (html)")
+    r.add_argument("--format", default="html",
+                   help="html (default) or html,pdf: also print each report to PDF with headless Chromium")
     r.add_argument("--retry-failed", action="store_true", help="re-run only the reports that failed last time")
     r.add_argument("--timeout", type=float, default=600, help="wall-clock limit per report, seconds")
     r.add_argument("--cell-timeout", type=float, default=300, help="limit per cell, seconds")

@@ -227,15 +227,15 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _engine_fingerprint(kernel_name: str) -> str:
-    """kamlib's version and its report template: a change re-renders every report."""
+def _engine_fingerprint(kernel_name: str, formats: tuple[str, ...] = ("html",)) -> str:
+    """kamlib's version, its report template and the formats: a change re-renders every report."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         kamlib_version = version("kamlib")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         kamlib_version = "unknown"
-    digest = hashlib.sha256(f"{kamlib_version}\x00{kernel_name}\x00{CSP}".encode())
+    digest = hashlib.sha256(f"{kamlib_version}\x00{kernel_name}\x00{CSP}\x00{','.join(formats)}".encode())
     template_dir = Path(__file__).parent / "templates"
     for path in sorted(template_dir.rglob("*")):
         if path.is_file():
@@ -1010,7 +1010,7 @@ def _keep_failed(stage: Path, failed_dir: Path, job: _Job, result: dict, finding
 
 
 def _publish(job: _Job, result: dict, *, out: Path, published_dir: Path, failed_dir: Path,
-             run_id: str) -> dict:
+             run_id: str, pdf: bool = False) -> dict:
     """Turn a worker's result into a manifest entry, publishing the HTML when it is safe."""
     stage_dir = Path(result.pop("_stage"))
     entry = {
@@ -1048,11 +1048,26 @@ def _publish(job: _Job, result: dict, *, out: Path, published_dir: Path, failed_
                 path=target.relative_to(out).as_posix(),
                 sha256=hashlib.sha256(data).hexdigest(),
             )
+            if pdf:
+                entry.update(_print(target, out))
     if entry["status"] != "published":
         kept = _keep_failed(stage_dir, failed_dir, job, result, findings)
         entry["failed_path"] = Path(kept).relative_to(out).as_posix()
     shutil.rmtree(stage_dir, ignore_errors=True)
     return entry
+
+
+def _print(html_path: Path, out: Path) -> dict:
+    """Print a published report to PDF beside it; a failure is recorded, never fatal."""
+    from kamlib.pdf import PDFError, print_pdf
+
+    try:
+        pdf = print_pdf(html_path, html_path.with_suffix(".pdf"))
+    except PDFError as exc:
+        log.warning("PDF of %s failed: %s", html_path.name, exc)
+        return {"pdf": None, "pdf_error": str(exc).splitlines()[0][:200]}
+    os.chmod(pdf, _FILE_MODE)
+    return {"pdf": pdf.relative_to(out).as_posix(), "pdf_error": None}
 
 
 # --------------------------------------------------------------------------- index pages
@@ -1075,6 +1090,8 @@ def _index_page(manifest: dict, *, by_class: bool) -> str:
         account = "(portfolio)" if e["account_id"] is None else e["account_id"]
         link = (f'<a href="{esc(e["path"], quote=True)}">open</a>' if e.get("path") and
                 e["status"] in ("published", "skipped") else "")
+        if link and e.get("pdf"):
+            link += f' <a href="{esc(e["pdf"], quote=True)}">PDF</a>'
         rows.append(
             f'<tr class="status-{esc(e["status"])}"><td>{esc(account)}</td>'
             f'<td>{esc(e.get("class") or "")}</td><td>{esc(e["notebook"])}</td>'
@@ -1096,6 +1113,7 @@ def _index_page(manifest: dict, *, by_class: bool) -> str:
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; }}
+.table-wrap {{ overflow-x: auto; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.8em; text-align: left; }}
 th a {{ color: inherit; }}
 tr.status-failed td, tr.status-timed_out td {{ background: #fdecea; }}
@@ -1107,13 +1125,13 @@ tr.status-failed td, tr.status-timed_out td {{ background: #fdecea; }}
 <p class="meta">Run {esc(manifest["run_id"])}, finished {generated} UTC.
 {totals["published"]} published, {totals["failed"]} failed, {totals["timed_out"]} timed out,
 {totals["skipped"]} skipped. Sorted by {order}; click a column title to sort by it.</p>
-<table>
+<div class="table-wrap"><table>
 <thead><tr><th>{account_head}</th><th>{class_head}</th><th>Notebook</th><th>Status</th>
 <th>Reason</th><th>Report</th></tr></thead>
 <tbody>
 {body}
 </tbody>
-</table>
+</table></div>
 </body>
 </html>
 """
@@ -1219,7 +1237,9 @@ def render(
     workers : int, optional
         Worker processes (default: the number of CPUs, at most the number of reports).
     formats : iterable of str, default ("html",)
-        Output formats; only ``"html"`` is supported.
+        ``("html",)`` or ``("html", "pdf")``: each published HTML report is also printed to PDF
+        by headless Chromium (:func:`kamlib.pdf.print_pdf`), next to it with the suffix ``.pdf``.
+        A report whose PDF fails stays published as HTML; the manifest records ``pdf_error``.
     retry_failed : bool, default False
         Run only the reports that failed or timed out in the previous run of `out`; the others
         keep their entries (status ``skipped``), and the manifest is merged.
@@ -1265,9 +1285,13 @@ def render(
     """
     out = Path(out)
     try:
-        formats = tuple(formats)
-        if formats != ("html",):
-            raise ConfigError(f"`formats`: only ('html',) is supported, got {formats!r}")
+        formats = tuple(dict.fromkeys(formats))
+        if formats not in (("html",), ("html", "pdf")):
+            raise ConfigError(f"`formats` must be ('html',) or ('html', 'pdf'), got {formats!r}")
+        if "pdf" in formats:
+            from kamlib.pdf import find_chromium
+
+            find_chromium()  # a missing Chromium is a configuration error, found before any kernel starts
         if kernels not in ("forked", "fresh"):
             raise ConfigError(f"`kernels` must be 'forked' or 'fresh', got {kernels!r}")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
@@ -1294,6 +1318,7 @@ def render(
                 retry_failed=retry_failed, timeout=float(timeout), cell_timeout=cell_timeout,
                 start_timeout=start_timeout, kernel_name=kernel_name, filename_key=filename_key,
                 progress=progress, kernels=kernels, run_cache=run_cache, scheduler=scheduler,
+                formats=formats,
             )
         except InputError as exc:
             return _refused(out, EXIT_INPUT, str(exc), progress)
@@ -1349,7 +1374,7 @@ def _prepare_cache(ws, folder: Path, fingerprint: str) -> str | None:
 def _execute_jobs(to_run: list[_Job], *, out: Path, published_dir: Path, run_dir: Path,
                   run_id: str, settings: dict, workers: int, timeout: float,
                   progress: bool, ws=None, fingerprint: str = "", run_cache: bool = True,
-                  scheduler=None) -> dict[tuple, dict]:
+                  scheduler=None, pdf: bool = False) -> dict[tuple, dict]:
     """Run, export, gate and publish `to_run`; return their manifest entries."""
     from tqdm.auto import tqdm
 
@@ -1378,7 +1403,7 @@ def _execute_jobs(to_run: list[_Job], *, out: Path, published_dir: Path, run_dir
     def on_result(job: _Job, result: dict) -> None:
         result = dict(result, _stage=str(run_dir / "staging" / job.stem))
         entry = _publish(job, result, out=out, published_dir=published_dir,
-                         failed_dir=run_dir / "failed", run_id=run_id)
+                         failed_dir=run_dir / "failed", run_id=run_id, pdf=pdf)
         entries[(job.account_id, job.notebook)] = entry
         log.info("report %s for %s: %s", job.notebook,
                  "the portfolio" if job.account_id is None else "an account", entry["status"])
@@ -1406,7 +1431,8 @@ def _execute_jobs(to_run: list[_Job], *, out: Path, published_dir: Path, run_dir
 def _render_locked(workspace, out: Path, *, accounts, notebooks, account_notebooks,
                    portfolio_notebooks, parameters, classes, workers, retry_failed, timeout,
                    cell_timeout, start_timeout, kernel_name, filename_key,
-                   progress, kernels="forked", run_cache=True, scheduler=None) -> RunResult:
+                   progress, kernels="forked", run_cache=True, scheduler=None,
+                   formats=("html",)) -> RunResult:
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
@@ -1424,7 +1450,7 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
     if clash:
         raise ConfigError(f"`parameters`: {', '.join(clash)} are set by the run itself")
     fingerprint = input_fingerprint(config)
-    engine = _engine_fingerprint(kernel_name)
+    engine = _engine_fingerprint(kernel_name, formats)
     common = {"workspace": str(Path(config.root).resolve()), "run_id": run_id, "interactive": False}
     jobs = _plan(catalogue, ids, common=common, extra=extra, fingerprint=fingerprint,
                  engine=engine, classes=classes, key=filename_key)
@@ -1443,7 +1469,7 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
                                  workers=min(workers or os.cpu_count() or 1, len(to_run)),
                                  timeout=timeout, progress=progress, ws=ws,
                                  fingerprint=fingerprint, run_cache=run_cache,
-                                 scheduler=scheduler)
+                                 scheduler=scheduler, pdf="pdf" in formats)
 
     reports = [entries[(j.account_id, j.notebook)] for j in jobs]
     counts = {s: sum(e["status"] == s for e in reports) for s in STATUSES}
@@ -1456,7 +1482,7 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
         "fingerprint": fingerprint,
         "engine": engine,
         "kernel_name": kernel_name,
-        "formats": ["html"],
+        "formats": list(formats),
         "retry_failed": retry_failed,
         "parameters": {k: v for k, v in common.items()} | extra,
         "notebooks": {name: {"kind": kind, "sha256": _sha256_file(path)}

@@ -284,3 +284,34 @@ def test_a_figure_is_not_split_across_pages(chromium, tmp_path):
                              text=True).stdout.splitlines()[2:]
     pages = [int(re.split(r"\s+", line.strip())[0]) for line in listing if line.strip()]
     assert set(pages) == {2}
+
+
+# --------------------------------------------------------------------------- kam render --format html,pdf
+
+
+def test_render_writes_a_pdf_beside_each_report_and_links_it(chromium, tmp_path):
+    import json
+
+    from kamlib.render import render
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "transactions.csv").write_text("account_id,date,revenue\nA1,2024-01-05,10\n")
+    nb = Path(__file__).parent / "notebooks" / "hello.ipynb"
+    result = render(ws, tmp_path / "out", accounts=[], notebooks={"hello": nb},
+                    formats=("html", "pdf"), workers=1, progress=False)
+    assert result.exit_code == 0
+    entry = json.loads((tmp_path / "out" / "manifest.json").read_text())["reports"][0]
+    assert entry["pdf"].endswith(".pdf") and entry["pdf_error"] is None
+    pdf = tmp_path / "out" / entry["pdf"]
+    assert _pages(pdf) >= 1 and "ok" in _text(pdf)  # what the notebook printed
+    assert f'href="{entry["pdf"]}"' in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_render_refuses_pdf_without_chromium(tmp_path, monkeypatch):
+    from kamlib.render import EXIT_CONFIG, render
+
+    monkeypatch.setenv("KAM_CHROMIUM", str(tmp_path / "no-chromium"))
+    result = render(tmp_path, tmp_path / "out", accounts=[], notebooks={}, formats=("html", "pdf"),
+                    progress=False)
+    assert result.exit_code == EXIT_CONFIG
