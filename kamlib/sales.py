@@ -475,7 +475,7 @@ def _cube(
                 ]
             )
         try:
-            ids, days, split = _cube_query(
+            ids, pieces, split = _cube_query(
                 con, source, params, names, account, profit, quantity, orders
             )
         except duckdb.Error as exc:
@@ -483,19 +483,22 @@ def _cube(
                 [Problem("transactions", None, None, "unreadable", f"aggregation failed: {exc}")]
             ) from exc
     finally:
-        con.close()
+        con.close()  # frees DuckDB's memory before the slices are put together
+    days = _cube_frame(pieces, account, ids)
     split = split.rename(columns={"a": account, "d": "date", "o": "order_id"}).astype(
         {account: "str", "date": "datetime64[us]", "order_id": "str"}
     )
-    days.insert(0, account, pd.Categorical.from_codes(days.pop("_code"), categories=ids))
     return SalesCube(days, split.reset_index(drop=True), account, frozenset(map(str, names)))
 
 
 def _cube_query(con, source, params, names, account, profit, quantity, orders):
     """The DuckDB side of :func:`_cube`: account ids, the account x day rows, split orders.
 
-    Accounts become codes of an ENUM of their sorted ids first (a light pass over the id
-    column), so that the large aggregation groups and returns small integers, not text.
+    A light first pass lists the accounts (sorted) and counts their lines. Large inputs then go
+    in slices of whole accounts, in id order: each pass holds a fraction of the account-days
+    (and of their order ids) in memory. Each slice's rows come back through Arrow with the
+    account as its position in the sorted ids (``_code``; -1 for lines without an account)
+    rather than as text, which would cost a Python string per row.
     """
     acct = f'CAST("{account}" AS VARCHAR)'
     per_account = con.execute(
@@ -504,10 +507,7 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
     ).df()
     known = per_account[per_account["a"].notna()]
     ids = pd.Index(known["a"].astype("str").to_numpy(), dtype="str")
-    con.register("_kamlib_ids", known[["a"]])
-    con.execute("CREATE TYPE _kamlib_account AS ENUM (SELECT a FROM _kamlib_ids ORDER BY a)")
-    # large inputs go in slices of whole accounts, in id order: each pass holds a fraction of
-    # the account-days (and of their order ids) in memory
+    con.register("_kamlib_ids", pd.DataFrame({"a": ids, "code": np.arange(len(ids))}))
     total = int(per_account["n"].sum())
     parts = max(1, -(-total // _LINES_PER_PASS))
     at = np.searchsorted(known["n"].cumsum().to_numpy(), np.arange(1, parts) * total / parts) + 1
@@ -517,7 +517,7 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
         return f'CAST("{c}" AS DOUBLE)'
 
     cols = [
-        f"CAST({acct} AS _kamlib_account) AS a",
+        f"{acct} AS a",
         "CAST(CAST(date AS TIMESTAMP) AS DATE) AS d",
         f"{num('revenue')} AS r",
     ]
@@ -528,28 +528,31 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
         "fsum(CASE WHEN r < 0 THEN r ELSE 0 END) AS returns",
     ]
     has_cost, has_gp = "cost" in names, "gross_profit" in names
+    given = ""
     if profit and has_cost and has_gp:  # derive each from the other per line, sum both
         cols += [
             f"coalesce({num('cost')}, r - {num('gross_profit')}) AS c",
             f"coalesce({num('gross_profit')}, r - {num('cost')}) AS g",
         ]
-        aggs += ["count(c) AS _cost_lines", "fsum(c) AS cost"]
-        aggs += ["count(g) AS _profit_lines", "fsum(g) AS gross_profit"]
+        aggs += ["count(c) AS _cost_lines", "coalesce(fsum(c), 'NaN') AS cost"]
+        aggs += ["count(g) AS _profit_lines", "coalesce(fsum(g), 'NaN') AS gross_profit"]
     elif profit and (has_cost or has_gp):  # the other is revenue minus this one, per line
         given = "c" if has_cost else "g"
         cols.append(f"{num('cost' if has_cost else 'gross_profit')} AS {given}")
-        aggs += [f"count({given}) AS _given_lines", f"fsum({given}) AS _given"]
+        aggs += [f"count({given}) AS _given_lines", f"coalesce(fsum({given}), 'NaN') AS _given"]
         aggs.append(f"count(r + {given}) AS _derived_lines")
     if quantity and "quantity" in names:
         cols.append(f"{num('quantity')} AS q")
-        aggs += ["count(q) AS _quantity_lines", "fsum(q) AS quantity"]
+        aggs += ["count(q) AS _quantity_lines", "coalesce(fsum(q), 'NaN') AS quantity"]
     has_orders = orders and "order_id" in names
     if has_orders:
         cols.append("CAST(order_id AS VARCHAR) AS o")
         aggs += ["count(DISTINCT o) AS orders", "count(*) - count(o) AS lines_without_order"]
     src = f"SELECT {', '.join(cols)} FROM {source}"
-    n_ids = len(ids)
-    code = f"coalesce(CAST(enum_code(a) AS BIGINT), {n_ids})"  # a missing id: the last code
+    # numbers only: a missing account sorts last as code n (then -1), a missing day as NaT
+    nat = np.iinfo("int64").min
+    code = f"coalesce(CAST(_ids.code AS BIGINT), {len(ids)})"
+    day = f"coalesce(epoch_us(CAST(d AS TIMESTAMP)), {np.iinfo('int64').max})"
     pieces = []
     for lo, hi in zip([None, *cuts], [*cuts, None], strict=True):
         where = []  # lines without an account go with the last slice
@@ -557,74 +560,24 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
             where.append(f"{acct} >= ?" if hi is not None else f"({acct} >= ? OR {acct} IS NULL)")
         if hi is not None:
             where.append(f"{acct} < ?")
-        bounds = [b for b in (lo, hi) if b is not None]
         sql = f"""
-            WITH src AS ({src} {"WHERE " + " AND ".join(where) if where else ""})
-            SELECT {code} AS _code, d AS date, {", ".join(aggs)}
-            FROM src GROUP BY a, d ORDER BY _code, date NULLS LAST
+            WITH src AS ({src} {"WHERE " + " AND ".join(where) if where else ""}),
+            cells AS (SELECT a, d, {", ".join(aggs)} FROM src GROUP BY a, d)
+            SELECT {code} AS _code, {day} AS _day, cells.* EXCLUDE (a, d)
+            FROM cells LEFT JOIN _kamlib_ids AS _ids ON cells.a = _ids.a
+            ORDER BY _code, _day
         """
-        pieces.append(con.execute(sql, [*params, *bounds]).fetchnumpy())
-    out = {
-        k: np.concatenate(
-            [
-                np.ma.filled(v, np.datetime64("NaT") if v.dtype.kind == "M" else np.nan)
-                if np.ma.isMaskedArray(v)
-                else v
-                for v in (piece[k] for piece in pieces)
-            ]
-        )
-        for k in pieces[0]
-    }
-    lines = out["lines"].astype("int64")
-    code = out["_code"].astype("int64")
-    days = pd.DataFrame(
-        {
-            "_code": np.where(code == n_ids, -1, code),
-            "date": out["date"].astype("datetime64[us]"),
-            "lines": lines,
+        table = con.sql(sql, params=[*params, *(b for b in (lo, hi) if b is not None)])
+        out = {
+            name: column.to_numpy()
+            for name, column in zip(table.columns, table.to_arrow_table().columns, strict=True)
         }
-    )
-
-    def known(values: np.ndarray, counted: np.ndarray) -> np.ndarray:
-        return np.where(counted == lines, values, np.nan)
-
-    gross, returns = out["gross_revenue"], out["returns"]
-    days["revenue"] = known(gross + returns, out["_revenue_lines"])
-    days["gross_revenue"], days["returns"] = gross, returns
-    if profit:
-        nan = np.full(len(lines), np.nan)
-        if "cost" in out:
-            days["cost"] = known(out["cost"], out["_cost_lines"])
-            days["gross_profit"] = known(out["gross_profit"], out["_profit_lines"])
-            days["lines_without_cost"] = lines - out["_profit_lines"]
-        elif "_given" in out:  # the other one is revenue minus this one
-            given = known(out["_given"], out["_given_lines"])
-            derived = known(gross + returns - out["_given"], out["_derived_lines"])
-            days["cost"], days["gross_profit"] = (given, derived) if has_cost else (derived, given)
-            days["lines_without_cost"] = (
-                lines - out["_derived_lines" if has_cost else "_given_lines"]
-            )
-        else:
-            days["cost"], days["gross_profit"], days["lines_without_cost"] = nan, nan, lines
-    if quantity:
-        days["quantity"] = (
-            known(out["quantity"], out["_quantity_lines"])
-            if "quantity" in out
-            else np.full(len(lines), np.nan)
-        )
-    if orders:
-        days["orders"] = out["orders"] if has_orders else np.zeros(len(lines), dtype="int64")
-        days["lines_without_order"] = out["lines_without_order"] if has_orders else lines
-    days = days.astype(
-        {
-            c: "int64"
-            for c in ("lines", "lines_without_cost", "orders", "lines_without_order")
-            if c in days
-        }
-    )
+        out["_code"] = np.where(out["_code"] == len(ids), -1, out["_code"])
+        out["_day"] = np.where(out["_day"] == np.iinfo("int64").max, nat, out["_day"])
+        pieces.append(_cube_piece(out, profit, quantity, orders, has_orders, given, has_cost))
 
     split = pd.DataFrame({"a": [], "d": [], "o": []})
-    if has_orders and len(days):
+    if has_orders and total:
         # each order is counted once per day it appears on; when that sum exceeds the distinct
         # hashes of all order ids, some order spans days (or two ids share a hash): find them
         hashes = con.execute(
@@ -632,7 +585,7 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
             "WHERE order_id IS NOT NULL",
             params,
         ).fetchone()[0]
-        if int(days["orders"].sum()) > hashes:
+        if sum(int(p["orders"].sum()) for p in pieces) > hashes:
             split = con.execute(
                 f"""
                 WITH x AS (
@@ -645,7 +598,78 @@ def _cube_query(con, source, params, names, account, profit, quantity, orders):
                 """,
                 params,
             ).df()
-    return ids, days, split
+    return ids, pieces, split
+
+
+def _cube_piece(out, profit, quantity, orders, has_orders, given, has_cost) -> dict:
+    """One slice of account x day rows: the columns of :class:`SalesCube` (``_code`` first)."""
+    lines = out["lines"].astype("int64")
+
+    def known(values: np.ndarray, counted: np.ndarray) -> np.ndarray:
+        return np.where(counted == lines, values, np.nan)
+
+    gross, returns = out["gross_revenue"], out["returns"]
+    cols = {
+        "_code": out["_code"].astype("int64"),
+        "date": out["_day"].astype("int64").view("datetime64[us]"),
+        "lines": lines,
+        "revenue": known(gross + returns, out["_revenue_lines"]),
+        "gross_revenue": gross,
+        "returns": returns,
+    }
+    if profit:
+        nan = np.full(len(lines), np.nan)
+        if "cost" in out:
+            cols["cost"] = known(out["cost"], out["_cost_lines"])
+            cols["gross_profit"] = known(out["gross_profit"], out["_profit_lines"])
+            cols["lines_without_cost"] = lines - out["_profit_lines"]
+        elif given:  # the other one is revenue minus this one
+            this = known(out["_given"], out["_given_lines"])
+            other = known(gross + returns - out["_given"], out["_derived_lines"])
+            cols["cost"], cols["gross_profit"] = (this, other) if has_cost else (other, this)
+            without = out["_derived_lines"] if has_cost else out["_given_lines"]
+            cols["lines_without_cost"] = lines - without
+        else:
+            cols["cost"], cols["gross_profit"], cols["lines_without_cost"] = nan, nan, lines
+        cols["lines_without_cost"] = cols["lines_without_cost"].astype("int64")
+    if quantity:
+        cols["quantity"] = (
+            known(out["quantity"], out["_quantity_lines"])
+            if "quantity" in out
+            else np.full(len(lines), np.nan)
+        )
+    if orders:
+        none = np.zeros(len(lines), dtype="int64")
+        cols["orders"] = out["orders"].astype("int64") if has_orders else none
+        cols["lines_without_order"] = (
+            out["lines_without_order"].astype("int64") if has_orders else lines
+        )
+    return cols
+
+
+def _cube_frame(pieces: list[dict[str, np.ndarray]], account: str, ids: pd.Index) -> pd.DataFrame:
+    """The slices as one frame, copied once: the float columns go into one block directly (a
+    frame built from a dict of columns would stack them, a second copy of the largest part)."""
+    names = list(pieces[0])
+    n = sum(len(p["lines"]) for p in pieces)
+    floats = [c for c in names if pieces[0][c].dtype.kind == "f"]
+    block = np.empty((len(floats), n))
+    others = {c: np.empty(n, dtype=pieces[0][c].dtype) for c in names if c not in floats}
+    at = 0
+    for piece in pieces:
+        size = len(piece["lines"])
+        for i, c in enumerate(floats):
+            block[i, at : at + size] = piece[c]
+        for c, values in others.items():
+            values[at : at + size] = piece[c]
+        at += size
+        piece.clear()  # each slice goes as soon as it is copied
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    for position, c in enumerate(names):
+        if c in others:
+            frame.insert(position, c, others.pop(c))
+    frame.insert(0, account, pd.Categorical.from_codes(frame.pop("_code"), categories=ids))
+    return frame
 
 
 def _period_start(dates: np.ndarray, period: str) -> np.ndarray:
