@@ -107,7 +107,7 @@ def _render(args) -> int:
     result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes=classes,
                     workers=args.workers, formats=tuple(args.format.split(",")), parameters=parameters,
                     retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout,
-                    scheduler=args.scheduler, kernels=args.kernels)
+                    scheduler=args.scheduler, kernels=args.kernels, purpose=args.purpose)
     if result.exit_code in (0, 3):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
@@ -170,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--cell-timeout", type=float, default=300, help="limit per cell, seconds")
     r.add_argument("--include-personal-details", action="store_true",
                    help="add contacts' upcoming birthdays (DD.MM, no year) to the annual-meeting brief; "
-                        "render such reports into their own --out folder")
+                        "needs --purpose; render such reports into their own --out folder")
+    r.add_argument("--purpose", help="with --include-personal-details: who receives the reports and why "
+                                     "(recorded in manifest.json)")
     r.add_argument("--scheduler", help="dask.distributed scheduler address (tcp://HOST:8786): "
                                        "run the reports on that cluster")
     r.add_argument("--kernels", choices=["forked", "fresh"], default="forked",

@@ -1195,6 +1195,7 @@ def render(
     classes: Mapping[str, str] | None = None,
     workers: int | None = None,
     formats: Iterable[str] = ("html",),
+    purpose: str | None = None,
     retry_failed: bool = False,
     timeout: float = 600,
     cell_timeout: float = 300,
@@ -1240,6 +1241,10 @@ def render(
         ``("html",)`` or ``("html", "pdf")``: each published HTML report is also printed to PDF
         by headless Chromium (:func:`kamlib.pdf.print_pdf`), next to it with the suffix ``.pdf``.
         A report whose PDF fails stays published as HTML; the manifest records ``pdf_error``.
+    purpose : str, optional
+        Why personal details are included: required (one line, at most 200 characters) when
+        ``parameters`` sets ``include_personal_details=True``; recorded in the manifest under
+        ``personal_details`` and never passed to the notebooks.
     retry_failed : bool, default False
         Run only the reports that failed or timed out in the previous run of `out`; the others
         keep their entries (status ``skipped``), and the manifest is merged.
@@ -1318,7 +1323,7 @@ def render(
                 retry_failed=retry_failed, timeout=float(timeout), cell_timeout=cell_timeout,
                 start_timeout=start_timeout, kernel_name=kernel_name, filename_key=filename_key,
                 progress=progress, kernels=kernels, run_cache=run_cache, scheduler=scheduler,
-                formats=formats,
+                formats=formats, purpose=purpose,
             )
         except InputError as exc:
             return _refused(out, EXIT_INPUT, str(exc), progress)
@@ -1432,7 +1437,7 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
                    portfolio_notebooks, parameters, classes, workers, retry_failed, timeout,
                    cell_timeout, start_timeout, kernel_name, filename_key,
                    progress, kernels="forked", run_cache=True, scheduler=None,
-                   formats=("html",)) -> RunResult:
+                   formats=("html",), purpose=None) -> RunResult:
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
@@ -1442,6 +1447,11 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
     catalogue = _catalogue(notebooks, account_notebooks, portfolio_notebooks)
     ids = _check_accounts(accounts, ws)
     extra = validate_parameters(parameters)
+    personal = extra.get("include_personal_details") is True
+    if personal and not (isinstance(purpose, str) and purpose.strip() and "\n" not in purpose
+                         and len(purpose) <= 200):
+        raise ConfigError("`purpose`: a run with include_personal_details needs a purpose (who receives the "
+                          "reports and why, one line of at most 200 characters); it is recorded in manifest.json")
     declared_anywhere = {n for _, _, _, declared in catalogue for n in declared}
     undeclared = sorted(set(extra) - declared_anywhere)
     if undeclared:
@@ -1483,6 +1493,7 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
         "engine": engine,
         "kernel_name": kernel_name,
         "formats": list(formats),
+        "personal_details": {"included": personal, "purpose": purpose.strip() if personal else None},
         "retry_failed": retry_failed,
         "parameters": {k: v for k, v in common.items()} | extra,
         "notebooks": {name: {"kind": kind, "sha256": _sha256_file(path)}

@@ -315,7 +315,8 @@ def opt_in_run(workspace, tmp_path_factory):
     out = tmp_path_factory.mktemp("opt-in") / "out"
     result = render(workspace, out, accounts=[A],
                     notebooks={"annual_meeting": REAL["annual_meeting"]},
-                    parameters={"include_personal_details": True}, workers=1, progress=False)
+                    parameters={"include_personal_details": True}, workers=1, progress=False,
+                    purpose="annual meeting preparation by the account team")
     return SimpleNamespace(result=result, out=out, documents=_documents(out, result.manifest))
 
 
@@ -472,6 +473,7 @@ def test_no_personal_data_in_manifest_logs_or_stderr(default_run):  # cases 77, 
         assert not [c for c in CANARY.values() if c in text], f"{name}: contact or account text"
     assert default_run.logs, "the run logged nothing: the capture is broken"
     assert json.loads(manifest)["parameters"].get("include_personal_details") is None
+    assert json.loads(manifest)["personal_details"] == {"included": False, "purpose": None}
 
 
 def test_personal_data_only_in_the_failed_folder(default_run):  # cases 54, 77
@@ -494,6 +496,8 @@ def test_opt_in_shows_upcoming_birthdays_as_day_and_month_only(opt_in_run):  # c
     assert _personal_leaks(dom.visible, birthdays=True) == []  # no year, family, hobby, notes
     assert entry["parameters"]["include_personal_details"] is True
     assert opt_in_run.result.manifest["parameters"]["include_personal_details"] is True
+    assert opt_in_run.result.manifest["personal_details"] == {
+        "included": True, "purpose": "annual meeting preparation by the account team"}
 
 
 # ---- I: cross-account isolation (case 80) -----------------------------------------------------
@@ -679,3 +683,11 @@ def test_cleanup_after_a_real_run_keeps_what_was_published(default_run, tmp_path
     assert {k: v for k, v in _tree(out).items() if not k.startswith("runs/")} == before
     assert not [p for p in out.rglob("*") if p.is_file() and _personal_leaks(
         p.read_bytes().decode("utf-8", errors="replace"))]  # the failed notebook went with it
+
+
+def test_personal_details_need_a_purpose(workspace, tmp_path):
+    """Case 75: a run that includes personal details says why, or does not run (exit 78)."""
+    result = render(workspace, tmp_path / "out", accounts=[A],
+                    notebooks={"annual_meeting": REAL["annual_meeting"]},
+                    parameters={"include_personal_details": True}, progress=False)
+    assert result.exit_code == 78 and "purpose" in result.error
