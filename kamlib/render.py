@@ -1288,7 +1288,7 @@ def render(
     >>> result.exit_code, result.summary.split(" -> ")[0]
     (0, 'kam render: 0 published, 0 failed, 0 timed out, 0 skipped')
     """
-    out = Path(out)
+    out = Path(out).absolute()  # kernels run in the notebook's folder: paths given to them are absolute
     try:
         formats = tuple(dict.fromkeys(formats))
         if formats not in (("html",), ("html", "pdf")):

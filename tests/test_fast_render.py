@@ -197,3 +197,16 @@ def test_the_index_records_the_inputs(small_ws, run_cache):
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", index["fingerprint"])
     assert [row[0] for row in index["stats"]] == ["transactions.csv"]
     assert (run_cache.stat().st_mode & 0o077) == 0
+
+
+def test_a_relative_output_folder_still_reaches_the_run_cache(tmp_path, monkeypatch):
+    """Kernels run in the notebook's folder: the run passes them absolute paths (found by `make demo`)."""
+    from kamlib.render import render
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "transactions.csv").write_text("account_id,date,revenue\nA1,2024-01-05,10\n")
+    monkeypatch.chdir(tmp_path)
+    nb = Path(__file__).parent / "notebooks" / "cached.ipynb"
+    result = render(ws, "out", accounts=["A1"], notebooks={"cached": nb}, workers=1, progress=False)
+    assert result.exit_code == 0, result.manifest["reports"]
