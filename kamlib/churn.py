@@ -22,7 +22,16 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ConfigError, InputError, Problem
-from kamlib.sales import Source, _as_timestamp, _cube, _cube_codes, _ids, _last_date, _runs
+from kamlib.sales import (
+    Source,
+    _as_timestamp,
+    _cube,
+    _cube_codes,
+    _ids,
+    _last_date,
+    _runs,
+    _sum_runs,
+)
 
 __all__ = [
     "STATUSES",
@@ -258,7 +267,7 @@ def _purchase_history(
     floor = (pd.DatetimeIndex(last) - pd.DateOffset(months=12)).to_numpy()
     in_year = (dates <= last[client]) & (dates > floor[client])
     revenue = rows["gross_revenue"].to_numpy() + rows["returns"].to_numpy()
-    annual = np.bincount(client, weights=np.where(in_year, revenue, 0.0), minlength=n)
+    annual = _sum_runs(np.where(in_year, revenue, 0.0), starts)
     out = pd.DataFrame(
         {
             "first_purchase": first,

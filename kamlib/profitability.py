@@ -37,6 +37,7 @@ from kamlib.sales import (
     _in_window,
     _runs,
     _split_repeats,
+    _sum_runs,
 )
 
 __all__ = ["client_pnl", "whale_curve", "whale_peak", "WhalePeak", "loss_makers", "abc_cross"]
@@ -103,7 +104,7 @@ def _line_totals(transactions: Source, account: str, start, end) -> pd.DataFrame
 
     def total(column: str, values=None) -> np.ndarray:
         v = rows[column].to_numpy() if values is None else values
-        return np.add.reduceat(v, starts) if len(starts) else v[:0]
+        return _sum_runs(v, starts)
 
     if "orders" in rows:
         orders = _orders(cube, rows, starts, key, account, start_ts, end_ts)
