@@ -392,6 +392,7 @@ def test_order_counts_match_distinct_order_ids(rows, cut):
     tx = _analysis_tx(rows)
     start = pd.Timestamp("2023-12-01") + pd.Timedelta(days=cut)
     pnl = client_pnl(sales_cube(tx), start=start)
+    pd.testing.assert_series_equal(client_pnl(tx, start=start)["orders"], pnl["orders"])
     window = tx[tx["date"] >= start]
     ids = window.groupby("account_id")["order_id"].nunique()
     no_id = window[window["order_id"].isna()].groupby("account_id")["date"].nunique()
