@@ -37,7 +37,7 @@ from kamlib.portfolio import (
 )
 from kamlib.profitability import WhalePeak, abc_cross, client_pnl, loss_makers, whale_curve, whale_peak
 from kamlib.report import table
-from kamlib.sales import sales_by_period
+from kamlib.sales import SalesCube, sales_by_period, sales_cube
 from kamlib.scoring import (
     Competitiveness,
     competitiveness,
@@ -96,6 +96,8 @@ __all__ = [
     "safe_csv",
     "safe_xlsx",
     "sales_by_period",
+    "sales_cube",
+    "SalesCube",
     "sales_interest",
     "strategy_quadrants",
     "table",
