@@ -90,8 +90,6 @@ def _missing(frame: pd.DataFrame | None) -> bool:
     return frame is None or len(frame) == 0
 
 
-
-
 def _as_of(transactions: pd.DataFrame, as_of: object) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of)

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kamlib.dossier import dmu_roster, revenue_history, share_of_wallet
+from kamlib.dossier import _missing, _rows, dmu_roster, revenue_history, share_of_wallet
 from kamlib.errors import ConfigError, InputError, Problem
 from kamlib.plan import next_year_targets, plan_vs_actual
 from kamlib.schema import columns_of
@@ -95,18 +95,6 @@ _STATE_ORDER = {"overdue": 0, "open": 1, "done late": 2, "done": 3}
 
 
 # --- small private helpers ---------------------------------------------------------------------
-
-
-def _missing(frame: pd.DataFrame | None) -> bool:
-    return frame is None or len(frame) == 0
-
-
-
-
-def _rows(frame: pd.DataFrame | None, account_id: str) -> pd.DataFrame | None:
-    if _missing(frame):
-        return None
-    return frame[frame["account_id"] == account_id]
 
 
 def _fraction(name: str, value: float, *, upper: float = 1.0) -> float:

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.abcxyz import NON_POSITIVE, TOO_NEW
+from kamlib.dossier import _as_of, _missing
 from kamlib.errors import ConfigError, InputError, Problem
 from kamlib.schema import columns_of
 from kamlib.schema import require_columns as _require
@@ -95,21 +96,6 @@ _TARGET_COLUMNS = list(columns_of("targets"))
 
 
 # --- small private helpers ---------------------------------------------------------------------
-
-
-def _missing(frame: pd.DataFrame | None) -> bool:
-    return frame is None or len(frame) == 0
-
-
-
-
-def _as_of(transactions: pd.DataFrame, as_of: object) -> pd.Timestamp:
-    if as_of is not None:
-        return pd.Timestamp(as_of)
-    last = transactions["date"].max() if len(transactions) else pd.NaT
-    if pd.isna(last):
-        raise ConfigError("`as_of` is required when `transactions` has no dates")
-    return pd.Timestamp(last).normalize()
 
 
 def _with_category(tx: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:

@@ -60,8 +60,6 @@ QUADRANTS: dict[tuple[str, str], tuple[str, str]] = {
 _P = ("need", "solvency", "authority")
 
 
-
-
 @dataclass(frozen=True)
 class Competitiveness:
     """Result of :func:`competitiveness`.
