@@ -98,6 +98,19 @@ _TARGET_COLUMNS = list(columns_of("targets"))
 # --- small private helpers ---------------------------------------------------------------------
 
 
+def _target_lines(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets table with every canonical column, in canonical dtypes, on a fresh index."""
+    spec = columns_of("targets")
+    return pd.DataFrame(
+        {
+            c: targets[c].astype(col.dtype)
+            if c in targets.columns
+            else pd.Series(pd.NA, index=targets.index, dtype=col.dtype)
+            for c, col in spec.items()
+        }
+    ).reset_index(drop=True)
+
+
 def _with_category(tx: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
     out = tx.drop(columns=["category"], errors="ignore")
     if _missing(products) or "category" not in products.columns or "product_id" not in out.columns:
@@ -478,15 +491,7 @@ def stage_targets(
     _require(targets, ["account_id", "year", "revenue_target"], "targets")
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
     as_of = _as_of(transactions, as_of)
-    spec = columns_of("targets")
-    lines = pd.DataFrame(
-        {
-            c: targets[c].astype(col.dtype)
-            if c in targets.columns
-            else pd.Series(pd.NA, index=targets.index, dtype=col.dtype)
-            for c, col in spec.items()
-        }
-    ).reset_index(drop=True)
+    lines = _target_lines(targets)
     lines["_line"] = np.arange(len(lines))
     whole = lines["period"].isna() | (lines["period"].str.strip() == "")
     kept = lines[~whole].assign(share=1.0)
@@ -892,15 +897,7 @@ def plan_vs_actual(
     _require(targets, ["account_id", "year", "revenue_target"], "targets")
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
     as_of = _as_of(transactions, as_of)
-    spec = columns_of("targets")
-    lines = pd.DataFrame(
-        {
-            c: targets[c].astype(col.dtype)
-            if c in targets.columns
-            else pd.Series(pd.NA, index=targets.index, dtype=col.dtype)
-            for c, col in spec.items()
-        }
-    ).reset_index(drop=True)
+    lines = _target_lines(targets)
     lines["period_start"], lines["period_end"] = _period_bounds(lines)
     tx = transactions[transactions["date"] <= as_of]
     for column in ("product_id", "region"):

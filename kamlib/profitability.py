@@ -39,6 +39,7 @@ from kamlib.sales import (
     _ids,
     _in_window,
     _relation,
+    _require_names,
     _runs,
     _split_repeats,
     _sum_runs,
@@ -102,14 +103,7 @@ def _lines_sql(transactions: Source, account: str, start, end) -> pd.DataFrame:
     con = _connect()
     try:
         source, params, names = _relation(con, transactions)
-        missing = [c for c in (account, "date", "revenue") if c not in names]
-        if missing:
-            raise InputError(
-                [
-                    Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
-                    for c in missing
-                ]
-            )
+        _require_names(names, (account, "date", "revenue"))
 
         def num(c: str) -> str:
             return f'CAST("{c}" AS DOUBLE)' if c in names else "CAST(NULL AS DOUBLE)"

@@ -83,6 +83,16 @@ def _relation(con: duckdb.DuckDBPyConnection, transactions: Source) -> tuple[str
     return sql, [paths], names
 
 
+def _require_names(names: set[str], columns) -> None:
+    """Raise InputError (code missing-column) for every column of `columns` not in `names`."""
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise InputError([
+            Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
+            for c in missing
+        ])
+
+
 def _as_timestamp(value, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
@@ -211,14 +221,7 @@ def _aggregate(
     con.execute("SET enable_progress_bar = false")
     try:
         source, params, names = _relation(con, transactions)
-        missing = [c for c in ("date", "revenue", *by) if c not in names]
-        if missing:
-            raise InputError(
-                [
-                    Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
-                    for c in missing
-                ]
-            )
+        _require_names(names, ("date", "revenue", *by))
         num = {
             c: f'CAST("{c}" AS DOUBLE)' if c in names else "CAST(NULL AS DOUBLE)" for c in _NUMBERS
         }
@@ -466,14 +469,7 @@ def _cube(
     con = _connect()
     try:
         source, params, names = _relation(con, transactions)
-        missing = [c for c in (account, "date", "revenue") if c not in names]
-        if missing:
-            raise InputError(
-                [
-                    Problem("transactions", None, c, "missing-column", f"column {c!r} is needed")
-                    for c in missing
-                ]
-            )
+        _require_names(names, (account, "date", "revenue"))
         try:
             ids, pieces, split = _cube_query(
                 con, source, params, names, account, profit, quantity, orders
