@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/load.py --lines 2000000
 
-Generates (or reuses) ``data/bench/tx_<lines>/transactions.parquet`` with ``kamlib.sample``, then
+Generates (or reuses) ``data/bench/tx_<lines>/transactions.parquet`` with ``kamlib.load.sample``, then
 loads it in a fresh subprocess per mode and prints wall time, peak memory (max RSS) and the ratio
 large/in-memory for both. The target is bounded memory for the large path: its peak must not
 grow with the file (compare two sizes) and stay well under the in-memory path's.
@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path("data/bench") / f"tx_{args.lines}"
     if not (folder / "transactions.parquet").exists():
-        from kamlib.sample import write_transactions
+        from kamlib.load.sample import write_transactions
 
         write_transactions(folder, lines=args.lines)
     t = time.perf_counter()

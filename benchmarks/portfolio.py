@@ -1,7 +1,7 @@
 """Benchmark: kamlib's portfolio analytics on a large transactions file vs plain pandas and SQL.
 
 Generates (or reuses) ``data/bench/tx_<lines>/transactions.parquet`` with
-:func:`kamlib.sample.write_transactions` (about 20 000 accounts, 36 months), then times, each
+:func:`kamlib.load.sample.write_transactions` (about 20 000 accounts, 36 months), then times, each
 in a fresh subprocess so that peak memory is measured per contender:
 
 (a) kamlib: the file read once into an account x day cube (:func:`kamlib.sales_cube`, with
@@ -45,11 +45,11 @@ CONTENDERS = {
 
 
 def run_kamlib(path: str) -> dict:
-    import kamlib.abcxyz as abcxyz
-    import kamlib.churn as churn
-    import kamlib.portfolio as portfolio
-    import kamlib.profitability as profitability
-    from kamlib.sales import sales_cube
+    import kamlib.portfolio.abcxyz as abcxyz
+    import kamlib.portfolio.churn as churn
+    import kamlib.portfolio.clients as portfolio
+    import kamlib.portfolio.profitability as profitability
+    from kamlib.portfolio.sales import sales_cube
 
     t0 = time.perf_counter()
     steps = {}
@@ -84,10 +84,10 @@ def run_kamlib(path: str) -> dict:
 
 def run_kamlib_per_file(path: str) -> dict:
     """(d) the same analyses, each given the file (each reads what it needs)."""
-    import kamlib.abcxyz as abcxyz
-    import kamlib.churn as churn
-    import kamlib.portfolio as portfolio
-    import kamlib.profitability as profitability
+    import kamlib.portfolio.abcxyz as abcxyz
+    import kamlib.portfolio.churn as churn
+    import kamlib.portfolio.clients as portfolio
+    import kamlib.portfolio.profitability as profitability
 
     t0 = time.perf_counter()
     steps = {}
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(RUNNERS[args.child](args.file)))
         return
 
-    from kamlib.sample import write_transactions
+    from kamlib.load.sample import write_transactions
 
     folder = Path(args.out) / f"tx_{args.lines}"
     path = folder / "transactions.parquet"

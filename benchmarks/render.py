@@ -5,7 +5,7 @@
 (b) ``kam render`` with ``--workers`` the same number: forked kernels, in-process HTML export,
     the run cache;
 (c) when the account notebooks do not read the run cache yet: (b) on copies of them whose
-    loading cell calls ``kamlib.cache.workspace``/``portfolio`` instead (what they should do).
+    loading cell calls ``kamlib.run.cache.workspace``/``portfolio`` instead (what they should do).
 
 Prints reports per minute for each, the ratio to (a), CPU seconds per report (this process's
 children, waited for) and peak memory (the largest sum of the resident memory of this process's
@@ -36,12 +36,12 @@ BIN = Path(sys.executable).parent
 ACCOUNT_NOTEBOOKS = ("annual_meeting", "development_plan")
 _CACHE_CALLS = [  # the loading lines of the account notebooks -> their run-cache equivalents
     ("kamlib.load_workspace(kamlib.resolve_workspace(workspace))",
-     "kamlib.cache.workspace(workspace)"),
+     "kamlib.run.cache.workspace(workspace)"),
     ('kamlib.abc_xyz(ws.transactions, end=as_of).set_index("account_id")["cell"]',
-     "kamlib.cache.portfolio(ws, as_of=as_of).cells"),
+     "kamlib.run.cache.portfolio(ws, as_of=as_of).cells"),
     ("kamlib.client_types(ws.transactions, ws.accounts, roll_up=False, as_of=as_of)",
-     "kamlib.cache.portfolio(ws, as_of=as_of).client_types"),
-    ("import kamlib\n", "import kamlib\nimport kamlib.cache\n"),
+     "kamlib.run.cache.portfolio(ws, as_of=as_of).client_types"),
+    ("import kamlib\n", "import kamlib\nimport kamlib.run.cache\n"),
 ]
 
 
@@ -139,7 +139,7 @@ def _cache_variants(folder: Path) -> list[Path]:
 
 
 def _reads_cache(path: Path) -> bool:
-    return "kamlib.cache." in path.read_text(encoding="utf-8")
+    return "kamlib.run.cache." in path.read_text(encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

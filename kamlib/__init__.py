@@ -8,7 +8,13 @@ loading (``workspace``, ``config``, ``schema``), aggregation (``sales``), portfo
 (``render``).
 """
 
-from kamlib.abcxyz import (
+from kamlib.account.dossier import Dossier, account_dossier, dmu_coverage, dmu_roster
+from kamlib.account.meeting import MeetingBrief, meeting_brief, what_if
+from kamlib.account.plan import DevelopmentPlan, development_plan
+from kamlib.errors import ArgumentError, ConfigError, InputError, KamlibError, Problem, SetupError
+from kamlib.load.config import Config, read_config
+from kamlib.load.workspace import Workspace, load_workspace, resolve_workspace
+from kamlib.portfolio.abcxyz import (
     ABC_CLASSIC,
     PRESETS,
     STRATEGIES,
@@ -20,14 +26,8 @@ from kamlib.abcxyz import (
     migration,
     xyz_classes,
 )
-from kamlib.churn import client_status, losses, period_status, win_back, yoy_change
-from kamlib.config import Config, read_config
-from kamlib.dossier import Dossier, account_dossier, dmu_coverage, dmu_roster
-from kamlib.errors import ConfigError, InputError, KamlibError, Problem
-from kamlib.export import export_targets, safe_csv, safe_xlsx
-from kamlib.meeting import MeetingBrief, meeting_brief, what_if
-from kamlib.plan import DevelopmentPlan, development_plan
-from kamlib.portfolio import (
+from kamlib.portfolio.churn import client_status, losses, period_status, win_back, yoy_change
+from kamlib.portfolio.clients import (
     Dependence,
     client_shares,
     client_types,
@@ -35,18 +35,25 @@ from kamlib.portfolio import (
     key_client_criteria,
     key_clients,
 )
-from kamlib.profitability import WhalePeak, abc_cross, client_pnl, loss_makers, whale_curve, whale_peak
-from kamlib.report import table
-from kamlib.sales import SalesCube, sales_by_period, sales_cube
-from kamlib.scoring import (
+from kamlib.portfolio.profitability import (
+    WhalePeak,
+    abc_cross,
+    client_pnl,
+    loss_makers,
+    whale_curve,
+    whale_peak,
+)
+from kamlib.portfolio.sales import SalesCube, sales_by_period, sales_cube
+from kamlib.portfolio.scoring import (
     Competitiveness,
     competitiveness,
     qualify_prospects,
     sales_interest,
     strategy_quadrants,
 )
-from kamlib.shares import round_shares
-from kamlib.workspace import Workspace, load_workspace, resolve_workspace
+from kamlib.portfolio.shares import round_shares
+from kamlib.report.elements import table
+from kamlib.report.spreadsheet import export_targets, safe_csv, safe_xlsx
 
 __all__ = [
     "ABC_CLASSIC",
@@ -56,6 +63,7 @@ __all__ = [
     "XYZ_CLIENTS",
     "Competitiveness",
     "Config",
+    "ArgumentError",
     "ConfigError",
     "Dependence",
     "DevelopmentPlan",
@@ -64,6 +72,7 @@ __all__ = [
     "KamlibError",
     "MeetingBrief",
     "Problem",
+    "SetupError",
     "WhalePeak",
     "Workspace",
     "abc_classes",

@@ -13,11 +13,19 @@ import logging
 import sys
 from pathlib import Path
 
-from kamlib.errors import ConfigError, InputError
+from kamlib.bundled import notebooks_folder
+from kamlib.errors import (
+    EXIT_CONFIG,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ArgumentError,
+    InputError,
+    KamlibError,
+)
 
-__all__ = ["main", "EXIT_OK", "EXIT_INPUT", "EXIT_CONFIG"]
+__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_INPUT", "EXIT_CONFIG"]
 
-EXIT_OK, EXIT_INPUT, EXIT_CONFIG = 0, 65, 78
 
 
 def _print_ledger(ws) -> None:
@@ -45,7 +53,7 @@ def _print_ledger(ws) -> None:
 
 
 def _validate(args) -> int:
-    from kamlib.workspace import load_workspace
+    from kamlib.load.workspace import load_workspace
 
     problems = args.problems
     if args.lenient and problems is None:
@@ -58,8 +66,8 @@ def _validate(args) -> int:
 
 
 def _summary(args) -> int:
-    from kamlib.summary import portfolio_summary
-    from kamlib.workspace import load_workspace
+    from kamlib.load.workspace import load_workspace
+    from kamlib.words.summary import portfolio_summary
 
     ws = load_workspace(args.workspace)
     print(portfolio_summary(ws))
@@ -68,7 +76,7 @@ def _summary(args) -> int:
 
 def _select_accounts(ws, selection: str) -> list[str]:
     """Account ids for ``--accounts``: ``all``, ``key`` (key clients, groups expanded) or a list."""
-    from kamlib.portfolio import key_clients
+    from kamlib.portfolio.clients import key_clients
 
     known = ws.accounts["account_id"]
     if selection == "all":
@@ -81,14 +89,14 @@ def _select_accounts(ws, selection: str) -> list[str]:
     ids = [a.strip() for a in selection.split(",") if a.strip()]
     unknown = [a for a in ids if a not in set(known)]
     if unknown:
-        raise ConfigError(f"--accounts: unknown account id(s) {', '.join(unknown)}")
+        raise ArgumentError(f"--accounts: unknown account id(s) {', '.join(unknown)}")
     return ids
 
 
 def _render(args) -> int:
-    from kamlib.abcxyz import abc_xyz
-    from kamlib.render import render
-    from kamlib.workspace import load_workspace
+    from kamlib.load.workspace import load_workspace
+    from kamlib.portfolio.abcxyz import abc_xyz
+    from kamlib.run.render import render
 
     ws = load_workspace(args.workspace)
     accounts = _select_accounts(ws, args.accounts)
@@ -96,12 +104,12 @@ def _render(args) -> int:
     classes = {a: str(cells.get(a, "")) for a in accounts}
     notebooks = None
     if args.notebooks:
-        folder = Path(__file__).resolve().parents[1] / "notebooks"
+        folder = notebooks_folder()
         notebooks = {}
         for name in args.notebooks.split(","):
             path = Path(name) if name.endswith(".ipynb") else folder / f"{name.strip()}.ipynb"
             if not path.is_file():
-                raise ConfigError(f"--notebooks: no notebook {path}")
+                raise ArgumentError(f"--notebooks: no notebook {path}")
             notebooks[path.stem] = path
     parameters = {"include_personal_details": True} if args.include_personal_details else None
     result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes=classes,
@@ -114,7 +122,7 @@ def _render(args) -> int:
 
 
 def _cleanup(args) -> int:
-    from kamlib.retention import cleanup, parse_age
+    from kamlib.run.retention import cleanup, parse_age
 
     removed = cleanup(args.out, older_than_days=parse_age(args.older_than), dry_run=args.dry_run)
     verb = "would remove" if args.dry_run else "removed"
@@ -125,7 +133,7 @@ def _cleanup(args) -> int:
 
 
 def _sample(args) -> int:
-    from kamlib import sample
+    from kamlib.load import sample
 
     if args.lines:
         path = sample.write_transactions(Path(args.out), lines=args.lines, fmt=args.format,
@@ -210,9 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kam {args.command}: bad input in {getattr(args, 'workspace', '')}", file=sys.stderr)
         print(exc, file=sys.stderr)
         return EXIT_INPUT
-    except ConfigError as exc:
+    except ArgumentError as exc:
+        print(f"kam {args.command}: bad option: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KamlibError as exc:  # ConfigError (kam.toml), SetupError (the machine)
         print(f"kam {args.command}: bad configuration: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return exc.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

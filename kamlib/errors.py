@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KamlibError", "ConfigError", "InputError", "Problem"]
+__all__ = [
+    "KamlibError", "ConfigError", "InputError", "ArgumentError", "SetupError", "Problem",
+    "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_CONFIG",
+]
+
+#: Exit codes of the ``kam`` command (sysexits.h where one fits), documented in the README.
+EXIT_OK = 0  # everything done
+EXIT_FAILED = 3  # some reports failed or timed out; the others are published
+EXIT_USAGE = 64  # a bad option or argument (ArgumentError)
+EXIT_INPUT = 65  # bad input data (InputError)
+EXIT_LOCKED = 75  # another run holds the output folder's lock
+EXIT_CONFIG = 78  # bad kam.toml (ConfigError) or machine set-up (SetupError)
 
 
 @dataclass(frozen=True)
@@ -55,11 +66,34 @@ class Problem:
 
 
 class KamlibError(Exception):
-    """Base class of every error kamlib raises on purpose."""
+    """Base class of every error kamlib raises on purpose.
+
+    ``exit_code`` is what the ``kam`` command returns when the error stops it.
+    """
+
+    exit_code = 1
 
 
 class ConfigError(KamlibError):
     """The workspace configuration (``kam.toml``) is missing, malformed or inconsistent."""
+
+    exit_code = EXIT_CONFIG
+
+
+class ArgumentError(KamlibError, ValueError):
+    """A function argument or a command-line option has a value kamlib cannot use.
+
+    >>> issubclass(ArgumentError, ValueError), ArgumentError.exit_code
+    (True, 64)
+    """
+
+    exit_code = EXIT_USAGE
+
+
+class SetupError(KamlibError):
+    """The machine lacks something a run needs (a Jupyter kernel, Chromium for PDFs)."""
+
+    exit_code = EXIT_CONFIG
 
 
 class InputError(KamlibError):
@@ -68,6 +102,8 @@ class InputError(KamlibError):
     ``problems`` lists every finding (all of them, not just the first), each with file, physical
     line, column, reason code and a short excerpt.
     """
+
+    exit_code = EXIT_INPUT
 
     def __init__(self, problems: list[Problem], *, limit: int = 50):
         self.problems = list(problems)

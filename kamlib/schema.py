@@ -21,11 +21,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kamlib.errors import InputError, Problem
 
-__all__ = ["Column", "TABLES", "DTYPES", "PRIMARY_KEYS", "empty_frame", "columns_of", "require_columns"]
+__all__ = [
+    "Column", "TABLES", "DTYPES", "PRIMARY_KEYS", "empty_frame", "columns_of", "require_columns",
+    "is_missing", "account_rows", "gross_profit",
+]
 
 DTYPES = {
     "id": "str",
@@ -217,3 +221,39 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str) -> 
     if absent:
         raise InputError([Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
                           for c in absent])
+
+
+def is_missing(frame: pd.DataFrame | None) -> bool:
+    """True when an optional table is absent (None) or has no rows.
+
+    >>> is_missing(None), is_missing(pd.DataFrame({"a": []})), is_missing(pd.DataFrame({"a": [1]}))
+    (True, True, False)
+    """
+    return frame is None or len(frame) == 0
+
+
+def account_rows(frame: pd.DataFrame | None, account_id: str) -> pd.DataFrame | None:
+    """The rows of one account in an optional table (None when the table is missing or empty).
+
+    >>> account_rows(pd.DataFrame({"account_id": ["A", "B", "A"]}), "A").index.tolist()
+    [0, 2]
+    """
+    if is_missing(frame):
+        return None
+    return frame[frame["account_id"] == account_id]
+
+
+def gross_profit(transactions: pd.DataFrame) -> pd.Series:
+    """Gross profit per line: the given ``gross_profit``, else ``revenue - cost``, else NaN.
+
+    >>> gross_profit(pd.DataFrame({"revenue": [10.0, 5.0], "cost": [4.0, 1.0]})).tolist()
+    [6.0, 4.0]
+    """
+    tx = transactions
+    if "gross_profit" in tx.columns and "cost" in tx.columns:
+        return tx["gross_profit"].fillna(tx["revenue"] - tx["cost"])
+    if "gross_profit" in tx.columns:
+        return tx["gross_profit"]
+    if "cost" in tx.columns:
+        return tx["revenue"] - tx["cost"]
+    return pd.Series(np.nan, index=tx.index)

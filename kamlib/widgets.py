@@ -2,12 +2,12 @@
 
 Every explorer takes plain frames and ``interactive``: True gives an ipywidgets widget for
 JupyterLab (sliders and drop-downs that recompute with kamlib and redraw), False gives the
-static equivalent as escaped HTML (:class:`kamlib.report.SafeHTML`), because widgets do not
+static equivalent as escaped HTML (:class:`kamlib.report.elements.SafeHTML`), because widgets do not
 render in a static report. A notebook cell is then simply::
 
     display(kamlib.widgets.abc_xyz_explorer(ws.transactions, interactive=interactive))
 
-Widgets show their results as HTML built by :mod:`kamlib.report` (escaped) and figures as PNG
+Widgets show their results as HTML built by :mod:`kamlib.report.elements` (escaped) and figures as PNG
 images drawn on their own matplotlib ``Figure`` (no pyplot state), so they work the same in a
 kernel and in a test.
 """
@@ -22,16 +22,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from kamlib.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
-from kamlib.churn import client_status
-from kamlib.dossier import account_info
-from kamlib.errors import ConfigError, InputError, KamlibError, Problem
-from kamlib.meeting import what_if
-from kamlib.narrative import abc_xyz_sentence, targets_sentence
-from kamlib.plan import next_year_targets
+from kamlib.account.dossier import account_info
+from kamlib.account.meeting import what_if
+from kamlib.account.plan import next_year_targets
+from kamlib.errors import ArgumentError, InputError, KamlibError, Problem
 from kamlib.plots.abcxyz import plot_abc_xyz_matrix
 from kamlib.plots.plan import plot_what_if
-from kamlib.report import SafeHTML, paragraph, table
+from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
+from kamlib.portfolio.churn import client_status
+from kamlib.report.elements import SafeHTML, paragraph, table
+from kamlib.words.narrative import abc_xyz_sentence, targets_sentence
 
 __all__ = ["abc_xyz_explorer", "what_if_explorer", "targets_explorer", "account_explorer"]
 
@@ -77,9 +77,9 @@ def _cutoffs(name: str, pair) -> tuple[float, float]:
     try:
         low, high = (float(v) for v in pair)
     except (TypeError, ValueError):
-        raise ConfigError(f"`{name}` must be a pair of numbers, got {pair!r}") from None
+        raise ArgumentError(f"`{name}` must be a pair of numbers, got {pair!r}") from None
     if not 0 < low <= high:
-        raise ConfigError(f"`{name}` must be (low, high) with 0 < low <= high, got {pair!r}")
+        raise ArgumentError(f"`{name}` must be (low, high) with 0 < low <= high, got {pair!r}")
     return low, high
 
 
@@ -136,16 +136,16 @@ def abc_xyz_explorer(
     Parameters
     ----------
     transactions : DataFrame, path or list of paths
-        As for :func:`kamlib.abcxyz.abc_xyz`.
+        As for :func:`kamlib.portfolio.abcxyz.abc_xyz`.
     interactive : bool, default True
         True: an ipywidgets box with two range sliders (ABC cut-offs as shares of the total,
         XYZ cut-offs on the coefficient of variation), the heatmap and the matrix table, redrawn
         when a slider is released. False: the static equivalent, a table of the clients per
         class under the given cut-offs and under a few others.
     abc_cutoffs, xyz_cutoffs : (float, float)
-        The starting cut-offs (METHODS.md defaults 80/95 % and 0.5/1.0).
+        The starting cut-offs (docs/methods.md defaults 80/95 % and 0.5/1.0).
     measure, period, start, end, **kwargs
-        Passed to :func:`kamlib.abcxyz.abc_xyz`.
+        Passed to :func:`kamlib.portfolio.abcxyz.abc_xyz`.
     scenarios : sequence of (abc_cutoffs, xyz_cutoffs), optional
         Rows of the static table. Default: the given cut-offs; ABC's first cut-off 10 points
         lower and higher; XYZ cut-offs halved and times 1.5.
@@ -263,7 +263,7 @@ def _static_what_if(
     grid = np.sort(grid_table["discount"].unique())
     chosen = [g for g in grid if any(np.isclose(g, d) for d in discounts)]
     if not chosen:
-        raise ConfigError(f"`discounts` {list(discounts)} are not on the what-if table's grid")
+        raise ArgumentError(f"`discounts` {list(discounts)} are not on the what-if table's grid")
     names = limits.set_index("product_id")["name"] if "name" in limits else pd.Series(dtype="str")
     listed = set(grid_table["product_id"])
     order = [p for p in limits["product_id"] if p in listed][:max_products]
@@ -293,12 +293,12 @@ def what_if_explorer(
 
     For a discount d off the current price p of a product with unit cost c and volume V, the
     volume that keeps today's contribution is V (p - c) / (p (1 - d) - c)
-    (:func:`kamlib.meeting.what_if`).
+    (:func:`kamlib.account.meeting.what_if`).
 
     Parameters
     ----------
     limits : DataFrame
-        :func:`kamlib.meeting.negotiation_limits` of the account (``product_id``, ``name``,
+        :func:`kamlib.account.meeting.negotiation_limits` of the account (``product_id``, ``name``,
         ``current_price``, ``unit_cost``, ``volume``), largest contribution first. Products
         without a known unit cost are left out.
     what_if_table : DataFrame, optional
@@ -322,7 +322,7 @@ def what_if_explorer(
 
     Examples
     --------
-    >>> from kamlib.meeting import what_if
+    >>> from kamlib.account.meeting import what_if
     >>> limits = pd.DataFrame({"product_id": ["p1"], "name": ["Pump"], "current_price": [15.0],
     ...                        "unit_cost": [10.0], "volume": [100.0]})
     >>> grid = what_if(15.0, 10.0, 100.0, discounts=[0.0, 0.05, 0.1]).assign(product_id="p1")
@@ -337,7 +337,7 @@ def what_if_explorer(
     known = limits[limits["unit_cost"].notna() & (limits["volume"] > 0)]
     if not interactive:
         if what_if_table is None:
-            raise ConfigError(
+            raise ArgumentError(
                 "`what_if_table` (the brief's what-if table) is needed for the static view"
             )
         _require(
@@ -472,7 +472,7 @@ def targets_explorer(
     account_id : str
         The account.
     transactions, products, plan_year, as_of, by, growth_bounds
-        As for :func:`kamlib.plan.next_year_targets`.
+        As for :func:`kamlib.account.plan.next_year_targets`.
     interactive : bool, default True
         True: an ipywidgets box with a growth slider and a check box "each product's own
         history"; the targets and their total are recomputed. False: the static equivalent,
@@ -604,7 +604,7 @@ def account_explorer(
         Canonical accounts (names, CRM status, region, manager).
     interactive : bool, default True
         True: an ipywidgets drop-down of the accounts with purchases (largest annual value
-        first) and the picked account's facts (:func:`kamlib.dossier.account_info`) and
+        first) and the picked account's facts (:func:`kamlib.account.dossier.account_info`) and
         status. False: the static equivalent, the overview table of the accounts.
     as_of : date-like, optional
         Analysis date; default the last transaction date.

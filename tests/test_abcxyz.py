@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlib.abcxyz import (
+from kamlib.errors import ArgumentError, InputError
+from kamlib.portfolio.abcxyz import (
     NON_POSITIVE,
     PRESETS,
     STRATEGIES,
@@ -18,7 +19,6 @@ from kamlib.abcxyz import (
     migration,
     xyz_classes,
 )
-from kamlib.errors import ConfigError, InputError
 
 # ---- abc_classes: tiny cases by hand ------------------------------------------------------
 
@@ -76,7 +76,7 @@ def test_cutoff_on_float_noise_counts_as_on_it():
     ],
 )
 def test_bad_parameters_name_the_parameter(kwargs, word):
-    with pytest.raises(ConfigError, match=word):
+    with pytest.raises(ArgumentError, match=word):
         abc_classes(pd.Series({"a": 1.0}), **kwargs)
 
 
@@ -329,9 +329,9 @@ def test_bad_data_raises_input_error_naming_the_column():
 
 
 def test_bad_parameters():
-    with pytest.raises(ConfigError, match="`zero_periods`"):
+    with pytest.raises(ArgumentError, match="`zero_periods`"):
         abc_xyz(_tx(), zero_periods="none")
-    with pytest.raises(ConfigError, match="`measure`"):
+    with pytest.raises(ArgumentError, match="`measure`"):
         abc_xyz(_tx(), measure="margin")
 
 
@@ -421,7 +421,7 @@ def test_migration_on_cells_lists_labels():
 
 
 def test_migration_rejects_start_end():
-    with pytest.raises(ConfigError, match="`start`"):
+    with pytest.raises(ArgumentError, match="`start`"):
         migration(_two_years(), first="2023", second="2024", start="2023-01-01")
 
 
@@ -523,7 +523,7 @@ def test_plot_abc_xyz_matrix_cells_and_labels():
         assert ax.get_title() == "ABC-XYZ matrix: accounts"
         ax2 = plot_abc_xyz_matrix(m, value="total_pct", ax=fig.add_subplot(2, 1, 2))
         assert "80.0" in [t.get_text() for t in ax2.texts]
-        with pytest.raises(ConfigError, match="`value`"):
+        with pytest.raises(ArgumentError, match="`value`"):
             plot_abc_xyz_matrix(m, value="share", ax=ax)
     finally:
         plt.close(fig)

@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from kamlib.churn import (
+from kamlib.errors import ArgumentError, InputError
+from kamlib.load.sample import PLANTED, SAMPLE_AS_OF, generate_sample
+from kamlib.plots.churn import plot_losses
+from kamlib.portfolio.churn import (
     STATUSES,
     WIN_BACK_OFFERS,
     client_status,
@@ -22,9 +25,6 @@ from kamlib.churn import (
     win_back,
     yoy_change,
 )
-from kamlib.errors import ConfigError, InputError
-from kamlib.plots.churn import plot_losses
-from kamlib.sample import PLANTED, SAMPLE_AS_OF, generate_sample
 
 NaN = np.nan
 AS_OF = "2024-07-01"
@@ -134,7 +134,7 @@ def test_client_status_thresholds_are_keywords():
         "active",
         "active",
     ]
-    with pytest.raises(ConfigError, match="min_purchases"):
+    with pytest.raises(ArgumentError, match="min_purchases"):
         client_status(_tx(), min_purchases=1)
 
 
@@ -172,9 +172,9 @@ def test_client_status_floor_of_the_at_risk_threshold():
     )
     assert client_status(tx, as_of="2024-07-25").loc["h", "status"] == "at_risk"  # 31 > 30
     assert client_status(tx, as_of="2024-07-24").loc["h", "status"] == "active"  # 30, not more
-    plain = client_status(tx, as_of="2024-07-01", min_gap_days=0)  # the rule of METHODS.md
+    plain = client_status(tx, as_of="2024-07-01", min_gap_days=0)  # the rule of docs/methods.md
     assert plain.loc["h", ["at_risk_after", "status"]].tolist() == [6.0, "at_risk"]
-    with pytest.raises(ConfigError, match="min_gap_days"):
+    with pytest.raises(ArgumentError, match="min_gap_days"):
         client_status(tx, min_gap_days=-1)
 
 
@@ -236,7 +236,7 @@ def test_yoy_change_by_hand():
         index=_index(["a", "b", "c", "d"]),
     )
     assert_frame_equal(out, expected)
-    with pytest.raises(ConfigError, match="threshold"):
+    with pytest.raises(ArgumentError, match="threshold"):
         yoy_change(tx, threshold=5)
 
 
@@ -289,7 +289,7 @@ def test_period_status_quarters_and_empty():
         "revenue",
         "previous_revenue",
     ]
-    with pytest.raises(ConfigError, match="period"):
+    with pytest.raises(ArgumentError, match="period"):
         period_status(_periods(), period="fortnight")
 
 
@@ -395,7 +395,7 @@ def test_losses_needs_the_tables_it_counts_by():
         losses(_status(), _accounts().drop(columns="manager"), by="manager")
     with pytest.raises(InputError):
         losses(_status(), by="reason")
-    with pytest.raises(ConfigError, match="`by`"):
+    with pytest.raises(ArgumentError, match="`by`"):
         losses(_status(), by="colour")
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kamlib.errors import ConfigError
-from kamlib.render import EXIT_CONFIG, EXIT_FAILED, render
+from kamlib.errors import EXIT_FAILED, EXIT_USAGE, ArgumentError
+from kamlib.run.render import render
 
 distributed = pytest.importorskip("distributed")
 
@@ -89,14 +89,14 @@ def test_failed_notebook_comes_back_to_the_caller(runs):
     assert not (remote.out / "runs" / remote.manifest["run_id"] / "staging").exists()
 
 
-def test_bad_scheduler_is_a_configuration_error(env):
+def test_bad_scheduler_is_a_bad_option(env):
     root, ws, kwargs = env
     result = render(ws, root / "bad", scheduler=42, **kwargs)
-    assert result.exit_code == EXIT_CONFIG and "`scheduler`" in result.error
+    assert result.exit_code == EXIT_USAGE and "`scheduler`" in result.error
 
 
 def test_connect_refuses_non_addresses():
-    from kamlib.cluster import connect
+    from kamlib.run.cluster import connect
 
-    with pytest.raises(ConfigError, match="`scheduler`"):
+    with pytest.raises(ArgumentError, match="`scheduler`"):
         connect(["tcp://x:1"])

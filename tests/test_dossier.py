@@ -15,12 +15,12 @@ from matplotlib.colors import to_hex  # noqa: E402
 from pandas.testing import assert_frame_equal  # noqa: E402
 
 import kamlib  # noqa: E402
-from kamlib.dossier import (  # noqa: E402
+from kamlib.account.dossier import (  # noqa: E402
+    account_dossier,
     account_info,
     competitors_at,
     dmu_coverage,
     dmu_roster,
-    account_dossier,
     relationship_timeline,
     revenue_history,
     share_of_wallet,

@@ -1,4 +1,4 @@
-"""Exports: formula/CSV injection (RELIABILITY.md section G, cases 64-67) and targets round trip."""
+"""Exports: formula/CSV injection (docs/reliability.md section G, cases 64-67) and targets round trip."""
 
 import csv
 import io
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlib.errors import ConfigError, InputError
-from kamlib.export import export_targets, safe_cell, safe_csv, safe_frame, safe_xlsx
+from kamlib.errors import ArgumentError, InputError
+from kamlib.report.spreadsheet import export_targets, safe_cell, safe_csv, safe_frame, safe_xlsx
 from kamlib.schema import empty_frame
 
 PAYLOADS = [
@@ -180,7 +180,7 @@ def test_export_targets_xlsx_loads_back(tmp_path):
 def test_export_targets_rejects_missing_columns_and_bad_suffix(tmp_path):
     with pytest.raises(InputError, match="revenue_target"):
         export_targets(pd.DataFrame({"account_id": ["A"], "year": [2026]}), tmp_path / "t.csv")
-    with pytest.raises(ConfigError, match="`path`"):
+    with pytest.raises(ArgumentError, match="`path`"):
         export_targets(_targets(), tmp_path / "t.json")
-    with pytest.raises(ConfigError, match="`engine`"):
+    with pytest.raises(ArgumentError, match="`engine`"):
         safe_xlsx(_targets(), tmp_path / "t.xlsx", engine="calc")

@@ -23,10 +23,10 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-import kamlib.cache as cache
-from kamlib.errors import ConfigError
-from kamlib.render import EXIT_OK, render
-from kamlib.workspace import load_workspace, resolve_workspace
+import kamlib.run.cache as cache
+from kamlib.errors import ArgumentError
+from kamlib.load.workspace import load_workspace, resolve_workspace
+from kamlib.run.render import EXIT_OK, render
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = Path(__file__).parent / "notebooks"
@@ -187,7 +187,7 @@ def test_another_date_or_workspace_is_computed(small_ws, run_cache, tmp_path):
 
 def test_a_cache_folder_others_can_read_is_refused(small_ws, run_cache):
     os.chmod(run_cache, 0o755)
-    with pytest.raises(ConfigError, match="KAMLIB_RUN_CACHE"):
+    with pytest.raises(ArgumentError, match="KAMLIB_RUN_CACHE"):
         cache.workspace(str(small_ws))
 
 
@@ -201,7 +201,7 @@ def test_the_index_records_the_inputs(small_ws, run_cache):
 
 def test_a_relative_output_folder_still_reaches_the_run_cache(tmp_path, monkeypatch):
     """Kernels run in the notebook's folder: the run passes them absolute paths (found by `make demo`)."""
-    from kamlib.render import render
+    from kamlib.run.render import render
 
     ws = tmp_path / "ws"
     ws.mkdir()

@@ -1,4 +1,4 @@
-"""RELIABILITY.md catalogue, sections A-D (cases 1-46): bad exports and the loader's answer.
+"""docs/reliability.md catalogue, sections A-D (cases 1-46): bad exports and the loader's answer.
 
 Each fixture is written in the test. A test asserts the reason code and where it is reported
 (file, physical line, column).
@@ -256,7 +256,7 @@ def test_23_mixed_formats_in_one_column(tmp_path, caplog):
 
 
 def test_24_excel_serials(tmp_path):
-    # RELIABILITY.md says "serial 45325 -> 2024-02-05"; Excel's serial for 2024-02-05 is 45327
+    # docs/reliability.md says "serial 45325 -> 2024-02-05"; Excel's serial for 2024-02-05 is 45327
     # (45292 is 2024-01-01), and 45325 is 2024-02-03. Both are asserted with the true calendar.
     make(tmp_path, {"transactions.csv": HEADER + "A1,45327,1\nA1,45325,1\n"})
     assert load_workspace(tmp_path).transactions["date"].tolist() == [pd.Timestamp("2024-02-05"),
@@ -573,9 +573,9 @@ def _same(small, large):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_rows, st.sampled_from(["keep", "drop"]))
 def test_large_path_gives_the_same_workspace(tmp_path, monkeypatch, rows, duplicates):
-    import kamlib.reading
+    import kamlib.load.reading
 
-    monkeypatch.setattr(kamlib.reading, "CHUNK_ROWS", 5)  # duplicates and currencies across chunks
+    monkeypatch.setattr(kamlib.load.reading, "CHUNK_ROWS", 5)  # duplicates and currencies across chunks
     text = "account_id,date,revenue,quantity,currency,account_name\n" + "".join(
         f"{a},2024-01-{d:02d},{r},{-1 if r.startswith('-') else 1},{'USD' if d == 7 else 'EUR'},N{a}\n"
         for a, d, r in rows)
@@ -588,9 +588,9 @@ def test_large_path_gives_the_same_workspace(tmp_path, monkeypatch, rows, duplic
 
 
 def test_large_parquet_reads_in_chunks_with_bounded_memory(tmp_path, monkeypatch):
-    import kamlib.reading
+    import kamlib.load.reading
 
-    monkeypatch.setattr(kamlib.reading, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(kamlib.load.reading, "CHUNK_ROWS", 7)
     n = 50
     frame = pd.DataFrame({"account_id": [f"A{i % 4}" for i in range(n)],
                           "date": pd.date_range("2024-01-01", periods=n, freq="D"),

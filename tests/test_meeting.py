@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 import kamlib
-from kamlib.dossier import dmu_roster
-from kamlib.errors import ConfigError, InputError
-from kamlib.meeting import (
+from kamlib.account.dossier import dmu_roster
+from kamlib.account.meeting import (
     draft_proposal,
     financial_report,
     follow_up_schedule,
@@ -24,6 +23,7 @@ from kamlib.meeting import (
     tender_windows,
     what_if,
 )
+from kamlib.errors import ArgumentError, InputError
 
 MEETING = "2025-11-20"
 AS_OF = "2025-10-10"  # the last transaction: the data's end before the meeting
@@ -251,9 +251,9 @@ def test_negotiation_limits_by_hand():
 
 
 def test_limits_reject_bad_thresholds():
-    with pytest.raises(ConfigError, match="`max_discount`"):
+    with pytest.raises(ArgumentError, match="`max_discount`"):
         negotiation_limits("A", transactions=_tx(), as_of=AS_OF, max_discount=1.5)
-    with pytest.raises(ConfigError, match="`min_margin`"):
+    with pytest.raises(ArgumentError, match="`min_margin`"):
         negotiation_limits("A", transactions=_tx(), as_of=AS_OF, min_margin=-0.1)
 
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlib import narrative as nv
-from kamlib.abcxyz import abc_xyz_matrix
-from kamlib.profitability import whale_curve
+from kamlib.portfolio.abcxyz import abc_xyz_matrix
+from kamlib.portfolio.profitability import whale_curve
+from kamlib.words import narrative as nv
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

@@ -2,7 +2,7 @@
 
 Static checks (fast): outputs stripped, one ``parameters`` cell of literal ``name: type = value
 # help`` lines that papermill can read, nothing but kamlib calls and display (no ``def``,
-``class``, loops or ``if`` blocks), no unsafe display patterns (RELIABILITY.md case 50), and a
+``class``, loops or ``if`` blocks), no unsafe display patterns (docs/reliability.md case 50), and a
 sentence above and a computed conclusion below every figure.
 
 Runs (papermill, Python API, report mode): every notebook on the bundled sample (the account
@@ -26,7 +26,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from kamlib.report import export_html, scan_html
+from kamlib.report.elements import export_html, scan_html
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -224,7 +224,7 @@ def _accounts() -> dict[str, str]:
 
 
 def _only_this_account(text: str, account_id: str) -> None:
-    """Nothing in an account's report names another account (RELIABILITY.md case 80)."""
+    """Nothing in an account's report names another account (docs/reliability.md case 80)."""
     others = {a: n for a, n in _accounts().items() if a != account_id}
     assert not [a for a in others if re.search(rf"\b{a}\b", text)]
     assert not [n for n in others.values() if n and n in text]

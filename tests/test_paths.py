@@ -1,4 +1,4 @@
-"""Safe report file names and output folders (RELIABILITY.md section F, cases 58-63)."""
+"""Safe report file names and output folders (docs/reliability.md section F, cases 58-63)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlib.errors import ConfigError
-from kamlib.paths import MAX_NAME_BYTES, contained_path, output_subfolder, safe_filename
+from kamlib.errors import ArgumentError
+from kamlib.report.paths import MAX_NAME_BYTES, contained_path, output_subfolder, safe_filename
 
 SAFE = re.compile(r"^[a-z0-9][a-z0-9-]*\.html$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -75,7 +75,7 @@ def test_symlinked_output_subfolder_is_refused(tmp_path):  # case 62
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     os.symlink(outside, out / "published")
-    with pytest.raises(ConfigError, match="symbolic link"):
+    with pytest.raises(ArgumentError, match="symbolic link"):
         output_subfolder(out, "published")
     assert list(outside.iterdir()) == []
 
@@ -84,13 +84,13 @@ def test_symlinked_target_file_is_refused(tmp_path):
     published = tmp_path / "published"
     published.mkdir()
     os.symlink(tmp_path / "victim.txt", published / "a.html")
-    with pytest.raises(ConfigError, match="outside"):
+    with pytest.raises(ArgumentError, match="outside"):
         contained_path(published, "a.html")
 
 
 @pytest.mark.parametrize("name", ["", ".", "..", "a/b", "..\\x", "a\x00b"])
 def test_contained_path_refuses_non_names(tmp_path, name):
-    with pytest.raises(ConfigError, match="`name`"):
+    with pytest.raises(ArgumentError, match="`name`"):
         contained_path(tmp_path, name)
 
 
@@ -111,11 +111,11 @@ def test_pseudonymous_names_hold_no_id(tmp_path):  # case 63
 
 
 def test_bad_arguments_name_the_parameter():
-    with pytest.raises(ConfigError, match="`suffix`"):
+    with pytest.raises(ArgumentError, match="`suffix`"):
         safe_filename("A", "brief", suffix="/../x")
-    with pytest.raises(ConfigError, match="`notebook`"):
+    with pytest.raises(ArgumentError, match="`notebook`"):
         safe_filename("A", "")
-    with pytest.raises(ConfigError, match="`account_id`"):
+    with pytest.raises(ArgumentError, match="`account_id`"):
         safe_filename(123, "brief")
 
 

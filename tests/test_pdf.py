@@ -1,4 +1,4 @@
-"""kamlib.pdf: HTML reports printed to PDF by headless Chromium.
+"""kamlib.report.pdf: HTML reports printed to PDF by headless Chromium.
 
 The error paths run everywhere (fake "Chromium" scripts stand in for a broken or hanging one).
 The printing tests need Debian's chromium and poppler-utils (tests/browser/install.sh installs
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from kamlib.errors import ConfigError, KamlibError
-from kamlib.pdf import (
+from kamlib.errors import ArgumentError, KamlibError, SetupError
+from kamlib.report.pdf import (
     PRINT_CSS,
     ChromiumNotFoundError,
     PDFError,
@@ -104,7 +104,7 @@ def test_missing_chromium_names_the_install_command(tmp_path, monkeypatch):
     monkeypatch.delenv("KAM_CHROMIUM", raising=False)
     with pytest.raises(ChromiumNotFoundError, match=r"apt-get install chromium") as info:
         find_chromium()
-    assert isinstance(info.value, ConfigError)  # kam render maps it to exit 78
+    assert isinstance(info.value, SetupError)  # kam render maps it to exit 78
     assert isinstance(info.value, KamlibError)
     page = _page(tmp_path, "<p>hello</p>")
     with pytest.raises(ChromiumNotFoundError, match=r"apt-get install chromium"):
@@ -136,7 +136,7 @@ def test_explicit_chromium_and_environment_variable_are_named(tmp_path, monkeypa
 )
 def test_bad_settings_are_configuration_errors(tmp_path, kwargs, message):
     page = _page(tmp_path, "<p>hello</p>")
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ArgumentError, match=message):
         print_pdf(page, tmp_path / "out.pdf", **kwargs)
 
 
@@ -292,7 +292,7 @@ def test_a_figure_is_not_split_across_pages(chromium, tmp_path):
 def test_render_writes_a_pdf_beside_each_report_and_links_it(chromium, tmp_path):
     import json
 
-    from kamlib.render import render
+    from kamlib.run.render import render
 
     ws = tmp_path / "ws"
     ws.mkdir()
@@ -309,7 +309,7 @@ def test_render_writes_a_pdf_beside_each_report_and_links_it(chromium, tmp_path)
 
 
 def test_render_refuses_pdf_without_chromium(tmp_path, monkeypatch):
-    from kamlib.render import EXIT_CONFIG, render
+    from kamlib.run.render import EXIT_CONFIG, render
 
     monkeypatch.setenv("KAM_CHROMIUM", str(tmp_path / "no-chromium"))
     result = render(tmp_path, tmp_path / "out", accounts=[], notebooks={}, formats=("html", "pdf"),

@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 import kamlib
-from kamlib.errors import ConfigError, InputError
-from kamlib.export import export_targets
-from kamlib.plan import baseline as plan_baseline
-from kamlib.plan import (
+from kamlib.account.plan import baseline as plan_baseline
+from kamlib.account.plan import (
     contact_budget,
     contact_cadence,
     contact_plan,
@@ -25,6 +23,8 @@ from kamlib.plan import (
     seasonality,
     stage_targets,
 )
+from kamlib.errors import ArgumentError, InputError
+from kamlib.report.spreadsheet import export_targets
 
 AS_OF = "2025-12-31"
 
@@ -102,7 +102,7 @@ def test_baseline_keeps_missing_keys():
 
 
 def test_bad_level_is_named():
-    with pytest.raises(ConfigError, match="`by`"):
+    with pytest.raises(ArgumentError, match="`by`"):
         plan_baseline("A", transactions=_tx(), by="colour", as_of=AS_OF)
     with pytest.raises(InputError, match="revenue"):
         plan_baseline("A", transactions=_tx().drop(columns="revenue"), as_of=AS_OF)
@@ -158,7 +158,7 @@ def test_targets_by_category():
 
 
 def test_targets_bounds_are_checked():
-    with pytest.raises(ConfigError, match="`growth_bounds`"):
+    with pytest.raises(ArgumentError, match="`growth_bounds`"):
         next_year_targets("A", transactions=_tx(), as_of=AS_OF, growth_bounds=(0.5, -0.5))
 
 
@@ -256,9 +256,9 @@ def test_cross_sell_degrades_to_empty():
     assert cross_sell("A", transactions=_tx(), accounts=None, as_of=AS_OF).empty
     no_industry = _accounts().assign(industry=[None, "Food", "Food", "Steel"])
     assert cross_sell("A", transactions=_tx(), accounts=no_industry, as_of=AS_OF).empty
-    with pytest.raises(ConfigError, match="`classes`"):
+    with pytest.raises(ArgumentError, match="`classes`"):
         cross_sell("A", transactions=_tx(), similar_by="class", as_of=AS_OF)
-    with pytest.raises(ConfigError, match="`similar_by`"):
+    with pytest.raises(ArgumentError, match="`similar_by`"):
         cross_sell("A", transactions=_tx(), similar_by="size", as_of=AS_OF)
 
 
@@ -304,11 +304,11 @@ def test_contact_plan_moves_off_holidays_and_takes_costs():
 
 
 def test_contact_plan_errors_name_the_parameter():
-    with pytest.raises(ConfigError, match="`costs`"):
+    with pytest.raises(ArgumentError, match="`costs`"):
         contact_plan(year=2026, cadence={"dinner": 2})
-    with pytest.raises(ConfigError, match="`cell`"):
+    with pytest.raises(ArgumentError, match="`cell`"):
         contact_plan(year=2026, cell="DX")
-    with pytest.raises(ConfigError, match="`key_types`"):
+    with pytest.raises(ArgumentError, match="`key_types`"):
         contact_plan(year=2026, key_types=["friend"])
 
 
@@ -433,7 +433,7 @@ def test_plot_what_if_marks_prices_below_the_floor():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from kamlib.meeting import what_if
+    from kamlib.account.meeting import what_if
     from kamlib.plots.plan import plot_what_if
 
     table = what_if(15.0, 10.0, 100.0, discounts=[0.0, 0.1, 0.25, 0.4])
@@ -494,7 +494,7 @@ def test_sample_plan_reconciles_and_exports(sample, tmp_path, account):
 
 def test_contact_cadence_for_a_client_without_a_class():
     """abc_xyz labels clients with too little history "too new": the default cadence applies."""
-    from kamlib.plan import contact_cadence
+    from kamlib.account.plan import contact_cadence
 
     got = contact_cadence("too new")
     assert got["per_year"].tolist() == contact_cadence()["per_year"].tolist()

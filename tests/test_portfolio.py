@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlib.errors import ConfigError, InputError
-from kamlib.portfolio import (
+from kamlib.errors import ArgumentError, InputError
+from kamlib.portfolio.clients import (
     CRITERIA,
     client_shares,
     client_types,
@@ -198,9 +198,9 @@ def test_key_clients_default_rule_and_custom_rule():
 
 
 def test_key_clients_rejects_unknown_rules():
-    with pytest.raises(ConfigError, match="`rule`"):
+    with pytest.raises(ArgumentError, match="`rule`"):
         key_clients(FOUR, rule=["big"])
-    with pytest.raises(ConfigError, match="`require`"):
+    with pytest.raises(ArgumentError, match="`require`"):
         key_clients(FOUR, rule=["abc_a"], require=2)
 
 
@@ -236,7 +236,7 @@ def test_dependence_mono_and_default_key_clients():
 
 
 def test_dependence_bad_bands():
-    with pytest.raises(ConfigError, match="`band`"):
+    with pytest.raises(ArgumentError, match="`band`"):
         dependence(FOUR, key=[], band=(0.6, 0.3))
 
 
@@ -271,7 +271,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 @pytest.fixture(scope="module")
 def sample():
-    from kamlib.workspace import load_workspace
+    from kamlib.load.workspace import load_workspace
 
     if not (SAMPLE / "transactions.csv").exists():
         pytest.skip("data/sample is not there")
@@ -279,8 +279,8 @@ def sample():
 
 
 def test_sample_planted_phenomena(sample):
-    from kamlib.abcxyz import abc_xyz
-    from kamlib.sample import PLANTED
+    from kamlib.load.sample import PLANTED
+    from kamlib.portfolio.abcxyz import abc_xyz
 
     tx, acc = sample.transactions, sample.accounts
     shares = client_shares(tx, acc, as_of=sample.as_of)
@@ -332,7 +332,7 @@ def test_plot_pareto_from_shares_and_transactions():
         plot_pareto(FOUR, value="gross_profit", months=None, ax=ax2)
         assert ax2.get_ylabel() == "cumulative % of gross profit"
         assert ax2.get_title() == "Pareto curve: 5 clients"
-        with pytest.raises(ConfigError, match="`data`"):
+        with pytest.raises(ArgumentError, match="`data`"):
             plot_pareto(pd.Series({"a": -1.0}), ax=ax2)
     finally:
         plt.close(fig)

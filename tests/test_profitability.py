@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from kamlib.errors import ConfigError, InputError
+from kamlib.errors import ArgumentError, InputError
+from kamlib.load.sample import generate_sample
 from kamlib.plots.profitability import plot_whale_curve
-from kamlib.profitability import (
+from kamlib.portfolio.profitability import (
     WhalePeak,
     abc_cross,
     client_pnl,
@@ -25,7 +26,6 @@ from kamlib.profitability import (
     whale_curve,
     whale_peak,
 )
-from kamlib.sample import generate_sample
 
 NaN = np.nan
 
@@ -146,7 +146,7 @@ def test_client_pnl_errors_name_the_problem():
     with pytest.raises(InputError) as err:
         client_pnl(_tx().drop(columns="revenue"))
     assert err.value.codes == ["missing-column"]
-    with pytest.raises(ConfigError, match="cost_per_order"):
+    with pytest.raises(ArgumentError, match="cost_per_order"):
         client_pnl(_tx(), cost_per_order=-1.0)
     with pytest.raises(InputError, match="amount"):
         client_pnl(_tx(), _cts().drop(columns="amount"))
@@ -226,7 +226,7 @@ def test_whale_curve_leaves_out_unknown_values_with_a_warning(caplog):
 def test_whale_curve_breaks_ties_by_id_and_checks_the_column():
     curve = whale_curve(_pnl({"z": 5.0, "a": 5.0, "m": 5.0}))
     assert curve.index.tolist() == ["a", "m", "z"]
-    with pytest.raises(ConfigError, match="`value`"):
+    with pytest.raises(ArgumentError, match="`value`"):
         whale_curve(_pnl({"a": 1.0}), value="gross_profit")
 
 
@@ -261,7 +261,7 @@ def test_loss_makers_by_hand():
     out = loss_makers(by_gp, value="gross_profit", min_revenue_share=0.10)
     expected = by_gp.loc[["c", "a"]].assign(revenue_share=[0.15, 0.5])
     assert_frame_equal(out, expected)
-    with pytest.raises(ConfigError, match="min_revenue_share"):
+    with pytest.raises(ArgumentError, match="min_revenue_share"):
         loss_makers(pnl, min_revenue_share=2.0)
 
 

@@ -1,4 +1,4 @@
-"""The report run (`kam render`): RELIABILITY.md sections H and J, and the publishing rules.
+"""The report run (`kam render`): docs/reliability.md sections H and J, and the publishing rules.
 
 Kernel starts cost about a second each, so the runs are shared: one main run (3 accounts, one
 failing, plus a hostile account id and a portfolio notebook), one run of the failure modes, and
@@ -29,8 +29,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from papermill.translators import PythonTranslator
 
-from kamlib.errors import ConfigError
-from kamlib.render import (
+from kamlib.errors import EXIT_USAGE, ArgumentError
+from kamlib.report.elements import scan_html
+from kamlib.run.render import (
     EXIT_CONFIG,
     EXIT_FAILED,
     EXIT_INPUT,
@@ -41,7 +42,6 @@ from kamlib.render import (
     render,
     validate_parameters,
 )
-from kamlib.report import scan_html
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 HOSTILE = "<b>Ромашка</b> \"q\" \\ 'x' $\\x$"
@@ -456,9 +456,9 @@ def test_unknown_account_exits_65(env, tmp_path):
         ({"accounts": "A"}, "`accounts`"),
     ],
 )
-def test_bad_configuration_exits_78(env, tmp_path, change, message):
+def test_bad_option_exits_64(env, tmp_path, change, message):
     result = render(env.ws, tmp_path / "out", progress=False, **_main_kwargs(env, **change))
-    assert result.exit_code == EXIT_CONFIG and message in result.error
+    assert result.exit_code == EXIT_USAGE and message in result.error
     assert result.exit_code not in FORBIDDEN_EXIT_CODES
 
 
@@ -469,7 +469,7 @@ def test_symlinked_published_folder_is_refused(env, tmp_path):  # case 62
     elsewhere.mkdir()
     os.symlink(elsewhere, out / "published")
     result = render(env.ws, out, progress=False, **_main_kwargs(env))
-    assert result.exit_code == EXIT_CONFIG and "symbolic link" in result.error
+    assert result.exit_code == EXIT_USAGE and "symbolic link" in result.error
     assert list(elsewhere.iterdir()) == []
 
 
@@ -508,19 +508,19 @@ def test_kernel_start_failure_is_retried_once(env, tmp_path, monkeypatch):  # ca
 @pytest.mark.parametrize("name", ["x = 1\nimport os", "1abc", "class", "a-b", "", "__import__",
                                   "nаme"])  # the last one has a Cyrillic "а"
 def test_invalid_parameter_names_are_rejected(name):  # case 69
-    with pytest.raises(ConfigError, match="parameter name"):
+    with pytest.raises(ArgumentError, match="parameter name"):
         validate_parameters({name: 1})
 
 
 def test_undeclared_parameter_is_rejected():  # case 70
-    with pytest.raises(ConfigError, match="'acount_id' is not declared"):
+    with pytest.raises(ArgumentError, match="'acount_id' is not declared"):
         validate_parameters({"acount_id": "A"}, declared=["account_id", "run_id"])
 
 
 @pytest.mark.parametrize("value", [Path("a\"b"), date(2024, 1, 1), Decimal("1.5"), (1, 2), {1},
                                    [1], {"a": 1}, b"bytes", object()])
 def test_non_primitive_values_are_rejected(value):  # case 71
-    with pytest.raises(ConfigError, match="has type"):
+    with pytest.raises(ArgumentError, match="has type"):
         validate_parameters({"x": value})
 
 
@@ -550,7 +550,7 @@ def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path, monkeypatch)
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kamlib.render.os.replace", crash)
+    monkeypatch.setattr("kamlib.run.render.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         _atomic_write(manifest, b'{"run_id": "new", "reports": [' + b"x" * 10_000)
     assert json.loads(manifest.read_text()) == {"run_id": "old"}

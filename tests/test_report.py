@@ -1,4 +1,4 @@
-"""HTML export, the security gate and escaped tables (RELIABILITY.md section E)."""
+"""HTML export, the security gate and escaped tables (docs/reliability.md section E)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kamlib.report import (
+from kamlib.report.elements import (
     CSP,
     SafeHTML,
     UnsafeHTMLError,
@@ -303,11 +303,11 @@ def test_table_does_not_modify_the_frame():
 
 
 def test_table_argument_errors_name_the_parameter():
-    from kamlib.errors import ConfigError
+    from kamlib.errors import ArgumentError
 
-    with pytest.raises(ConfigError, match="`max_rows`"):
+    with pytest.raises(ArgumentError, match="`max_rows`"):
         table(pd.DataFrame({"a": [1]}), max_rows=-1)
-    with pytest.raises(ConfigError, match="`formats`"):
+    with pytest.raises(ArgumentError, match="`formats`"):
         table(pd.DataFrame({"a": [1]}), formats={"b": "{:.1f}"})
 
 

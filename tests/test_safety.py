@@ -1,9 +1,9 @@
-"""Safety of what is published: RELIABILITY.md sections E, F, I and K, end to end.
+"""Safety of what is published: docs/reliability.md sections E, F, I and K, end to end.
 
 One hostile workspace, cut from the generated sample (a few accounts, every table): every text
 that can reach a report carries every script payload, the contacts carry personal-data canaries,
 and three accounts carry canaries of their own. It is rendered with the real notebooks through
-:func:`kamlib.render.render`, and the published HTML is parsed (a DOM walk, not a substring
+:func:`kamlib.run.render.render`, and the published HTML is parsed (a DOM walk, not a substring
 search), the manifest, the run's log and stderr are searched for the canaries.
 
 Runs (kernel starts and the notebooks cost seconds each, so they are shared):
@@ -36,8 +36,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kamlib.render import EXIT_FAILED, render
-from kamlib.sample import _csv_ready, generate_sample
+from kamlib.load.sample import _csv_ready, generate_sample
+from kamlib.run.render import EXIT_FAILED, render
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -164,7 +164,7 @@ _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
 class Dom(HTMLParser):
     """A DOM walk of a document: what could run, the visible text, the table headers.
 
-    Written here on purpose rather than reusing :func:`kamlib.report.scan_html`, so that the
+    Written here on purpose rather than reusing :func:`kamlib.report.elements.scan_html`, so that the
     gate is checked by a second, independent reading.
     """
 
@@ -327,7 +327,7 @@ def second_seed_run(workspace, tmp_path_factory):
     code = textwrap.dedent(
         """
         import sys
-        from kamlib.render import render
+        from kamlib.run.render import render
         notebooks = {"annual_meeting": sys.argv[3], "client_analysis": sys.argv[4]}
         result = render(sys.argv[1], sys.argv[2], accounts=[sys.argv[5]], notebooks=notebooks,
                         workers=2, progress=False)
@@ -590,7 +590,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_cleanup_removes_old_runs_only(output):
-    from kamlib.retention import cleanup
+    from kamlib.run.retention import cleanup
 
     kept_outside_runs = {k: v for k, v in _tree(output).items() if not k.startswith("runs/")}
     removed = cleanup(output, older_than_days=30, now=NOW)
@@ -607,7 +607,7 @@ def test_cleanup_removes_old_runs_only(output):
 def test_cleanup_limit_and_clock(output):
     from datetime import UTC, datetime
 
-    from kamlib.retention import cleanup
+    from kamlib.run.retention import cleanup
 
     assert [p.name for p in cleanup(output, older_than_days=40, now=NOW, dry_run=True)] == [
         "20260101T000000Z-aaaaaa"
@@ -621,7 +621,7 @@ def test_cleanup_limit_and_clock(output):
 
 
 def test_cleanup_never_follows_links(output, tmp_path):
-    from kamlib.retention import cleanup
+    from kamlib.run.retention import cleanup
 
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "failed").mkdir(parents=True)
@@ -635,17 +635,17 @@ def test_cleanup_never_follows_links(output, tmp_path):
 
 
 def test_cleanup_refuses_a_linked_runs_folder_and_bad_limits(tmp_path):
-    from kamlib.errors import ConfigError
-    from kamlib.retention import cleanup
+    from kamlib.errors import ArgumentError
+    from kamlib.run.retention import cleanup
 
     assert cleanup(tmp_path / "never-rendered") == []
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "runs").symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(ConfigError, match="symbolic link"):
+    with pytest.raises(ArgumentError, match="symbolic link"):
         cleanup(tmp_path / "out")
     for bad in (-1, float("nan"), "30d", True):
-        with pytest.raises(ConfigError, match="older_than_days"):
+        with pytest.raises(ArgumentError, match="older_than_days"):
             cleanup(tmp_path / "never-rendered", older_than_days=bad)
 
 
@@ -653,24 +653,24 @@ def test_cleanup_refuses_a_linked_runs_folder_and_bad_limits(tmp_path):
     ("text", "days"), [("30d", 30.0), ("30", 30.0), ("12h", 0.5), ("2w", 14.0), (" 1.5D ", 1.5)]
 )
 def test_parse_age(text, days):
-    from kamlib.retention import parse_age
+    from kamlib.run.retention import parse_age
 
     assert parse_age(text) == days
 
 
 @pytest.mark.parametrize("text", ["", "d", "-1d", "30 days", "1e3d", "30m"])
 def test_parse_age_refuses(text):
-    from kamlib.errors import ConfigError
-    from kamlib.retention import parse_age
+    from kamlib.errors import ArgumentError
+    from kamlib.run.retention import parse_age
 
-    with pytest.raises(ConfigError, match="older_than"):
+    with pytest.raises(ArgumentError, match="older_than"):
         parse_age(text)
 
 
 def test_cleanup_after_a_real_run_keeps_what_was_published(default_run, tmp_path):
     import shutil
 
-    from kamlib.retention import cleanup
+    from kamlib.run.retention import cleanup
 
     out = tmp_path / "out"
     shutil.copytree(default_run.out, out, symlinks=True)  # keeps the times
@@ -690,4 +690,4 @@ def test_personal_details_need_a_purpose(workspace, tmp_path):
     result = render(workspace, tmp_path / "out", accounts=[A],
                     notebooks={"annual_meeting": REAL["annual_meeting"]},
                     parameters={"include_personal_details": True}, progress=False)
-    assert result.exit_code == 78 and "purpose" in result.error
+    assert result.exit_code == 64 and "purpose" in result.error

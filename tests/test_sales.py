@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamlib.errors import ConfigError, InputError
-from kamlib.sales import sales_by_period
+from kamlib.errors import ArgumentError, InputError
+from kamlib.portfolio.sales import sales_by_period
 
 
 def _tx():
@@ -135,14 +135,14 @@ def test_parquet_and_csv_files_give_the_frame_result(tmp_path):
 
 
 def test_errors_name_the_parameter(tmp_path):
-    with pytest.raises(ConfigError, match="`period`"):
+    with pytest.raises(ArgumentError, match="`period`"):
         sales_by_period(_tx(), period="H")
     with pytest.raises(InputError, match="customer"):
         sales_by_period(_tx(), by=("customer",))
-    with pytest.raises(ConfigError, match="`start`"):
+    with pytest.raises(ArgumentError, match="`start`"):
         sales_by_period(_tx(), start="not a date")
     (tmp_path / "x.xlsx").write_bytes(b"")
-    with pytest.raises(ConfigError, match="`transactions`"):
+    with pytest.raises(ArgumentError, match="`transactions`"):
         sales_by_period(tmp_path / "x.xlsx")
 
 
@@ -203,12 +203,12 @@ def test_reversed_view_of_a_frame_is_accepted():
 
 # ---- the account x day cube ---------------------------------------------------------------
 
-from kamlib.abcxyz import abc_xyz, migration  # noqa: E402
-from kamlib.churn import client_status  # noqa: E402
-from kamlib.errors import ConfigError as _ConfigError  # noqa: E402
-from kamlib.portfolio import client_shares, dependence, key_client_criteria  # noqa: E402
-from kamlib.profitability import client_pnl  # noqa: E402
-from kamlib.sales import SalesCube, sales_cube  # noqa: E402
+from kamlib.errors import ArgumentError as _ArgumentError  # noqa: E402
+from kamlib.portfolio.abcxyz import abc_xyz, migration  # noqa: E402
+from kamlib.portfolio.churn import client_status  # noqa: E402
+from kamlib.portfolio.clients import client_shares, dependence, key_client_criteria  # noqa: E402
+from kamlib.portfolio.profitability import client_pnl  # noqa: E402
+from kamlib.portfolio.sales import SalesCube, sales_cube  # noqa: E402
 
 
 def _cube_tx():
@@ -319,7 +319,7 @@ def test_cube_errors_and_limits():
     cube = sales_cube(_cube_tx())
     with pytest.raises(InputError, match="product_id"):
         sales_by_period(cube, by=("account_id", "product_id"))
-    with pytest.raises(_ConfigError, match="`account`"):
+    with pytest.raises(_ArgumentError, match="`account`"):
         client_pnl(cube, account="parent_id")
     with pytest.raises(InputError, match="date"):
         sales_cube(_cube_tx().drop(columns="date"))
@@ -409,17 +409,17 @@ def test_cube_without_order_counts():
     pnl = client_pnl(cube)
     assert pnl["orders"].isna().all() and pnl["revenue"].tolist() == [160.0, 90.0, 5.0]
     assert sales_by_period(cube)["orders"].isna().all()
-    with pytest.raises(_ConfigError, match="cost_per_order"):
+    with pytest.raises(_ArgumentError, match="cost_per_order"):
         client_pnl(cube, cost_per_order=1.0)
 
 
 def test_cube_in_slices_of_accounts_is_the_same(monkeypatch):
-    import kamlib.sales
+    import kamlib.portfolio.sales
 
     tx = pd.concat([_cube_tx()] * 3, ignore_index=True)
     tx["account_id"] = tx["account_id"].where(tx.index < 7, tx["account_id"] + "x")
     whole = sales_cube(tx)
-    monkeypatch.setattr(kamlib.sales, "_LINES_PER_PASS", 4)  # 21 lines in 6 slices
+    monkeypatch.setattr(kamlib.portfolio.sales, "_LINES_PER_PASS", 4)  # 21 lines in 6 slices
     sliced = sales_cube(tx)
     pd.testing.assert_frame_equal(sliced.days, whole.days)
     pd.testing.assert_frame_equal(sliced.split_orders, whole.split_orders)

@@ -12,8 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kamlib.errors import ConfigError
-from kamlib.sample import PLANTED, SAMPLE_AS_OF, generate_sample, write_sample, write_transactions
+from kamlib.errors import ArgumentError
+from kamlib.load.sample import (
+    PLANTED,
+    SAMPLE_AS_OF,
+    generate_sample,
+    write_sample,
+    write_transactions,
+)
 from kamlib.schema import PRIMARY_KEYS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,7 +356,7 @@ def test_other_seeds_differ_and_keep_the_phenomena(tables, seed):
 
 
 def test_sample_loads_without_problems():
-    from kamlib.workspace import load_workspace
+    from kamlib.load.workspace import load_workspace
 
     ws = load_workspace(SAMPLE)
     assert len(ws.problems) == 0
@@ -396,5 +402,5 @@ def test_write_transactions_chunks_and_determinism(tmp_path):
 )
 def test_write_transactions_rejects_bad_arguments(tmp_path, kwargs, word):
     args = {"lines": 10, **kwargs}
-    with pytest.raises(ConfigError, match=word):
+    with pytest.raises(ArgumentError, match=word):
         write_transactions(tmp_path, **args)

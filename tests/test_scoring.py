@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from kamlib.errors import ConfigError, InputError
+from kamlib.errors import ArgumentError, InputError
+from kamlib.load.sample import PLANTED, SAMPLE_AS_OF, generate_sample
 from kamlib.plots.scoring import plot_strategy_quadrants
-from kamlib.sample import PLANTED, SAMPLE_AS_OF, generate_sample
-from kamlib.scoring import (
+from kamlib.portfolio.scoring import (
     QUADRANTS,
     competitiveness,
     qualify_prospects,
@@ -88,9 +88,9 @@ def test_competitiveness_equal_weights_and_errors():
     assert comp.by_client.loc["a", "competitiveness"] == pytest.approx(6.0)
     assert comp.by_client.loc["a", "previous_competitiveness"] == pytest.approx(6.5)
     assert comp.by_client.loc["a", "categories"] == 3
-    with pytest.raises(ConfigError, match="range"):
+    with pytest.raises(ArgumentError, match="range"):
         competitiveness(_scores(), weights={"image": 1.0, "logistics": 1.0})
-    with pytest.raises(ConfigError, match="weights"):
+    with pytest.raises(ArgumentError, match="weights"):
         competitiveness(_scores(), weights={"image": -1.0, "logistics": 1.0, "range": 1.0})
     with pytest.raises(InputError):
         competitiveness(_scores().drop(columns="category"))
@@ -147,9 +147,9 @@ def test_sales_interest_weights_and_missing_columns():
     assert bare["orders"].tolist() == [2, 2, 1, 0]  # one order per client and day
     one = sales_interest(_tx()[_tx()["account_id"] == "c"], as_of="2024-12-31")
     assert one["interest"].tolist() == [5.5]  # a lone client sits in the middle
-    with pytest.raises(ConfigError, match="weights"):
+    with pytest.raises(ArgumentError, match="weights"):
         sales_interest(_tx(), weights={"colour": 1.0})
-    with pytest.raises(ConfigError, match="weights"):
+    with pytest.raises(ArgumentError, match="weights"):
         sales_interest(
             _tx(), weights={c: 0.0 for c in ("orders", "order_size", "breadth", "growth")}
         )

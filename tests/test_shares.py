@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamlib.errors import KamlibError
-from kamlib.shares import round_shares
+from kamlib.portfolio.shares import round_shares
 
 
 def test_three_equal_shares_reliability_case_45():

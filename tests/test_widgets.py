@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from kamlib.errors import ConfigError, InputError
-from kamlib.meeting import what_if
-from kamlib.report import SafeHTML
+from kamlib.account.meeting import what_if
+from kamlib.errors import ArgumentError, InputError
+from kamlib.report.elements import SafeHTML
 from kamlib.widgets import abc_xyz_explorer, account_explorer, targets_explorer, what_if_explorer
 
 # a: steady, 600 a month; b: every other month, 200; c: one big order, then small ones
@@ -102,9 +102,9 @@ def test_abc_xyz_explorer_static_lists_the_scenarios():
 
 
 def test_abc_xyz_explorer_refuses_bad_cutoffs_by_name():
-    with pytest.raises(ConfigError, match="`abc_cutoffs`"):
+    with pytest.raises(ArgumentError, match="`abc_cutoffs`"):
         abc_xyz_explorer(TX, abc_cutoffs=(0.9, 0.8))
-    with pytest.raises(ConfigError, match="`xyz_cutoffs`"):
+    with pytest.raises(ArgumentError, match="`xyz_cutoffs`"):
         abc_xyz_explorer(TX, interactive=False, xyz_cutoffs="low")
 
 
@@ -162,7 +162,7 @@ def test_what_if_explorer_escapes_names_and_checks_its_inputs():
     static = what_if_explorer(limits, grid, interactive=False, discounts=[0.05])
     assert "<script>" not in static.html and "&lt;script&gt;" in static.html
     assert "<script>" not in what_if_explorer(limits).children[-1].value
-    with pytest.raises(ConfigError, match="`what_if_table`"):
+    with pytest.raises(ArgumentError, match="`what_if_table`"):
         what_if_explorer(LIMITS, interactive=False)
     with pytest.raises(InputError):
         what_if_explorer(LIMITS.drop(columns="unit_cost"))

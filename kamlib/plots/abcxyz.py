@@ -7,7 +7,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
-from kamlib.errors import ConfigError
+from kamlib.errors import ArgumentError
 
 __all__ = ["plot_abc_xyz_matrix"]
 
@@ -51,7 +51,7 @@ def plot_abc_xyz_matrix(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from kamlib.abcxyz import abc_xyz_matrix
+    >>> from kamlib.portfolio.abcxyz import abc_xyz_matrix
     >>> m = abc_xyz_matrix(pd.DataFrame({"abc": ["A", "B"], "xyz": ["X", "Z"],
     ...                                  "total": [80.0, 20.0]}))
     >>> fig, ax = plt.subplots()
@@ -61,10 +61,10 @@ def plot_abc_xyz_matrix(
     >>> plt.close(fig)
     """
     if value not in _VALUES:
-        raise ConfigError(f"`value` must be one of {list(_VALUES)}, got {value!r}")
+        raise ArgumentError(f"`value` must be one of {list(_VALUES)}, got {value!r}")
     missing = [c for c in ("abc", "xyz", value) if c not in matrix]
     if missing:
-        raise ConfigError(f"`matrix` must be the output of abc_xyz_matrix; missing {missing}")
+        raise ArgumentError(f"`matrix` must be the output of abc_xyz_matrix; missing {missing}")
     if ax is None:
         ax = plt.gca()
     rows = list(dict.fromkeys(matrix["abc"]))

@@ -25,7 +25,7 @@ def plot_losses(
     Parameters
     ----------
     losses : DataFrame
-        Output of :func:`kamlib.churn.losses`.
+        Output of :func:`kamlib.portfolio.churn.losses`.
     x : str, optional
         Column of the bars' labels; default the first column (what `losses` was counted by).
     y : str, default "clients"

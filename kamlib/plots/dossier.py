@@ -84,7 +84,7 @@ def plot_dmu_map(
     Parameters
     ----------
     dmu : DataFrame
-        Output of :func:`kamlib.dossier.dmu_roster` (``contact_id``, ``name``, ``dmu_role``,
+        Output of :func:`kamlib.account.dossier.dmu_roster` (``contact_id``, ``name``, ``dmu_role``,
         ``influence``, ``attitude``, ``reports_to``).
     ax : Axes, optional
         Axes to draw on; default the current axes.
@@ -191,7 +191,7 @@ def plot_revenue_history(
     Parameters
     ----------
     history : DataFrame
-        Output of :func:`kamlib.dossier.revenue_history` (``year``, ``category``, ``revenue``).
+        Output of :func:`kamlib.account.dossier.revenue_history` (``year``, ``category``, ``revenue``).
     x, y, hue : str
         Columns for the bars, their heights and the stacks.
     ax : Axes, optional

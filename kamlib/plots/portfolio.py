@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from kamlib.errors import ConfigError
+from kamlib.errors import ArgumentError
 
 __all__ = ["plot_pareto"]
 
@@ -16,17 +16,17 @@ def _values(data, value: str, months: int | None) -> pd.Series:
     if isinstance(data, pd.Series):
         return data.astype("float64")
     if not isinstance(data, pd.DataFrame):
-        raise ConfigError("`data` must be a Series, client_shares output or transactions")
+        raise ArgumentError("`data` must be a Series, client_shares output or transactions")
     if "client_id" in data and value in data:
         return data.set_index("client_id")[value].astype("float64")
     if {"account_id", "date", "revenue"} <= set(data.columns):
-        from kamlib.portfolio import client_shares
+        from kamlib.portfolio.clients import client_shares
 
         shares = client_shares(data, months=months)
         if value not in shares:
-            raise ConfigError(f"`value` must be 'revenue' or 'gross_profit', got {value!r}")
+            raise ArgumentError(f"`value` must be 'revenue' or 'gross_profit', got {value!r}")
         return shares.set_index("client_id")[value].astype("float64")
-    raise ConfigError(
+    raise ArgumentError(
         f"`data` needs columns client_id and {value!r} (client_shares) or account_id, date, "
         "revenue (transactions)"
     )
@@ -82,11 +82,11 @@ def plot_pareto(
     >>> plt.close(fig)
     """
     if not 0 < mark <= 1:
-        raise ConfigError(f"`mark` must be in (0, 1], got {mark!r}")
+        raise ArgumentError(f"`mark` must be in (0, 1], got {mark!r}")
     v = _values(data, value, months)
     v = v[v > 0].sort_values(ascending=False, kind="stable")
     if v.empty:
-        raise ConfigError("`data` has no client with a positive value to plot")
+        raise ArgumentError("`data` has no client with a positive value to plot")
     if ax is None:
         ax = plt.gca()
     x = np.concatenate([[0.0], np.arange(1, len(v) + 1) / len(v)]) * 100

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
-from kamlib.profitability import whale_peak
+from kamlib.portfolio.profitability import whale_peak
 
 __all__ = ["plot_whale_curve"]
 
@@ -26,12 +26,12 @@ def plot_whale_curve(
     """Draw the whale curve: cumulative % of profit against cumulative % of clients.
 
     The line starts at (0, 0) and ends at (100 %, 100 %); a dashed line marks 100 % of the
-    total, and the peak is marked and stated in words (:func:`kamlib.profitability.whale_peak`).
+    total, and the peak is marked and stated in words (:func:`kamlib.portfolio.profitability.whale_peak`).
 
     Parameters
     ----------
     curve : DataFrame
-        Output of :func:`kamlib.profitability.whale_curve`.
+        Output of :func:`kamlib.portfolio.profitability.whale_curve`.
     x, y : str
         Columns with the cumulative shares (0-1) of clients and of the value.
     noun : str, default "profit"
@@ -49,7 +49,7 @@ def plot_whale_curve(
 
     Examples
     --------
-    >>> from kamlib.profitability import whale_curve
+    >>> from kamlib.portfolio.profitability import whale_curve
     >>> pnl = pd.DataFrame({"contribution": [90.0, 30.0, -20.0]},
     ...                    index=pd.Index(["a", "b", "c"], name="account_id"))
     >>> fig, ax = plt.subplots()

@@ -10,7 +10,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
-from kamlib.scoring import QUADRANTS
+from kamlib.portfolio.scoring import QUADRANTS
 
 __all__ = ["plot_strategy_quadrants"]
 
@@ -34,7 +34,7 @@ def plot_strategy_quadrants(
     Parameters
     ----------
     quadrants : DataFrame
-        Output of :func:`kamlib.scoring.strategy_quadrants` (one row per client). Clients
+        Output of :func:`kamlib.portfolio.scoring.strategy_quadrants` (one row per client). Clients
         missing either value are not drawn.
     x, y : str
         Columns on the 1-10 scale (competitiveness across, interest up).
@@ -46,7 +46,7 @@ def plot_strategy_quadrants(
         Column with the point labels (e.g. a client name); default the index. Labels are
         drawn as literal text.
     names : mapping, optional
-        Quadrant names, as in :data:`kamlib.scoring.QUADRANTS` (whose names are the default).
+        Quadrant names, as in :data:`kamlib.portfolio.scoring.QUADRANTS` (whose names are the default).
     ax : Axes, optional
         Axes to draw on; default the current axes.
     **kwargs
@@ -58,7 +58,7 @@ def plot_strategy_quadrants(
 
     Examples
     --------
-    >>> from kamlib.scoring import strategy_quadrants
+    >>> from kamlib.portfolio.scoring import strategy_quadrants
     >>> q = strategy_quadrants(pd.Series({"a": 8.0, "b": 3.0}), pd.Series({"a": 9.0, "b": 2.0}))
     >>> fig, ax = plt.subplots()
     >>> ax = plot_strategy_quadrants(q, ax=ax)

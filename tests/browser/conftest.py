@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: Chromium driven by Playwright, JupyterLab on localhost.
 
 Chromium comes from Debian's packages (tests/browser/install.sh; Playwright never downloads a
-browser here) and is started with the flags of :data:`kamlib.pdf.CHROMIUM_FLAGS`: no network
+browser here) and is started with the flags of :data:`kamlib.report.pdf.CHROMIUM_FLAGS`: no network
 of its own, a fresh profile per launch. When Chromium, Playwright or poppler-utils are missing
 the tests FAIL and say how to install them; they skip only when ``KAM_SKIP_BROWSER=1`` is set
 on purpose.
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from kamlib.pdf import CHROMIUM_FLAGS, ChromiumNotFoundError, find_chromium
+from kamlib.report.pdf import CHROMIUM_FLAGS, ChromiumNotFoundError, find_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

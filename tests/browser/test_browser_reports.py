@@ -7,7 +7,7 @@ report) is opened from disk (file://) at 1366 px and at 390 px (a phone: touch, 
 viewport) and checked: every link works, the page requests nothing but its own file, no
 console error, every figure shows, no table pushes the page wider than the screen (wide tables
 scroll inside their own container) and table text is readable. One report is printed to PDF
-with :func:`kamlib.pdf.print_pdf`, turned into PNG pages with pdftoppm and read back with
+with :func:`kamlib.report.pdf.print_pdf`, turned into PNG pages with pdftoppm and read back with
 pdftotext: the account's name and every section title are there. Screenshots:
 tests/browser/artifacts/report-*.png and pdf-*.png.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from kamlib.pdf import print_pdf
+from kamlib.report.pdf import print_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -221,7 +221,7 @@ def _norm(text: str) -> str:
 
 
 def test_a_report_printed_to_pdf(rendered, browser, artifacts, tmp_path):
-    from kamlib.workspace import load_workspace
+    from kamlib.load.workspace import load_workspace
 
     account = ACCOUNTS[0]
     report = next(r for r in rendered["published"]

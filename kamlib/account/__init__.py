@@ -1,0 +1,1 @@
+"""One account: dossier, meeting brief (limits, proposal, follow-up) and development plan."""

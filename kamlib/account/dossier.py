@@ -1,0 +1,896 @@
+"""The client dossier: who the client is, the history of the relationship, who decides there.
+
+Parts (issue 4, section 1):
+
+- **General information** from the accounts table, with purchase facts from the transactions.
+- **Relationship history**: revenue and gross profit by year and product category, tenders
+  (won/lost, reason, winner), and a dated timeline of key events (start of the relationship,
+  first purchase, first purchase in each category, meetings with their outcome, tenders,
+  last purchase, loss of the client).
+- **Decision-making unit** (DMU): the contacts with role, influence, attitude and reports-to,
+  their level in the reporting tree and days since the last contact, and a coverage check in
+  words: no decision-maker contact, no champion, contacts not reached for more than
+  ``stale_days`` (90) days, a single-threaded relationship (one contact only).
+- **Competitors** at the client with share of wallet, strengths and weaknesses, and our own
+  share of wallet (last 12 months' revenue / potential budget, and 1 - competitors' shares).
+
+Personal data (docs/reliability.md section I): the contacts' personal columns (birthday, family,
+hobbies, notes) never reach an output by default; the roster is built from an explicit list of
+non-personal columns. ``include_personal_details=True`` adds only ``upcoming_birthday`` as
+``DD.MM`` (never the year) for birthdays within ``birthday_window_days``; family, hobbies and
+free-text notes are never shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.schema import require_columns as _require
+
+__all__ = [
+    "DMU_ROLES",
+    "ATTITUDES",
+    "Dossier",
+    "account_info",
+    "revenue_history",
+    "tender_history",
+    "relationship_timeline",
+    "dmu_roster",
+    "dmu_coverage",
+    "competitors_at",
+    "share_of_wallet",
+    "account_dossier",
+]
+
+DMU_ROLES = ("decision maker", "influencer", "buyer", "approver", "user", "gatekeeper")
+"""Roles in the decision-making unit (``negotiator`` is read as ``buyer``)."""
+
+ATTITUDES = ("champion", "supporter", "neutral", "sceptic", "opponent")
+"""Attitudes towards us, best first (``skeptic`` is read as ``sceptic``)."""
+
+_ROLE_ALIASES = {
+    "negotiator": "buyer",
+    "buyer/negotiator": "buyer",
+    "decisionmaker": "decision maker",
+}
+_ATTITUDE_ALIASES = {"skeptic": "sceptic"}
+_ROSTER_COLUMNS = [
+    "contact_id",
+    "name",
+    "title",
+    "dmu_role",
+    "influence",
+    "attitude",
+    "reports_to",
+    "last_contact",
+]
+_INFO_FIELDS = [
+    "name",
+    "parent_id",
+    "region",
+    "industry",
+    "manager",
+    "since",
+    "status",
+    "lost_reason",
+    "image_maker",
+    "expert",
+    "potential_budget",
+]
+
+
+# --- small private helpers ---------------------------------------------------------------------
+
+
+def _missing(frame: pd.DataFrame | None) -> bool:
+    return frame is None or len(frame) == 0
+
+
+def _as_of(transactions: pd.DataFrame, as_of: object) -> pd.Timestamp:
+    if as_of is not None:
+        return pd.Timestamp(as_of)
+    last = transactions["date"].max() if len(transactions) else pd.NaT
+    if pd.isna(last):
+        raise ArgumentError("`as_of` is required when `transactions` has no dates")
+    return pd.Timestamp(last).normalize()
+
+
+def _rows(frame: pd.DataFrame | None, account_id: str) -> pd.DataFrame | None:
+    if _missing(frame):
+        return None
+    return frame[frame["account_id"] == account_id]
+
+
+def _gross_profit(tx: pd.DataFrame) -> pd.Series:
+    if "gross_profit" in tx.columns and "cost" in tx.columns:
+        return tx["gross_profit"].fillna(tx["revenue"] - tx["cost"])
+    if "gross_profit" in tx.columns:
+        return tx["gross_profit"]
+    if "cost" in tx.columns:
+        return tx["revenue"] - tx["cost"]
+    return pd.Series(np.nan, index=tx.index)
+
+
+def _normalise(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    clean = values.astype("str").str.strip().str.lower().str.replace(r"[_\-]+", " ", regex=True)
+    return clean.replace(aliases)
+
+
+def _category(tx: pd.DataFrame, products: pd.DataFrame | None) -> pd.Series:
+    if _missing(products) or "category" not in products.columns or "product_id" not in tx.columns:
+        return pd.Series("(all)", index=tx.index, dtype="str")
+    cats = products.drop_duplicates("product_id").set_index("product_id")["category"]
+    return tx["product_id"].map(cats).fillna("(unknown)").astype("str")
+
+
+# --- general information and history -----------------------------------------------------------
+
+
+def account_info(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    as_of: object = None,
+    window_months: int = 12,
+) -> pd.Series:
+    """General information about one account, with purchase facts from its transactions.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    accounts : DataFrame, optional
+        Canonical accounts (name, group, region, industry, manager, since, status, flags ...).
+    as_of : date-like, optional
+        Reference date; default the last date in `transactions`.
+    window_months : int, default 12
+        Window for the "last 12 months" figures.
+
+    Returns
+    -------
+    Series
+        Indexed by field: ``account_id``, the accounts columns present, then
+        ``first_purchase``, ``last_purchase``, ``days_since_last_purchase``, ``revenue_total``,
+        ``revenue_last_12m``, ``gross_profit_last_12m``, ``orders_last_12m``,
+        ``products_bought``.
+
+    Raises
+    ------
+    InputError
+        The account is in neither `accounts` nor `transactions` (code ``unknown-account``).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A", "A"], "revenue": [100.0, 50.0],
+    ...     "date": pd.to_datetime(["2024-03-01", "2025-06-30"])})
+    >>> info = account_info("A", transactions=tx, as_of="2025-12-31")
+    >>> info[["revenue_total", "revenue_last_12m", "days_since_last_purchase"]].tolist()
+    [150.0, 50.0, 184]
+    """
+    _require(transactions, ["account_id", "date", "revenue"], "transactions")
+    as_of = _as_of(transactions, as_of)
+    tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
+    row = _rows(accounts, account_id)
+    if tx.empty and (row is None or row.empty):
+        raise InputError(
+            [
+                Problem(
+                    "accounts",
+                    None,
+                    "account_id",
+                    "unknown-account",
+                    f"account {account_id!r} is in neither accounts nor transactions",
+                )
+            ]
+        )
+    info: dict[str, object] = {"account_id": account_id}
+    if row is not None and not row.empty:
+        first = row.iloc[0]
+        info.update({f: first[f] for f in _INFO_FIELDS if f in row.columns})
+    if (
+        pd.isna(info.get("name", np.nan))
+        and "account_name" in tx.columns
+        and tx["account_name"].notna().any()
+    ):
+        info["name"] = tx["account_name"].dropna().iloc[-1]
+    recent = tx[tx["date"] > as_of - pd.DateOffset(months=window_months)]
+    last = tx["date"].max()
+    info.update(
+        first_purchase=tx["date"].min(),
+        last_purchase=last,
+        days_since_last_purchase=(as_of - last).days if pd.notna(last) else np.nan,
+        revenue_total=float(tx["revenue"].sum()),
+        revenue_last_12m=float(recent["revenue"].sum()),
+        gross_profit_last_12m=float(_gross_profit(recent).sum(min_count=1)),
+        orders_last_12m=int(recent["order_id"].nunique()) if "order_id" in recent else len(recent),
+        products_bought=int(tx["product_id"].nunique()) if "product_id" in tx else np.nan,
+    )
+    return pd.Series(info, dtype=object, name=account_id)
+
+
+def revenue_history(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    as_of: object = None,
+) -> pd.DataFrame:
+    """Revenue, gross profit and volume of one account by calendar year and product category.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    products : DataFrame, optional
+        Canonical products; without it every line is category ``(all)``; products not in the
+        table are ``(unknown)``.
+    as_of : date-like, optional
+        Last date included; default the last date in `transactions`.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``category``, ``revenue``, ``gross_profit`` (NaN when unknown),
+        ``quantity``, ``share_of_year`` (of the year's revenue). Sums reconcile with the
+        account's transactions up to `as_of`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A"] * 3, "product_id": ["p1", "p2", "p1"],
+    ...     "revenue": [100.0, 300.0, 50.0], "cost": [60.0, 200.0, 30.0],
+    ...     "date": pd.to_datetime(["2024-03-01", "2024-05-01", "2025-06-30"])})
+    >>> pr = pd.DataFrame({"product_id": ["p1", "p2"], "category": ["Pumps", "Valves"]})
+    >>> revenue_history("A", transactions=tx, products=pr)[
+    ...     ["year", "category", "revenue", "gross_profit", "share_of_year"]]
+       year category  revenue  gross_profit  share_of_year
+    0  2024    Pumps    100.0          40.0           0.25
+    1  2024   Valves    300.0         100.0           0.75
+    2  2025    Pumps     50.0          20.0           1.00
+    """
+    _require(transactions, ["account_id", "date", "revenue"], "transactions")
+    as_of = _as_of(transactions, as_of)
+    tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
+    frame = pd.DataFrame(
+        {
+            "year": tx["date"].dt.year.astype("Int64"),
+            "category": _category(tx, products),
+            "revenue": tx["revenue"],
+            "gross_profit": _gross_profit(tx),
+            "quantity": tx["quantity"] if "quantity" in tx.columns else np.nan,
+        }
+    )
+    out = (
+        frame.groupby(["year", "category"])[["revenue", "gross_profit", "quantity"]]
+        .sum(min_count=1)
+        .reset_index()
+    )
+    out["revenue"] = out["revenue"].fillna(0.0)
+    year_total = out.groupby("year")["revenue"].transform("sum")
+    out["share_of_year"] = out["revenue"] / year_total.where(year_total != 0)
+    return out.astype({"category": "str"})
+
+
+def tender_history(account_id: str, *, tenders: pd.DataFrame | None) -> pd.DataFrame:
+    """Tenders at the account, oldest first, with status, reason and winner.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    tenders : DataFrame or None
+        Canonical tenders; None or empty gives an empty result.
+
+    Returns
+    -------
+    DataFrame
+        ``tender_id``, ``date``, ``title``, ``value``, ``status``, ``reason``, ``winner``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"tender_id": ["T1"], "account_id": ["A"], "title": ["Pumps 2025"],
+    ...     "date": pd.to_datetime(["2025-03-01"]), "status": ["lost"], "reason": ["price"],
+    ...     "winner": ["Rival"]})
+    >>> tender_history("A", tenders=t)[["title", "status", "winner"]]
+            title status winner
+    0  Pumps 2025   lost  Rival
+    """
+    columns = ["tender_id", "date", "title", "value", "status", "reason", "winner"]
+    if _missing(tenders):
+        return pd.DataFrame({c: pd.Series(dtype=_TENDER_DTYPES[c]) for c in columns})
+    rows = tenders[tenders["account_id"] == account_id]
+    out = rows.reindex(columns=columns).astype(_TENDER_DTYPES)
+    return out.sort_values(["date", "tender_id"], kind="stable").reset_index(drop=True)
+
+
+_TENDER_DTYPES = {
+    "tender_id": "str",
+    "date": "datetime64[us]",
+    "title": "str",
+    "value": "float64",
+    "status": "str",
+    "reason": "str",
+    "winner": "str",
+}
+
+
+def relationship_timeline(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    accounts: pd.DataFrame | None = None,
+    tenders: pd.DataFrame | None = None,
+    meetings: pd.DataFrame | None = None,
+    as_of: object = None,
+) -> pd.DataFrame:
+    """Key events of the relationship in date order.
+
+    Events: start of the relationship (``since``), first purchase, first purchase in each
+    product category, meetings (type and outcome), tenders (status, reason, winner), last
+    purchase, and the loss of the client (status ``lost`` with its reason, dated at the last
+    purchase).
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    products, accounts, tenders, meetings : DataFrame, optional
+        Canonical tables; each adds its events when given.
+    as_of : date-like, optional
+        Last date of purchases and meetings (planned tenders after it are listed too);
+        default the last date in `transactions`.
+
+    Returns
+    -------
+    DataFrame
+        ``date``, ``kind`` (relationship, purchase, meeting, tender), ``event`` (one line).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A", "A"], "revenue": [100.0, 50.0],
+    ...     "date": pd.to_datetime(["2024-03-01", "2025-06-30"])})
+    >>> m = pd.DataFrame({"meeting_id": ["M1"], "account_id": ["A"],
+    ...     "date": pd.to_datetime(["2025-01-15"]), "type": ["annual"], "outcome": ["price +3 %"]})
+    >>> relationship_timeline("A", transactions=tx, meetings=m, as_of="2025-12-31")
+            date      kind                       event
+    0 2024-03-01  purchase              first purchase
+    1 2025-01-15   meeting  annual meeting: price +3 %
+    2 2025-06-30  purchase               last purchase
+    """
+    _require(transactions, ["account_id", "date", "revenue"], "transactions")
+    as_of = _as_of(transactions, as_of)
+    tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
+    parts: list[pd.DataFrame] = []
+
+    def add(dates: pd.Series, kind: str, events: pd.Series) -> None:
+        parts.append(
+            pd.DataFrame({"date": dates.to_numpy(), "kind": kind, "event": events.to_numpy()})
+        )
+
+    row = _rows(accounts, account_id)
+    if row is not None and not row.empty and "since" in row.columns and row["since"].notna().any():
+        add(row["since"].iloc[:1], "relationship", pd.Series(["relationship started"]))
+    if not tx.empty:
+        add(pd.Series([tx["date"].min()]), "purchase", pd.Series(["first purchase"]))
+        if not _missing(products) and "category" in products.columns:
+            firsts = tx.assign(category=_category(tx, products)).groupby("category")["date"].min()
+            firsts = firsts[firsts > tx["date"].min()]
+            add(firsts, "purchase", "first purchase in category " + firsts.index.to_series())
+    meets = _rows(meetings, account_id)
+    if meets is not None and not meets.empty:
+        meets = meets[meets["date"] <= as_of]
+        kind = (
+            meets["type"].fillna("meeting")
+            if "type" in meets
+            else pd.Series("meeting", index=meets.index)
+        )
+        kind = kind.where(kind.str.lower().str.endswith("meeting"), kind + " meeting")
+        said = meets.get("outcome", pd.Series(np.nan, index=meets.index))
+        if "summary" in meets:
+            said = said.fillna(meets["summary"])
+        add(meets["date"], "meeting", kind + (": " + said).fillna(""))
+    tend = tender_history(account_id, tenders=tenders)
+    if not tend.empty:
+        title = "tender " + tend["title"].fillna(tend["tender_id"])
+        status = tend["status"].fillna("status unknown")
+        detail = (
+            status
+            + (" to " + tend["winner"]).where(status.eq("lost"), "").fillna("")
+            + (": " + tend["reason"]).fillna("")
+        )
+        add(tend["date"], "tender", title + " " + detail)
+    if not tx.empty:
+        add(pd.Series([tx["date"].max()]), "purchase", pd.Series(["last purchase"]))
+        if row is not None and not row.empty and "status" in row.columns:
+            status = str(row["status"].iloc[0]).strip().lower()
+            if status == "lost":
+                reason = row["lost_reason"].iloc[0] if "lost_reason" in row.columns else np.nan
+                text = "client lost" + (f": {reason}" if pd.notna(reason) else "")
+                add(pd.Series([tx["date"].max()]), "relationship", pd.Series([text]))
+    if not parts:
+        return pd.DataFrame(
+            {
+                "date": pd.Series(dtype="datetime64[us]"),
+                "kind": pd.Series(dtype="str"),
+                "event": pd.Series(dtype="str"),
+            }
+        )
+    out = pd.concat(parts, ignore_index=True).astype(
+        {"date": "datetime64[us]", "kind": "str", "event": "str"}
+    )
+    return out.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+# --- decision-making unit ----------------------------------------------------------------------
+
+
+def _levels(ids: pd.Series, parents: pd.Series) -> pd.Series:
+    """Depth of each contact in the reports-to tree (0 = top); cycles count as tops."""
+    parent = parents.where(parents.isin(set(ids)) & (parents != ids))
+    level = pd.Series(np.where(parent.isna(), 0.0, np.nan), index=ids.index)
+    by_id = pd.Series(level.to_numpy(), index=ids.to_numpy())
+    for _ in range(len(ids)):
+        resolved = parent.map(by_id) + 1
+        level = level.fillna(resolved)
+        by_id = pd.Series(level.to_numpy(), index=ids.to_numpy())
+        if level.notna().all():
+            break
+    return level.fillna(0).astype("int64")
+
+
+def _upcoming_birthdays(birthdays: pd.Series, as_of: pd.Timestamp, window_days: int) -> pd.Series:
+    month, day = birthdays.dt.month, birthdays.dt.day
+    feb29 = (month == 2) & (day == 29)
+
+    def on(year: int) -> pd.Series:
+        leap = pd.Timestamp(year=year, month=1, day=1).is_leap_year
+        d = day.where(~feb29 | leap, 28)
+        parts = pd.DataFrame({"year": year, "month": month, "day": d})
+        return pd.to_datetime(parts, errors="coerce")
+
+    this_year = on(as_of.year)
+    next_date = this_year.where(this_year >= as_of.normalize(), on(as_of.year + 1))
+    days = (next_date - as_of.normalize()).dt.days
+    label = birthdays.dt.strftime("%d.%m")
+    return label.where((days >= 0) & (days <= window_days)).astype("str")
+
+
+def dmu_roster(
+    account_id: str,
+    *,
+    contacts: pd.DataFrame | None,
+    as_of: object,
+    include_personal_details: bool = False,
+    birthday_window_days: int = 30,
+) -> pd.DataFrame:
+    """The decision-making unit of an account: one row per contact, without personal data.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    contacts : DataFrame or None
+        Canonical contacts.
+    as_of : date-like
+        Reference date for days since the last contact and upcoming birthdays.
+    include_personal_details : bool, default False
+        Add ``upcoming_birthday`` as ``DD.MM`` for birthdays within `birthday_window_days`
+        after `as_of` (blank otherwise; never the year). Family, hobbies and notes are never
+        included.
+    birthday_window_days : int, default 30
+        How far ahead a birthday counts as upcoming.
+
+    Returns
+    -------
+    DataFrame
+        ``contact_id``, ``name``, ``title``, ``dmu_role`` and ``attitude`` (normalised to
+        :data:`DMU_ROLES` / :data:`ATTITUDES` where they match), ``influence``,
+        ``reports_to``, ``reports_to_name``, ``level`` (0 = top of the reporting tree),
+        ``last_contact``, ``days_since_contact``; sorted by level, influence (high first),
+        name.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"contact_id": ["k1", "k2"], "account_id": ["A", "A"],
+    ...     "name": ["Ada", "Bo"], "dmu_role": ["Decision_Maker", "buyer"],
+    ...     "influence": [5.0, 3.0], "attitude": ["Champion", "neutral"],
+    ...     "reports_to": [None, "k1"], "notes": ["secret", "private"],
+    ...     "last_contact": pd.to_datetime(["2025-12-01", "2025-01-01"])})
+    >>> dmu_roster("A", contacts=c, as_of="2025-12-31")[
+    ...     ["name", "dmu_role", "attitude", "reports_to_name", "level", "days_since_contact"]]
+      name        dmu_role  attitude reports_to_name  level  days_since_contact
+    0  Ada  decision maker  champion             NaN      0                30.0
+    1   Bo           buyer   neutral             Ada      1               364.0
+    """
+    as_of = pd.Timestamp(as_of)
+    columns = [*_ROSTER_COLUMNS[:7], "reports_to_name", "level", *_ROSTER_COLUMNS[7:]]
+    columns += ["days_since_contact"] + (["upcoming_birthday"] if include_personal_details else [])
+    rows = _rows(contacts, account_id)
+    if rows is None or rows.empty:
+        return _empty_roster(columns)
+    _require(rows, ["contact_id", "name"], "contacts")
+    safe = rows.reindex(columns=_ROSTER_COLUMNS).reset_index(drop=True)
+    out = safe.astype(
+        {
+            "contact_id": "str",
+            "name": "str",
+            "title": "str",
+            "dmu_role": "str",
+            "influence": "float64",
+            "attitude": "str",
+            "reports_to": "str",
+            "last_contact": "datetime64[us]",
+        }
+    )
+    out["dmu_role"] = _normalise(out["dmu_role"], _ROLE_ALIASES).where(out["dmu_role"].notna())
+    out["attitude"] = _normalise(out["attitude"], _ATTITUDE_ALIASES).where(out["attitude"].notna())
+    names = pd.Series(out["name"].to_numpy(), index=out["contact_id"].to_numpy())
+    out["reports_to_name"] = out["reports_to"].map(names).astype("str")
+    out["level"] = _levels(out["contact_id"], out["reports_to"])
+    out["days_since_contact"] = (as_of - out["last_contact"]).dt.days.astype("float64")
+    if include_personal_details:
+        if "birthday" in rows.columns:
+            birthdays = pd.to_datetime(rows["birthday"].reset_index(drop=True), errors="coerce")
+            out["upcoming_birthday"] = _upcoming_birthdays(birthdays, as_of, birthday_window_days)
+        else:
+            out["upcoming_birthday"] = pd.Series(np.nan, index=out.index, dtype="str")
+    out = out.sort_values(
+        ["level", "influence", "name"], ascending=[True, False, True], kind="stable"
+    )
+    return out[columns].reset_index(drop=True)
+
+
+def _empty_roster(columns: list[str]) -> pd.DataFrame:
+    dtypes = {
+        "influence": "float64",
+        "last_contact": "datetime64[us]",
+        "level": "int64",
+        "days_since_contact": "float64",
+    }
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in columns})
+
+
+def dmu_coverage(roster: pd.DataFrame, *, stale_days: int = 90) -> pd.DataFrame:
+    """Check how well we cover the decision-making unit, in words.
+
+    Parameters
+    ----------
+    roster : DataFrame
+        Output of :func:`dmu_roster`.
+    stale_days : int, default 90
+        A contact not reached for more than this many days (or never) counts as not reached.
+
+    Returns
+    -------
+    DataFrame
+        One row per check (``decision maker``, ``champion``, ``recent contact``,
+        ``multi-threaded``): ``check``, ``ok`` (bool) and ``finding`` (one sentence).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"name": ["Bo"], "dmu_role": ["buyer"], "attitude": ["neutral"],
+    ...                   "days_since_contact": [120.0]})
+    >>> for line in dmu_coverage(r)["finding"]:
+    ...     print(line)
+    No contact with a decision maker.
+    No champion among the contacts.
+    1 of 1 contacts not reached for more than 90 days: Bo (120 days).
+    Single-threaded: one contact only (Bo).
+    """
+    _require(roster, ["name", "dmu_role", "attitude", "days_since_contact"], "roster")
+    n = len(roster)
+    deciders = roster.loc[roster["dmu_role"] == "decision maker", "name"]
+    champions = roster.loc[roster["attitude"] == "champion", "name"]
+    days = roster["days_since_contact"]
+    stale = roster[days.isna() | (days > stale_days)]
+    stale_days_text = stale["days_since_contact"].fillna(0).astype("int64").astype("str") + " days"
+    when = stale_days_text.where(stale["days_since_contact"].notna(), "no contact recorded")
+    stale_list = ", ".join(stale["name"].astype("str") + " (" + when + ")")
+    if n == 0:
+        checks = [
+            ("decision maker", False, "No contacts recorded: no decision maker known."),
+            ("champion", False, "No contacts recorded: no champion known."),
+            ("recent contact", False, "No contacts recorded."),
+            ("multi-threaded", False, "No contacts recorded: the relationship has no thread."),
+        ]
+    else:
+        checks = [
+            (
+                "decision maker",
+                not deciders.empty,
+                f"Decision maker known: {', '.join(deciders)}."
+                if not deciders.empty
+                else "No contact with a decision maker.",
+            ),
+            (
+                "champion",
+                not champions.empty,
+                f"Champion: {', '.join(champions)}."
+                if not champions.empty
+                else "No champion among the contacts.",
+            ),
+            (
+                "recent contact",
+                stale.empty,
+                f"All {n} contacts reached within {stale_days} days."
+                if stale.empty
+                else f"{len(stale)} of {n} contacts not reached for more than {stale_days} days: "
+                f"{stale_list}.",
+            ),
+            (
+                "multi-threaded",
+                n > 1,
+                f"{n} contacts."
+                if n > 1
+                else f"Single-threaded: one contact only ({roster['name'].iloc[0]}).",
+            ),
+        ]
+    out = pd.DataFrame(checks, columns=["check", "ok", "finding"])
+    return out.astype({"check": "str", "ok": "bool", "finding": "str"})
+
+
+# --- competitors and share of wallet -----------------------------------------------------------
+
+
+def competitors_at(account_id: str, *, competitors: pd.DataFrame | None) -> pd.DataFrame:
+    """Competitors at the account, largest share of wallet first.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    competitors : DataFrame or None
+        Canonical competitors; None or empty gives an empty result.
+
+    Returns
+    -------
+    DataFrame
+        ``competitor``, ``share_of_wallet``, ``strengths``, ``weaknesses``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"account_id": ["A", "A"], "competitor": ["X", "Y"],
+    ...     "share_of_wallet": [0.1, 0.3], "strengths": ["price", "range"],
+    ...     "weaknesses": ["service", "delivery"]})
+    >>> competitors_at("A", competitors=c)[["competitor", "share_of_wallet"]]
+      competitor  share_of_wallet
+    0          Y              0.3
+    1          X              0.1
+    """
+    columns = {
+        "competitor": "str",
+        "share_of_wallet": "float64",
+        "strengths": "str",
+        "weaknesses": "str",
+    }
+    rows = _rows(competitors, account_id)
+    if rows is None or rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
+    out = rows.reindex(columns=list(columns)).astype(columns)
+    return out.sort_values(
+        ["share_of_wallet", "competitor"],
+        ascending=[False, True],
+        kind="stable",
+        na_position="last",
+    ).reset_index(drop=True)
+
+
+def share_of_wallet(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    competitors: pd.DataFrame | None = None,
+    as_of: object = None,
+    window_months: int = 12,
+) -> pd.Series:
+    """Our share of the client's spend, estimated two ways.
+
+    ``by_budget`` = our revenue in the last `window_months` / ``potential_budget`` (accounts);
+    ``by_competitors`` = 1 - the sum of the competitors' shares (competitors table). Either is
+    NaN when its table or value is missing.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    accounts, competitors : DataFrame, optional
+        Canonical accounts (``potential_budget``) and competitors (``share_of_wallet``).
+    as_of : date-like, optional
+        End of the window (inclusive); default the last date in `transactions`.
+    window_months : int, default 12
+        Length of the revenue window.
+
+    Returns
+    -------
+    Series
+        ``revenue_last_12m``, ``potential_budget``, ``by_budget``, ``competitors_total``,
+        ``by_competitors``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A"], "revenue": [250.0],
+    ...     "date": pd.to_datetime(["2025-06-30"])})
+    >>> acc = pd.DataFrame({"account_id": ["A"], "potential_budget": [1000.0]})
+    >>> comp = pd.DataFrame({"account_id": ["A", "A"], "competitor": ["X", "Y"],
+    ...     "share_of_wallet": [0.5, 0.2]})
+    >>> share_of_wallet("A", transactions=tx, accounts=acc, competitors=comp).round(2).tolist()
+    [250.0, 1000.0, 0.25, 0.7, 0.3]
+    """
+    _require(transactions, ["account_id", "date", "revenue"], "transactions")
+    as_of = _as_of(transactions, as_of)
+    start = as_of - pd.DateOffset(months=window_months)
+    tx = transactions[
+        (transactions["account_id"] == account_id)
+        & (transactions["date"] > start)
+        & (transactions["date"] <= as_of)
+    ]
+    revenue = float(tx["revenue"].sum())
+    row = _rows(accounts, account_id)
+    budget = np.nan
+    if row is not None and not row.empty and "potential_budget" in row.columns:
+        budget = float(row["potential_budget"].iloc[0])
+    comp = competitors_at(account_id, competitors=competitors)
+    total = float(comp["share_of_wallet"].sum(min_count=1))
+    return pd.Series(
+        {
+            "revenue_last_12m": revenue,
+            "potential_budget": budget,
+            "by_budget": revenue / budget if budget and budget > 0 else np.nan,
+            "competitors_total": total,
+            "by_competitors": 1 - total if pd.notna(total) else np.nan,
+        },
+        dtype="float64",
+    )
+
+
+# --- the whole dossier -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """The dossier of one account (see :func:`dossier`).
+
+    ``messages`` says which parts were skipped for lack of a table; ``findings`` lists the
+    coverage problems in words.
+    """
+
+    account_id: str
+    as_of: pd.Timestamp
+    info: pd.Series
+    revenue_history: pd.DataFrame
+    timeline: pd.DataFrame
+    tenders: pd.DataFrame
+    dmu: pd.DataFrame
+    coverage: pd.DataFrame
+    competitors: pd.DataFrame
+    share_of_wallet: pd.Series
+    include_personal_details: bool = False
+    messages: tuple[str, ...] = ()
+    parameters: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[str]:
+        """Coverage problems, one sentence each."""
+        return self.coverage.loc[~self.coverage["ok"], "finding"].tolist()
+
+
+def account_dossier(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+    contacts: pd.DataFrame | None = None,
+    meetings: pd.DataFrame | None = None,
+    tenders: pd.DataFrame | None = None,
+    competitors: pd.DataFrame | None = None,
+    as_of: object = None,
+    include_personal_details: bool = False,
+    stale_days: int = 90,
+    birthday_window_days: int = 30,
+) -> Dossier:
+    """Assemble the dossier of one account.
+
+    Missing or empty optional tables skip their part with a message (e.g. "no contacts table:
+    decision-making map skipped"). Personal data of contacts is left out unless
+    `include_personal_details` is True, and then only upcoming birthdays as ``DD.MM``.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    accounts, products, contacts, meetings, tenders, competitors : DataFrame, optional
+        Canonical tables; None or empty skips the parts that need them.
+    as_of : date-like, optional
+        Reference date; default the last date in `transactions`.
+    include_personal_details : bool, default False
+        Add upcoming birthdays (``DD.MM``) to the roster; nothing else personal is shown.
+    stale_days : int, default 90
+        Contacts not reached for longer are reported by the coverage check.
+    birthday_window_days : int, default 30
+        How far ahead a birthday counts as upcoming.
+
+    Returns
+    -------
+    Dossier
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A"], "revenue": [100.0],
+    ...     "date": pd.to_datetime(["2025-06-30"])})
+    >>> d = account_dossier("A", transactions=tx, as_of="2025-12-31")
+    >>> d.info["revenue_total"], d.messages[0]
+    (100.0, 'no accounts table: general information from transactions only')
+    """
+    as_of_ts = _as_of(transactions, as_of)
+    messages = []
+    for table, frame, text in (
+        ("accounts", accounts, "general information from transactions only"),
+        ("products", products, "revenue history without product categories"),
+        ("contacts", contacts, "decision-making map skipped"),
+        ("meetings", meetings, "no meetings in the timeline"),
+        ("tenders", tenders, "tender history skipped"),
+        ("competitors", competitors, "competitors skipped"),
+    ):
+        if _missing(frame):
+            messages.append(f"no {table} table: {text}")
+    info = account_info(account_id, transactions=transactions, accounts=accounts, as_of=as_of_ts)
+    roster = dmu_roster(
+        account_id,
+        contacts=contacts,
+        as_of=as_of_ts,
+        include_personal_details=include_personal_details,
+        birthday_window_days=birthday_window_days,
+    )
+    return Dossier(
+        account_id=account_id,
+        as_of=as_of_ts,
+        info=info,
+        revenue_history=revenue_history(
+            account_id, transactions=transactions, products=products, as_of=as_of_ts
+        ),
+        timeline=relationship_timeline(
+            account_id,
+            transactions=transactions,
+            products=products,
+            accounts=accounts,
+            tenders=tenders,
+            meetings=meetings,
+            as_of=as_of_ts,
+        ),
+        tenders=tender_history(account_id, tenders=tenders),
+        dmu=roster,
+        coverage=dmu_coverage(roster, stale_days=stale_days),
+        competitors=competitors_at(account_id, competitors=competitors),
+        share_of_wallet=share_of_wallet(
+            account_id,
+            transactions=transactions,
+            accounts=accounts,
+            competitors=competitors,
+            as_of=as_of_ts,
+        ),
+        include_personal_details=include_personal_details,
+        messages=tuple(messages),
+        parameters={
+            "as_of": as_of_ts.date().isoformat(),
+            "stale_days": stale_days,
+            "include_personal_details": include_personal_details,
+            "birthday_window_days": birthday_window_days,
+        },
+    )

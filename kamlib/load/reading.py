@@ -1,0 +1,375 @@
+"""Reading files into cells: the only code that opens input files.
+
+Each reader returns a :class:`RawTable`: the header as found in the file, one row of raw cells
+per record (strings for text files; Python values for XLSX and Parquet), the physical line (or
+sheet row) of each record, and the problems found. Nothing is typed or mapped here: parsing
+(``kamlib.load.parsing``) and validation (``kamlib.load.workspace``) come after, so that every failure can
+be reported with its file, line and column.
+
+Files are read in chunks (:data:`CHUNK_ROWS` records), so memory stays bounded for exports of
+millions of lines. Text files are decoded explicitly (byte-order marks are checked against the
+configured encoding) and split with the standard library's ``csv`` module in strict mode, which keeps the
+physical line of every record even when quoted fields hold newlines. Rows with more or fewer
+cells than the header are reported, never shifted or padded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kamlib.errors import Problem
+from kamlib.load.config import ReadSpec
+
+__all__ = ["RawTable", "iter_file", "CHUNK_ROWS"]
+
+log = logging.getLogger("kamlib")
+
+CHUNK_ROWS = 200_000
+_PROBE = 1 << 20  # bytes read up front to check byte-order marks and the encoding
+_DELIMITERS = (",", ";", "\t", "|")
+_EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
+_UTF = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+
+
+@dataclass
+class RawTable:
+    """Cells of one file before parsing.
+
+    ``frame`` has one column per header cell (object or str values) and ``lines`` gives the
+    physical line (text) or row (sheet, Parquet) of each record. ``records`` counts every record
+    found, including those dropped here for structural problems.
+    """
+
+    file: str
+    header: list[str]
+    frame: pd.DataFrame
+    lines: list[int]
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    header_line: int = 1
+    delimiter_counts: dict[str, int] = field(default_factory=dict)  # text files: each candidate's count in the header line
+
+    @property
+    def fatal(self) -> bool:
+        """True when the file could not be read at all (nothing in ``frame`` can be trusted)."""
+        return any(p.severity == "error" and p.line in (None, self.header_line) for p in self.problems)
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return ""
+
+
+def _choose_codec(head: bytes, encoding: str, rel: str) -> tuple[str | None, list[Problem]]:
+    """The codec to read a text file with, from its first bytes and the configured encoding.
+
+    Byte-order marks are checked against the configuration, and a file configured with a
+    single-byte encoding whose first megabyte reads as valid UTF-8 with non-ASCII characters is
+    reported as suspected wrong encoding (it would be garbled silently otherwise).
+    """
+    enc = encoding.lower()
+    codec = "auto" if enc == "auto" else _codec(enc)
+    if not codec:
+        return None, [Problem(rel, None, None, "bad-encoding", f"unknown encoding {encoding!r} in kam.toml")]
+    boms = [
+        (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+        (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+    ]
+    for bom, bom_codec, label in boms:
+        if head.startswith(bom):
+            family = "-".join(bom_codec.split("-")[:2])
+            if codec == "auto" or codec.startswith(family):
+                return bom_codec, []
+            return None, [
+                Problem(
+                    rel, 1, None, "bom-mismatch",
+                    f"the file starts with a {label} byte-order mark (BOM) but kam.toml says "
+                    f"encoding = {encoding!r}; set encoding = \"auto\" or \"{bom_codec}\"",
+                )
+            ]
+    if codec in ("auto", "utf-8"):
+        return "utf-8-sig", []  # a BOM is never part of the first column's name
+    if not codec.startswith("utf") and any(b > 0x7F for b in head):
+        cut = head[: head.rfind(b"\n") + 1] or head
+        try:
+            as_utf8 = cut.decode("utf-8")
+        except UnicodeDecodeError:
+            return codec, []
+        sample = next((w for w in as_utf8.split() if any(ord(ch) > 0x7F for ch in w)), "")
+        line = head.count(b"\n", 0, next(i for i, b in enumerate(head) if b > 0x7F)) + 1
+        return None, [
+            Problem(
+                rel, line, None, "suspected-wrong-encoding",
+                f"the file reads as valid UTF-8 (e.g. {sample[:20]!r}) but kam.toml says "
+                f"encoding = {encoding!r}, which would garble it; set encoding = \"utf-8\"",
+            )
+        ]
+    return codec, []
+
+
+def _encoding_problem(path: Path, codec: str, encoding: str, rel: str) -> Problem:
+    """Find the first undecodable byte, streaming, and report its physical line."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    newlines = offset = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                pos = max(exc.start - len(exc.object) + len(block), 0)
+                line = newlines + block.count(b"\n", 0, pos) + 1
+                col = pos - (block.rfind(b"\n", 0, pos) + 1) + 1
+                bad = block[pos : pos + 4]
+                return Problem(
+                    rel, line, None, "encoding-error",
+                    f"byte {bad[:1]!r} at character {col} is not valid {encoding}; check the file's "
+                    f"encoding (e.g. cp1251, latin-1) and set encoding in kam.toml",
+                    excerpt=bad.hex(" "),
+                )
+            newlines += block.count(b"\n")
+            offset += len(block)
+    return Problem(rel, None, None, "encoding-error", f"the file is not valid {encoding}")
+
+
+def _sniff(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _empty(rel: str, header: list[str], problems: list[Problem], header_line: int = 1) -> RawTable:
+    frame = pd.DataFrame({h: pd.Series(dtype="str") for h in dict.fromkeys(header)})
+    return RawTable(rel, header, frame, [], 0, problems, header_line)
+
+
+def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterator[RawTable]:
+    with path.open("rb") as fh:
+        head = fh.read(_PROBE)
+    if not head.strip() and path.stat().st_size <= len(head):
+        what = "is empty (0 bytes)" if not head else "holds only blank space"
+        yield _empty(rel, [], [Problem(rel, None, None, "empty-file", f"the file {what}; expected a header line")])
+        return
+    codec, problems = _choose_codec(head, spec.encoding, rel)
+    if codec is None:
+        yield _empty(rel, [], problems)
+        return
+    delimiter = spec.delimiter
+    header: list[str] | None = None
+    header_line = 1
+    counts: dict[str, int] = {}
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    records = 0
+    prev = 0
+
+    def chunk() -> RawTable:
+        frame = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
+        frame.columns = header
+        return RawTable(rel, header, frame, lines, records, problems, header_line, counts)
+
+    with path.open("r", encoding=codec, newline="") as fh:
+        if delimiter == "auto":
+            delimiter = _sniff(fh.readline().lstrip("\ufeff\r\n"))
+            fh.seek(0)
+            log.info("%s: delimiter sniffed as %r", rel, delimiter)
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        try:
+            for rec in reader:
+                start, prev = prev + 1, reader.line_num
+                if not rec:
+                    continue  # a blank line: not a record; line numbers stay physical
+                if header is None:
+                    header, header_line = [h.strip() for h in rec], start
+                    line_text = delimiter.join(rec)
+                    counts = {d: line_text.count(d) for d in _DELIMITERS}
+                    counts[delimiter] = len(rec) - 1
+                    continue
+                records += 1
+                n = len(header)
+                if len(rec) > n and any(c.strip() for c in rec[n:]):
+                    problems.append(
+                        Problem(
+                            rel, start, f"#{n + 1}", "extra-cell",
+                            f"the record has {len(rec)} cells but the header has {n}; a delimiter or "
+                            f"decimal comma inside an unquoted value shifts every later column",
+                            excerpt=delimiter.join(rec)[:60],
+                        )
+                    )
+                elif len(rec) < n:
+                    problems.append(
+                        Problem(
+                            rel, start, header[len(rec)], "missing-cell",
+                            f"the record has {len(rec)} cells but the header has {n}",
+                            excerpt=delimiter.join(rec)[:60],
+                        )
+                    )
+                else:
+                    rows.append(rec[:n])
+                    lines.append(start)
+                if len(rows) >= chunk_rows:
+                    yield chunk()
+                    rows, lines, records, problems = [], [], 0, []
+        except UnicodeDecodeError:
+            yield _empty(rel, header or [], problems + [_encoding_problem(path, codec, spec.encoding, rel)])
+            return
+        except csv.Error as exc:
+            msg = str(exc)
+            if "unexpected end of data" in msg or "EOF" in msg:
+                problems.append(
+                    Problem(rel, prev + 1, None, "unbalanced-quote",
+                            "a quoted field opened here is never closed; the rest of the file was not read")
+                )
+            else:
+                problems.append(Problem(rel, reader.line_num, None, "bad-quote", f"malformed quoting: {msg}"))
+            records += 1
+    if header is None:
+        yield _empty(rel, [], problems + [Problem(rel, None, None, "empty-file", "no header line found")])
+        return
+    yield chunk()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> RawTable:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+        wb_formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
+        return _empty(rel, [], [Problem(rel, None, None, "unreadable-file", f"not a readable XLSX workbook: {exc}")])
+    names = wb.sheetnames
+    if spec.sheet is None and len(names) > 1:
+        listed = ", ".join(repr(n) for n in names)
+        return _empty(rel, [], [Problem(rel, None, None, "sheet-required",
+                                        f"the workbook has {len(names)} sheets ({listed}); name one with sheet = ... in kam.toml")])
+    sheet = spec.sheet or names[0]
+    if sheet not in names:
+        listed = ", ".join(repr(n) for n in names)
+        return _empty(rel, [], [Problem(rel, None, None, "sheet-not-found", f"no sheet {sheet!r}; the sheets are {listed}")])
+    ws, wsf = wb[sheet], wb_formulas[sheet]
+    where = f"{rel}[{sheet}]"
+    hrow = spec.header_row
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    if len(values) < hrow:
+        return _empty(where, [], [Problem(where, None, None, "empty-file", f"the sheet has no row {hrow} for the header")], hrow)
+    header = [_cell_text(v) for v in values[hrow - 1]]
+    while header and header[-1] == "":
+        header.pop()
+    problems: list[Problem] = []
+    if expected and not set(expected) <= set(header):
+        found = next(
+            (i + 1 for i, row in enumerate(values[:30]) if set(expected) <= {_cell_text(v) for v in row}), None
+        )
+        hint = f"; it is in row {found}: set header_row = {found}" if found else ""
+        return _empty(where, header, [Problem(where, hrow, None, "header-not-found",
+                                              f"header not found in row {hrow} of sheet {sheet!r} "
+                                              f"(expected {', '.join(expected)}){hint}")], hrow)
+    ncol = len(header)
+    # merged cells below the header: forward-filled where declared, an error elsewhere
+    for rng in ws.merged_cells.ranges:
+        if rng.max_row <= hrow:
+            continue
+        top = ws.cell(rng.min_row, rng.min_col).value
+        for col in range(rng.min_col, min(rng.max_col, ncol) + 1):
+            name = header[col - 1]
+            if name in spec.fill_merged:
+                for r in range(max(rng.min_row, hrow + 1), rng.max_row + 1):
+                    values[r - 1][col - 1] = top
+            else:
+                problems.append(Problem(where, rng.min_row, name, "merged-cells",
+                                        f"merged cells {rng.coord}; unmerge them or declare "
+                                        f"fill_merged = [{name!r}] to forward-fill"))
+    rows, lines = [], []
+    records = 0
+    for r, row in enumerate(values[hrow:], start=hrow + 1):
+        row = (list(row) + [None] * ncol)[:ncol]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        records += 1
+        bad = False
+        for c, v in enumerate(row, start=1):
+            addr = f"{openpyxl.utils.get_column_letter(c)}{r}"
+            if v is None and wsf.cell(r, c).data_type == "f":
+                problems.append(Problem(where, r, header[c - 1], "formula-without-value",
+                                        f"cell {addr} holds a formula with no saved result; open and "
+                                        f"save the workbook in Excel, or export values"))
+                bad = True
+            elif isinstance(v, str) and v.strip() in _EXCEL_ERRORS:
+                problems.append(Problem(where, r, header[c - 1], "excel-error",
+                                        f"cell {addr} holds the Excel error {v.strip()}", excerpt=v.strip()))
+                bad = True
+        if not bad:
+            rows.append(row)
+            lines.append(r)
+    frame = pd.DataFrame(rows, columns=range(ncol), dtype=object)
+    frame.columns = header
+    return RawTable(where, header, frame, lines, records, problems, hrow)
+
+
+def _iter_parquet(path: Path, rel: str, chunk_rows: int, wanted: list[str]) -> Iterator[RawTable]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for broken files
+        yield _empty(rel, [], [Problem(rel, None, None, "unreadable-file", f"not a readable Parquet file: {exc}")])
+        return
+    header = [str(c) for c in pf.schema_arrow.names]
+    columns = [c for c in dict.fromkeys(wanted) if c in header] if wanted else header
+    row = 1
+    empty = True
+    for batch in pf.iter_batches(batch_size=chunk_rows, columns=columns):
+        cols = {}
+        for name, col in zip(batch.schema.names, batch.columns, strict=True):
+            if pa.types.is_decimal(col.type):
+                col = col.cast(pa.float64())
+                if row == 1:
+                    log.info("%s: decimal column %r read as float64", rel, name)
+            cols[name] = col.to_pandas()
+        frame = pd.DataFrame(cols, index=range(batch.num_rows))
+        for name in header:
+            if name not in frame:  # not needed: present in the header only
+                frame[name] = pd.Series([None] * batch.num_rows, dtype=object)
+        yield RawTable(rel, header, frame, list(range(row, row + batch.num_rows)), batch.num_rows, [], 0)
+        row += batch.num_rows
+        empty = False
+    if empty:
+        yield RawTable(rel, header, pd.DataFrame({h: pd.Series(dtype=object) for h in header}), [], 0, [], 0)
+
+
+def iter_file(path: Path, spec: ReadSpec, rel: str, *, expected: list[str] | tuple[str, ...] = (),
+              wanted: list[str] | tuple[str, ...] = (), chunk_rows: int | None = None) -> Iterator[RawTable]:
+    """Read one file into raw cells, by its suffix (.csv/.tsv/.txt, .xlsx, .parquet), in chunks.
+
+    Yields :class:`RawTable` chunks of at most `chunk_rows` records (XLSX: one chunk), so a file
+    of millions of lines never sits in memory at once. A chunk whose ``fatal`` is true ends the
+    file. `rel` is the name used in problems (the path relative to the workspace); `expected`
+    lists the file's names for the required columns (XLSX uses it to find a misplaced header
+    row); `wanted` the file's names of every column to read (Parquet reads only those).
+    """
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        yield _read_xlsx(path, spec, rel, list(expected))
+    elif suffix == ".parquet":
+        yield from _iter_parquet(path, rel, chunk_rows, list(wanted))
+    else:
+        yield from _iter_text(path, spec, rel, chunk_rows)

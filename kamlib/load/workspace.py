@@ -1,0 +1,678 @@
+"""Loading a workspace: read, parse, validate, apply business rules, reconcile.
+
+``load_workspace(path)`` is the single entry point. The stages are explicit and each one reports
+every problem it finds with file, physical line and column:
+
+1. reading (:mod:`kamlib.load.reading`): bytes to cells; structure (encoding, delimiter, extra or
+   missing cells, quotes, sheets, header row, merged and formula cells);
+2. mapping and parsing (:mod:`kamlib.load.parsing`): foreign column names to canonical ones, and each
+   cell to its canonical type;
+3. validation (pandera, all failures collected): required values present, values in range;
+4. business rules: duplicate primary keys, unassigned and orphan account ids, sign conflicts,
+   mixed currencies, duplicates, returns, negative margins, outliers, future dates.
+
+Strict mode (the default) raises :class:`kamlib.InputError` listing every error. Lenient mode
+rejects rows with errors and goes on. In both modes the documented cleaning rules quarantine
+rows (blank or unknown account id, sign conflict, mixed currency, dropped duplicates, future
+dates when so configured); quarantined rows are counted and listed, never lost:
+``read == loaded + rejected + quarantined`` holds for every table, and so do the revenue totals.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from kamlib.bundled import sample_folder
+from kamlib.errors import InputError, Problem
+from kamlib.load.config import Config, TableConfig, read_config
+from kamlib.load.parsing import parse_column
+from kamlib.load.reading import iter_file
+from kamlib.report.spreadsheet import safe_csv
+from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
+
+__all__ = ["Workspace", "load_workspace", "resolve_workspace", "write_problems", "OUTLIER_FACTOR"]
+
+log = logging.getLogger("kamlib")
+
+OUTLIER_FACTOR = 1000.0
+_LINEAGE = ["_file", "_line"]
+_PROBLEM_COLUMNS = ["file", "line", "column", "code", "severity", "message", "excerpt"]
+
+
+@dataclass
+class Workspace:
+    """A loaded workspace: typed canonical tables, the configuration, a ledger and the problems.
+
+    Every canonical table is an attribute (``ws.transactions``, ``ws.contacts`` ...): the loaded
+    frame, or an empty frame with the canonical columns when the workspace has no such table
+    (``ws.has("contacts")`` tells which). ``accounts`` is derived from the transactions when the
+    workspace has no accounts table. For large exports the clean transactions stay in a Parquet
+    file (``ws.source("transactions")``), which the DuckDB-backed analytics read directly;
+    ``ws.transactions`` then reads that file into pandas on first use.
+    """
+
+    path: Path
+    config: Config
+    tables: dict[str, pd.DataFrame]
+    ledger: pd.DataFrame
+    problems: pd.DataFrame
+    as_of: pd.Timestamp
+    quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()
+    sources: dict[str, Path] = field(default_factory=dict)
+    staging: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def has(self, table: str) -> bool:
+        """True when the workspace provides `table` (derived accounts count as provided)."""
+        return table in self.tables or table in self.sources
+
+    def source(self, table: str) -> pd.DataFrame | Path:
+        """`table` for DuckDB-backed functions: the clean Parquet file of a large export, else the frame."""
+        return self.sources.get(table) or getattr(self, table)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in TABLES:
+            tables = self.__dict__["tables"]
+            if name not in tables and name in self.__dict__["sources"]:
+                log.info("reading the clean %s file into memory", name)
+                tables[name] = _typed(pd.read_parquet(self.__dict__["sources"][name]), name)
+            frame = tables.get(name)
+            return frame if frame is not None else empty_frame(name)
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{t}={len(f)}" for t, f in self.tables.items())
+        return f"Workspace({str(self.path)!r}, as_of={self.as_of.date()}, {sizes})"
+
+
+def resolve_workspace(workspace: str | Path = "") -> Path:
+    """The workspace folder to open: `workspace`, or the bundled sample portfolio when empty.
+
+    Notebooks take the workspace as a string parameter; an empty string means the sample
+    portfolio in the repository's ``data/sample`` folder.
+
+    >>> resolve_workspace("").name
+    'sample'
+    >>> str(resolve_workspace("/data/acme"))
+    '/data/acme'
+    """
+    if str(workspace).strip():
+        return Path(workspace)
+    return sample_folder()
+
+
+def _excerpt(value: object, personal: bool) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = str(value)
+    if personal:
+        return f"<masked, {len(text)} characters>"
+    return text[:40]
+
+
+def _schema(table: str) -> pa.DataFrameSchema:
+    cols = {}
+    for name, col in TABLES[table].items():
+        checks = []
+        if col.min is not None:
+            checks.append(pa.Check.ge(col.min))
+        if col.max is not None:
+            checks.append(pa.Check.le(col.max))
+        # a transaction without an account id is not an error: the "unassigned" rule quarantines it
+        nullable = not col.required or (table, name) == ("transactions", "account_id")
+        cols[name] = pa.Column(nullable=nullable, checks=checks, required=False)
+    return pa.DataFrameSchema(cols)
+
+
+def _validate(table: str, frame: pd.DataFrame, tcfg: TableConfig) -> list[tuple[int, Problem]]:
+    """pandera, lazily: every missing required value and out-of-range value, with its row and line."""
+    spec = TABLES[table]
+    try:
+        _schema(table).validate(frame[[c for c in spec if c in frame]], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        out = []
+        fc = exc.failure_cases
+        for row in fc.itertuples(index=False):
+            if row.index is None or pd.isna(row.index):
+                continue
+            pos = int(row.index)
+            col = spec[row.column]
+            if row.check == "not_nullable":
+                code, msg = "missing-value", f"required column {row.column!r} is empty"
+            else:
+                lo, hi = col.min, col.max
+                code = "out-of-range"
+                msg = f"value outside the allowed range {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}"
+            out.append((pos, Problem(frame["_file"].iat[pos], int(frame["_line"].iat[pos]),
+                                     tcfg.foreign(row.column), code, msg, _excerpt(row.failure_case, col.personal))))
+        return out
+    return []
+
+
+def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem], dict[str, str]]:
+    """Check the header: duplicates, required columns; return the canonical -> file name mapping."""
+    spec = TABLES[table]
+    problems: list[Problem] = []
+    header = raw.header
+    present = {c: tcfg.foreign(c) for c in spec if tcfg.foreign(c) in header}
+    counts = Counter(header)
+    for label, n in counts.items():
+        if n > 1 and label:
+            used = label in present.values()
+            problems.append(Problem(raw.file, raw.header_line, label, "duplicate-label",
+                                    f"the header has {n} columns named {label!r}"
+                                    + ("" if used else " (not used: ignored)"),
+                                    severity="error" if used else "warning"))
+    missing = [tcfg.foreign(c) for c, col in spec.items() if col.required and c not in present]
+    if missing:
+        hint = ""
+        counts_d = raw.delimiter_counts
+        if counts_d:
+            best = max(counts_d, key=counts_d.get)
+            if best != tcfg.read.delimiter and counts_d[best] >= len(header):
+                hint = f"; the header looks {best!r}-separated: set delimiter = {best!r} in kam.toml"
+        problems.append(Problem(raw.file, raw.header_line, ", ".join(missing), "missing-column",
+                                f"required column(s) {', '.join(repr(m) for m in missing)} not found in the "
+                                f"header ({len(header)} column(s): {', '.join(header[:8])}){hint}"))
+    unused = [h for h in dict.fromkeys(header) if h and h not in present.values()]
+    if unused:
+        log.info("%s: column(s) not used by kamlib and dropped: %s", raw.file, ", ".join(unused))
+    return problems, present
+
+
+def _parse_chunk(table: str, tcfg: TableConfig, raw, present: dict[str, str], timezone: str | None,
+                 problems: list[Problem]) -> pd.DataFrame:
+    """Parse and validate one chunk of raw cells into canonical columns plus lineage and ``_bad``."""
+    spec = TABLES[table]
+    n = len(raw.frame)
+    lines = np.asarray(raw.lines, dtype="int64")
+    cols: dict[str, pd.Series] = {}
+    bad = np.zeros(n, dtype=bool)
+    currency_marks = None
+    for canon, foreign in present.items():
+        col = spec[canon]
+        cells = raw.frame[foreign]
+        if isinstance(cells, pd.DataFrame):  # an unused duplicate label: take the first
+            cells = cells.iloc[:, 0]
+        parsed = parse_column(cells, col.kind, decimal=tcfg.read.decimal, thousands=tcfg.read.thousands,
+                              date_format=tcfg.read.date_format, timezone=timezone,
+                              id_rules=tcfg.ids if col.kind == "id" else None)
+        for note in parsed.notes:
+            log.info("%s column %r: %s", raw.file, foreign, note)
+        for f in parsed.findings:
+            for pos in f.positions:
+                problems.append(Problem(raw.file, int(lines[pos]), foreign, f.code, f.message,
+                                        _excerpt(cells.iat[pos], col.personal), f.severity))
+            if f.severity == "error":
+                bad[f.positions] = True
+        cols[canon] = parsed.values
+        if canon == "revenue" and parsed.currency is not None:
+            currency_marks = parsed.currency
+    frame = pd.DataFrame(cols, index=range(n))
+    for canon, col in spec.items():
+        if canon not in frame:
+            frame[canon] = pd.Series(index=frame.index, dtype=col.dtype)
+    frame = frame[list(spec)]
+    frame["_file"] = pd.Series([raw.file] * n, dtype="str")
+    frame["_line"] = lines
+    if currency_marks is not None:
+        clash = currency_marks.notna() & frame["currency"].notna() & (currency_marks != frame["currency"])
+        for pos in np.flatnonzero(clash.to_numpy()):
+            problems.append(Problem(raw.file, int(lines[pos]), tcfg.foreign("revenue"), "currency-conflict",
+                                    f"the value's currency symbol means {currency_marks.iat[pos]} but the "
+                                    f"currency column says {frame['currency'].iat[pos]}",
+                                    _excerpt(raw.frame[tcfg.foreign("revenue")].iat[pos], False)))
+        bad |= clash.to_numpy()
+        fill = frame["currency"].isna() & currency_marks.notna()
+        frame.loc[fill, "currency"] = currency_marks[fill]
+    ok = np.flatnonzero(~bad)
+    for pos, problem in _validate(table, frame.iloc[ok].reset_index(drop=True), tcfg):
+        problems.append(problem)
+        bad[ok[pos]] = True
+    frame["_bad"] = bad
+    if table == "transactions":
+        frame = _derive_profit(frame, tcfg, problems)
+    return frame
+
+
+def _read_table(table: str, tcfg: TableConfig, root: Path, timezone: str | None, sink,
+                problems: list[Problem]) -> int:
+    """Read every file of `table` chunk by chunk, handing each parsed chunk to `sink`.
+
+    Returns the number of records read (good or bad). File-level problems end that file.
+    """
+    spec = TABLES[table]
+    expected = [tcfg.foreign(c) for c, col in spec.items() if col.required]
+    wanted = [tcfg.foreign(c) for c in spec]
+    read = 0
+    for path in tcfg.files:
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        present = None
+        for raw in iter_file(path, tcfg.read, rel, expected=expected, wanted=wanted):
+            problems += raw.problems
+            read += raw.records
+            if raw.fatal:
+                break
+            if present is None:
+                header_problems, present = _header_problems(table, tcfg, raw)
+                problems += header_problems
+                if any(p.severity == "error" for p in header_problems):
+                    break
+            sink(_parse_chunk(table, tcfg, raw, present, timezone, problems))
+    return read
+
+
+def _mark(frame: pd.DataFrame, mask, code: str, message: str, column: str | None, severity: str,
+          problems: list[Problem], excerpt_col: str | None = None) -> None:
+    for pos in np.flatnonzero(np.asarray(mask)):
+        ex = "" if excerpt_col is None else _excerpt(frame[excerpt_col].iat[pos], False)
+        problems.append(Problem(frame["_file"].iat[pos], int(frame["_line"].iat[pos]), column, code,
+                                message, ex, severity))
+
+
+def _primary_keys(table: str, frame: pd.DataFrame, tcfg: TableConfig, problems: list[Problem]) -> None:
+    keys = list(PRIMARY_KEYS.get(table, ()))
+    if not keys or frame.empty:
+        return
+    dup = frame.duplicated(keys, keep=False) & frame[keys].notna().all(axis=1)
+    if dup.any():
+        groups = frame[dup].groupby(keys, sort=True)["_line"].apply(list)
+        for key, lines in groups.items():
+            key = key[0] if isinstance(key, tuple) else key
+            for pos in np.flatnonzero((dup & frame[keys[0]].eq(key)).to_numpy()):
+                problems.append(Problem(frame["_file"].iat[pos], int(frame["_line"].iat[pos]),
+                                        tcfg.foreign(keys[0]), "primary-key",
+                                        f"{keys[0]} {key!r} occurs {len(lines)} times (lines "
+                                        f"{', '.join(map(str, lines[:6]))}); a master table needs unique keys, "
+                                        f"or every join would multiply revenue", _excerpt(key, False)))
+
+
+_KEYS = ", ".join(TABLES["transactions"])  # every canonical column: exact duplicates
+_RULES_SQL = f"""
+WITH t AS (SELECT * FROM {{source}} WHERE NOT _bad),
+s1 AS (
+    SELECT *, account_id IS NULL AS unassigned,
+           account_id IS NOT NULL AND coalesce((quantity < 0 AND revenue > 0) OR (quantity > 0 AND revenue < 0),
+                                               false) AS sign_conflict,
+           row_number() OVER (PARTITION BY {_KEYS} ORDER BY _row) > 1 AS duplicate
+    FROM t),
+mixed AS (
+    SELECT account_id FROM s1 WHERE NOT unassigned AND NOT sign_conflict AND currency IS NOT NULL
+    GROUP BY account_id HAVING count(DISTINCT currency) > 1),
+s2 AS (
+    SELECT *, NOT unassigned AND NOT sign_conflict AND account_id IN (SELECT account_id FROM mixed) AS mixed_currency
+    FROM s1),
+s3 AS (
+    SELECT *, duplicate AND NOT (unassigned OR sign_conflict OR mixed_currency) AS dup,
+           unassigned OR sign_conflict OR mixed_currency OR (duplicate AND $drop_duplicates) AS q1
+    FROM s2),
+s4 AS (
+    SELECT *, NOT q1 AND coalesce(date > $horizon, false) AS future FROM s3),
+s5 AS (
+    SELECT *, q1 OR (future AND $quarantine_future) AS q2 FROM s4),
+s6 AS (
+    SELECT *, NOT q2 AND $check_orphans AND account_id NOT IN (SELECT account_id FROM known) AS orphan FROM s5),
+s7 AS (
+    SELECT *, q2 OR orphan AS quarantined FROM s6),
+base AS (
+    SELECT CASE WHEN count(*) >= 10 THEN median(abs(revenue)) FILTER (WHERE NOT quarantined AND revenue <> 0)
+           END AS median_line
+    FROM s7)
+SELECT _row, _file, _line, revenue, date, currency, unassigned, sign_conflict, mixed_currency, dup, future,
+       orphan, quarantined,
+       NOT quarantined AND coalesce(cost > revenue AND revenue > 0, false) AS negative_margin,
+       NOT quarantined AND coalesce(abs(revenue) > $outlier_factor * base.median_line, false) AS outlier,
+       base.median_line
+FROM s7, base
+WHERE quarantined OR dup OR future OR negative_margin OR outlier
+ORDER BY _row
+"""
+
+
+def _transaction_flags(con, source: str, cfg: Config, known: pd.DataFrame | None, horizon: pd.Timestamp,
+                       params: list | None = None) -> pd.DataFrame:
+    """Every transaction line that a business rule quarantines or warns about, with the rule's flags.
+
+    The rules run in DuckDB, over a registered frame or the staged Parquet file of a large export, so
+    both take exactly the same path. Rules apply in order (a line is quarantined by the first that
+    holds): unassigned, sign conflict, mixed currency, dropped duplicate, future date (when so
+    configured), orphan account; warnings: kept duplicates, future dates, negative margins, outliers.
+    """
+    con.register("known", known if known is not None else pd.DataFrame({"account_id": pd.Series(dtype="str")}))
+    sql = _RULES_SQL.replace("{source}", source)
+    args = {
+        "drop_duplicates": cfg.duplicates == "drop",
+        "horizon": (horizon + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)).to_pydatetime(),
+        "quarantine_future": cfg.future_dates == "quarantine",
+        "check_orphans": known is not None,
+        "outlier_factor": OUTLIER_FACTOR,
+    }
+    if params:
+        args.update(params)
+    return con.execute(sql, args).df()
+
+
+_FLAG_TEXT = {
+    "unassigned": ("account_id", "quarantine", "no account id: the line is quarantined as unassigned revenue", None),
+    "sign_conflict": ("revenue", "quarantine", "quantity and revenue have opposite signs (a return needs both "
+                      "negative)", "revenue"),
+    "mixed_currency": ("currency", "quarantine", "the account is billed in several currencies and the workspace "
+                       "has no exchange rates; its lines are set aside", "currency"),
+    "orphan": ("account_id", "quarantine", "account id not in the accounts table: quarantined", None),
+}
+
+
+def _flag_problems(flags: pd.DataFrame, cfg: Config, tcfg: TableConfig, horizon: pd.Timestamp,
+                   problems: list[Problem]) -> None:
+    def add(mask, code, column, severity, message, excerpt_col=None):
+        sub = flags[mask.to_numpy(dtype=bool)]
+        ex = [""] * len(sub) if excerpt_col is None else [_excerpt(v, False) for v in sub[excerpt_col]]
+        problems.extend(Problem(f, int(ln), column, code, message, e, severity)
+                        for f, ln, e in zip(sub["_file"], sub["_line"], ex, strict=True))
+
+    for flag, (col, sev, msg, ex) in _FLAG_TEXT.items():
+        code = "orphan-account" if flag == "orphan" else flag.replace("_", "-")
+        add(flags[flag], code, tcfg.foreign(col), sev, msg, ex)
+    drop = cfg.duplicates == "drop"
+    add(flags["dup"], "duplicate-row", None, "quarantine" if drop else "warning",
+        f"exact duplicate of an earlier line: {'dropped' if drop else 'kept'} (duplicates = \"{cfg.duplicates}\")")
+    add(flags["future"], "future-date", tcfg.foreign("date"),
+        "quarantine" if cfg.future_dates == "quarantine" else "warning",
+        f"dated after the analysis date {horizon.date()}", "date")
+    add(flags["negative_margin"], "negative-margin", tcfg.foreign("cost"), "warning",
+        "cost exceeds revenue: kept, the margin is negative", "revenue")
+    if flags["outlier"].any():
+        base = flags["median_line"].iloc[0]
+        add(flags["outlier"], "outlier", tcfg.foreign("revenue"), "warning",
+            f"revenue over {OUTLIER_FACTOR:g} x the median line ({base:,.2f}): kept, check it", "revenue")
+
+
+def _derive_profit(tx: pd.DataFrame, tcfg: TableConfig, problems: list[Problem]) -> pd.DataFrame:
+    tx = tx.copy()
+    has_cost, has_gp = tx["cost"].notna(), tx["gross_profit"].notna()
+    both = has_cost & has_gp
+    mismatch = both & ((tx["revenue"] - tx["cost"] - tx["gross_profit"]).abs() > 0.01)
+    _mark(tx, mismatch.to_numpy(), "profit-mismatch", "gross_profit differs from revenue - cost: cost is kept, "
+          "gross_profit recomputed", tcfg.foreign("gross_profit"), "warning", problems, "gross_profit")
+    tx["gross_profit"] = tx["gross_profit"].where(~has_cost, tx["revenue"] - tx["cost"])
+    tx["cost"] = tx["cost"].where(has_cost, tx["revenue"] - tx["gross_profit"])
+    return tx
+
+
+_NAMES_SQL = """
+WITH c AS (SELECT account_id, account_name, count(*) AS n FROM {source}
+           WHERE account_id IS NOT NULL AND account_name IS NOT NULL GROUP BY ALL),
+best AS (SELECT account_id, account_name FROM c
+         QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY n DESC, account_name) = 1)
+SELECT i.account_id, best.account_name AS name
+FROM (SELECT DISTINCT account_id FROM {source} WHERE account_id IS NOT NULL) AS i
+LEFT JOIN best USING (account_id) ORDER BY i.account_id
+"""
+
+
+def _derive_accounts(con, path: Path | None, frame: pd.DataFrame | None) -> pd.DataFrame:
+    """Accounts from the transactions: each id once, named by its most frequent account_name."""
+    if path is None:
+        con.register("kept", frame)
+    source = f"read_parquet('{path}')" if path is not None else "kept"
+    found = con.execute(_NAMES_SQL.replace("{source}", source)).df()
+    acc = empty_frame("accounts").reindex(range(len(found)))
+    acc["account_id"] = found["account_id"].astype("str").to_numpy()
+    acc["name"] = found["name"].astype("str").to_numpy()
+    return _typed(acc, "accounts")
+
+
+def _ledger_row(table: str, files: list[str], read: int, parsed: int, rejected: int, quarantined: int) -> dict:
+    return {"table": table, "files": ", ".join(files), "read": read, "loaded": parsed - rejected - quarantined,
+            "rejected": read - parsed + rejected, "quarantined": quarantined}
+
+
+_LEDGER_SQL = """
+SELECT count(*) AS parsed,
+       count(*) FILTER (WHERE _bad) AS rejected,
+       count(*) FILTER (WHERE q._row IS NOT NULL) AS quarantined,
+       coalesce(sum(revenue), 0) AS revenue_read,
+       coalesce(sum(revenue) FILTER (WHERE NOT _bad AND q._row IS NULL), 0) AS revenue_loaded,
+       coalesce(sum(revenue) FILTER (WHERE _bad), 0) AS revenue_rejected,
+       coalesce(sum(revenue) FILTER (WHERE q._row IS NOT NULL), 0) AS revenue_quarantined,
+       count(*) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue < 0) AS returns,
+       coalesce(sum(revenue) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue < 0), 0) AS returns_revenue,
+       max(date) FILTER (WHERE NOT _bad AND q._row IS NULL) AS last_date
+FROM {source} LEFT JOIN qrows AS q USING (_row)
+"""
+
+#: Transactions files larger than this (bytes, all files together) are staged to Parquet chunk by
+#: chunk and checked in DuckDB, so memory stays bounded; smaller ones are loaded into pandas.
+LARGE_BYTES = 64 * 2**20
+_DUCKDB_MEMORY = "400MB"
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    kinds = {"id": pa.large_string(), "text": pa.large_string(), "date": pa.timestamp("us"),
+             "number": pa.float64(), "integer": pa.int64(), "bool": pa.bool_()}
+    fields = [(c, kinds[col.kind]) for c, col in TABLES["transactions"].items()]
+    fields += [("_file", pa.large_string()), ("_line", pa.int64()), ("_bad", pa.bool_()), ("_row", pa.int64())]
+    return pa.schema(fields)
+
+
+class _ParquetSink:
+    """Writes parsed transaction chunks to one staging Parquet file, numbering rows as it goes."""
+
+    def __init__(self, path: Path):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa, self.path, self.rows = pa, path, 0
+        self.schema = _arrow_schema()
+        self._writer = pq.ParquetWriter(path, self.schema)
+
+    def __call__(self, frame: pd.DataFrame) -> None:
+        frame = frame.assign(_row=np.arange(self.rows, self.rows + len(frame), dtype="int64"))
+        self._writer.write_table(self._pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: str | Path | None = None,
+                   large: bool | None = None) -> Workspace:
+    """Load, validate and reconcile the workspace at `path`.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder with the tables and (optionally) ``kam.toml``.
+    mode : {"strict", "lenient"}, optional
+        Overrides ``[workspace] mode``. Strict raises on any error; lenient rejects the rows with
+        errors and goes on (file-level errors, such as a missing required column, still raise).
+    problems_file : str or Path, optional
+        Where to write every problem found (CSV, safe to open in a spreadsheet).
+    large : bool, optional
+        Stage the transactions to Parquet chunk by chunk and check them in DuckDB, so memory
+        stays bounded (``ws.source("transactions")`` is then the clean Parquet file, and
+        ``ws.transactions`` reads it into pandas only when asked). Default: when the
+        transactions files are larger than :data:`LARGE_BYTES`. Results are the same either way.
+
+    Returns
+    -------
+    Workspace
+
+    Raises
+    ------
+    ConfigError
+        ``kam.toml`` is malformed or there is no transactions table.
+    InputError
+        Strict mode and any error; or a file that cannot be read at all.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "transactions.csv").write_text(
+    ...     "account_id,date,revenue\\n00123,2024-01-31,100.5\\n00123,2024-02-29,-20\\n")
+    >>> ws = load_workspace(d)
+    >>> ws.transactions[["account_id", "revenue"]].values.tolist()
+    [['00123', 100.5], ['00123', -20.0]]
+    >>> ws.ledger.loc[0, ["read", "loaded", "rejected", "quarantined", "returns"]].tolist()
+    [2, 2, 0, 0, 1]
+    """
+    cfg = read_config(path)
+    mode = mode or cfg.mode
+    if mode not in ("strict", "lenient"):
+        raise ValueError(f"`mode` must be 'strict' or 'lenient', not {mode!r}")
+    root = Path(cfg.root)
+    as_of_cfg = pd.Timestamp(cfg.as_of) if cfg.as_of else None
+    tx_cfg = cfg.tables["transactions"]
+    if large is None:
+        large = sum(f.stat().st_size for f in tx_cfg.files) > LARGE_BYTES
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    reads: dict[str, int] = {}
+    staging = tempfile.TemporaryDirectory(prefix="kamlib-") if large else None
+    sink = None
+    for table, tcfg in cfg.tables.items():
+        if table == "transactions" and large:
+            sink = _ParquetSink(Path(staging.name) / "staged.parquet")
+            try:
+                reads[table] = _read_table(table, tcfg, root, cfg.timezone, sink, problems)
+            finally:
+                sink.close()
+            continue
+        parts: list[pd.DataFrame] = []
+        reads[table] = _read_table(table, tcfg, root, cfg.timezone, parts.append, problems)
+        if parts:
+            frames[table] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        else:
+            frames[table] = empty_frame(table).assign(_file=pd.Series(dtype="str"), _line=pd.Series(dtype="int64"),
+                                                      _bad=pd.Series(dtype="bool"))
+    # a file that cannot be read (encoding, header, structure of the whole file) stops the load
+    if any(p.severity == "error" and p.code in _FILE_LEVEL for p in problems):
+        raise InputError(_sorted([p for p in problems if p.severity == "error"]))
+    for table, frame in frames.items():
+        _primary_keys(table, frame[~frame["_bad"]], cfg.tables[table], problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and (mode == "strict" or any(p.code == "primary-key" for p in errors)):
+        raise InputError(_sorted(errors))
+
+    # business rules on transactions, in DuckDB (rows with errors are rejected in lenient mode)
+    has_accounts = "accounts" in frames
+    accounts = frames["accounts"][~frames["accounts"]["_bad"]] if has_accounts else None
+    known = accounts[["account_id"]].dropna() if has_accounts else None
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    if large:
+        con.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'; SET temp_directory = '{staging.name}'")
+        source = f"read_parquet('{sink.path}')"
+    else:
+        tx = frames["transactions"]
+        tx["_row"] = np.arange(len(tx), dtype="int64")
+        con.register("tx", tx)
+        source = "tx"
+    horizon = as_of_cfg if as_of_cfg is not None else pd.Timestamp.today().normalize()
+    flags = _transaction_flags(con, source, cfg, known, horizon)
+    _flag_problems(flags, cfg, tx_cfg, horizon, problems)
+    con.register("qrows", flags.loc[flags["quarantined"], ["_row"]])
+    totals = con.execute(_LEDGER_SQL.replace("{source}", source)).df().iloc[0]
+    tx_files = [f.relative_to(root).as_posix() for f in tx_cfg.files]
+    ledger_rows = [{**_ledger_row("transactions", tx_files, reads["transactions"], int(totals.parsed),
+                                  int(totals.rejected), int(totals.quarantined)),
+                    **{k: float(totals[k]) for k in ("revenue_read", "revenue_loaded", "revenue_rejected",
+                                                      "revenue_quarantined", "returns_revenue")},
+                    "returns": int(totals.returns), "duplicates": int(flags["dup"].sum())}]
+    canonical = ", ".join(TABLES["transactions"])
+    quarantined: dict[str, pd.DataFrame] = {}
+    sources: dict[str, Path] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    keep_sql = (f"SELECT {{cols}} FROM {source} WHERE NOT _bad AND _row NOT IN (SELECT _row FROM qrows) "
+                f"ORDER BY _row")
+    if flags["quarantined"].any():
+        quarantined["transactions"] = con.execute(
+            f"SELECT {canonical}, _file, _line FROM {source} WHERE _row IN (SELECT _row FROM qrows) ORDER BY _row"
+        ).df().pipe(_typed, "transactions")
+    if large:
+        clean = Path(staging.name) / "transactions.parquet"
+        con.execute(f"COPY ({keep_sql.format(cols=canonical)}) TO '{clean}' (FORMAT parquet)")
+        sources["transactions"] = clean
+        tx_ids = con.execute(f"SELECT DISTINCT account_id FROM read_parquet('{clean}') "
+                             "WHERE account_id IS NOT NULL").df()
+    else:
+        keep = ~tx["_bad"].to_numpy() & ~tx["_row"].isin(flags.loc[flags["quarantined"], "_row"]).to_numpy()
+        tables["transactions"] = tx[keep].drop(columns=[*_LINEAGE, "_bad", "_row"]).reset_index(drop=True)
+        tx_ids = tables["transactions"][["account_id"]].dropna().drop_duplicates()
+        del frames["transactions"]
+
+    # other tables: rows of unknown accounts are quarantined
+    known_ids = set((known if has_accounts else tx_ids)["account_id"])
+    for table, frame in frames.items():
+        bad = frame["_bad"].to_numpy()
+        q = np.zeros(len(frame), dtype=bool)
+        if table != "accounts" and "account_id" in frame:
+            q = ~bad & frame["account_id"].notna().to_numpy() & ~frame["account_id"].isin(known_ids).to_numpy()
+            _mark(frame, q, "orphan-account", "account id not in the accounts table: quarantined",
+                  cfg.tables[table].foreign("account_id"), "quarantine", problems, "account_id")
+        files = [f.relative_to(root).as_posix() for f in cfg.tables[table].files]
+        ledger_rows.append(_ledger_row(table, files, reads[table], len(frame), int(bad.sum()), int(q.sum())))
+        tables[table] = frame[~bad & ~q].drop(columns=[*_LINEAGE, "_bad"]).reset_index(drop=True)
+        if q.any():
+            quarantined[table] = frame[q].drop(columns=["_bad"]).reset_index(drop=True)
+    derived: tuple[str, ...] = ()
+    if "accounts" not in tables:
+        tables["accounts"] = _derive_accounts(con, sources.get("transactions"), tables.get("transactions"))
+        derived = ("accounts",)
+    con.close()
+
+    as_of = as_of_cfg
+    if as_of is None:
+        last = totals.last_date
+        as_of = pd.Timestamp(last).normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
+    ledger = pd.DataFrame(ledger_rows)
+    ledger = ledger.astype({c: "Int64" for c in ("returns", "duplicates")})
+    problem_frame = _problem_frame(problems)
+    for (code, sev), n in Counter((p.code, p.severity) for p in problems if p.severity != "error").items():
+        log.warning("%s: %d %s line(s)", code, n, sev) if sev == "quarantine" else log.info("%s: %d warning(s)", code, n)
+    ws = Workspace(root, cfg, {t: tables[t] for t in TABLES if t in tables}, ledger, problem_frame, as_of,
+                   quarantined, derived, sources, staging)
+    if problems_file is not None:
+        write_problems(problem_frame, problems_file)
+    return ws
+
+
+def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Canonical dtypes for a frame that came back from DuckDB."""
+    dtypes = {c: col.dtype for c, col in TABLES[table].items() if c in frame}
+    return frame.astype(dtypes)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else -1))
+
+
+_FILE_LEVEL = {"bad-encoding", "bom-mismatch", "encoding-error", "suspected-wrong-encoding", "empty-file",
+               "unreadable-file", "sheet-required", "sheet-not-found", "header-not-found", "missing-column",
+               "duplicate-label", "unbalanced-quote", "bad-quote"}
+
+
+def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
+    rows = [(p.file, p.line, p.column, p.code, p.severity, p.message, p.excerpt) for p in problems]
+    frame = pd.DataFrame(rows, columns=_PROBLEM_COLUMNS)
+    frame["line"] = frame["line"].astype("Int64")
+    return frame
+
+
+def write_problems(problems: pd.DataFrame, path: str | Path) -> Path:
+    """Write the problems frame as CSV that is safe to open in a spreadsheet."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return safe_csv(problems[_PROBLEM_COLUMNS], path)

@@ -1,0 +1,1023 @@
+"""Key clients and dependence: who matters, why, and how concentrated the portfolio is.
+
+Definitions follow ``docs/methods.md`` ("Key clients, types and dependence"). Every function looks at
+a window of ``months`` months (12 by default) ending on ``as_of`` (default: the last transaction
+date; lines after that day are ignored), and rolls accounts up to their parent group when the
+accounts table gives ``parent_id`` (companies under common control count as one client). The
+client id is then the group id; ``client_id`` names that column in every result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.portfolio.abcxyz import NON_POSITIVE, _half_up, abc_classes
+from kamlib.portfolio.sales import Source, _aggregate, _as_timestamp, _last_date
+
+__all__ = [
+    "client_shares",
+    "client_types",
+    "key_client_criteria",
+    "key_clients",
+    "dependence",
+    "Dependence",
+    "KEY_CLIENT_RULE",
+    "CRITERIA",
+]
+
+log = logging.getLogger("kamlib")
+
+#: The default rule of :func:`key_clients`: a client is key when any of these holds.
+KEY_CLIENT_RULE = ("top_clients", "breadwinner", "image_maker", "expert")
+
+#: The criteria of :func:`key_client_criteria`, in the order of ``docs/methods.md``.
+CRITERIA = (
+    "stable_high_profit",
+    "long_cooperation",
+    "sales_growth",
+    "new_business",
+    "market_influence",
+)
+
+_TYPES = ("breadwinner", "perspective", "image_maker", "expert")
+_FLAGS = ("image_maker", "expert")
+
+
+# ---- building blocks ----------------------------------------------------------------------
+
+
+def _window(as_of: pd.Timestamp, months: int | None) -> pd.Timestamp | None:
+    """First day of the window of `months` months that ends on the day `as_of`."""
+    if months is None:
+        return None
+    if not isinstance(months, (int, np.integer)) or months < 1:
+        raise ArgumentError(f"`months` must be a whole number >= 1 or None, got {months!r}")
+    return as_of.normalize() - pd.DateOffset(months=int(months)) + pd.Timedelta(days=1)
+
+
+def _parents(accounts: pd.DataFrame | None, roll_up: bool) -> pd.Series:
+    """account_id -> client id (the top of its parent chain); empty when nothing rolls up."""
+    if not roll_up or accounts is None or "parent_id" not in accounts:
+        return pd.Series(dtype="str")
+    if "account_id" not in accounts:
+        raise InputError([Problem("accounts", None, "account_id", "missing-column", "needed")])
+    links = accounts[["account_id", "parent_id"]].dropna()
+    links = links[links["parent_id"] != links["account_id"]]
+    parent = links.set_index("account_id")["parent_id"].astype("str")
+    top = parent.copy()
+    for _ in range(len(parent) + 1):  # follow chains (a group inside a group) to their top
+        nxt = top.map(parent).fillna(top)
+        if nxt.equals(top):
+            return top
+        top = nxt
+    raise InputError(
+        [Problem("accounts", None, "parent_id", "parent-cycle", "parent_id links form a cycle")]
+    )
+
+
+def _client_of(ids: pd.Series, parents: pd.Series) -> pd.Series:
+    ids = ids.astype("str")
+    if parents.empty:
+        return ids
+    return ids.map(parents).astype("str").fillna(ids)
+
+
+def _scan(transactions: Source, as_of, months: int | None):
+    """Totals per account ever (up to `as_of`) and in the window, from one DuckDB pass.
+
+    Returns ``(as_of, ever, window)``; `as_of` defaults to the last transaction date (a
+    second, light query that reads only the dates).
+    """
+    as_of_ts = _as_timestamp(as_of, "as_of")
+    if as_of_ts is None:
+        as_of_ts = _last_date(transactions)
+        if as_of_ts is None:
+            raise ArgumentError("`as_of` is needed when there are no dated transactions")
+    start = _window(as_of_ts, months)
+    t = _totals(transactions, None, as_of_ts, since=start)
+    if start is None:
+        return as_of_ts, t, t
+    ever = t[["account_id", "first_ever", "last_ever"]].rename(
+        columns={"first_ever": "first_date", "last_ever": "last_date"}
+    )
+    ever = ever.assign(revenue=np.nan, gross_profit=np.nan)
+    window = t.loc[
+        t["lines"] > 0, ["account_id", "revenue", "gross_profit", "first_date", "last_date"]
+    ]
+    return as_of_ts, ever, window.reset_index(drop=True)
+
+
+def _totals(transactions: Source, start, end, since=None) -> pd.DataFrame:
+    """revenue, gross_profit, lines, first_date, last_date per account in [start, end]."""
+    t = _aggregate(
+        transactions,
+        period=None,
+        by=("account_id",),
+        start=start,
+        end=end,
+        measures=("revenue", "gross_profit"),
+        counts=True,
+        sort=False,
+        since=since,
+    )
+    if t["account_id"].isna().any():
+        raise InputError(
+            [Problem("transactions", None, "account_id", "missing-id", "lines without account id")]
+        )
+    return t
+
+
+def _by_client(totals: pd.DataFrame, parents: pd.Series) -> pd.DataFrame:
+    t = totals.assign(client_id=_client_of(totals["account_id"], parents))
+    g = t.groupby("client_id", sort=True)
+    return pd.DataFrame(
+        {
+            "accounts": g.size(),
+            "revenue": g["revenue"].sum(),
+            "gross_profit": g["gross_profit"]
+            .sum(min_count=1)
+            .where(g["gross_profit"].count() == g.size()),
+            "first_date": g["first_date"].min(),
+            "last_date": g["last_date"].max(),
+        }
+    )
+
+
+def _accounts_by_client(accounts: pd.DataFrame | None, parents: pd.Series) -> pd.DataFrame:
+    """Per client: flags (any member), potential budget (sum), prospect (any member), since."""
+    if accounts is None or accounts.empty:
+        return pd.DataFrame(index=pd.Index([], name="client_id", dtype="str"))
+    a = accounts.assign(client_id=_client_of(accounts["account_id"].astype("str"), parents))
+    g = a.groupby("client_id", sort=True)
+    out = pd.DataFrame(index=g.size().index)
+    for flag in _FLAGS:
+        if flag in a:
+            col = a[flag].astype("boolean")
+            out[flag] = col.groupby(a["client_id"]).any(skipna=True).astype("boolean")
+            unknown = col.isna().groupby(a["client_id"]).all()
+            out.loc[unknown[unknown].index, flag] = pd.NA
+    if "potential_budget" in a:
+        out["potential_budget"] = g["potential_budget"].sum(min_count=1)
+    if "status" in a:
+        status = a["status"].astype("str").str.strip().str.lower()
+        out["prospect"] = (status == "prospect").groupby(a["client_id"]).all()
+    if "since" in a:
+        out["since"] = g["since"].min()
+    return out
+
+
+def _shares(values: pd.Series) -> pd.Series:
+    total = values.sum()
+    return values / total if total > 0 else values * np.nan
+
+
+# ---- key clients ------------------------------------------------------------------------------
+
+
+def client_shares(
+    transactions: Source,
+    accounts: pd.DataFrame | None = None,
+    *,
+    roll_up: bool = True,
+    as_of=None,
+    months: int | None = 12,
+) -> pd.DataFrame:
+    """Revenue and gross profit per client and their shares of the portfolio.
+
+    Parameters
+    ----------
+    transactions : DataFrame, path, list of paths or SalesCube
+        Transaction lines (``account_id``, ``date``, ``revenue``; ``cost`` or
+        ``gross_profit`` for profit); files are aggregated by DuckDB. A
+        :func:`kamlib.sales_cube` built once for several analyses gives the same result
+        without reading the lines again (first and last dates are then days).
+    accounts : DataFrame, optional
+        With ``account_id`` and ``parent_id``: accounts are rolled up to their group.
+    roll_up : bool
+        ``False`` keeps every account separate even when groups are known.
+    as_of : date-like, optional
+        End of the window (whole day included); default the last transaction date.
+    months : int or None
+        Length of the window; ``None`` takes all history up to `as_of`.
+
+    Returns
+    -------
+    DataFrame
+        One row per client with sales in the window, largest first: ``client_id``,
+        ``accounts`` (member accounts with sales), ``revenue``, ``gross_profit``,
+        ``revenue_share`` and ``gp_share`` (of the portfolio totals), ``rank``,
+        ``cum_revenue_share`` and ``abc`` (revenue ABC, 80/95), ``first_date`` and
+        ``last_date`` (in the window).
+
+    Notes
+    -----
+    A client whose gross profit is unknown (lines without cost) has NaN ``gross_profit`` and
+    ``gp_share``; the other shares are of the total of the known ones, and a warning is logged.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["a", "b", "c"],
+    ...                    "date": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10"]),
+    ...                    "revenue": [60.0, 30.0, 10.0], "gross_profit": [6.0, 9.0, 5.0]})
+    >>> accounts = pd.DataFrame({"account_id": ["a", "b", "c"], "parent_id": [None, "G", "G"]})
+    >>> shares = client_shares(tx, accounts)
+    >>> shares[["client_id", "accounts", "revenue", "revenue_share", "gp_share"]]
+      client_id  accounts  revenue  revenue_share  gp_share
+    0         a         1     60.0            0.6       0.3
+    1         G         2     40.0            0.4       0.7
+    """
+    _, _, window = _scan(transactions, as_of, months)
+    return _finish_shares(_by_client(window, _parents(accounts, roll_up)))
+
+
+def _finish_shares(c: pd.DataFrame) -> pd.DataFrame:
+    c = c.copy()
+    c["revenue_share"] = _shares(c["revenue"])
+    unknown = c["gross_profit"].isna()
+    if unknown.any():
+        log.warning(
+            "gross profit unknown for %d client(s) (lines without cost); their gp_share is NaN: %s",
+            int(unknown.sum()),
+            ", ".join(c.index[unknown][:10]),
+        )
+    c["gp_share"] = (
+        c["gross_profit"] / c["gross_profit"].sum() if c["gross_profit"].sum() > 0 else np.nan
+    )
+    c = c.sort_index(kind="stable").sort_values("revenue", ascending=False, kind="stable")
+    positive = c["revenue"] > 0
+    c["rank"] = (
+        pd.Series(np.arange(1, positive.sum() + 1), index=c.index[positive])
+        .reindex(c.index)
+        .astype("Int64")
+    )
+    c["cum_revenue_share"] = (
+        c["revenue"].where(positive).cumsum() / c["revenue"].where(positive).sum()
+    ).where(positive)
+    c["abc"] = abc_classes(c["revenue"]) if len(c) else pd.Series(dtype="str")
+    cols = [
+        "accounts",
+        "revenue",
+        "gross_profit",
+        "revenue_share",
+        "gp_share",
+        "rank",
+        "cum_revenue_share",
+        "abc",
+        "first_date",
+        "last_date",
+    ]
+    return c[cols].rename_axis("client_id").reset_index()
+
+
+def _base(ever: pd.DataFrame, window: pd.DataFrame, accounts, roll_up) -> pd.DataFrame:
+    """Shares in the window plus first purchase ever (up to as_of) and accounts-table facts."""
+    parents = _parents(accounts, roll_up)
+    window = _finish_shares(_by_client(window, parents)).set_index("client_id")
+    ever = _by_client(ever, parents)
+    facts = _accounts_by_client(accounts, parents)
+    ids = window.index.union(ever.index).union(facts.index)
+    base = window.reindex(ids)
+    # no sales in the window: zero, not unknown (get_indexer: isin is slow on long str lists)
+    absent = window.index.get_indexer(ids) < 0
+    for col in ("revenue", "gross_profit", "revenue_share", "gp_share"):
+        base.loc[absent, col] = 0.0
+    base["accounts"] = base["accounts"].fillna(0).astype("int64")
+    base["abc"] = base["abc"].fillna(NON_POSITIVE).astype("str")
+    base["first_purchase"] = ever["first_date"].reindex(ids)
+    base["last_purchase"] = ever["last_date"].reindex(ids)
+    base = base.join(facts.reindex(ids))
+    base.index.name = "client_id"
+    return base
+
+
+def client_types(
+    transactions: Source,
+    accounts: pd.DataFrame | None = None,
+    *,
+    roll_up: bool = True,
+    as_of=None,
+    months: int | None = 12,
+    breadwinner_share: float = 0.10,
+    new_months: int = 12,
+    prospect_budget: float | None = None,
+) -> pd.DataFrame:
+    """Types of each client: breadwinner, perspective, image-maker, expert (several may apply).
+
+    Parameters
+    ----------
+    transactions, accounts, roll_up, as_of, months
+        As for :func:`client_shares`. Clients in `accounts` without sales (prospects) are
+        included with zero revenue.
+    breadwinner_share : float
+        Breadwinner: gross profit in the window >= this share of the portfolio's (10 %).
+    new_months : int
+        Perspective, new: the first purchase ever lies within this many months before `as_of`.
+    prospect_budget : float, optional
+        Perspective, prospect: ``status`` "prospect" in `accounts` and ``potential_budget`` >=
+        this. Default: the window revenue of the smallest class-A client, i.e. the prospect
+        would be a class-A client if it bought its budget from us.
+
+    Returns
+    -------
+    DataFrame
+        One row per client, largest first: ``client_id``, ``revenue``, ``gross_profit``,
+        ``revenue_share``, ``gp_share``, ``first_purchase``, ``potential_budget``,
+        ``prospect``, the boolean flags ``breadwinner``, ``perspective``, ``image_maker``,
+        ``expert`` (NA when unknown: no gross profit, or no such column in `accounts`),
+        ``perspective_reason`` (the numbers behind it) and ``types`` (the types that apply,
+        comma-separated, "" for none).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["a", "b", "b"],
+    ...                    "date": pd.to_datetime(["2023-05-01", "2023-06-01", "2025-06-01"]),
+    ...                    "revenue": [100.0, 50.0, 900.0], "gross_profit": [10.0, 5.0, 90.0]})
+    >>> accounts = pd.DataFrame({"account_id": ["a", "b", "p"], "expert": [True, False, False],
+    ...                          "status": ["client", "client", "prospect"],
+    ...                          "potential_budget": [0.0, 0.0, 2000.0]})
+    >>> client_types(tx, accounts, as_of="2025-12-31")[["client_id", "types"]]
+      client_id        types
+    0         b  breadwinner
+    1         a       expert
+    2         p  perspective
+    """
+    as_of_ts, ever, window = _scan(transactions, as_of, months)
+    out = _types_frame(
+        ever,
+        window,
+        accounts,
+        roll_up,
+        as_of_ts,
+        breadwinner_share,
+        new_months,
+        prospect_budget,
+    )
+    cols = [
+        "revenue",
+        "gross_profit",
+        "revenue_share",
+        "gp_share",
+        "first_purchase",
+        "potential_budget",
+        "prospect",
+        *_TYPES,
+        "perspective_reason",
+        "types",
+    ]
+    return out[cols].reset_index()
+
+
+def _types_frame(
+    ever,
+    window,
+    accounts,
+    roll_up,
+    as_of_ts,
+    breadwinner_share=0.10,
+    new_months=12,
+    prospect_budget=None,
+) -> pd.DataFrame:
+    """The body of :func:`client_types` (index client_id, all base columns kept)."""
+    if not 0 < breadwinner_share <= 1:
+        raise ArgumentError(f"`breadwinner_share` must be in (0, 1], got {breadwinner_share!r}")
+    if not isinstance(new_months, (int, np.integer)) or new_months < 1:
+        raise ArgumentError(f"`new_months` must be a whole number >= 1, got {new_months!r}")
+    out = _base(ever, window, accounts, roll_up)
+    out["breadwinner"] = (
+        (out["gp_share"] >= breadwinner_share).astype("boolean").mask(out["gp_share"].isna())
+    )
+    # perspective: new, or a prospect with a large budget
+    new_since = as_of_ts.normalize() - pd.DateOffset(months=int(new_months)) + pd.Timedelta(days=1)
+    is_new = out["first_purchase"] >= new_since
+    if prospect_budget is None:
+        class_a = out.loc[out["abc"] == "A", "revenue"]
+        prospect_budget = float(class_a.min()) if len(class_a) else np.inf
+    if "prospect" not in out:
+        out["prospect"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    if "potential_budget" not in out:
+        out["potential_budget"] = np.nan
+    prospect = out["prospect"].fillna(False).astype(bool)
+    budget = out["potential_budget"]
+    big = prospect & (budget >= prospect_budget)
+    out["perspective"] = (is_new | big).astype("boolean")
+    reason_new = "new: first purchase " + out["first_purchase"].dt.strftime("%Y-%m-%d")
+    reason_big = (
+        budget.map("prospect: potential budget {:,.0f}".format) + f" >= {prospect_budget:,.0f}"
+    )
+    out["perspective_reason"] = (
+        reason_new.where(is_new, reason_big.where(big, "")).fillna("").astype("str")
+    )
+    for flag in _FLAGS:
+        if flag not in out:
+            out[flag] = pd.array([pd.NA] * len(out), dtype="boolean")
+    out["types"] = _join_true(out[list(_TYPES)].fillna(False).astype(bool))
+    return out.sort_index(kind="stable").sort_values("revenue", ascending=False, kind="stable")
+
+
+def _join_true(flags: pd.DataFrame) -> pd.Series:
+    """Names of the True columns per row, comma-separated ("" for none)."""
+    if flags.empty or not len(flags.columns):
+        return pd.Series("", index=flags.index, dtype="str")
+    names = np.array([f"{c}, " for c in flags.columns], dtype=object)
+    joined = flags.to_numpy(dtype=bool).astype(object) @ names
+    return pd.Series(joined, index=flags.index).astype("str").str.removesuffix(", ")
+
+
+def key_client_criteria(
+    transactions: Source,
+    accounts: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+    *,
+    roll_up: bool = True,
+    as_of=None,
+    months: int = 12,
+    profit_cutoff: float = 0.80,
+    min_tenure_years: float = 3.0,
+    min_growth: float = 0.10,
+    min_new_categories: int = 1,
+) -> pd.DataFrame:
+    """The key-client criteria per client: met or not, with the number behind each.
+
+    The criteria (``docs/methods.md``), each over the window of `months` months ending `as_of`
+    and, where a comparison is needed, the `months` before it:
+
+    - ``stable_high_profit``: the client's gross profit puts it in class A of an ABC by gross
+      profit (cut-off `profit_cutoff`) and it was positive in the previous window too.
+      Number: gross profit in the window.
+    - ``long_cooperation``: years since the relationship began (``since`` in `accounts`, or
+      the first purchase, whichever is earlier) >= `min_tenure_years`. Number: years.
+    - ``sales_growth``: revenue growth over the previous window >= `min_growth`. Number: the
+      growth (0.25 = +25 %); NA when the previous window had no positive revenue.
+    - ``new_business``: product categories (``category`` from `products`; product ids when no
+      products table is given) first bought in the window >= `min_new_categories`. Number:
+      how many. NA without ``product_id`` in the transactions (and from a
+      :func:`kamlib.sales_cube`, which keeps no products).
+    - ``market_influence``: the image-maker or expert flag in `accounts`. Number: 1 or 0; NA
+      when the flags are unknown.
+
+    Returns
+    -------
+    DataFrame
+        Long format, one row per client and criterion: ``client_id``, ``criterion``,
+        ``value``, ``threshold``, ``met`` (boolean, NA when it cannot be judged). Pivot with
+        ``.pivot(index="client_id", columns="criterion", values="met")`` for a wide table.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["a", "a", "b"],
+    ...                    "date": pd.to_datetime(["2024-03-01", "2025-03-01", "2025-04-01"]),
+    ...                    "revenue": [100.0, 150.0, 50.0], "gross_profit": [20.0, 30.0, 5.0]})
+    >>> crit = key_client_criteria(tx, as_of="2025-12-31")
+    >>> crit[crit["client_id"] == "a"][["criterion", "value", "threshold", "met"]].round(3)
+                criterion   value  threshold    met
+    0  stable_high_profit  30.000       30.0   True
+    1    long_cooperation   1.834        3.0  False
+    2        sales_growth   0.500        0.1   True
+    3        new_business     NaN        1.0   <NA>
+    4    market_influence     NaN        1.0   <NA>
+    """
+    if not isinstance(months, (int, np.integer)) or months < 1:
+        raise ArgumentError(f"`months` must be a whole number >= 1, got {months!r}")
+    as_of_ts, ever, now = _scan(transactions, as_of, months)
+    parents = _parents(accounts, roll_up)
+    start = _window(as_of_ts, months)
+    prev_end = start - pd.Timedelta(days=1)
+    before = _by_client(_totals(transactions, _window(prev_end, months), prev_end), parents)
+    now = _by_client(now, parents)
+    ever = _by_client(ever, parents)
+    facts = _accounts_by_client(accounts, parents)
+    ids = ever.index.union(facts.index)
+
+    # no sales in a window: 0; sales with unknown cost: NaN
+    gp_now = now["gross_profit"].reindex(ids).where(now.index.get_indexer(ids) >= 0, 0.0)
+    gp_before = before["gross_profit"].reindex(ids).where(before.index.get_indexer(ids) >= 0, 0.0)
+    known = gp_now.dropna()
+    profit_abc = abc_classes(known, cutoffs=(profit_cutoff, max(profit_cutoff, 0.95)))
+    class_a = profit_abc[profit_abc == "A"].index
+    a_floor = float(known[class_a].min()) if len(class_a) else np.nan
+    high = pd.Series(class_a.get_indexer(ids) >= 0, index=ids) & (gp_before > 0)
+
+    began = ever["first_date"].reindex(ids)
+    if "since" in facts:
+        began = pd.concat([began, facts["since"].reindex(ids)], axis=1).min(axis=1)
+    tenure = (as_of_ts - began).dt.days / 365.25
+
+    rev_now = now["revenue"].reindex(ids).fillna(0.0)
+    rev_before = before["revenue"].reindex(ids).fillna(0.0)
+    growth = (rev_now / rev_before - 1).where(rev_before > 0)
+
+    new_cats = _new_categories(transactions, products, parents, start, as_of_ts).reindex(ids)
+    if new_cats is not None and new_cats.notna().any():
+        new_cats = new_cats.fillna(0.0)
+
+    flags = facts[[f for f in _FLAGS if f in facts]].reindex(ids)
+    if flags.shape[1]:
+        influence = flags.fillna(False).astype(bool).any(axis=1).astype("float64")
+        influence = influence.mask(flags.isna().all(axis=1))
+    else:
+        influence = pd.Series(np.nan, index=ids)
+
+    values = {
+        "stable_high_profit": (gp_now, a_floor, high),
+        "long_cooperation": (tenure, float(min_tenure_years), tenure >= min_tenure_years),
+        "sales_growth": (growth, float(min_growth), growth >= min_growth),
+        "new_business": (new_cats, float(min_new_categories), new_cats >= min_new_categories),
+        "market_influence": (influence, 1.0, influence >= 1),
+    }
+    frames = []
+    for name in CRITERIA:
+        value, threshold, met = values[name]
+        value = pd.Series(value, index=ids, dtype="float64")
+        met = pd.Series(met, index=ids).astype("boolean").mask(value.isna())
+        frames.append(
+            pd.DataFrame({"criterion": name, "value": value, "threshold": threshold, "met": met})
+        )
+    out = pd.concat(frames).rename_axis("client_id").reset_index()
+    order = pd.Categorical(out["criterion"], categories=CRITERIA, ordered=True)
+    out = out.assign(_o=order).sort_values(["client_id", "_o"], kind="stable").drop(columns="_o")
+    out["criterion"] = out["criterion"].astype("str")
+    return out.reset_index(drop=True)
+
+
+def _new_categories(transactions, products, parents, start, as_of_ts) -> pd.Series | None:
+    """Per client: categories (or products) whose first purchase falls in [start, as_of]."""
+    try:
+        firsts = _aggregate(
+            transactions,
+            period=None,
+            by=("account_id", "product_id"),
+            end=as_of_ts,
+            measures=(),
+            counts=True,
+            sort=False,
+        )
+    except InputError as exc:
+        if "product_id" in [p.column for p in exc.problems]:
+            return pd.Series(dtype="float64")
+        raise
+    firsts = firsts.dropna(subset=["account_id", "product_id"])
+    key = firsts["product_id"]
+    if products is not None and "category" in products:
+        category = products.set_index("product_id")["category"]
+        key = key.map(category).fillna(key)
+    f = pd.DataFrame(
+        {
+            "client_id": _client_of(firsts["account_id"], parents),
+            "key": key,
+            "first": firsts["first_date"],
+        }
+    )
+    first = f.groupby(["client_id", "key"])["first"].min()
+    return (first >= start).groupby(level="client_id").sum().astype("float64")
+
+
+_RULE_FLAGS = ("top_clients", "abc_a", *_TYPES)
+
+
+def key_clients(
+    transactions: Source,
+    accounts: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+    *,
+    rule: Sequence[str] = KEY_CLIENT_RULE,
+    require: int = 1,
+    top_share: float = 0.10,
+    roll_up: bool = True,
+    as_of=None,
+    months: int = 12,
+    **thresholds,
+) -> pd.DataFrame:
+    """The key clients by a configurable rule, with the reasons each one qualifies.
+
+    Parameters
+    ----------
+    transactions, accounts, roll_up, as_of, months
+        As for :func:`client_shares`.
+    products : DataFrame, optional
+        Only for the ``new_business`` criterion (categories of products).
+    rule : sequence of str
+        Conditions, any of: ``top_clients`` (among the top `top_share` of clients by revenue,
+        at least one, halves rounded up), ``abc_a`` (revenue class A, 80 %), the types of
+        :func:`client_types` (``breadwinner``, ``perspective``, ``image_maker``, ``expert``)
+        and the criteria of :func:`key_client_criteria` (:data:`CRITERIA`).
+        Default :data:`KEY_CLIENT_RULE`: top 10 % by revenue, breadwinner, image-maker or
+        expert.
+    require : int
+        How many conditions of the rule must hold (1: any; ``len(rule)``: all).
+    top_share : float
+        Share of clients that ``top_clients`` takes.
+    **thresholds
+        Passed on to :func:`client_types` or :func:`key_client_criteria` (e.g.
+        ``breadwinner_share=0.15``, ``min_tenure_years=5``).
+
+    Returns
+    -------
+    DataFrame
+        The key clients, largest first: ``client_id``, ``revenue``, ``revenue_share``,
+        ``gp_share``, ``reasons`` (the conditions met, comma-separated) and ``n_reasons``.
+
+    Notes
+    -----
+    Why not "revenue class A" by default: class A holds about 80 % of revenue by construction,
+    so the key-client share of sales would always exceed the 75 % mono-dependence mark and
+    :func:`dependence` would say nothing. The top 10 % of clients by count make the share a
+    finding, not a definition.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": list("abcdefghij"),
+    ...                    "date": pd.Timestamp("2025-06-01"),
+    ...                    "revenue": [50.0, 20, 8, 6, 5, 4, 3, 2, 1, 1],
+    ...                    "gross_profit": [2.0, 1, 4, 1, 1, 1, 1, 1, 0.5, 0.5]})
+    >>> key_clients(tx)[["client_id", "revenue_share", "reasons"]]
+      client_id  revenue_share                   reasons
+    0         a           0.50  top_clients, breadwinner
+    1         c           0.08               breadwinner
+    """
+    as_of_ts, ever, window = _scan(transactions, as_of, months)
+    types = _types_frame(
+        ever,
+        window,
+        accounts,
+        roll_up,
+        as_of_ts,
+        **{k: thresholds.pop(k) for k in _TYPE_KW if k in thresholds},
+    )
+    return _key_table(
+        transactions,
+        accounts,
+        products,
+        types,
+        rule,
+        require,
+        top_share,
+        roll_up,
+        as_of_ts,
+        months,
+        thresholds,
+    ).reset_index()
+
+
+_TYPE_KW = ("breadwinner_share", "new_months", "prospect_budget")
+
+
+def _key_table(
+    transactions,
+    accounts,
+    products,
+    types,
+    rule,
+    require,
+    top_share,
+    roll_up,
+    as_of_ts,
+    months,
+    thresholds,
+) -> pd.DataFrame:
+    """Key clients from the client types (index client_id), by `rule`."""
+    known = set(_RULE_FLAGS) | set(CRITERIA)
+    rule = [rule] if isinstance(rule, str) else list(rule)
+    unknown = [r for r in rule if r not in known]
+    if not rule or unknown:
+        raise ArgumentError(f"`rule` must name conditions among {sorted(known)}; unknown: {unknown}")
+    if not isinstance(require, (int, np.integer)) or not 1 <= require <= len(rule):
+        raise ArgumentError(f"`require` must be between 1 and {len(rule)}, got {require!r}")
+    if not 0 < top_share <= 1:
+        raise ArgumentError(f"`top_share` must be in (0, 1], got {top_share!r}")
+    flags = types[list(_TYPES)].fillna(False).astype(bool)
+    positive = types["revenue"] > 0
+    n_top = max(1, _half_up(int(positive.sum()) * top_share)) if positive.any() else 0
+    ranked = types.loc[positive, "revenue"].sort_values(ascending=False, kind="stable")
+    floor = ranked.iloc[n_top - 1] if n_top else np.inf
+    flags["top_clients"] = positive & (types["revenue"] >= floor)  # ties at the floor are in
+    flags["abc_a"] = types["abc"] == "A"
+    wanted = [r for r in rule if r in CRITERIA]
+    if wanted:
+        crit = key_client_criteria(
+            transactions,
+            accounts,
+            products,
+            roll_up=roll_up,
+            as_of=as_of_ts,
+            months=months,
+            **thresholds,
+        )
+        wide = crit.pivot(index="client_id", columns="criterion", values="met")
+        for name in wanted:
+            flags[name] = wide[name].reindex(flags.index).fillna(False).astype(bool)
+    elif thresholds:
+        raise ArgumentError(f"unknown keyword argument(s) {sorted(thresholds)}")
+    chosen = flags[rule]
+    n = chosen.sum(axis=1)
+    out = types.loc[n >= require, ["revenue", "revenue_share", "gp_share"]].copy()
+    out["reasons"] = _join_true(chosen.loc[out.index])
+    out["n_reasons"] = n[out.index].astype("int64")
+    return out
+
+
+# ---- dependence -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dependence:
+    """How dependent the portfolio is on key clients and on single clients.
+
+    Attributes
+    ----------
+    key_share : float
+        Share of sales held by the key clients (0-1).
+    key_band : str
+        ``"below"``, ``"within"`` or ``"above"`` the typical band (30-55 %).
+    mono_dependent : bool
+        Key clients hold more than 75 % of sales.
+    key_clients : tuple of str
+        The key clients' ids.
+    hhi : float
+        Herfindahl-Hirschman index on revenue shares, 0-10 000.
+    hhi_band : str
+        ``"unconcentrated"`` (below 1 500), ``"moderately concentrated"`` (1 500-2 500) or
+        ``"highly concentrated"`` (above 2 500).
+    effective_clients : float
+        1 / sum of squared shares: as many equal clients would give the same concentration.
+    cr1, cr5, cr10 : float
+        Shares of the largest 1, 5 and 10 clients.
+    n_clients : int
+        Clients with positive sales in the window.
+    large_clients : DataFrame
+        Clients holding >= 10 % of sales: ``client_id``, ``revenue``, ``revenue_share``,
+        ``level`` (``"disclosure (>= 10 %)"``, ``"dependence (> 20 %)"``,
+        ``"mono-client (>= 50 %)"``).
+    table : DataFrame
+        One row per indicator: ``indicator``, ``value``, ``reference``, ``flag``, ``sentence``.
+    """
+
+    key_share: float
+    key_band: str
+    mono_dependent: bool
+    key_clients: tuple[str, ...]
+    hhi: float
+    hhi_band: str
+    effective_clients: float
+    cr1: float
+    cr5: float
+    cr10: float
+    n_clients: int
+    large_clients: pd.DataFrame
+    table: pd.DataFrame
+
+    @property
+    def sentences(self) -> list[str]:
+        """The findings in words, one sentence per indicator."""
+        return self.table["sentence"].tolist()
+
+    def __str__(self) -> str:
+        return "\n".join(self.sentences)
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def dependence(
+    transactions: Source,
+    accounts: pd.DataFrame | None = None,
+    *,
+    key: Collection[str] | None = None,
+    roll_up: bool = True,
+    as_of=None,
+    months: int | None = 12,
+    band: tuple[float, float] = (0.30, 0.55),
+    mono: float = 0.75,
+    single: tuple[float, float, float] = (0.10, 0.20, 0.50),
+    hhi_bands: tuple[float, float] = (1500.0, 2500.0),
+    key_rule: Mapping[str, object] | None = None,
+) -> Dependence:
+    """Dependence on key clients and on single clients, concentration, each in words.
+
+    Parameters
+    ----------
+    transactions, accounts, roll_up, as_of, months
+        As for :func:`client_shares`.
+    key : collection of str, optional
+        The key clients' ids (after roll-up). Default: :func:`key_clients` with its default
+        rule (or with `key_rule`, a dict of its keyword arguments).
+    band : (float, float)
+        The typical key-client share of sales (30-55 %).
+    mono : float
+        Key clients above this share (75 %) mean mono-dependence.
+    single : (float, float, float)
+        Levels for one client: >= 10 % (disclosure level of accounting standards), > 20 %
+        (dependence), >= 50 % (mono-client).
+    hhi_bands : (float, float)
+        HHI below the first is unconcentrated, above the second highly concentrated.
+
+    Returns
+    -------
+    Dependence
+        The figures, the large clients and a table with one sentence per indicator.
+
+    Notes
+    -----
+    Shares here are of the revenue of clients with positive revenue in the window (a client
+    with net returns is not part of the concentration).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["a", "b", "c", "d"], "date": pd.Timestamp("2025-06-01"),
+    ...                    "revenue": [40.0, 30.0, 20.0, 10.0]})
+    >>> d = dependence(tx, key=["a"])
+    >>> d.hhi, round(d.effective_clients, 2), d.cr1
+    (3000.0, 3.33, 0.4)
+    >>> print(d.table["sentence"].iat[0])
+    Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band.
+    """
+    lo, hi = band
+    if not 0 <= lo <= hi <= 1:
+        raise ArgumentError(f"`band` must be (low, high) with 0 <= low <= high <= 1, got {band!r}")
+    s10, s20, s50 = single
+    if not 0 < s10 <= s20 <= s50 <= 1:
+        raise ArgumentError(f"`single` must be three increasing shares in (0, 1], got {single!r}")
+    h_lo, h_hi = hhi_bands
+    if not 0 <= h_lo <= h_hi <= 10_000:
+        raise ArgumentError(f"`hhi_bands` must be increasing within 0-10 000, got {hhi_bands!r}")
+
+    rule_kw = dict(key_rule or {})
+    as_of_ts, ever, window = _scan(transactions, as_of, months)
+    types = _types_frame(
+        ever,
+        window,
+        accounts,
+        roll_up,
+        as_of_ts,
+        **{k: rule_kw.pop(k) for k in _TYPE_KW if k in rule_kw},
+    )
+    pos = types.loc[types["revenue"] > 0, ["revenue"]].reset_index()
+    total = pos["revenue"].sum()
+    s = pos["revenue"] / total if total > 0 else pos["revenue"] * np.nan
+    pos["revenue_share"] = s
+    if key is None:
+        kc = _key_table(
+            transactions,
+            accounts,
+            rule_kw.pop("products", None),
+            types,
+            rule_kw.pop("rule", KEY_CLIENT_RULE),
+            rule_kw.pop("require", 1),
+            rule_kw.pop("top_share", 0.10),
+            roll_up,
+            as_of_ts,
+            months,
+            rule_kw,
+        )
+        key = kc.index.tolist()
+    key = tuple(sorted(set(map(str, key))))
+    key_share = float(s[pos["client_id"].isin(key)].sum()) if len(pos) else 0.0
+    key_band = "below" if key_share < lo else ("above" if key_share > hi else "within")
+    mono_dep = key_share > mono
+
+    hhi = float((100 * s).pow(2).sum()) if len(pos) else 0.0
+    band_name = (
+        "unconcentrated"
+        if hhi < h_lo
+        else ("moderately concentrated" if hhi <= h_hi else "highly concentrated")
+    )
+    eff = float(1 / s.pow(2).sum()) if len(pos) else 0.0
+    cr = {k: float(s.iloc[:k].sum()) for k in (1, 5, 10)}
+
+    large = pos[s >= s10].copy()
+    large["level"] = np.select(
+        [large["revenue_share"] >= s50, large["revenue_share"] > s20],
+        [f"mono-client (>= {s50 * 100:.0f} %)", f"dependence (> {s20 * 100:.0f} %)"],
+        f"disclosure (>= {s10 * 100:.0f} %)",
+    )
+    large = large.reset_index(drop=True)
+
+    def listing(frame):
+        return ", ".join(
+            f"{c} ({_pct(v)})"
+            for c, v in zip(frame["client_id"], frame["revenue_share"], strict=True)
+        )
+
+    key_text = (
+        f"Key clients ({len(key)}) hold {_pct(key_share)} of sales, "
+        + {
+            "below": f"below the typical {lo * 100:.0f}-{hi * 100:.0f} % band.",
+            "within": f"within the typical {lo * 100:.0f}-{hi * 100:.0f} % band.",
+            "above": f"above the typical {lo * 100:.0f}-{hi * 100:.0f} % band.",
+        }[key_band]
+    )
+    if mono_dep:
+        key_text += f" Above {mono * 100:.0f} %: mono-dependence on key clients."
+    over20 = large[large["revenue_share"] > s20]
+    over50 = large[large["revenue_share"] >= s50]
+    rows = [
+        (
+            "key-client share",
+            key_share,
+            f"{lo * 100:.0f}-{hi * 100:.0f} %; > {mono * 100:.0f} % mono-dependence",
+            key_band if not mono_dep else "mono-dependence",
+            key_text,
+        ),
+        (
+            f"clients >= {s10 * 100:.0f} %",
+            float(len(large)),
+            "disclosure level",
+            "yes" if len(large) else "no",
+            f"{len(large)} client(s) hold {s10 * 100:.0f} % or more of sales "
+            f"(the disclosure level): {listing(large)}."
+            if len(large)
+            else f"No single client holds {s10 * 100:.0f} % or more of sales.",
+        ),
+        (
+            f"clients > {s20 * 100:.0f} %",
+            float(len(over20)),
+            "dependence",
+            "yes" if len(over20) else "no",
+            f"Dependence on single clients: {listing(over20)} hold more than {s20 * 100:.0f} %."
+            if len(over20)
+            else f"No single client holds more than {s20 * 100:.0f} % of sales.",
+        ),
+        (
+            f"clients >= {s50 * 100:.0f} %",
+            float(len(over50)),
+            "mono-client",
+            "yes" if len(over50) else "no",
+            f"Mono-client: {listing(over50)} holds half of sales or more."
+            if len(over50)
+            else f"No client holds {s50 * 100:.0f} % or more of sales.",
+        ),
+        (
+            "HHI",
+            hhi,
+            f"< {h_lo:,.0f} unconcentrated; > {h_hi:,.0f} high",
+            band_name,
+            f"HHI {hhi:,.0f} of 10,000: {band_name} ("
+            + (
+                f"below {h_lo:,.0f}"
+                if hhi < h_lo
+                else (f"{h_lo:,.0f}-{h_hi:,.0f}" if hhi <= h_hi else f"above {h_hi:,.0f}")
+            )
+            + ").",
+        ),
+        (
+            "effective number of clients",
+            eff,
+            f"of {len(pos)} clients",
+            "",
+            f"Effective number of clients {eff:.1f}: sales are as concentrated as if "
+            f"{eff:.1f} clients shared them equally (out of {len(pos)}).",
+        ),
+        (
+            "CR1",
+            cr[1],
+            "share of the largest client",
+            "",
+            f"The largest client holds {_pct(cr[1])} of sales.",
+        ),
+        (
+            "CR5",
+            cr[5],
+            "share of the 5 largest",
+            "",
+            f"The 5 largest clients hold {_pct(cr[5])} of sales.",
+        ),
+        (
+            "CR10",
+            cr[10],
+            "share of the 10 largest",
+            "",
+            f"The 10 largest clients hold {_pct(cr[10])} of sales.",
+        ),
+    ]
+    table = pd.DataFrame(
+        rows, columns=["indicator", "value", "reference", "flag", "sentence"]
+    ).astype(
+        {
+            "indicator": "str",
+            "value": "float64",
+            "reference": "str",
+            "flag": "str",
+            "sentence": "str",
+        }
+    )
+    return Dependence(
+        key_share=key_share,
+        key_band=key_band,
+        mono_dependent=bool(mono_dep),
+        key_clients=key,
+        hhi=hhi,
+        hhi_band=band_name,
+        effective_clients=eff,
+        cr1=cr[1],
+        cr5=cr[5],
+        cr10=cr[10],
+        n_clients=len(pos),
+        large_clients=large,
+        table=table,
+    )

@@ -1,0 +1,551 @@
+"""Safe, self-contained HTML: the report exporter, the security gate and escaped tables.
+
+Three parts, used at three moments:
+
+- in a notebook, :func:`table`, :func:`heading` and :func:`paragraph` turn data into HTML in
+  which every value (cells, labels, index and column names, captions) is escaped;
+- after execution, :func:`export_html` turns the executed notebook into one HTML file with code,
+  parameters and the completion sentinel removed, no external resource and a
+  Content-Security-Policy meta tag (nbconvert's HTMLExporter with kamlib's template);
+- before publishing, :func:`scan_html` parses the document (a DOM scan, not a substring search)
+  and lists anything that could run or load something: ``<script>``, ``on*`` attributes,
+  ``javascript:`` and ``data:`` URLs, frames, forms, remote resources. :func:`check_html` raises
+  :class:`UnsafeHTMLError` when the list is not empty.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+
+from kamlib.errors import ArgumentError, KamlibError
+
+__all__ = [
+    "CSP",
+    "HIDDEN_CELL_TAGS",
+    "SafeHTML",
+    "UnsafeHTMLError",
+    "check_html",
+    "export_html",
+    "heading",
+    "html_exporter",
+    "paragraph",
+    "scan_html",
+    "table",
+]
+
+#: The Content-Security-Policy of every report: no script, frame, form, font or image from
+#: anywhere but the page itself (images and fonts as data: URLs), inline styles only.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+#: Cells with these tags are dropped from the report: papermill's parameters cells and the
+#: completion sentinel kamlib appends before execution.
+HIDDEN_CELL_TAGS = frozenset({"parameters", "injected-parameters", "kamlib-sentinel"})
+
+_TEMPLATE = "kamlib_html"
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # the report template's folder
+
+
+class UnsafeHTMLError(KamlibError):
+    """A document failed the security gate; ``findings`` lists what was found and where."""
+
+    def __init__(self, findings: list[str]):
+        self.findings = list(findings)
+        shown = "; ".join(self.findings[:10])
+        more = f" (and {len(self.findings) - 10} more)" if len(self.findings) > 10 else ""
+        super().__init__(f"HTML failed the security gate: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class SafeHTML:
+    """HTML built by kamlib from escaped values; a notebook displays it as HTML.
+
+    Examples
+    --------
+    >>> SafeHTML("<p>x</p>")._repr_html_()
+    '<p>x</p>'
+    """
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+# ------------------------------------------------------------------ escaped building blocks
+
+
+def _text(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _th(text: str) -> str:
+    return f"<th>{_text(text)}</th>"
+
+
+def _td(text: str) -> str:
+    return f"<td>{_text(text)}</td>"
+
+
+def _tr(cells: list[str]) -> str:
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def heading(text: object, *, level: int = 2) -> SafeHTML:
+    """An escaped HTML heading, for titles that hold data (an account name, a period).
+
+    Use it instead of ``Markdown(f"# {name}")``, which would let markup in `name` through.
+
+    Parameters
+    ----------
+    text : object
+        The heading text; converted with ``str`` and escaped.
+    level : int, default 2
+        1 to 6.
+
+    Returns
+    -------
+    SafeHTML
+
+    Examples
+    --------
+    >>> heading("<b>ACME</b>", level=1).html
+    '<h1>&lt;b&gt;ACME&lt;/b&gt;</h1>'
+    """
+    if level not in range(1, 7):
+        raise ArgumentError(f"`level` must be 1-6, got {level!r}")
+    return SafeHTML(f"<h{level}>{_text(text)}</h{level}>")
+
+
+def paragraph(text: object) -> SafeHTML:
+    """An escaped paragraph, for a computed sentence that holds data values.
+
+    Examples
+    --------
+    >>> paragraph("3 clients hold 52 % of sales & more").html
+    '<p>3 clients hold 52 % of sales &amp; more</p>'
+    """
+    return SafeHTML(f"<p>{_text(text)}</p>")
+
+
+def _format_cell(value: object, *, float_format: str, na_rep: str) -> str:
+    if value is None or (
+        not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)
+    ):
+        return na_rep
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return str(bool(value))
+    if isinstance(value, float) or type(value).__name__.startswith("float"):
+        return float_format.format(value)
+    if isinstance(value, pd.Timestamp):
+        if value == value.normalize():
+            return value.strftime("%Y-%m-%d")
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _label(value: object) -> str:
+    if isinstance(value, tuple):
+        return " / ".join(_label(v) for v in value)
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int | None = 50,
+    index: bool | None = None,
+    float_format: str = "{:,.2f}",
+    formats: Mapping[object, str] | None = None,
+    na_rep: str = "",
+) -> SafeHTML:
+    """An HTML table in which every value, label, name and the caption are escaped.
+
+    pandas' ``Styler.to_html`` writes captions and index names raw, and ``to_html(render_links=
+    True)`` writes raw URLs; this function escapes everything, and when rows are cut it says so
+    ("Showing the first 50 of 100 rows.") instead of an ellipsis row.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table to show; not modified.
+    caption : str, optional
+        Caption above the table.
+    max_rows : int or None, default 50
+        Show at most this many rows (the first ones); None shows all.
+    index : bool, optional
+        Show the index; by default only when it is not an unnamed 0..n-1 range.
+    float_format : str, default "{:,.2f}"
+        Format for floats, used with ``str.format``.
+    formats : mapping, optional
+        Per-column format strings (``{"share": "{:.1%}"}``), overriding `float_format`.
+    na_rep : str, default ""
+        Text for missing values.
+
+    Returns
+    -------
+    SafeHTML
+        Displays as a table in a notebook.
+
+    Raises
+    ------
+    ArgumentError
+        When `max_rows` is negative or `formats` names a column that is not in `frame`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name": ["<script>x</script>"], "revenue": [1234.5]})
+    >>> print(table(df, caption="Top & bottom").html)
+    <table class="kam-table">
+    <caption>Top &amp; bottom</caption>
+    <thead>
+    <tr><th>name</th><th>revenue</th></tr>
+    </thead>
+    <tbody>
+    <tr><td>&lt;script&gt;x&lt;/script&gt;</td><td>1,234.50</td></tr>
+    </tbody>
+    </table>
+    """
+    if max_rows is not None and max_rows < 0:
+        raise ArgumentError(f"`max_rows` must be >= 0 or None, got {max_rows!r}")
+    formats = dict(formats or {})
+    unknown = [c for c in formats if c not in frame.columns]
+    if unknown:
+        raise ArgumentError(f"`formats` names column(s) not in the frame: {unknown!r}")
+    if index is None:
+        index = not (
+            isinstance(frame.index, pd.RangeIndex)
+            and frame.index.name is None
+            and frame.index.start == 0
+            and frame.index.step == 1
+        )
+    total = len(frame)
+    shown = frame if max_rows is None else frame.iloc[:max_rows]
+    columns = list(shown.columns)
+
+    head = [_th(_label(c)) for c in columns]
+    names = [_label(n) for n in frame.index.names] if index else []
+    header = []
+    if frame.columns.name is not None:
+        if index:  # pandas' layout: columns.name in the corner, index names on a second row
+            header.append(_tr([_th(_label(frame.columns.name))] + [_th("")] * (len(names) - 1)
+                              + head))
+            head = [_th("")] * len(columns)
+        else:
+            span = max(len(columns), 1)
+            name = _text(_label(frame.columns.name))
+            header.append(f'<tr><th colspan="{span}">{name}</th></tr>')
+    header.append(_tr([_th(n) for n in names] + head))
+
+    cells = [
+        [
+            _td(_format_cell(v, float_format=formats.get(col, float_format), na_rep=na_rep))
+            for v in shown.iloc[:, i].tolist()
+        ]
+        for i, col in enumerate(columns)
+    ]
+    keys = [k if isinstance(k, tuple) else (k,) for k in shown.index]
+    labels = ["".join(_th(_label(p)) for p in key) for key in keys] if index else [""] * len(keys)
+    rows = [_tr([label, *row]) for label, *row in zip(labels, *cells, strict=True)]
+
+    lines = ['<table class="kam-table">']
+    if caption is not None:
+        lines.append(f"<caption>{_text(caption)}</caption>")
+    lines += ["<thead>", *header, "</thead>", "<tbody>", *rows, "</tbody>", "</table>"]
+    if len(shown) < total:
+        lines.append(
+            f'<p class="kam-table-note">Showing the first {len(shown)} of {total} rows.</p>'
+        )
+    return SafeHTML("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- export
+
+
+def html_exporter():
+    """A new nbconvert ``HTMLExporter`` configured for kamlib reports.
+
+    Input cells and prompts excluded, cells tagged ``parameters``, ``injected-parameters`` or
+    ``kamlib-sentinel`` removed, ``embed_images`` off (nbconvert < 7.17.1 read local files into
+    the HTML through it), HTML not sanitised by nbconvert (that would break tables; the gate
+    checks instead), and kamlib's template, which extends ``lab`` without any CDN script.
+
+    Returns
+    -------
+    nbconvert.HTMLExporter
+
+    Examples
+    --------
+    >>> exporter = html_exporter()
+    >>> exporter.exclude_input, exporter.embed_images, exporter.template_name
+    (True, False, 'kamlib_html')
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.embed_images = False
+    config.HTMLExporter.sanitize_html = False
+    config.HTMLExporter.theme = "light"
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_CELL_TAGS)
+    return HTMLExporter(
+        config=config,
+        template_name=_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_exporter():
+    return html_exporter()
+
+
+def _report_notebook(nb):
+    """A copy of `nb` as the report shows it: no stderr streams, no widget state."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    return nb
+
+
+def export_html(nb, *, title: str | None = None, exporter=None) -> str:
+    """Export an executed notebook to one self-contained, script-free HTML document.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook; not modified. stderr streams (warnings) and widget state are
+        left out of the report.
+    title : str, optional
+        The document title (escaped by the template); default: the notebook's metadata title.
+    exporter : HTMLExporter, optional
+        Reuse an exporter from :func:`html_exporter`; by default one shared per process.
+
+    Returns
+    -------
+    str
+        The HTML document. Pass it through :func:`check_html` before publishing it.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hello")])
+    >>> page = export_html(nb, title="demo")
+    >>> scan_html(page)
+    []
+    """
+    exporter = exporter if exporter is not None else _shared_exporter()
+    meta = {"name": title if title is not None else nb.metadata.get("title", "Report")}
+    body, _ = exporter.from_notebook_node(
+        _report_notebook(nb), resources={"metadata": meta, "kamlib_csp": CSP}
+    )
+    return body
+
+
+# --------------------------------------------------------------------------- the security gate
+
+_BANNED_TAGS = frozenset(
+    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
+     "link", "portal", "fencedframe", "template"}
+)
+_URL_ATTRS = frozenset(
+    {"href", "xlink:href", "src", "action", "formaction", "poster", "background", "data",
+     "codebase", "cite", "srcset", "lowsrc", "dynsrc", "longdesc", "ping", "manifest", "icon",
+     "profile", "archive", "classid", "usemap", "imagesrcset"}
+)
+_NAVIGATION = frozenset({("a", "href"), ("area", "href")})
+_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|jpg|gif|webp|svg\+xml)[;,]")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+# Belts for parser differentials: these patterns in the raw markup fail the gate even when the
+# parse above saw nothing (escaped data never contains a raw "<").
+_RAW_SCRIPT = re.compile(r"<\s*/?\s*script\b", re.IGNORECASE)
+_RAW_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'`]on[a-z]+\s*=", re.IGNORECASE)
+
+
+def _squash(value: str) -> str:
+    """Lower-case, without the whitespace and control characters browsers ignore in URLs."""
+    return _CONTROL.sub("", value).lower()
+
+
+def _external_host(url: str) -> str | None:
+    squashed = _squash(url)
+    match = re.match(r"^(?:https?:)?//([^/?#]*)", squashed)
+    return match.group(1) if match else None
+
+
+class _Scanner(HTMLParser):
+    def __init__(self, allowed_hosts: frozenset[str]):
+        super().__init__(convert_charrefs=True)
+        self.allowed_hosts = allowed_hosts
+        self.findings: list[str] = []
+        self.policies: list[str] = []
+        self._in_style = False
+
+    def _add(self, what: str) -> None:
+        line, col = self.getpos()
+        self.findings.append(f"line {line}:{col}: {what}")
+
+    def _check_css(self, css: str, where: str) -> None:
+        lowered = _squash(css)
+        if "@import" in lowered:
+            self._add(f"{where}: CSS @import")
+        if "expression(" in lowered or "javascript:" in lowered or "behavior:" in lowered:
+            self._add(f"{where}: scriptable CSS")
+        for _, target in _CSS_URL.findall(css):
+            target = _squash(target)
+            if not (target.startswith("#") or _DATA_IMAGE.match(target)):
+                self._add(f"{where}: CSS url() loads a resource")
+
+    def _check_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BANNED_TAGS:
+            self._add(f"<{tag}> element")
+        if tag == "meta":
+            values = {k: (v or "") for k, v in attrs}
+            equiv = values.get("http-equiv", "").strip().lower()
+            if equiv == "content-security-policy":
+                self.policies.append(values.get("content", ""))
+            elif equiv:
+                self._add(f"<meta http-equiv={equiv!r}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self._add(f"<{tag}> event-handler attribute {name!r}")
+            if value is None:
+                continue
+            squashed = _squash(value)
+            if "javascript:" in squashed or "vbscript:" in squashed:
+                self._add(f"<{tag} {name}> holds a script URL")
+                continue
+            if name == "style":
+                self._check_css(value, f"<{tag} style>")
+            if name == "srcdoc":
+                self._add(f"<{tag}> srcdoc attribute")
+            if name not in _URL_ATTRS:
+                continue
+            if squashed.startswith("data:"):
+                image = tag in ("img", "image") and name in ("src", "href", "xlink:href")
+                if not (image and _DATA_IMAGE.match(squashed)):
+                    self._add(f"<{tag} {name}> holds a data: URL")
+                continue
+            host = _external_host(value)
+            remote = host is not None and host not in self.allowed_hosts
+            if remote and (tag, name) not in _NAVIGATION:
+                self._add(f"<{tag} {name}> loads a remote resource from {host!r}")
+
+    def handle_starttag(self, tag, attrs):
+        self._check_tag(tag, attrs)
+        if tag == "style":
+            self._in_style = True
+
+    def handle_startendtag(self, tag, attrs):
+        self._check_tag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._check_css(data, "<style>")
+
+
+def scan_html(
+    document: str,
+    *,
+    csp: str | None = CSP,
+    allowed_hosts: Iterable[str] = (),
+) -> list[str]:
+    """List what in `document` could run script or load something from elsewhere.
+
+    The document is parsed (``html.parser``), not searched as text: nbconvert rewrites
+    ``<img src=x onerror=alert(1)>`` as ``<img alt="..." onerror="alert(1)" src="x"/>``, which a
+    substring test for the payload would miss. Flagged: any ``<script>`` (kamlib's template has
+    none, so nothing is allowed), ``<iframe>``, ``<frame>``, ``<object>``, ``<embed>``,
+    ``<applet>``, ``<form>``, ``<base>``, ``<link>``, ``<template>``; any ``on*`` attribute;
+    ``javascript:``/``vbscript:`` in any attribute (after the whitespace and character
+    references browsers ignore); ``data:`` URLs except images in ``<img>``; remote resources
+    (``src``, ``<use href>``, CSS ``url()``/``@import``) from hosts not in `allowed_hosts`;
+    ``<meta http-equiv>`` other than the CSP; and, when `csp` is given, a missing or different
+    Content-Security-Policy. Links (``<a href="https://...">``) are allowed.
+
+    Parameters
+    ----------
+    document : str
+        A full HTML document or a fragment.
+    csp : str or None, default CSP
+        The policy the document must declare in exactly one meta tag; None skips the check
+        (for fragments).
+    allowed_hosts : iterable of str
+        Hosts from which resources may load (none by default).
+
+    Returns
+    -------
+    list of str
+        One finding per problem, with its line and column; empty when the document is safe.
+        Findings name elements and attributes, never the data values.
+
+    Examples
+    --------
+    >>> scan_html('<p>Hello <b>world</b></p>', csp=None)
+    []
+    >>> scan_html('<img alt="x" onerror="alert(1)" src="x"/>', csp=None)
+    ["line 1:0: <img> event-handler attribute 'onerror'"]
+    """
+    scanner = _Scanner(frozenset(h.lower() for h in allowed_hosts))
+    scanner.feed(document)
+    scanner.close()
+    findings = list(scanner.findings)
+    if _RAW_SCRIPT.search(document) and not any("<script>" in f for f in findings):
+        findings.append("a '<script' tag appears in the raw markup")
+    if _RAW_HANDLER.search(document) and not any("event-handler" in f for f in findings):
+        findings.append("an on*= event-handler pattern appears in the raw markup")
+    if csp is not None:
+        if len(scanner.policies) != 1:
+            findings.append(
+                f"expected one Content-Security-Policy meta tag, found {len(scanner.policies)}"
+            )
+        elif scanner.policies[0].strip() != csp:
+            findings.append("the Content-Security-Policy meta tag differs from kamlib's policy")
+    return findings
+
+
+def check_html(document: str, *, csp: str | None = CSP, allowed_hosts: Iterable[str] = ()) -> None:
+    """Raise :class:`UnsafeHTMLError` when :func:`scan_html` finds anything.
+
+    Examples
+    --------
+    >>> check_html("<p>fine</p>", csp=None)
+    >>> check_html("<a href='javascript:alert(1)'>x</a>", csp=None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kamlib.report.elements.UnsafeHTMLError: HTML failed the security gate: ... <a href> holds a script URL
+    """
+    findings = scan_html(document, csp=csp, allowed_hosts=allowed_hosts)
+    if findings:
+        raise UnsafeHTMLError(findings)

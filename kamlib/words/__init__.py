@@ -1,0 +1,1 @@
+"""Words: every sentence the reports say about the numbers."""
