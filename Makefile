@@ -31,6 +31,9 @@ demo: $(VENV)/.base  ## set up, then render the sample portfolio's reports into 
 test: $(VENV)/.dev browser  ## set up with the dev dependencies, then run the whole test suite
 	$(BIN)/python -m pytest -n auto
 
+fuzz: $(VENV)/.dev  ## the loader fuzz with all its 500 examples (docs/reliability.md case 46)
+	$(BIN)/python -m pytest -n auto tests/test_loading.py --fuzz -k fuzz
+
 browser:  ## Chromium, ChromeDriver and poppler-utils (Debian packages) for browser tests and PDF reports
 	bash tests/browser/install.sh
 
@@ -38,10 +41,13 @@ lab: $(VENV)/.base  ## start JupyterLab on the notebooks with the kamlib kernel
 	$(BIN)/python -m ipykernel install --sys-prefix --name kamlib --display-name "Python (kamlib)"
 	$(BIN)/jupyter lab notebooks
 
+wheel: | $(BIN)/python  ## build dist/kamlib-*.whl, which a server or a dask worker installs (README)
+	$(BIN)/python -m pip wheel --no-deps -w dist .
+
 sample: $(VENV)/.base  ## regenerate the bundled sample portfolio (deterministic)
 	$(BIN)/kam sample --seed 7 --out $(SAMPLE)
 
 clean:  ## remove the virtual environment and generated outputs
-	rm -rf $(VENV) reports build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) reports build dist *.egg-info .pytest_cache .hypothesis
 
-.PHONY: help install demo test browser lab sample clean
+.PHONY: help install demo test fuzz browser lab wheel sample clean

@@ -139,7 +139,7 @@ def test_every_figure_has_a_sentence_above_and_a_conclusion_below(name):
         figures += 1
         assert nb.cells[i - 1].cell_type == "markdown", f"{name}: no sentence above\n{cell.source}"
         after = cell.source.split("plt.show()", 1)[1]
-        assert "paragraph(narrative." in after, f"{name}: no conclusion below\n{cell.source}"
+        assert "paragraph(words." in after, f"{name}: no conclusion below\n{cell.source}"
     assert figures >= 1
 
 
