@@ -1,16 +1,20 @@
 """kamlib: Key Account Management analysis on CRM/ERP exports.
 
-Everything public is re-exported here explicitly; nothing runs at import. Modules by domain:
-loading (``workspace``, ``config``, ``schema``), aggregation (``sales``), portfolio analytics
-(``abcxyz``, ``portfolio``, ``profitability``, ``churn``, ``scoring``), account planning
-(``dossier``, ``meeting``, ``plan``), words (``narrative``, ``summary``), plots
-(``kamlib.plots``), safe outputs (``export``, ``report``, ``paths``) and the report run
-(``render``).
+Everything public is re-exported here explicitly; nothing runs at import. The package is layered,
+each folder one layer, and a layer imports only the layers before it (docs/architecture.md):
+``errors``/``schema``/``window``/``cells`` (the vocabulary), ``load`` (kam.toml, reading, parsing,
+the validated workspace), ``portfolio`` (the sales engine, ABC-XYZ, key clients, profitability,
+churn, scoring), ``account`` (dossier, decision-making unit, targets, pricing, proposal, follow-up,
+contact plan, the brief and the development plan), ``words`` (sentences and number formats),
+``plots``, ``widgets``, ``report`` (safe HTML, the notebook export and its gate, PDF, spreadsheets,
+safe paths) and ``run`` (the report run); ``cli`` on top.
 """
 
-from kamlib.account.dossier import Dossier, account_dossier, dmu_coverage, dmu_roster
-from kamlib.account.meeting import MeetingBrief, meeting_brief, what_if
+from kamlib.account.brief import MeetingBrief, meeting_brief
+from kamlib.account.dmu import dmu_coverage, dmu_roster
+from kamlib.account.dossier import Dossier, account_dossier
 from kamlib.account.plan import DevelopmentPlan, development_plan
+from kamlib.account.pricing import what_if
 from kamlib.errors import ArgumentError, ConfigError, InputError, KamlibError, Problem, SetupError
 from kamlib.load.config import Config, read_config
 from kamlib.load.workspace import Workspace, load_workspace, resolve_workspace

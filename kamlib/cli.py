@@ -1,9 +1,10 @@
 """The ``kam`` command: validate, summarise and render a workspace; generate the sample.
 
 Exit codes follow sysexits so a scheduler can act on them: 0 ok, 3 some reports failed
-(``kam render``), 65 bad input (``EX_DATAERR``), 75 retry later: another run holds the lock
-(``EX_TEMPFAIL``), 78 bad configuration (``EX_CONFIG``). Bad input never prints a traceback:
-one readable paragraph per problem.
+(``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 75 retry
+later: another run holds the lock (``EX_TEMPFAIL``), 78 bad configuration (``EX_CONFIG``); they
+are defined once, in :mod:`kamlib.errors`. Bad input never prints a traceback: one readable
+paragraph per problem.
 """
 
 from __future__ import annotations
@@ -14,18 +15,9 @@ import sys
 from pathlib import Path
 
 from kamlib.bundled import notebooks_folder
-from kamlib.errors import (
-    EXIT_CONFIG,
-    EXIT_INPUT,
-    EXIT_OK,
-    EXIT_USAGE,
-    ArgumentError,
-    InputError,
-    KamlibError,
-)
+from kamlib.errors import EXIT_FAILED, EXIT_OK, ArgumentError, InputError, KamlibError
 
-__all__ = ["main", "EXIT_OK", "EXIT_USAGE", "EXIT_INPUT", "EXIT_CONFIG"]
-
+__all__ = ["main"]
 
 
 def _print_ledger(ws) -> None:
@@ -95,13 +87,10 @@ def _select_accounts(ws, selection: str) -> list[str]:
 
 def _render(args) -> int:
     from kamlib.load.workspace import load_workspace
-    from kamlib.portfolio.abcxyz import abc_xyz
     from kamlib.run.render import render
 
     ws = load_workspace(args.workspace)
     accounts = _select_accounts(ws, args.accounts)
-    cells = abc_xyz(ws.transactions, end=ws.as_of).set_index("account_id")["cell"]
-    classes = {a: str(cells.get(a, "")) for a in accounts}
     notebooks = None
     if args.notebooks:
         folder = notebooks_folder()
@@ -112,11 +101,11 @@ def _render(args) -> int:
                 raise ArgumentError(f"--notebooks: no notebook {path}")
             notebooks[path.stem] = path
     parameters = {"include_personal_details": True} if args.include_personal_details else None
-    result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes=classes,
+    result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes="abc_xyz",
                     workers=args.workers, formats=tuple(args.format.split(",")), parameters=parameters,
                     retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout,
                     scheduler=args.scheduler, kernels=args.kernels, purpose=args.purpose)
-    if result.exit_code in (0, 3):
+    if result.exit_code in (EXIT_OK, EXIT_FAILED):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
 
@@ -217,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"kam {args.command}: bad input in {getattr(args, 'workspace', '')}", file=sys.stderr)
         print(exc, file=sys.stderr)
-        return EXIT_INPUT
+        return exc.exit_code
     except ArgumentError as exc:
         print(f"kam {args.command}: bad option: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 __all__ = [
     "KamlibError", "ConfigError", "InputError", "ArgumentError", "SetupError", "Problem",
+    "deprecated_keyword",
     "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_CONFIG",
 ]
 
@@ -119,3 +121,19 @@ class InputError(KamlibError):
     def codes(self) -> list[str]:
         """Reason codes of all problems, in order."""
         return [p.code for p in self.problems]
+
+
+def deprecated_keyword(function: str, old: str, new: str, *, stacklevel: int = 3) -> None:
+    """Warn that keyword `old` of `function` is deprecated in favour of `new` (for one release).
+
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     deprecated_keyword("abc_xyz", "end", "`as_of`")
+    >>> print(caught[0].message)
+    abc_xyz(): `end` is deprecated, pass `as_of` instead
+    """
+    warnings.warn(
+        f"{function}(): `{old}` is deprecated, pass {new} instead",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )

@@ -208,8 +208,12 @@ def empty_frame(table: str, columns: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=spec[c].dtype) for c in names})
 
 
-def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+def require_columns(
+    frame: pd.DataFrame | Iterable[str], columns: Iterable[str], table: str
+) -> None:
     """Raise :class:`kamlib.InputError` (code ``missing-column``) naming every column `frame` lacks.
+
+    `frame` is a DataFrame or the column names of a table (a file DuckDB reads, say).
 
     >>> require_columns(pd.DataFrame({"account_id": []}), ["account_id", "date"], "meetings")
     Traceback (most recent call last):
@@ -217,10 +221,13 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str) -> 
     kamlib.errors.InputError: 1 input problem(s) found:
       meetings column 'date': the meetings table needs column 'date' [missing-column]
     """
-    absent = [c for c in columns if c not in frame.columns]
+    names = frame.columns if isinstance(frame, pd.DataFrame) else set(frame)
+    absent = [c for c in columns if c not in names]
     if absent:
-        raise InputError([Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
-                          for c in absent])
+        raise InputError([
+            Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
+            for c in absent
+        ])
 
 
 def is_missing(frame: pd.DataFrame | None) -> bool:

@@ -7,9 +7,9 @@ render in a static report. A notebook cell is then simply::
 
     display(kamlib.widgets.abc_xyz_explorer(ws.transactions, interactive=interactive))
 
-Widgets show their results as HTML built by :mod:`kamlib.report.elements` (escaped) and figures as PNG
-images drawn on their own matplotlib ``Figure`` (no pyplot state), so they work the same in a
-kernel and in a test.
+Widgets show their results as HTML built by :mod:`kamlib.report.elements` (escaped) and figures
+as PNG images drawn on their own matplotlib ``Figure`` (no pyplot state), so they work the same in
+a kernel and in a test.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from kamlib.account.dossier import account_info
-from kamlib.account.meeting import what_if
-from kamlib.account.plan import next_year_targets
+from kamlib.account.pricing import what_if
+from kamlib.account.targets import next_year_targets
 from kamlib.errors import ArgumentError, InputError, KamlibError, Problem
 from kamlib.plots.abcxyz import plot_abc_xyz_matrix
 from kamlib.plots.plan import plot_what_if
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
 from kamlib.portfolio.churn import client_status
 from kamlib.report.elements import SafeHTML, paragraph, table
-from kamlib.words.narrative import abc_xyz_sentence, targets_sentence
+from kamlib.words import abc_xyz_sentence, targets_sentence
 
 __all__ = ["abc_xyz_explorer", "what_if_explorer", "targets_explorer", "account_explorer"]
 
@@ -126,8 +126,8 @@ def abc_xyz_explorer(
     xyz_cutoffs=XYZ_CLIENTS,
     measure: str = "revenue",
     period: str = "M",
-    start=None,
-    end=None,
+    as_of=None,
+    months=None,
     scenarios: Sequence[tuple] | None = None,
     **kwargs,
 ):
@@ -144,7 +144,7 @@ def abc_xyz_explorer(
         class under the given cut-offs and under a few others.
     abc_cutoffs, xyz_cutoffs : (float, float)
         The starting cut-offs (docs/methods.md defaults 80/95 % and 0.5/1.0).
-    measure, period, start, end, **kwargs
+    measure, period, as_of, months, **kwargs
         Passed to :func:`kamlib.portfolio.abcxyz.abc_xyz`.
     scenarios : sequence of (abc_cutoffs, xyz_cutoffs), optional
         Rows of the static table. Default: the given cut-offs; ABC's first cut-off 10 points
@@ -169,7 +169,7 @@ def abc_xyz_explorer(
     """
     abc = _cutoffs("abc_cutoffs", abc_cutoffs)
     xyz = _cutoffs("xyz_cutoffs", xyz_cutoffs)
-    options = {"measure": measure, "period": period, "start": start, "end": end, **kwargs}
+    options = {"measure": measure, "period": period, "as_of": as_of, "months": months, **kwargs}
     if not interactive:
         rows = _scenario_table(transactions, scenarios or _scenarios(abc, xyz), options)
         return table(
@@ -293,12 +293,12 @@ def what_if_explorer(
 
     For a discount d off the current price p of a product with unit cost c and volume V, the
     volume that keeps today's contribution is V (p - c) / (p (1 - d) - c)
-    (:func:`kamlib.account.meeting.what_if`).
+    (:func:`kamlib.account.pricing.what_if`).
 
     Parameters
     ----------
     limits : DataFrame
-        :func:`kamlib.account.meeting.negotiation_limits` of the account (``product_id``, ``name``,
+        :func:`kamlib.account.pricing.negotiation_limits` of the account (``product_id``, ``name``,
         ``current_price``, ``unit_cost``, ``volume``), largest contribution first. Products
         without a known unit cost are left out.
     what_if_table : DataFrame, optional
@@ -322,7 +322,7 @@ def what_if_explorer(
 
     Examples
     --------
-    >>> from kamlib.account.meeting import what_if
+    >>> from kamlib.account.pricing import what_if
     >>> limits = pd.DataFrame({"product_id": ["p1"], "name": ["Pump"], "current_price": [15.0],
     ...                        "unit_cost": [10.0], "volume": [100.0]})
     >>> grid = what_if(15.0, 10.0, 100.0, discounts=[0.0, 0.05, 0.1]).assign(product_id="p1")
@@ -472,7 +472,7 @@ def targets_explorer(
     account_id : str
         The account.
     transactions, products, plan_year, as_of, by, growth_bounds
-        As for :func:`kamlib.account.plan.next_year_targets`.
+        As for :func:`kamlib.account.targets.next_year_targets`.
     interactive : bool, default True
         True: an ipywidgets box with a growth slider and a check box "each product's own
         history"; the targets and their total are recomputed. False: the static equivalent,
@@ -573,7 +573,7 @@ def targets_explorer(
 def _overview(transactions, accounts, as_of) -> pd.DataFrame:
     """One row per account with purchases: name, CRM status, purchase status, cell, value."""
     status = client_status(transactions, as_of=as_of)
-    classes = abc_xyz(transactions, end=as_of).set_index("account_id")["cell"]
+    classes = abc_xyz(transactions, as_of=as_of).set_index("account_id")["cell"]
     out = status[["status", "last_purchase", "annual_value"]].rename(
         columns={"status": "purchase status"}
     )

@@ -257,7 +257,8 @@ def _tx():
 
 
 def test_abc_xyz_by_hand():
-    got = abc_xyz(_tx(), start="2024-01-01", end="2024-06-30").set_index("account_id")
+    with pytest.warns(DeprecationWarning, match="`start` is deprecated"):  # a Jan-Jun window
+        got = abc_xyz(_tx(), start="2024-01-01", end="2024-06-30").set_index("account_id")
     # totals 600, 90, 60, -5; positive total 750: cum .80 .92 1.0
     assert got["total"].to_dict() == {"steady": 600.0, "late": 90.0, "gappy": 60.0, "returns": -5.0}
     assert got["abc"].to_dict() == {
@@ -292,7 +293,8 @@ def test_abc_xyz_by_hand():
     ],
 )
 def test_zero_periods(zero_periods, late, gappy):
-    got = abc_xyz(_tx(), start="2024-01-01", end="2024-06-30", zero_periods=zero_periods)
+    with pytest.warns(DeprecationWarning, match="`end` is deprecated"):
+        got = abc_xyz(_tx(), start="2024-01-01", end="2024-06-30", zero_periods=zero_periods)
     got = got.set_index("account_id")
     assert (got.loc["late", "xyz"], got.loc["late", "cv"]) == late
     assert (got.loc["gappy", "xyz"], got.loc["gappy", "cv"]) == gappy
@@ -300,7 +302,7 @@ def test_zero_periods(zero_periods, late, gappy):
 
 def test_window_end_extends_the_grid_with_zeros():
     # with the window running to December, steady has 6 empty months: [100]*6 + [0]*6
-    got = abc_xyz(_tx(), start="2024-01-01", end="2024-12-31").set_index("account_id")
+    got = abc_xyz(_tx(), as_of="2024-12-31", months=12).set_index("account_id")
     assert got.loc["steady", "n_periods"] == 12
     assert got.loc["steady", "cv"] == pytest.approx(1.0)
 
@@ -344,7 +346,8 @@ def test_empty_transactions_give_an_empty_result():
 
 
 def test_matrix_counts_totals_and_percentages():
-    r = abc_xyz(_tx(), start="2024-01-01", end="2024-06-30")
+    with pytest.warns(DeprecationWarning):
+        r = abc_xyz(_tx(), start="2024-01-01", end="2024-06-30")
     m = abc_xyz_matrix(r)
     assert m["cell"].tolist()[:9] == ["AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ"]
     assert m["cell"].tolist()[9:] == [NON_POSITIVE]
@@ -386,16 +389,16 @@ def _two_years():
 
 def test_migration_counts_revenue_and_share():
     tx = _two_years()
-    counts = migration(tx, first="2023", second="2024", on="abc")
+    counts = migration(tx, as_of="2024-12-31", on="abc")
     assert (
         counts.loc["A", "C"] == 1 and counts.loc["C", "lost"] == 1 and counts.loc["new", "A"] == 1
     )
     assert counts.to_numpy().sum() == 3
-    revenue = migration(tx, first="2023", second="2024", on="abc", how="revenue")
+    revenue = migration(tx, as_of="2024-12-31", on="abc", how="revenue")
     assert revenue.loc["A", "C"] == 100.0  # first-window total
     assert revenue.loc["C", "lost"] == 20.0
     assert revenue.loc["new", "A"] == 90.0  # new accounts: second-window total
-    share = migration(tx, first=("2023-01-01", "2023-12-31"), second="2024", on="abc", how="share")
+    share = migration(tx, as_of="2024-12-31", months=12, on="abc", how="share")
     assert share.loc["A"].sum() == 1.0 and np.isnan(share.loc["B"]).all()
 
 
@@ -412,7 +415,7 @@ def test_migration_on_cells_lists_labels():
             ),
         ]
     )
-    got = migration(tx, first="2023", second="2024")
+    got = migration(tx, as_of="2024-12-31")
     # b: one purchase in May, grid May-Dec -> CZ; c: new, one purchase in June -> AZ
     assert got.loc["CZ", "lost"] == 1 and got.loc["new", "AZ"] == 1
     assert got.loc["CZ", NON_POSITIVE] == 1  # r: net returns in 2024
@@ -422,7 +425,31 @@ def test_migration_on_cells_lists_labels():
 
 def test_migration_rejects_start_end():
     with pytest.raises(ArgumentError, match="`start`"):
-        migration(_two_years(), first="2023", second="2024", start="2023-01-01")
+        migration(_two_years(), as_of="2024-12-31", start="2023-01-01")
+
+
+def test_old_window_keywords_still_work_with_a_deprecation_warning():
+    tx = _two_years()
+    with pytest.warns(DeprecationWarning, match="`first` is deprecated, pass `as_of` and `months`"):
+        old = migration(tx, first=("2023-01-01", "2023-12-31"), second="2024", on="abc")
+    pd.testing.assert_frame_equal(old, migration(tx, as_of="2024-12-31", months=12, on="abc"))
+    with pytest.warns(DeprecationWarning, match="`end` is deprecated, pass `as_of`"):
+        old = abc_xyz(tx, start="2024-01-01", end="2024-12-31")
+    pd.testing.assert_frame_equal(old, abc_xyz(tx, as_of="2024-12-31", months=12))
+    with pytest.raises(ArgumentError, match="not the deprecated"):
+        abc_xyz(tx, as_of="2024-12-31", end="2024-12-31")
+    with pytest.raises(ArgumentError, match="not a mix"):
+        migration(tx, as_of="2024-12-31", first="2023", second="2024")
+
+
+def test_as_of_and_months_default_to_the_last_day_and_the_whole_history():
+    tx = _two_years()
+    last = tx["date"].max()
+    pd.testing.assert_frame_equal(abc_xyz(tx), abc_xyz(tx, as_of=last))
+    first = abc_xyz(tx, months=12)  # the 12 months up to the last line
+    pd.testing.assert_frame_equal(first, abc_xyz(tx, as_of=last, months=12))
+    with pytest.raises(ArgumentError, match="`months`"):
+        abc_xyz(tx, months=0)
 
 
 # ---- properties -----------------------------------------------------------------------------
@@ -511,7 +538,8 @@ def test_plot_abc_xyz_matrix_cells_and_labels():
 
     from kamlib.plots.abcxyz import plot_abc_xyz_matrix
 
-    m = abc_xyz_matrix(abc_xyz(_tx(), start="2024-01-01", end="2024-06-30"))
+    with pytest.warns(DeprecationWarning):
+        m = abc_xyz_matrix(abc_xyz(_tx(), start="2024-01-01", end="2024-06-30"))
     fig, ax = plt.subplots()
     try:
         out = plot_abc_xyz_matrix(m, value="count", ax=ax)

@@ -91,3 +91,47 @@ def test_cleanup_removes_old_run_folders_only(tmp_path, capsys):
     assert "removed 1 run folder(s)" in capsys.readouterr().out
     assert not old.exists() and new.exists() and (out / "published" / "r.html").exists()
     assert main(["cleanup", str(out), "--older-than", "soon"]) == 64  # a bad option
+
+
+def _account_notebook(path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                         "display_name": "Python 3"}})
+    parameters = nbformat.v4.new_code_cell('account_id: str = ""',
+                                           metadata={"tags": ["parameters"]})
+    nb.cells = [parameters, nbformat.v4.new_code_cell("print(len(account_id))")]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_render_shows_the_abc_xyz_cell_of_each_account_in_the_index(tmp_path, capsys):
+    """The classes come from the run's portfolio results (computed once), as abc_xyz gives them."""
+    import json
+    from pathlib import Path
+
+    from kamlib.load.workspace import load_workspace
+    from kamlib.portfolio.abcxyz import abc_xyz
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    notebook = _account_notebook(tmp_path / "count.ipynb")
+    out = tmp_path / "out"
+    accounts = ["C0027", "C0112"]
+    code = main(["render", str(sample), "--out", str(out), "--accounts", ",".join(accounts),
+                 "--notebooks", str(notebook), "--workers", "1"])
+    assert code == 0, capsys.readouterr().err
+    ws = load_workspace(sample)
+    cells = abc_xyz(ws.transactions, end=ws.as_of).set_index("account_id")["cell"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["account_id"]: e["class"] for e in manifest["reports"]} == {
+        a: str(cells[a]) for a in accounts}
+    assert all(str(cells[a]) in (out / "index-by-class.html").read_text() for a in accounts)
+
+
+def test_render_refuses_an_unknown_classes_rule(tmp_path):
+    from kamlib.errors import EXIT_USAGE
+    from kamlib.run.render import render
+
+    ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,10\n")
+    result = render(ws, tmp_path / "out", accounts=[], notebooks={}, classes="rfm", progress=False)
+    assert result.exit_code == EXIT_USAGE and "`classes`" in result.error

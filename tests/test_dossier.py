@@ -15,12 +15,11 @@ from matplotlib.colors import to_hex  # noqa: E402
 from pandas.testing import assert_frame_equal  # noqa: E402
 
 import kamlib  # noqa: E402
+from kamlib.account.dmu import dmu_coverage, dmu_roster  # noqa: E402
 from kamlib.account.dossier import (  # noqa: E402
     account_dossier,
     account_info,
     competitors_at,
-    dmu_coverage,
-    dmu_roster,
     relationship_timeline,
     revenue_history,
     share_of_wallet,

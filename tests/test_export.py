@@ -184,3 +184,18 @@ def test_export_targets_rejects_missing_columns_and_bad_suffix(tmp_path):
         export_targets(_targets(), tmp_path / "t.json")
     with pytest.raises(ArgumentError, match="`engine`"):
         safe_xlsx(_targets(), tmp_path / "t.xlsx", engine="calc")
+
+
+def test_cell_functions_live_below_the_loader_and_stay_reexported():
+    import ast
+    import inspect
+
+    import kamlib
+    import kamlib.cells
+    import kamlib.load.workspace
+
+    assert kamlib.safe_csv is kamlib.cells.safe_csv is safe_csv
+    assert safe_cell is kamlib.cells.safe_cell and safe_frame is kamlib.cells.safe_frame
+    tree = ast.parse(inspect.getsource(kamlib.load.workspace))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {m for m in imported if m.startswith("kamlib.report")}  # load is below report

@@ -24,9 +24,9 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import kamlib.run.cache as cache
-from kamlib.errors import ArgumentError
+from kamlib.errors import EXIT_OK, ArgumentError
 from kamlib.load.workspace import load_workspace, resolve_workspace
-from kamlib.run.render import EXIT_OK, render
+from kamlib.run.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = Path(__file__).parent / "notebooks"

@@ -11,18 +11,12 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 import kamlib
-from kamlib.account.dossier import dmu_roster
-from kamlib.account.meeting import (
-    draft_proposal,
-    financial_report,
-    follow_up_schedule,
-    meeting_brief,
-    negotiation_limits,
-    previous_actions,
-    proposal_arguments,
-    tender_windows,
-    what_if,
-)
+from kamlib.account.brief import financial_report, meeting_brief
+from kamlib.account.dmu import dmu_roster
+from kamlib.account.dossier import account_dossier
+from kamlib.account.followup import follow_up_schedule, previous_actions, tender_windows
+from kamlib.account.pricing import negotiation_limits, what_if
+from kamlib.account.proposal import draft_proposal, proposal_arguments
 from kamlib.errors import ArgumentError, InputError
 
 MEETING = "2025-11-20"
@@ -625,3 +619,100 @@ def test_sample_brief_has_no_personal_values(sample, sample_briefs, account):
     assert not [v for v in values if isinstance(v, pd.Timestamp) and v in birthdays]
     iso = set(contacts["birthday"].dropna().dt.strftime("%Y-%m-%d"))
     assert not [t for t in texts if any(b in t for b in iso)]
+
+
+# --- one as-of date for the dossier and the brief (issue 15) ------------------------------------
+
+
+def _late_sale_tx():
+    # 2025 sales of 200 up to the analysis date (2025-06-30), one sale of 899 after it.
+    return pd.DataFrame(
+        {
+            "account_id": ["A"] * 4,
+            "date": pd.to_datetime(["2024-05-10", "2025-02-10", "2025-05-10", "2025-09-01"]),
+            "product_id": ["p1"] * 4,
+            "quantity": [10.0, 5.0, 5.0, 20.0],
+            "revenue": [400.0, 100.0, 100.0, 899.0],
+            "cost": [300.0, 70.0, 70.0, 600.0],
+        }
+    )
+
+
+def test_dossier_and_brief_of_one_report_show_one_revenue():
+    """Analysis date 2025-06-30, a sale on 2025-09-01, the meeting on 2025-11-20: the report
+    cuts both at min(meeting, analysis date) and both show 2025 revenue of 200 (it showed 200
+    in the dossier and 1,099 in the brief when the brief cut at the last transaction)."""
+    tx = _late_sale_tx()
+    meeting, analysis = pd.Timestamp("2025-11-20"), pd.Timestamp("2025-06-30")
+    as_of = min(meeting, analysis)  # what notebooks/annual_meeting.ipynb computes
+    dossier = account_dossier("A", transactions=tx, as_of=as_of)
+    brief = meeting_brief("A", transactions=tx, products=None, meeting_date=meeting, as_of=as_of)
+    in_dossier = dossier.revenue_history.query("year == 2025")["revenue"].sum()
+    by_year = brief.financial.by_year.set_index("year")["revenue"]
+    assert in_dossier == by_year[2025] == 200.0
+    assert brief.as_of == as_of and brief.parameters["as_of"] == "2025-06-30"
+    # without as_of the brief keeps its documented default: the meeting or the last sale
+    default = meeting_brief("A", transactions=tx, products=None, meeting_date=meeting)
+    assert default.as_of == pd.Timestamp("2025-09-01")
+    assert default.financial.by_year.set_index("year")["revenue"][2025] == 1099.0
+
+
+def test_the_meeting_notebook_passes_one_as_of_to_dossier_and_brief():
+    import json
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "annual_meeting.ipynb"
+    code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
+    brief_call = code[code.index("kamlib.meeting_brief(") :]
+    brief_call = brief_call[: brief_call.index(")\n")]
+    assert "as_of=as_of" in brief_call
+    assert "as_of=as_of" in code[code.index("kamlib.account_dossier(") :]
+
+
+def test_meeting_brief_rejects_a_bad_as_of():
+    with pytest.raises(ArgumentError, match="as_of"):
+        meeting_brief(
+            "A",
+            transactions=_late_sale_tx(),
+            products=None,
+            meeting_date="2025-11-20",
+            as_of="not a date",
+        )
+
+
+# --- `window_months` is `months` now; the old spelling warns for one release ----------------------
+
+
+def _months_calls():
+    from kamlib.account.dossier import account_info, share_of_wallet
+    from kamlib.account.plan import cross_sell
+    from kamlib.account.targets import baseline, next_year_targets
+
+    tx = _late_sale_tx()
+    one = {"transactions": tx, "as_of": "2025-09-30"}
+    return [
+        ("account_info", lambda **kw: account_info("A", **one, **kw)),
+        ("share_of_wallet", lambda **kw: share_of_wallet("A", **one, accounts=None,
+                                                         competitors=None, **kw)),
+        ("negotiation_limits", lambda **kw: negotiation_limits("A", **one, products=None, **kw)),
+        ("proposal_arguments", lambda **kw: proposal_arguments("A", **one, products=None, **kw)),
+        ("baseline", lambda **kw: baseline("A", **one, **kw)),
+        ("next_year_targets", lambda **kw: next_year_targets("A", **one, products=None,
+                                                             plan_year=2026, **kw)),
+        ("cross_sell", lambda **kw: cross_sell("A", **one, accounts=None, classes={"A": "AX"},
+                                               similar_by="class", **kw)),
+        ("meeting_brief", lambda **kw: meeting_brief(
+            "A", transactions=tx, products=None, meeting_date="2025-11-20", **kw).limits),
+    ]
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _months_calls()])
+def test_window_months_is_still_accepted_with_a_warning_naming_months(name):
+    call = dict(_months_calls())[name]
+    new = call(months=6)
+    warning = rf"{name}\(\): `window_months` is deprecated, pass `months` instead"
+    with pytest.warns(DeprecationWarning, match=warning):
+        old = call(window_months=6)
+    if isinstance(new, pd.DataFrame):
+        assert_frame_equal(old, new)
+    else:
+        pd.testing.assert_series_equal(old, new)

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kamlib import words
 from kamlib.portfolio.abcxyz import abc_xyz_matrix
 from kamlib.portfolio.profitability import whale_curve
-from kamlib.words import narrative as nv
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -26,41 +26,41 @@ def _empty(*columns: str) -> pd.DataFrame:
 
 
 EMPTY_CASES = {
-    "key_clients": lambda: nv.key_clients_sentence(
+    "key_clients": lambda: words.key_clients_sentence(
         _empty("client_id", "revenue_share", "gp_share", "reasons")
     ),
-    "criteria": lambda: nv.criteria_sentence(_empty("client_id", "criterion", "met")),
-    "pareto": lambda: nv.pareto_sentence(_empty("revenue", "cum_revenue_share")),
-    "whale": lambda: nv.whale_sentence(whale_curve(_empty("contribution"))),
-    "loss_makers": lambda: nv.loss_makers_sentence(_empty("revenue", "contribution")),
-    "abc_cross": lambda: nv.abc_cross_sentence(
+    "criteria": lambda: words.criteria_sentence(_empty("client_id", "criterion", "met")),
+    "pareto": lambda: words.pareto_sentence(_empty("revenue", "cum_revenue_share")),
+    "whale": lambda: words.whale_sentence(whale_curve(_empty("contribution"))),
+    "loss_makers": lambda: words.loss_makers_sentence(_empty("revenue", "contribution")),
+    "abc_cross": lambda: words.abc_cross_sentence(
         _empty("revenue_abc", "profit_abc", "clients", "revenue_share")
     ),
-    "losses": lambda: nv.losses_sentence(
+    "losses": lambda: words.losses_sentence(
         pd.DataFrame({"region": [], "clients": [], "annual_value": []})
     ),
-    "win_back": lambda: nv.win_back_sentence(_empty("name", "status", "annual_value")),
-    "competitiveness": lambda: nv.competitiveness_sentence(
+    "win_back": lambda: words.win_back_sentence(_empty("name", "status", "annual_value")),
+    "competitiveness": lambda: words.competitiveness_sentence(
         _empty("date", "competitiveness", "change")
     ),
-    "prospects": lambda: nv.prospects_sentence(_empty("name", "qualified", "missing")),
-    "abc_xyz": lambda: nv.abc_xyz_sentence(abc_xyz_matrix(_empty("abc", "xyz", "total"))),
-    "financial": lambda: nv.financial_sentence(_empty("year", "revenue", "margin")),
-    "product_mix": lambda: nv.product_mix_sentence(_empty("year", "category", "revenue")),
-    "coverage": lambda: nv.coverage_sentence(_empty("check", "ok", "finding")),
-    "share_of_wallet": lambda: nv.share_of_wallet_sentence(
+    "prospects": lambda: words.prospects_sentence(_empty("name", "qualified", "missing")),
+    "abc_xyz": lambda: words.abc_xyz_sentence(abc_xyz_matrix(_empty("abc", "xyz", "total"))),
+    "financial": lambda: words.financial_sentence(_empty("year", "revenue", "margin")),
+    "product_mix": lambda: words.product_mix_sentence(_empty("year", "category", "revenue")),
+    "coverage": lambda: words.coverage_sentence(_empty("check", "ok", "finding")),
+    "share_of_wallet": lambda: words.share_of_wallet_sentence(
         pd.Series({"by_budget": np.nan, "by_competitors": np.nan})
     ),
-    "actions": lambda: nv.actions_sentence(_empty("state", "days_overdue")),
-    "tenders": lambda: nv.tenders_sentence(_empty("title", "date", "value", "window")),
-    "baseline": lambda: nv.baseline_sentence(_empty("product_id", "revenue_last")),
-    "targets": lambda: nv.targets_sentence(_empty("year", "base_revenue", "revenue_target")),
-    "seasonality": lambda: nv.seasonality_sentence(_empty("period", "share", "basis")),
-    "cross_sell": lambda: nv.cross_sell_sentence(_empty("product_id", "estimated_value")),
-    "budget": lambda: nv.budget_sentence(_empty("contact_type", "contacts", "budget")),
-    "plan_vs_actual": lambda: nv.plan_vs_actual_sentence(_empty("year", "revenue_target")),
-    "settings": lambda: nv.settings_sentence({}),
-    "notes": lambda: nv.notes_sentence(),
+    "actions": lambda: words.actions_sentence(_empty("state", "days_overdue")),
+    "tenders": lambda: words.tenders_sentence(_empty("title", "date", "value", "window")),
+    "baseline": lambda: words.baseline_sentence(_empty("product_id", "revenue_last")),
+    "targets": lambda: words.targets_sentence(_empty("year", "base_revenue", "revenue_target")),
+    "seasonality": lambda: words.seasonality_sentence(_empty("period", "share", "basis")),
+    "cross_sell": lambda: words.cross_sell_sentence(_empty("product_id", "estimated_value")),
+    "budget": lambda: words.budget_sentence(_empty("contact_type", "contacts", "budget")),
+    "plan_vs_actual": lambda: words.plan_vs_actual_sentence(_empty("year", "revenue_target")),
+    "settings": lambda: words.settings_sentence({}),
+    "notes": lambda: words.notes_sentence(),
 }
 
 
@@ -79,7 +79,10 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "quadrants_sentence",
         "proposal_sentence",
     }
-    assert set(nv.__all__) <= covered
+    covered |= {"dependence_sentences", "dependence_table", "whale_peak_sentence"}  # doctests
+    sentences = {name for name in words.__all__ if name != "portfolio_summary"}
+    assert sentences <= covered
+    assert all(name.endswith(("_sentence", "_sentences", "_table")) for name in sentences)
 
 
 @SETTINGS
@@ -87,7 +90,7 @@ def test_every_public_function_is_covered_here_or_by_a_property():
 def test_status_counts_add_up(statuses):
     status = pd.DataFrame({"status": statuses, "annual_value": 1.0})
     numbers = re.match(
-        r"Of (\d+) clients: (\d+) active, (\d+) at risk, (\d+) lost", nv.status_sentence(status)
+        r"Of (\d+) clients: (\d+) active, (\d+) at risk, (\d+) lost", words.status_sentence(status)
     )
     total, *parts = map(int, numbers.groups())
     assert total == len(statuses) == sum(parts)
@@ -103,7 +106,7 @@ def test_pareto_names_the_fewest_clients_that_reach_the_mark(values, mark):
     shares = pd.DataFrame(
         {"revenue": revenue, "cum_revenue_share": revenue.cumsum() / revenue.sum()}
     )
-    n = int(re.match(r"(\d+) of", nv.pareto_sentence(shares, mark=mark)).group(1))
+    n = int(re.match(r"(\d+) of", words.pareto_sentence(shares, mark=mark)).group(1))
     cum = shares["cum_revenue_share"]
     assert cum.iloc[n - 1] >= mark - 1e-9 or n == len(cum)
     assert n == 1 or cum.iloc[n - 2] < mark - 1e-9
@@ -119,7 +122,7 @@ def test_migration_moves_add_up(counts):
         columns=pd.Index(list("ABC") + ["lost"]),
     )
     m.loc["new", "lost"] = 0
-    text = nv.migration_sentence(m)
+    text = words.migration_sentence(m)
     pattern = r"(\d+) clients kept their class, (\d+) moved up, (\d+) moved down; (\d+) new, (\d+)"
     kept, up, down, new, lost = map(int, re.match(pattern, text).groups())
     assert kept + up + down + new + lost == m.to_numpy().sum()
@@ -128,11 +131,11 @@ def test_migration_moves_add_up(counts):
 
 def test_reclassified_and_quadrants_and_types_on_small_frames():
     a = pd.DataFrame({"account_id": ["x", "y"], "cell": ["AX", "BY"]})
-    assert nv.reclassified_sentence(a, a, label="the same") == (
+    assert words.reclassified_sentence(a, a, label="the same") == (
         "With the same, 0 of 2 clients change cell."
     )
     q = pd.DataFrame({"quadrant": ["not placed"]})
-    assert nv.quadrants_sentence(q) == "No client placed on the 2x2 (1 with a value missing)."
+    assert words.quadrants_sentence(q) == "No client placed on the 2x2 (1 with a value missing)."
     types = pd.DataFrame(
         {
             "client_id": ["a"],
@@ -144,7 +147,7 @@ def test_reclassified_and_quadrants_and_types_on_small_frames():
             "perspective_reason": [""],
         }
     )
-    assert nv.types_sentence(types).startswith("No breadwinner")
+    assert words.types_sentence(types).startswith("No breadwinner")
 
 
 def test_names_come_from_the_accounts_table_and_stay_plain_text():
@@ -152,6 +155,6 @@ def test_names_come_from_the_accounts_table_and_stay_plain_text():
         {"revenue": [100.0], "contribution": [-5.0]}, index=pd.Index(["C1"], name="account_id")
     )
     accounts = pd.DataFrame({"account_id": ["C1"], "name": ["<b>Acme</b> & Co"]})
-    sentence = nv.loss_makers_sentence(losers, accounts)
+    sentence = words.loss_makers_sentence(losers, accounts)
     assert "<b>Acme</b> & Co (C1)" in sentence  # escaping is report.paragraph's job
-    assert nv.loss_makers_sentence(losers).startswith("1 large client loses money: C1,")
+    assert words.loss_makers_sentence(losers).startswith("1 large client loses money: C1,")

@@ -309,7 +309,8 @@ def test_render_writes_a_pdf_beside_each_report_and_links_it(chromium, tmp_path)
 
 
 def test_render_refuses_pdf_without_chromium(tmp_path, monkeypatch):
-    from kamlib.run.render import EXIT_CONFIG, render
+    from kamlib.errors import EXIT_CONFIG
+    from kamlib.run.render import render
 
     monkeypatch.setenv("KAM_CHROMIUM", str(tmp_path / "no-chromium"))
     result = render(tmp_path, tmp_path / "out", accounts=[], notebooks={}, formats=("html", "pdf"),

@@ -11,13 +11,10 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 import kamlib
-from kamlib.account.plan import baseline as plan_baseline
-from kamlib.account.plan import (
-    contact_budget,
-    contact_cadence,
-    contact_plan,
-    cross_sell,
-    development_plan,
+from kamlib.account.contacts import contact_budget, contact_cadence, contact_plan
+from kamlib.account.plan import cross_sell, development_plan
+from kamlib.account.targets import baseline as plan_baseline
+from kamlib.account.targets import (
     next_year_targets,
     plan_vs_actual,
     seasonality,
@@ -246,7 +243,9 @@ def test_cross_sell_by_class():
 
 def test_cross_sell_never_discloses_one_or_two_peers_purchases():
     """By default a product needs 3 buying peers: a median of 1-2 clients is their own revenue."""
-    out = cross_sell("A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF)
+    out = cross_sell(
+        "A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF
+    )
     assert out.empty
     two = cross_sell("A", transactions=_tx(), accounts=_accounts(), as_of=AS_OF, min_peers_buying=2)
     assert two["product_id"].tolist() == ["p4"]
@@ -433,7 +432,7 @@ def test_plot_what_if_marks_prices_below_the_floor():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from kamlib.account.meeting import what_if
+    from kamlib.account.pricing import what_if
     from kamlib.plots.plan import plot_what_if
 
     table = what_if(15.0, 10.0, 100.0, discounts=[0.0, 0.1, 0.25, 0.4])
@@ -494,8 +493,6 @@ def test_sample_plan_reconciles_and_exports(sample, tmp_path, account):
 
 def test_contact_cadence_for_a_client_without_a_class():
     """abc_xyz labels clients with too little history "too new": the default cadence applies."""
-    from kamlib.account.plan import contact_cadence
-
     got = contact_cadence("too new")
     assert got["per_year"].tolist() == contact_cadence()["per_year"].tolist()
     assert set(got["source"]) == {"class B (default: too new)"}

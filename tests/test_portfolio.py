@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kamlib import words
 from kamlib.errors import ArgumentError, InputError
 from kamlib.portfolio.clients import (
     CRITERIA,
@@ -219,20 +220,20 @@ def test_dependence_by_hand():
         ["d", "disclosure (>= 10 %)"],
     ]
     assert (
-        d.sentences[0] == "Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band."
+        words.dependence_sentences(d)[0] == "Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band."
     )
-    assert d.sentences[4] == "HHI 3,000 of 10,000: highly concentrated (above 2,500)."
-    assert len(d.table) == 9 and str(d).count("\n") == 8
+    assert words.dependence_sentences(d)[4] == "HHI 3,000 of 10,000: highly concentrated (above 2,500)."
+    assert len(words.dependence_table(d)) == 9 and len(words.dependence_sentences(d)) == 9
 
 
 def test_dependence_mono_and_default_key_clients():
     d = dependence(FOUR, key=["a", "b", "c"], as_of=AS_OF)
     assert d.mono_dependent and d.key_band == "above"
-    assert "mono-dependence" in d.sentences[0]
+    assert "mono-dependence" in words.dependence_sentences(d)[0]
     default = dependence(FOUR, as_of=AS_OF)  # key: a (top), b, c, d (all >= 10 % of profit)
     assert default.key_clients == ("a", "b", "c", "d")
     one = dependence(_tx([("a", "2025-01-01", 10.0, 1.0)]), key=[])
-    assert one.cr1 == 1.0 and one.hhi == 10_000 and "Mono-client" in one.sentences[3]
+    assert one.cr1 == 1.0 and one.hhi == 10_000 and "Mono-client" in words.dependence_sentences(one)[3]
 
 
 def test_dependence_bad_bands():
@@ -261,7 +262,7 @@ def test_dependence_properties(rows, rnd):
     assert 1 <= d.effective_clients <= d.n_clients + 1e-9
     assert d.cr1 <= d.cr5 <= d.cr10 <= 1 + 1e-12
     shuffled = tx.sample(frac=1, random_state=rnd.randint(0, 999))
-    assert dependence(shuffled, key=[]).table.equals(d.table)
+    assert words.dependence_table(dependence(shuffled, key=[])).equals(words.dependence_table(d))
 
 
 # ---- the sample portfolio's planted phenomena -------------------------------------------------
@@ -300,7 +301,7 @@ def test_sample_planted_phenomena(sample):
     assert d.key_band == "within" and not d.mono_dependent
     assert d.large_clients["client_id"].tolist() == list(PLANTED["breadwinner"])
     # every XYZ class is populated; steady, seasonal and erratic key accounts land in X, Y, Z
-    r = abc_xyz(tx, end=sample.as_of).set_index("account_id")
+    r = abc_xyz(tx, as_of=sample.as_of).set_index("account_id")
     assert {"X", "Y", "Z"} <= set(r["xyz"])
     assert (r.loc[list(PLANTED["seasonal_key_accounts"]), "xyz"] == "Y").all()
     assert (r.loc[list(PLANTED["erratic_key_accounts"]), "xyz"] == "Z").all()

@@ -26,6 +26,7 @@ from kamlib.portfolio.profitability import (
     whale_curve,
     whale_peak,
 )
+from kamlib.words import whale_peak_sentence
 
 NaN = np.nan
 
@@ -193,16 +194,17 @@ def test_whale_curve_by_hand():
         value_share=1.3,
         peak=130.0,
         total=100.0,
-        text="the top 60 % of clients (3 of 5) earn 130 % of the profit; "
-        "the other 2 lose 30 % of it",
+    )
+    assert whale_peak_sentence(peak) == (
+        "the top 60 % of clients (3 of 5) earn 130 % of the profit; the other 2 lose 30 % of it"
     )
 
 
 def test_whale_peak_without_loss_makers():
-    assert whale_peak(whale_curve(_pnl({"a": 1.0, "b": 3.0}))).text == (
+    assert whale_peak_sentence(whale_peak(whale_curve(_pnl({"a": 1.0, "b": 3.0})))) == (
         "the top 100 % of clients (2 of 2) earn 100 % of the profit (no client loses money)"
     )
-    assert whale_peak(whale_curve(_pnl({"a": 1.0, "b": 0.0})), noun="contribution").text == (
+    assert whale_peak_sentence(whale_peak(whale_curve(_pnl({"a": 1.0, "b": 0.0}))), noun="contribution") == (
         "the top 50 % of clients (1 of 2) earn 100 % of the contribution; the other 1 add nothing"
     )
 
@@ -212,8 +214,8 @@ def test_whale_curve_with_a_non_positive_total():
     assert curve["cum_value_share"].isna().all()
     peak = whale_peak(curve)
     assert np.isnan(peak.value_share) and peak.clients == 0
-    assert "not positive" in peak.text
-    assert whale_peak(whale_curve(_pnl({}))).text == "no clients on the whale curve"
+    assert "not positive" in whale_peak_sentence(peak)
+    assert whale_peak_sentence(whale_peak(whale_curve(_pnl({})))) == "no clients on the whale curve"
 
 
 def test_whale_curve_leaves_out_unknown_values_with_a_warning(caplog):
@@ -298,7 +300,7 @@ def test_plot_whale_curve_draws_the_curve_and_states_the_peak():
         pytest.approx([130])
     )
     (note,) = ax.texts
-    assert note.get_text() == whale_peak(curve).text and not note.get_parse_math()
+    assert note.get_text() == whale_peak_sentence(whale_peak(curve)) and not note.get_parse_math()
     assert_frame_equal(curve, before)
     plt.close(fig)
 
@@ -343,3 +345,15 @@ def test_sample_whale_curve_and_breadwinner(sample):
     assert pnl.loc["C0027", "gross_profit"] / pnl["gross_profit"].sum() >= 0.10
     cross = abc_cross(pnl).set_index(["revenue_abc", "profit_abc"])
     assert cross["clients"].sum() == len(pnl)
+
+
+def test_abc_cross_takes_abc_cutoffs_and_the_old_cutoffs_with_a_warning():
+    pnl = pd.DataFrame(
+        {"revenue": [700.0, 200.0, 100.0], "gross_profit": [10.0, 80.0, 30.0]},
+        index=pd.Index(["a", "b", "c"], name="account_id"),
+    )
+    new = abc_cross(pnl, abc_cutoffs=(0.5, 0.9))
+    with pytest.warns(DeprecationWarning, match="`cutoffs` is deprecated, pass `abc_cutoffs`"):
+        old = abc_cross(pnl, cutoffs=(0.5, 0.9))
+    pd.testing.assert_frame_equal(old, new)
+    assert not new.equals(abc_cross(pnl))

@@ -29,19 +29,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from papermill.translators import PythonTranslator
 
-from kamlib.errors import EXIT_USAGE, ArgumentError
-from kamlib.report.elements import scan_html
-from kamlib.run.render import (
+from kamlib.errors import (
     EXIT_CONFIG,
     EXIT_FAILED,
     EXIT_INPUT,
     EXIT_LOCKED,
     EXIT_OK,
-    STATUSES,
-    _atomic_write,
-    render,
-    validate_parameters,
+    EXIT_USAGE,
+    ArgumentError,
 )
+from kamlib.report.elements import scan_html
+from kamlib.run.files import atomic_write
+from kamlib.run.parameters import validate_parameters
+from kamlib.run.render import STATUSES, render
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 HOSTILE = "<b>Ромашка</b> \"q\" \\ 'x' $\\x$"
@@ -545,14 +545,14 @@ def test_string_parameters_round_trip_exactly(value):  # case 68
 
 def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path, monkeypatch):  # cases 89, 98
     manifest = tmp_path / "manifest.json"
-    _atomic_write(manifest, b'{"run_id": "old"}')
+    atomic_write(manifest, b'{"run_id": "old"}')
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kamlib.run.render.os.replace", crash)
+    monkeypatch.setattr("kamlib.run.files.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        _atomic_write(manifest, b'{"run_id": "new", "reports": [' + b"x" * 10_000)
+        atomic_write(manifest, b'{"run_id": "new", "reports": [' + b"x" * 10_000)
     assert json.loads(manifest.read_text()) == {"run_id": "old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
     assert manifest.stat().st_mode & 0o777 == 0o640

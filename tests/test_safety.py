@@ -36,8 +36,9 @@ import nbformat
 import pandas as pd
 import pytest
 
+from kamlib.errors import EXIT_FAILED
 from kamlib.load.sample import _csv_ready, generate_sample
-from kamlib.run.render import EXIT_FAILED, render
+from kamlib.run.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -1,9 +1,12 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kamlib import words
 from kamlib.errors import ArgumentError, InputError
 from kamlib.portfolio.sales import sales_by_period
 
@@ -87,7 +90,8 @@ def test_by_product_and_region():
 def test_start_and_end_are_inclusive_days():
     tx = _tx()
     tx.loc[1, "date"] = pd.Timestamp("2024-01-31 18:30")
-    out = sales_by_period(tx, start="2024-01-31", end="2024-02-10")
+    with pytest.warns(DeprecationWarning, match="`start` is deprecated"):
+        out = sales_by_period(tx, start="2024-01-31", end="2024-02-10")
     assert out[["account_id", "revenue"]].values.tolist() == [["001", 50.0], ["002", 80.0]]
 
 
@@ -95,12 +99,12 @@ def test_missing_keys_and_dates_are_kept_not_dropped():
     tx = _tx()
     tx.loc[0, "account_id"] = np.nan
     tx.loc[4, "date"] = pd.NaT
-    out = sales_by_period(tx, start="2024-01-01", end="2024-12-31")
+    out = sales_by_period(tx, as_of="2024-12-31", months=12)
     assert out["revenue"].sum() == 240.0
     assert out["account_id"].isna().tolist() == [False, False, False, False, True]
     assert out["period"].isna().sum() == 1
     with pytest.raises(InputError, match="missing-date"):
-        sales_by_period(tx, period=None, end="2024-12-31")
+        sales_by_period(tx, period=None, as_of="2024-12-31")
     assert sales_by_period(tx, period=None)["lines"].sum() == 5
 
 
@@ -139,8 +143,12 @@ def test_errors_name_the_parameter(tmp_path):
         sales_by_period(_tx(), period="H")
     with pytest.raises(InputError, match="customer"):
         sales_by_period(_tx(), by=("customer",))
-    with pytest.raises(ArgumentError, match="`start`"):
+    with pytest.raises(ArgumentError, match="`as_of`"):
+        sales_by_period(_tx(), as_of="not a date")
+    with pytest.raises(ArgumentError, match="`start`"), pytest.warns(DeprecationWarning):
         sales_by_period(_tx(), start="not a date")
+    with pytest.raises(ArgumentError, match="`months`"):
+        sales_by_period(_tx(), months=-1)
     (tmp_path / "x.xlsx").write_bytes(b"")
     with pytest.raises(ArgumentError, match="`transactions`"):
         sales_by_period(tmp_path / "x.xlsx")
@@ -273,10 +281,19 @@ def test_sales_cube_by_hand():
 
 def test_cube_counts_an_order_over_several_days_once():
     tx, cube = _cube_tx(), sales_cube(_cube_tx())
-    for kwargs in ({}, {"start": "2024-01-06"}, {"end": "2024-01-05"}):
-        lines = sales_by_period(tx, period=None, **kwargs)
+    windows = (
+        {},
+        {"start": "2024-01-06"},
+        {"as_of": "2024-01-05"},
+        {"as_of": "2024-01-06", "months": 1},
+    )
+    for kwargs in windows:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # `start`: a window from any day
+            lines = sales_by_period(tx, period=None, **kwargs)
+            from_cube = sales_by_period(cube, period=None, **kwargs)
         pd.testing.assert_frame_equal(
-            sales_by_period(cube, period=None, **kwargs).drop(columns=["first_date", "last_date"]),
+            from_cube.drop(columns=["first_date", "last_date"]),
             lines.drop(columns=["first_date", "last_date"]),
         )
     assert sales_by_period(cube, period="Y", by=())["orders"].tolist() == [4]
@@ -352,10 +369,11 @@ def test_analyses_give_the_same_results_from_the_cube(rows):
     tx = _analysis_tx(rows)
     cube = sales_cube(tx)
     as_of = "2025-03-31"
-    pd.testing.assert_frame_equal(abc_xyz(cube, end=as_of), abc_xyz(tx, end=as_of))
+    pd.testing.assert_frame_equal(abc_xyz(cube, as_of=as_of), abc_xyz(tx, as_of=as_of))
     pd.testing.assert_frame_equal(client_shares(cube, as_of=as_of), client_shares(tx, as_of=as_of))
     pd.testing.assert_frame_equal(
-        dependence(cube, as_of=as_of).table, dependence(tx, as_of=as_of).table
+        words.dependence_table(dependence(cube, as_of=as_of)),
+        words.dependence_table(dependence(tx, as_of=as_of)),
     )
     pd.testing.assert_frame_equal(
         client_pnl(cube, start="2024-03-01"), client_pnl(tx, start="2024-03-01")
@@ -374,8 +392,8 @@ def test_migration_and_criteria_from_the_cube():
     cube = sales_cube(tx)
     for how in ("count", "revenue"):
         pd.testing.assert_frame_equal(
-            migration(cube, first="2024", second="2025", how=how),
-            migration(tx, first="2024", second="2025", how=how),
+            migration(cube, as_of="2025-12-31", how=how),
+            migration(tx, as_of="2025-12-31", how=how),
         )
     crit, lines = (
         key_client_criteria(cube, as_of="2025-12-31"),
@@ -398,7 +416,8 @@ def test_order_counts_match_distinct_order_ids(rows, cut):
     no_id = window[window["order_id"].isna()].groupby("account_id")["date"].nunique()
     expected = ids.add(no_id, fill_value=0).astype("int64")
     assert pnl["orders"].to_dict() == expected.to_dict()
-    per_month = sales_by_period(sales_cube(tx), start=start)
+    with pytest.warns(DeprecationWarning):  # a window from any day: the old spelling
+        per_month = sales_by_period(sales_cube(tx), start=start)
     by_hand = window.groupby(["account_id", window["date"].dt.to_period("M")])["order_id"].nunique()
     assert per_month["orders"].astype("int64").tolist() == by_hand.tolist()
 
@@ -414,12 +433,12 @@ def test_cube_without_order_counts():
 
 
 def test_cube_in_slices_of_accounts_is_the_same(monkeypatch):
-    import kamlib.portfolio.sales
+    import kamlib.portfolio.cube
 
     tx = pd.concat([_cube_tx()] * 3, ignore_index=True)
     tx["account_id"] = tx["account_id"].where(tx.index < 7, tx["account_id"] + "x")
     whole = sales_cube(tx)
-    monkeypatch.setattr(kamlib.portfolio.sales, "_LINES_PER_PASS", 4)  # 21 lines in 6 slices
+    monkeypatch.setattr(kamlib.portfolio.cube, "_LINES_PER_PASS", 4)  # 21 lines in 6 slices
     sliced = sales_cube(tx)
     pd.testing.assert_frame_equal(sliced.days, whole.days)
     pd.testing.assert_frame_equal(sliced.split_orders, whole.split_orders)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from kamlib.account.meeting import what_if
+from kamlib.account.pricing import what_if
 from kamlib.errors import ArgumentError, InputError
 from kamlib.report.elements import SafeHTML
 from kamlib.widgets import abc_xyz_explorer, account_explorer, targets_explorer, what_if_explorer

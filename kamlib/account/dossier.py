@@ -1,4 +1,4 @@
-"""The client dossier: who the client is, the history of the relationship, who decides there.
+"""The client dossier: who the client is, the history of the relationship, the competitors.
 
 Parts (issue 4, section 1):
 
@@ -7,18 +7,13 @@ Parts (issue 4, section 1):
   (won/lost, reason, winner), and a dated timeline of key events (start of the relationship,
   first purchase, first purchase in each category, meetings with their outcome, tenders,
   last purchase, loss of the client).
-- **Decision-making unit** (DMU): the contacts with role, influence, attitude and reports-to,
-  their level in the reporting tree and days since the last contact, and a coverage check in
-  words: no decision-maker contact, no champion, contacts not reached for more than
-  ``stale_days`` (90) days, a single-threaded relationship (one contact only).
+- **Decision-making unit**: the roster and its coverage (:mod:`kamlib.account.dmu`).
 - **Competitors** at the client with share of wallet, strengths and weaknesses, and our own
-  share of wallet (last 12 months' revenue / potential budget, and 1 - competitors' shares).
+  share of wallet (last `months` months' revenue / potential budget, and 1 - competitors' shares).
 
-Personal data (docs/reliability.md section I): the contacts' personal columns (birthday, family,
-hobbies, notes) never reach an output by default; the roster is built from an explicit list of
-non-personal columns. ``include_personal_details=True`` adds only ``upcoming_birthday`` as
-``DD.MM`` (never the year) for birthdays within ``birthday_window_days``; family, hobbies and
-free-text notes are never shown.
+Every sales figure is cut at one day, ``as_of`` (:func:`kamlib.window.analysis_date`: the day
+given, else the day of the last transaction); pass the same ``as_of`` to
+:func:`kamlib.account.brief.meeting_brief` so the dossier and the brief of one report agree.
 """
 
 from __future__ import annotations
@@ -28,46 +23,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.account.dmu import dmu_coverage, dmu_roster
+from kamlib.errors import InputError, Problem
+from kamlib.schema import account_rows, gross_profit, is_missing
 from kamlib.schema import require_columns as _require
+from kamlib.window import analysis_date, renamed_months
 
 __all__ = [
-    "DMU_ROLES",
-    "ATTITUDES",
     "Dossier",
     "account_info",
     "revenue_history",
     "tender_history",
     "relationship_timeline",
-    "dmu_roster",
-    "dmu_coverage",
     "competitors_at",
     "share_of_wallet",
     "account_dossier",
 ]
 
-DMU_ROLES = ("decision maker", "influencer", "buyer", "approver", "user", "gatekeeper")
-"""Roles in the decision-making unit (``negotiator`` is read as ``buyer``)."""
-
-ATTITUDES = ("champion", "supporter", "neutral", "sceptic", "opponent")
-"""Attitudes towards us, best first (``skeptic`` is read as ``sceptic``)."""
-
-_ROLE_ALIASES = {
-    "negotiator": "buyer",
-    "buyer/negotiator": "buyer",
-    "decisionmaker": "decision maker",
-}
-_ATTITUDE_ALIASES = {"skeptic": "sceptic"}
-_ROSTER_COLUMNS = [
-    "contact_id",
-    "name",
-    "title",
-    "dmu_role",
-    "influence",
-    "attitude",
-    "reports_to",
-    "last_contact",
-]
 _INFO_FIELDS = [
     "name",
     "parent_id",
@@ -83,51 +55,11 @@ _INFO_FIELDS = [
 ]
 
 
-# --- small private helpers ---------------------------------------------------------------------
-
-
-def _missing(frame: pd.DataFrame | None) -> bool:
-    return frame is None or len(frame) == 0
-
-
-def _as_of(transactions: pd.DataFrame, as_of: object) -> pd.Timestamp:
-    if as_of is not None:
-        return pd.Timestamp(as_of)
-    last = transactions["date"].max() if len(transactions) else pd.NaT
-    if pd.isna(last):
-        raise ArgumentError("`as_of` is required when `transactions` has no dates")
-    return pd.Timestamp(last).normalize()
-
-
-def _rows(frame: pd.DataFrame | None, account_id: str) -> pd.DataFrame | None:
-    if _missing(frame):
-        return None
-    return frame[frame["account_id"] == account_id]
-
-
-def _gross_profit(tx: pd.DataFrame) -> pd.Series:
-    if "gross_profit" in tx.columns and "cost" in tx.columns:
-        return tx["gross_profit"].fillna(tx["revenue"] - tx["cost"])
-    if "gross_profit" in tx.columns:
-        return tx["gross_profit"]
-    if "cost" in tx.columns:
-        return tx["revenue"] - tx["cost"]
-    return pd.Series(np.nan, index=tx.index)
-
-
-def _normalise(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
-    clean = values.astype("str").str.strip().str.lower().str.replace(r"[_\-]+", " ", regex=True)
-    return clean.replace(aliases)
-
-
 def _category(tx: pd.DataFrame, products: pd.DataFrame | None) -> pd.Series:
-    if _missing(products) or "category" not in products.columns or "product_id" not in tx.columns:
+    if is_missing(products) or "category" not in products.columns or "product_id" not in tx.columns:
         return pd.Series("(all)", index=tx.index, dtype="str")
     cats = products.drop_duplicates("product_id").set_index("product_id")["category"]
     return tx["product_id"].map(cats).fillna("(unknown)").astype("str")
-
-
-# --- general information and history -----------------------------------------------------------
 
 
 def account_info(
@@ -136,7 +68,8 @@ def account_info(
     transactions: pd.DataFrame,
     accounts: pd.DataFrame | None = None,
     as_of: object = None,
-    window_months: int = 12,
+    months: int = 12,
+    window_months: int | None = None,
 ) -> pd.Series:
     """General information about one account, with purchase facts from its transactions.
 
@@ -150,8 +83,10 @@ def account_info(
         Canonical accounts (name, group, region, industry, manager, since, status, flags ...).
     as_of : date-like, optional
         Reference date; default the last date in `transactions`.
-    window_months : int, default 12
+    months : int, default 12
         Window for the "last 12 months" figures.
+    window_months : int, optional
+        Deprecated spelling of `months` (warns).
 
     Returns
     -------
@@ -174,10 +109,11 @@ def account_info(
     >>> info[["revenue_total", "revenue_last_12m", "days_since_last_purchase"]].tolist()
     [150.0, 50.0, 184]
     """
+    months = renamed_months(months, window_months, "account_info")
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
-    as_of = _as_of(transactions, as_of)
+    as_of = analysis_date(transactions, as_of)
     tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
-    row = _rows(accounts, account_id)
+    row = account_rows(accounts, account_id)
     if tx.empty and (row is None or row.empty):
         raise InputError(
             [
@@ -200,7 +136,7 @@ def account_info(
         and tx["account_name"].notna().any()
     ):
         info["name"] = tx["account_name"].dropna().iloc[-1]
-    recent = tx[tx["date"] > as_of - pd.DateOffset(months=window_months)]
+    recent = tx[tx["date"] > as_of - pd.DateOffset(months=months)]
     last = tx["date"].max()
     info.update(
         first_purchase=tx["date"].min(),
@@ -208,7 +144,7 @@ def account_info(
         days_since_last_purchase=(as_of - last).days if pd.notna(last) else np.nan,
         revenue_total=float(tx["revenue"].sum()),
         revenue_last_12m=float(recent["revenue"].sum()),
-        gross_profit_last_12m=float(_gross_profit(recent).sum(min_count=1)),
+        gross_profit_last_12m=float(gross_profit(recent).sum(min_count=1)),
         orders_last_12m=int(recent["order_id"].nunique()) if "order_id" in recent else len(recent),
         products_bought=int(tx["product_id"].nunique()) if "product_id" in tx else np.nan,
     )
@@ -257,14 +193,14 @@ def revenue_history(
     2  2025    Pumps     50.0          20.0           1.00
     """
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
-    as_of = _as_of(transactions, as_of)
+    as_of = analysis_date(transactions, as_of)
     tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
     frame = pd.DataFrame(
         {
             "year": tx["date"].dt.year.astype("Int64"),
             "category": _category(tx, products),
             "revenue": tx["revenue"],
-            "gross_profit": _gross_profit(tx),
+            "gross_profit": gross_profit(tx),
             "quantity": tx["quantity"] if "quantity" in tx.columns else np.nan,
         }
     )
@@ -304,7 +240,7 @@ def tender_history(account_id: str, *, tenders: pd.DataFrame | None) -> pd.DataF
     0  Pumps 2025   lost  Rival
     """
     columns = ["tender_id", "date", "title", "value", "status", "reason", "winner"]
-    if _missing(tenders):
+    if is_missing(tenders):
         return pd.DataFrame({c: pd.Series(dtype=_TENDER_DTYPES[c]) for c in columns})
     rows = tenders[tenders["account_id"] == account_id]
     out = rows.reindex(columns=columns).astype(_TENDER_DTYPES)
@@ -369,7 +305,7 @@ def relationship_timeline(
     2 2025-06-30  purchase               last purchase
     """
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
-    as_of = _as_of(transactions, as_of)
+    as_of = analysis_date(transactions, as_of)
     tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
     parts: list[pd.DataFrame] = []
 
@@ -378,16 +314,16 @@ def relationship_timeline(
             pd.DataFrame({"date": dates.to_numpy(), "kind": kind, "event": events.to_numpy()})
         )
 
-    row = _rows(accounts, account_id)
+    row = account_rows(accounts, account_id)
     if row is not None and not row.empty and "since" in row.columns and row["since"].notna().any():
         add(row["since"].iloc[:1], "relationship", pd.Series(["relationship started"]))
     if not tx.empty:
         add(pd.Series([tx["date"].min()]), "purchase", pd.Series(["first purchase"]))
-        if not _missing(products) and "category" in products.columns:
+        if not is_missing(products) and "category" in products.columns:
             firsts = tx.assign(category=_category(tx, products)).groupby("category")["date"].min()
             firsts = firsts[firsts > tx["date"].min()]
             add(firsts, "purchase", "first purchase in category " + firsts.index.to_series())
-    meets = _rows(meetings, account_id)
+    meets = account_rows(meetings, account_id)
     if meets is not None and not meets.empty:
         meets = meets[meets["date"] <= as_of]
         kind = (
@@ -432,217 +368,6 @@ def relationship_timeline(
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
-# --- decision-making unit ----------------------------------------------------------------------
-
-
-def _levels(ids: pd.Series, parents: pd.Series) -> pd.Series:
-    """Depth of each contact in the reports-to tree (0 = top); cycles count as tops."""
-    parent = parents.where(parents.isin(set(ids)) & (parents != ids))
-    level = pd.Series(np.where(parent.isna(), 0.0, np.nan), index=ids.index)
-    by_id = pd.Series(level.to_numpy(), index=ids.to_numpy())
-    for _ in range(len(ids)):
-        resolved = parent.map(by_id) + 1
-        level = level.fillna(resolved)
-        by_id = pd.Series(level.to_numpy(), index=ids.to_numpy())
-        if level.notna().all():
-            break
-    return level.fillna(0).astype("int64")
-
-
-def _upcoming_birthdays(birthdays: pd.Series, as_of: pd.Timestamp, window_days: int) -> pd.Series:
-    month, day = birthdays.dt.month, birthdays.dt.day
-    feb29 = (month == 2) & (day == 29)
-
-    def on(year: int) -> pd.Series:
-        leap = pd.Timestamp(year=year, month=1, day=1).is_leap_year
-        d = day.where(~feb29 | leap, 28)
-        parts = pd.DataFrame({"year": year, "month": month, "day": d})
-        return pd.to_datetime(parts, errors="coerce")
-
-    this_year = on(as_of.year)
-    next_date = this_year.where(this_year >= as_of.normalize(), on(as_of.year + 1))
-    days = (next_date - as_of.normalize()).dt.days
-    label = birthdays.dt.strftime("%d.%m")
-    return label.where((days >= 0) & (days <= window_days)).astype("str")
-
-
-def dmu_roster(
-    account_id: str,
-    *,
-    contacts: pd.DataFrame | None,
-    as_of: object,
-    include_personal_details: bool = False,
-    birthday_window_days: int = 30,
-) -> pd.DataFrame:
-    """The decision-making unit of an account: one row per contact, without personal data.
-
-    Parameters
-    ----------
-    account_id : str
-        The account.
-    contacts : DataFrame or None
-        Canonical contacts.
-    as_of : date-like
-        Reference date for days since the last contact and upcoming birthdays.
-    include_personal_details : bool, default False
-        Add ``upcoming_birthday`` as ``DD.MM`` for birthdays within `birthday_window_days`
-        after `as_of` (blank otherwise; never the year). Family, hobbies and notes are never
-        included.
-    birthday_window_days : int, default 30
-        How far ahead a birthday counts as upcoming.
-
-    Returns
-    -------
-    DataFrame
-        ``contact_id``, ``name``, ``title``, ``dmu_role`` and ``attitude`` (normalised to
-        :data:`DMU_ROLES` / :data:`ATTITUDES` where they match), ``influence``,
-        ``reports_to``, ``reports_to_name``, ``level`` (0 = top of the reporting tree),
-        ``last_contact``, ``days_since_contact``; sorted by level, influence (high first),
-        name.
-
-    Examples
-    --------
-    >>> c = pd.DataFrame({"contact_id": ["k1", "k2"], "account_id": ["A", "A"],
-    ...     "name": ["Ada", "Bo"], "dmu_role": ["Decision_Maker", "buyer"],
-    ...     "influence": [5.0, 3.0], "attitude": ["Champion", "neutral"],
-    ...     "reports_to": [None, "k1"], "notes": ["secret", "private"],
-    ...     "last_contact": pd.to_datetime(["2025-12-01", "2025-01-01"])})
-    >>> dmu_roster("A", contacts=c, as_of="2025-12-31")[
-    ...     ["name", "dmu_role", "attitude", "reports_to_name", "level", "days_since_contact"]]
-      name        dmu_role  attitude reports_to_name  level  days_since_contact
-    0  Ada  decision maker  champion             NaN      0                30.0
-    1   Bo           buyer   neutral             Ada      1               364.0
-    """
-    as_of = pd.Timestamp(as_of)
-    columns = [*_ROSTER_COLUMNS[:7], "reports_to_name", "level", *_ROSTER_COLUMNS[7:]]
-    columns += ["days_since_contact"] + (["upcoming_birthday"] if include_personal_details else [])
-    rows = _rows(contacts, account_id)
-    if rows is None or rows.empty:
-        return _empty_roster(columns)
-    _require(rows, ["contact_id", "name"], "contacts")
-    safe = rows.reindex(columns=_ROSTER_COLUMNS).reset_index(drop=True)
-    out = safe.astype(
-        {
-            "contact_id": "str",
-            "name": "str",
-            "title": "str",
-            "dmu_role": "str",
-            "influence": "float64",
-            "attitude": "str",
-            "reports_to": "str",
-            "last_contact": "datetime64[us]",
-        }
-    )
-    out["dmu_role"] = _normalise(out["dmu_role"], _ROLE_ALIASES).where(out["dmu_role"].notna())
-    out["attitude"] = _normalise(out["attitude"], _ATTITUDE_ALIASES).where(out["attitude"].notna())
-    names = pd.Series(out["name"].to_numpy(), index=out["contact_id"].to_numpy())
-    out["reports_to_name"] = out["reports_to"].map(names).astype("str")
-    out["level"] = _levels(out["contact_id"], out["reports_to"])
-    out["days_since_contact"] = (as_of - out["last_contact"]).dt.days.astype("float64")
-    if include_personal_details:
-        if "birthday" in rows.columns:
-            birthdays = pd.to_datetime(rows["birthday"].reset_index(drop=True), errors="coerce")
-            out["upcoming_birthday"] = _upcoming_birthdays(birthdays, as_of, birthday_window_days)
-        else:
-            out["upcoming_birthday"] = pd.Series(np.nan, index=out.index, dtype="str")
-    out = out.sort_values(
-        ["level", "influence", "name"], ascending=[True, False, True], kind="stable"
-    )
-    return out[columns].reset_index(drop=True)
-
-
-def _empty_roster(columns: list[str]) -> pd.DataFrame:
-    dtypes = {
-        "influence": "float64",
-        "last_contact": "datetime64[us]",
-        "level": "int64",
-        "days_since_contact": "float64",
-    }
-    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in columns})
-
-
-def dmu_coverage(roster: pd.DataFrame, *, stale_days: int = 90) -> pd.DataFrame:
-    """Check how well we cover the decision-making unit, in words.
-
-    Parameters
-    ----------
-    roster : DataFrame
-        Output of :func:`dmu_roster`.
-    stale_days : int, default 90
-        A contact not reached for more than this many days (or never) counts as not reached.
-
-    Returns
-    -------
-    DataFrame
-        One row per check (``decision maker``, ``champion``, ``recent contact``,
-        ``multi-threaded``): ``check``, ``ok`` (bool) and ``finding`` (one sentence).
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"name": ["Bo"], "dmu_role": ["buyer"], "attitude": ["neutral"],
-    ...                   "days_since_contact": [120.0]})
-    >>> for line in dmu_coverage(r)["finding"]:
-    ...     print(line)
-    No contact with a decision maker.
-    No champion among the contacts.
-    1 of 1 contacts not reached for more than 90 days: Bo (120 days).
-    Single-threaded: one contact only (Bo).
-    """
-    _require(roster, ["name", "dmu_role", "attitude", "days_since_contact"], "roster")
-    n = len(roster)
-    deciders = roster.loc[roster["dmu_role"] == "decision maker", "name"]
-    champions = roster.loc[roster["attitude"] == "champion", "name"]
-    days = roster["days_since_contact"]
-    stale = roster[days.isna() | (days > stale_days)]
-    stale_days_text = stale["days_since_contact"].fillna(0).astype("int64").astype("str") + " days"
-    when = stale_days_text.where(stale["days_since_contact"].notna(), "no contact recorded")
-    stale_list = ", ".join(stale["name"].astype("str") + " (" + when + ")")
-    if n == 0:
-        checks = [
-            ("decision maker", False, "No contacts recorded: no decision maker known."),
-            ("champion", False, "No contacts recorded: no champion known."),
-            ("recent contact", False, "No contacts recorded."),
-            ("multi-threaded", False, "No contacts recorded: the relationship has no thread."),
-        ]
-    else:
-        checks = [
-            (
-                "decision maker",
-                not deciders.empty,
-                f"Decision maker known: {', '.join(deciders)}."
-                if not deciders.empty
-                else "No contact with a decision maker.",
-            ),
-            (
-                "champion",
-                not champions.empty,
-                f"Champion: {', '.join(champions)}."
-                if not champions.empty
-                else "No champion among the contacts.",
-            ),
-            (
-                "recent contact",
-                stale.empty,
-                f"All {n} contacts reached within {stale_days} days."
-                if stale.empty
-                else f"{len(stale)} of {n} contacts not reached for more than {stale_days} days: "
-                f"{stale_list}.",
-            ),
-            (
-                "multi-threaded",
-                n > 1,
-                f"{n} contacts."
-                if n > 1
-                else f"Single-threaded: one contact only ({roster['name'].iloc[0]}).",
-            ),
-        ]
-    out = pd.DataFrame(checks, columns=["check", "ok", "finding"])
-    return out.astype({"check": "str", "ok": "bool", "finding": "str"})
-
-
-# --- competitors and share of wallet -----------------------------------------------------------
-
-
 def competitors_at(account_id: str, *, competitors: pd.DataFrame | None) -> pd.DataFrame:
     """Competitors at the account, largest share of wallet first.
 
@@ -674,7 +399,7 @@ def competitors_at(account_id: str, *, competitors: pd.DataFrame | None) -> pd.D
         "strengths": "str",
         "weaknesses": "str",
     }
-    rows = _rows(competitors, account_id)
+    rows = account_rows(competitors, account_id)
     if rows is None or rows.empty:
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
     out = rows.reindex(columns=list(columns)).astype(columns)
@@ -693,11 +418,12 @@ def share_of_wallet(
     accounts: pd.DataFrame | None = None,
     competitors: pd.DataFrame | None = None,
     as_of: object = None,
-    window_months: int = 12,
+    months: int = 12,
+    window_months: int | None = None,
 ) -> pd.Series:
     """Our share of the client's spend, estimated two ways.
 
-    ``by_budget`` = our revenue in the last `window_months` / ``potential_budget`` (accounts);
+    ``by_budget`` = our revenue in the last `months` / ``potential_budget`` (accounts);
     ``by_competitors`` = 1 - the sum of the competitors' shares (competitors table). Either is
     NaN when its table or value is missing.
 
@@ -711,8 +437,10 @@ def share_of_wallet(
         Canonical accounts (``potential_budget``) and competitors (``share_of_wallet``).
     as_of : date-like, optional
         End of the window (inclusive); default the last date in `transactions`.
-    window_months : int, default 12
+    months : int, default 12
         Length of the revenue window.
+    window_months : int, optional
+        Deprecated spelling of `months` (warns).
 
     Returns
     -------
@@ -730,16 +458,17 @@ def share_of_wallet(
     >>> share_of_wallet("A", transactions=tx, accounts=acc, competitors=comp).round(2).tolist()
     [250.0, 1000.0, 0.25, 0.7, 0.3]
     """
+    months = renamed_months(months, window_months, "share_of_wallet")
     _require(transactions, ["account_id", "date", "revenue"], "transactions")
-    as_of = _as_of(transactions, as_of)
-    start = as_of - pd.DateOffset(months=window_months)
+    as_of = analysis_date(transactions, as_of)
+    start = as_of - pd.DateOffset(months=months)
     tx = transactions[
         (transactions["account_id"] == account_id)
         & (transactions["date"] > start)
         & (transactions["date"] <= as_of)
     ]
     revenue = float(tx["revenue"].sum())
-    row = _rows(accounts, account_id)
+    row = account_rows(accounts, account_id)
     budget = np.nan
     if row is not None and not row.empty and "potential_budget" in row.columns:
         budget = float(row["potential_budget"].iloc[0])
@@ -755,9 +484,6 @@ def share_of_wallet(
         },
         dtype="float64",
     )
-
-
-# --- the whole dossier -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -838,7 +564,7 @@ def account_dossier(
     >>> d.info["revenue_total"], d.messages[0]
     (100.0, 'no accounts table: general information from transactions only')
     """
-    as_of_ts = _as_of(transactions, as_of)
+    as_of_ts = analysis_date(transactions, as_of)
     messages = []
     for table, frame, text in (
         ("accounts", accounts, "general information from transactions only"),
@@ -848,7 +574,7 @@ def account_dossier(
         ("tenders", tenders, "tender history skipped"),
         ("competitors", competitors, "competitors skipped"),
     ):
-        if _missing(frame):
+        if is_missing(frame):
             messages.append(f"no {table} table: {text}")
     info = account_info(account_id, transactions=transactions, accounts=accounts, as_of=as_of_ts)
     roster = dmu_roster(

@@ -32,11 +32,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kamlib.bundled import sample_folder
+from kamlib.cells import safe_csv
 from kamlib.errors import InputError, Problem
 from kamlib.load.config import Config, TableConfig, read_config
 from kamlib.load.parsing import parse_column
 from kamlib.load.reading import iter_file
-from kamlib.report.spreadsheet import safe_csv
 from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
 
 __all__ = ["Workspace", "load_workspace", "resolve_workspace", "write_problems", "OUTLIER_FACTOR"]

@@ -84,7 +84,7 @@ def plot_dmu_map(
     Parameters
     ----------
     dmu : DataFrame
-        Output of :func:`kamlib.account.dossier.dmu_roster` (``contact_id``, ``name``, ``dmu_role``,
+        Output of :func:`kamlib.account.dmu.dmu_roster` (``contact_id``, ``name``, ``dmu_role``,
         ``influence``, ``attitude``, ``reports_to``).
     ax : Axes, optional
         Axes to draw on; default the current axes.

@@ -44,7 +44,7 @@ def plot_plan_vs_actual(
     Parameters
     ----------
     pva : DataFrame
-        Output of :func:`kamlib.account.plan.plan_vs_actual` (``year``, ``period``,
+        Output of :func:`kamlib.account.targets.plan_vs_actual` (``year``, ``period``,
         ``revenue_target``, ``actual``; ``category``/``product_id``/``region`` label the bars
         when present).
     ax : Axes, optional
@@ -100,7 +100,7 @@ def plot_what_if(
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`kamlib.account.meeting.what_if` (``discount``, ``volume_change``,
+        Output of :func:`kamlib.account.pricing.what_if` (``discount``, ``volume_change``,
         ``below_floor``) for one product.
     ax : Axes, optional
         Axes to draw on; default the current axes.

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
 from kamlib.portfolio.profitability import whale_peak
+from kamlib.words.profitability import whale_peak_sentence
 
 __all__ = ["plot_whale_curve"]
 
@@ -75,7 +76,7 @@ def plot_whale_curve(
         ax.text(
             0.5,
             0.5,
-            whale_peak(curve, noun=noun).text,
+            whale_peak_sentence(whale_peak(curve), noun=noun),
             ha="center",
             va="center",
             wrap=True,
@@ -88,11 +89,11 @@ def plot_whale_curve(
     ax.plot(xs, ys, **{"color": "C0", "linewidth": 2, **kwargs})
     ax.axhline(100, color="0.5", linestyle="--", linewidth=1)
     if annotate:
-        peak = whale_peak(curve, noun=noun)
+        peak = whale_peak(curve)
         px, py = 100 * peak.client_share, 100 * peak.value_share
         ax.plot([px], [py], marker="o", color="C3", linestyle="")
         ax.annotate(
-            peak.text,
+            whale_peak_sentence(peak, noun=noun),
             xy=(px, py),
             xytext=(0.98, 0.04),
             textcoords="axes fraction",

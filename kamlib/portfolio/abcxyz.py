@@ -19,9 +19,17 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kamlib.errors import ArgumentError, InputError, Problem
-from kamlib.portfolio.sales import PERIODS, Source, _aggregate, _as_timestamp, _cube
-from kamlib.portfolio.shares import round_shares
+from kamlib.errors import ArgumentError, InputError, Problem, deprecated_keyword
+from kamlib.portfolio.cube import (
+    PERIODS,
+    Source,
+    aggregate,
+    analysis_window,
+    as_timestamp,
+    build_cube,
+)
+from kamlib.portfolio.shares import half_up, round_shares
+from kamlib.window import window_start
 
 __all__ = [
     "ABC_CLASSIC",
@@ -114,10 +122,6 @@ def _check_cutoffs(cutoffs, name: str, *, upper: float | None = 1.0) -> tuple[fl
     return lo, hi
 
 
-def _half_up(x: float) -> int:
-    return int(np.floor(x + 0.5 + _TOL))
-
-
 def _abc_table(values: pd.Series, cutoffs, basis: str) -> pd.DataFrame:
     """Value, share, cumulative share, rank and class per item (index of `values`)."""
     a, b = _check_cutoffs(cutoffs, "cutoffs")
@@ -142,7 +146,7 @@ def _abc_table(values: pd.Series, cutoffs, basis: str) -> pd.DataFrame:
     if basis == "value":
         cls = np.where(cum <= a + _TOL, "A", np.where(cum <= b + _TOL, "B", "C"))
     else:
-        n_a, n_ab = _half_up(n * a), _half_up(n * b)
+        n_a, n_ab = half_up(n * a), half_up(n * b)
         cls = np.where(rank <= n_a, "A", np.where(rank <= n_ab, "B", "C"))
     if n:
         cls[0] = "A"  # the top item is always A, even when it alone exceeds the cut-off
@@ -314,11 +318,13 @@ def abc_xyz(
     xyz_cutoffs=XYZ_CLIENTS,
     ddof: int = 0,
     zero_periods: str = "from_first",
-    start=None,
-    end=None,
+    as_of=None,
+    months: int | None = None,
     abc_basis: str = "value",
     min_periods: int = 3,
     strategies: Mapping[str, str] | None = None,
+    start=None,
+    end=None,
 ) -> pd.DataFrame:
     """ABC by total and XYZ by regularity per account, with the cell and its strategy.
 
@@ -339,11 +345,18 @@ def abc_xyz(
         The period grid: ``from_first`` counts periods without purchases as 0 from the
         account's first period with a line to the end of the window; ``all`` from the start of
         the window (makes late-acquired clients look erratic); ``drop`` ignores empty periods.
-    start, end : date-like, optional
-        The analysis window (first and last day included). Without them the window runs from
-        the first to the last period with any line.
+    as_of : date-like, optional
+        Last day of the analysis window (lines after it are left out); default the day of the
+        last line.
+    months : int, optional
+        Length of the window in months, ending with the day `as_of` (``as_of="2024-12-31",
+        months=12``: the calendar year 2024). None (default): the whole history up to `as_of`,
+        from the first period with any line.
     strategies : mapping, optional
         Overrides of :data:`STRATEGIES` by cell.
+    start, end : date-like, optional
+        Deprecated spellings of the window (first and last day included): pass `as_of` and
+        `months`. They still work for one release, with a DeprecationWarning.
 
     Returns
     -------
@@ -372,6 +385,41 @@ def abc_xyz(
     0          a  400.0   A  0.0   X   AX
     1          b  100.0   C  1.0   Y   CY
     """
+    start_ts, end_ts = analysis_window(
+        transactions, as_of=as_of, months=months, start=start, end=end, function="abc_xyz"
+    )
+    return _classify(
+        transactions,
+        start_ts,
+        end_ts,
+        measure=measure,
+        period=period,
+        abc_cutoffs=abc_cutoffs,
+        xyz_cutoffs=xyz_cutoffs,
+        ddof=ddof,
+        zero_periods=zero_periods,
+        abc_basis=abc_basis,
+        min_periods=min_periods,
+        strategies=strategies,
+    )
+
+
+def _classify(
+    transactions: Source,
+    start_ts: pd.Timestamp | None,
+    end_ts: pd.Timestamp | None,
+    *,
+    measure: str = "revenue",
+    period: str = "M",
+    abc_cutoffs=ABC_CLASSIC,
+    xyz_cutoffs=XYZ_CLIENTS,
+    ddof: int = 0,
+    zero_periods: str = "from_first",
+    abc_basis: str = "value",
+    min_periods: int = 3,
+    strategies: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`abc_xyz` on the window from the day `start_ts` to the day `end_ts` (None: open)."""
     if measure not in _MEASURES:
         raise ArgumentError(f"`measure` must be one of {list(_MEASURES)}, got {measure!r}")
     if period not in PERIODS:
@@ -381,14 +429,12 @@ def abc_xyz(
             f"`zero_periods` must be one of {list(_ZERO_PERIODS)}, got {zero_periods!r}"
         )
     texts = _strategies(strategies)
-    start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
-
-    sales = _aggregate(
+    sales = aggregate(
         transactions,
         period=period,
         by=("account_id",),
-        start=start,
-        end=end,
+        start=start_ts,
+        end=end_ts,
         measures=(measure,),
         counts=False,
         sort=False,
@@ -527,7 +573,7 @@ def _window(value, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
             ) from exc
         return p.start_time.normalize(), p.end_time.normalize()
     if isinstance(value, Sequence) and len(value) == 2:
-        lo, hi = _as_timestamp(value[0], name), _as_timestamp(value[1], name)
+        lo, hi = as_timestamp(value[0], name), as_timestamp(value[1], name)
         if lo is None or hi is None or lo > hi:
             raise ArgumentError(f"`{name}` must be (start, end) with start <= end, got {value!r}")
         return lo, hi
@@ -539,10 +585,12 @@ def _window(value, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def migration(
     transactions: Source,
     *,
-    first,
-    second,
+    as_of=None,
+    months: int = 12,
     on: str = "cell",
     how: str = "count",
+    first=None,
+    second=None,
     **kwargs,
 ) -> pd.DataFrame:
     """How accounts moved between classes from one window to another, with new and lost.
@@ -552,9 +600,12 @@ def migration(
     transactions : DataFrame, path, list of paths or SalesCube
         As for :func:`abc_xyz`; lines are read once into a :func:`kamlib.sales_cube` for both
         windows.
-    first, second : str, Period or (start, end)
-        The two windows: a period string (``"2024"``, ``"2024Q3"``, ``"2024-05"``) or a pair of
-        dates (both days included). Each window is classified on its own with :func:`abc_xyz`.
+    as_of : date-like, optional
+        Last day of the second window; default the day of the last line.
+    months : int, default 12
+        Length of each window: the second is the `months` ending with the day `as_of`, the
+        first the `months` before it (``as_of="2024-12-31"``: 2023 against 2024). Each window
+        is classified on its own with :func:`abc_xyz`.
     on : {"cell", "abc", "xyz"}
         What is compared: the ABC-XYZ cell, or one of the two classes.
     how : {"count", "revenue", "share"}
@@ -563,6 +614,10 @@ def migration(
         divided by the row total (transition probabilities; rows with no accounts are NaN).
     **kwargs
         Passed to :func:`abc_xyz` (``measure``, ``period``, cut-offs, ``zero_periods`` ...).
+    first, second : str, Period or (start, end)
+        Deprecated (pass `as_of` and `months`; they work for one release, with a
+        DeprecationWarning): the two windows as a period string (``"2024"``, ``"2024Q3"``) or a
+        pair of dates (both days included).
 
     Returns
     -------
@@ -579,7 +634,7 @@ def migration(
     ...     "date": pd.to_datetime(["2023-03-01", "2024-03-01", "2023-05-01", "2024-06-01"]),
     ...     "revenue": [100.0, 10.0, 20.0, 90.0],
     ... })
-    >>> migration(tx, first="2023", second="2024", on="abc")  # doctest: +NORMALIZE_WHITESPACE
+    >>> migration(tx, as_of="2024-12-31", on="abc")  # doctest: +NORMALIZE_WHITESPACE
     second  A  B  C  lost
     first
     A       0  0  1     0
@@ -593,11 +648,23 @@ def migration(
         raise ArgumentError(f"`how` must be 'count', 'revenue' or 'share', got {how!r}")
     for bad in ("start", "end"):
         if bad in kwargs:
-            raise ArgumentError(f"`{bad}` is set by `first` and `second` in migration")
-    (s1, e1), (s2, e2) = _window(first, "first"), _window(second, "second")
-    cube = _cube(transactions, orders=False)  # read the lines once for both windows
-    one = abc_xyz(cube, start=s1, end=e1, **kwargs).set_index("account_id")
-    two = abc_xyz(cube, start=s2, end=e2, **kwargs).set_index("account_id")
+            raise ArgumentError(f"`{bad}` is set by `as_of` and `months` in migration")
+    cube = build_cube(transactions, orders=False)  # read the lines once for both windows
+    if first is not None or second is not None:
+        if first is None or second is None or as_of is not None:
+            raise ArgumentError(
+                "migration(): pass `as_of` and `months`, or (deprecated) both `first` and "
+                "`second`, not a mix"
+            )
+        deprecated_keyword("migration", "first", "`as_of` and `months`")
+        deprecated_keyword("migration", "second", "`as_of` and `months`")
+        (s1, e1), (s2, e2) = _window(first, "first"), _window(second, "second")
+    else:
+        s2, e2 = analysis_window(cube, as_of=as_of, months=months, function="migration")
+        e1 = s2 - pd.Timedelta(days=1)
+        s1 = window_start(e1, months)
+    one = _classify(cube, s1, e1, **kwargs).set_index("account_id")
+    two = _classify(cube, s2, e2, **kwargs).set_index("account_id")
 
     both = pd.merge(
         one[[on, "total"]],

@@ -16,22 +16,22 @@ what the portfolio loses per year if the client is gone.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
-from kamlib.portfolio.sales import (
+from kamlib.portfolio.cube import (
     Source,
-    _as_timestamp,
-    _cube,
-    _cube_codes,
-    _ids,
-    _last_date,
-    _runs,
-    _sum_runs,
+    account_ids,
+    build_cube,
+    cube_codes,
+    runs,
+    sum_runs,
 )
+from kamlib.schema import require_columns
+from kamlib.window import analysis_date, until
 
 __all__ = [
     "STATUSES",
@@ -69,30 +69,6 @@ WIN_BACK_OFFERS: dict[str, str] = {
 _PRICE_WORDS = r"price|cheap"
 _UNKNOWN = "unknown"
 _BY = ("period", "region", "manager", "reason")
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [
-                Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
-                for c in missing
-            ]
-        )
-
-
-def _as_of(transactions: pd.DataFrame, as_of) -> pd.Timestamp:
-    if as_of is not None:
-        return pd.Timestamp(as_of)
-    if transactions.empty:
-        raise ArgumentError("`as_of` is needed when there are no transactions")
-    return pd.Timestamp(transactions["date"].max())
-
-
-def _until(transactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Lines up to and including the whole day `as_of`."""
-    return transactions[transactions["date"] < as_of.normalize() + pd.Timedelta(days=1)]
 
 
 def _fmt(values: pd.Series) -> pd.Series:
@@ -235,18 +211,16 @@ def _purchase_history(
 
     A file is read once by :func:`kamlib.sales_cube` (or not at all when a cube is given).
     """
-    as_of_ts = _as_timestamp(as_of, "as_of")
-    cube = _cube(transactions, account=account, profit=False, quantity=False, orders=False)
-    if as_of_ts is None:
-        as_of_ts = _last_date(cube)
-        if as_of_ts is None:
-            raise ArgumentError("`as_of` is needed when there are no dated transactions")
+    as_of_ts = None if as_of is None else analysis_date(None, as_of)
+    cube = build_cube(transactions, account=account, profit=False, quantity=False, orders=False)
     days = cube.days
-    until = np.datetime64(as_of_ts.normalize() + pd.Timedelta(days=1), "us")
-    rows = days[days["date"].to_numpy() < until]  # undated lines are left out
+    if as_of_ts is None:
+        as_of_ts = analysis_date(days)  # the last day with a line
+    stop = np.datetime64(as_of_ts + pd.Timedelta(days=1), "us")
+    rows = days[days["date"].to_numpy() < stop]  # undated lines are left out
     dates = rows["date"].to_numpy()
-    codes, ids = _cube_codes(cube, rows)
-    starts = _runs(codes)
+    codes, ids = cube_codes(cube, rows)
+    starts = runs(codes)
     n = len(starts)
     client = np.repeat(np.arange(n), np.diff(np.append(starts, len(rows))))
 
@@ -267,7 +241,7 @@ def _purchase_history(
     floor = (pd.DatetimeIndex(last) - pd.DateOffset(months=12)).to_numpy()
     in_year = (dates <= last[client]) & (dates > floor[client])
     revenue = rows["gross_revenue"].to_numpy() + rows["returns"].to_numpy()
-    annual = _sum_runs(np.where(in_year, revenue, 0.0), starts)
+    annual = sum_runs(np.where(in_year, revenue, 0.0), starts)
     out = pd.DataFrame(
         {
             "first_purchase": first,
@@ -276,7 +250,7 @@ def _purchase_history(
             "median_interval": median.to_numpy(dtype="float64"),
             "annual_value": annual.astype("float64"),
         },
-        index=pd.Index(_ids(ids, codes[starts]), name=account),
+        index=pd.Index(account_ids(ids, codes[starts]), name=account),
     )
     return out, as_of_ts
 
@@ -328,12 +302,12 @@ def yoy_change(
     a              70.0     100.0   -30.0        -0.3       True
     b              90.0     100.0   -10.0        -0.1      False
     """
-    _require(transactions, [account, "date", "revenue"], "transactions")
+    require_columns(transactions, [account, "date", "revenue"], "transactions")
     if months < 1 or not 0 <= threshold <= 1:
         raise ArgumentError(
             f"`months` must be >= 1 and `threshold` between 0 and 1, got {months!r}, {threshold!r}"
         )
-    as_of = _as_of(transactions, as_of)
+    as_of = analysis_date(transactions, as_of)
     stop = as_of.normalize() + pd.Timedelta(days=1)  # the whole day as_of is included
     middle = stop - pd.DateOffset(months=months)
     begin = middle - pd.DateOffset(months=months)
@@ -407,14 +381,16 @@ def period_status(
     3          a   2024     lapsed      0.0              20.0
     4          c   2024  repeating      8.0               7.0
     """
-    _require(transactions, [account, "date", "revenue"], "transactions")
-    as_of = _as_of(transactions, as_of)
-    tx = _until(transactions, as_of)
+    require_columns(transactions, [account, "date", "revenue"], "transactions")
+    as_of = analysis_date(transactions, as_of)
+    tx = until(transactions, as_of)
     columns = [account, "period", "status", "revenue", "previous_revenue"]
     try:
         periods = tx["date"].dt.to_period(period)
     except ValueError as exc:
-        raise ArgumentError(f"`period` {period!r} is not a pandas period frequency: {exc}") from None
+        raise ArgumentError(
+            f"`period` {period!r} is not a pandas period frequency: {exc}"
+        ) from None
     net = tx["revenue"].groupby([tx[account], periods.rename("period")]).sum()
     active = pd.DataFrame({account: tx[account], "period": periods})[
         tx["revenue"] > 0
@@ -464,7 +440,7 @@ def _lookup(status: pd.DataFrame, table: pd.DataFrame | None, column: str, name:
                 )
             ]
         )
-    _require(table, ["account_id", column], name)
+    require_columns(table, ["account_id", column], name)
     values = table.drop_duplicates("account_id").set_index("account_id")[column]
     return values.reindex(status.index).astype("str").fillna(_UNKNOWN).replace("", _UNKNOWN)
 
@@ -566,10 +542,10 @@ def losses(
     """
     if by not in _BY:
         raise ArgumentError(f"`by` must be one of {', '.join(_BY)}; got {by!r}")
-    _require(status, ["status", "annual_value"], "status")
+    require_columns(status, ["status", "annual_value"], "status")
     lost = status[status["status"].isin(list(statuses))]
     if by == "period":
-        _require(status, ["last_purchase"], "status")
+        require_columns(status, ["last_purchase"], "status")
         when = lost["last_purchase"].dt.to_period(period).rename("period")
         counted = lost.groupby(when).agg(
             clients=("status", "size"), annual_value=("annual_value", "sum")
@@ -678,7 +654,9 @@ def win_back(
     >>> wb.loc["a", "offer"] == WIN_BACK_OFFERS["price"]
     True
     """
-    _require(status, ["status", "last_purchase", "days_since_last", "annual_value"], "status")
+    require_columns(
+        status, ["status", "last_purchase", "days_since_last", "annual_value"], "status"
+    )
     chosen = status[status["status"].isin(list(statuses))]
     if key is not None:
         ids = key[key.astype(bool)].index if isinstance(key, pd.Series) else pd.Index(list(key))

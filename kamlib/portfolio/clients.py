@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
-from kamlib.portfolio.abcxyz import NON_POSITIVE, _half_up, abc_classes
-from kamlib.portfolio.sales import Source, _aggregate, _as_timestamp, _last_date
+from kamlib.portfolio.abcxyz import NON_POSITIVE, abc_classes
+from kamlib.portfolio.cube import Source, aggregate, as_timestamp, last_date
+from kamlib.portfolio.shares import half_up
+from kamlib.window import window_start
 
 __all__ = [
     "client_shares",
@@ -50,15 +52,6 @@ _FLAGS = ("image_maker", "expert")
 
 
 # ---- building blocks ----------------------------------------------------------------------
-
-
-def _window(as_of: pd.Timestamp, months: int | None) -> pd.Timestamp | None:
-    """First day of the window of `months` months that ends on the day `as_of`."""
-    if months is None:
-        return None
-    if not isinstance(months, (int, np.integer)) or months < 1:
-        raise ArgumentError(f"`months` must be a whole number >= 1 or None, got {months!r}")
-    return as_of.normalize() - pd.DateOffset(months=int(months)) + pd.Timedelta(days=1)
 
 
 def _parents(accounts: pd.DataFrame | None, roll_up: bool) -> pd.Series:
@@ -94,12 +87,12 @@ def _scan(transactions: Source, as_of, months: int | None):
     Returns ``(as_of, ever, window)``; `as_of` defaults to the last transaction date (a
     second, light query that reads only the dates).
     """
-    as_of_ts = _as_timestamp(as_of, "as_of")
+    as_of_ts = as_timestamp(as_of, "as_of")
     if as_of_ts is None:
-        as_of_ts = _last_date(transactions)
+        as_of_ts = last_date(transactions)
         if as_of_ts is None:
             raise ArgumentError("`as_of` is needed when there are no dated transactions")
-    start = _window(as_of_ts, months)
+    start = window_start(as_of_ts, months)
     t = _totals(transactions, None, as_of_ts, since=start)
     if start is None:
         return as_of_ts, t, t
@@ -115,7 +108,7 @@ def _scan(transactions: Source, as_of, months: int | None):
 
 def _totals(transactions: Source, start, end, since=None) -> pd.DataFrame:
     """revenue, gross_profit, lines, first_date, last_date per account in [start, end]."""
-    t = _aggregate(
+    t = aggregate(
         transactions,
         period=None,
         by=("account_id",),
@@ -486,9 +479,9 @@ def key_client_criteria(
         raise ArgumentError(f"`months` must be a whole number >= 1, got {months!r}")
     as_of_ts, ever, now = _scan(transactions, as_of, months)
     parents = _parents(accounts, roll_up)
-    start = _window(as_of_ts, months)
+    start = window_start(as_of_ts, months)
     prev_end = start - pd.Timedelta(days=1)
-    before = _by_client(_totals(transactions, _window(prev_end, months), prev_end), parents)
+    before = _by_client(_totals(transactions, window_start(prev_end, months), prev_end), parents)
     now = _by_client(now, parents)
     ever = _by_client(ever, parents)
     facts = _accounts_by_client(accounts, parents)
@@ -548,7 +541,7 @@ def key_client_criteria(
 def _new_categories(transactions, products, parents, start, as_of_ts) -> pd.Series | None:
     """Per client: categories (or products) whose first purchase falls in [start, as_of]."""
     try:
-        firsts = _aggregate(
+        firsts = aggregate(
             transactions,
             period=None,
             by=("account_id", "product_id"),
@@ -692,7 +685,7 @@ def _key_table(
         raise ArgumentError(f"`top_share` must be in (0, 1], got {top_share!r}")
     flags = types[list(_TYPES)].fillna(False).astype(bool)
     positive = types["revenue"] > 0
-    n_top = max(1, _half_up(int(positive.sum()) * top_share)) if positive.any() else 0
+    n_top = max(1, half_up(int(positive.sum()) * top_share)) if positive.any() else 0
     ranked = types.loc[positive, "revenue"].sort_values(ascending=False, kind="stable")
     floor = ranked.iloc[n_top - 1] if n_top else np.inf
     flags["top_clients"] = positive & (types["revenue"] >= floor)  # ties at the floor are in
@@ -753,8 +746,9 @@ class Dependence:
         Clients holding >= 10 % of sales: ``client_id``, ``revenue``, ``revenue_share``,
         ``level`` (``"disclosure (>= 10 %)"``, ``"dependence (> 20 %)"``,
         ``"mono-client (>= 50 %)"``).
-    table : DataFrame
-        One row per indicator: ``indicator``, ``value``, ``reference``, ``flag``, ``sentence``.
+    band, mono, single, hhi_bands
+        The thresholds used (see :func:`dependence`). The findings in words, one per indicator,
+        are :func:`kamlib.words.dependence_table` and :func:`kamlib.words.dependence_sentences`.
     """
 
     key_share: float
@@ -769,19 +763,10 @@ class Dependence:
     cr10: float
     n_clients: int
     large_clients: pd.DataFrame
-    table: pd.DataFrame
-
-    @property
-    def sentences(self) -> list[str]:
-        """The findings in words, one sentence per indicator."""
-        return self.table["sentence"].tolist()
-
-    def __str__(self) -> str:
-        return "\n".join(self.sentences)
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.1f} %"
+    band: tuple[float, float] = (0.30, 0.55)
+    mono: float = 0.75
+    single: tuple[float, float, float] = (0.10, 0.20, 0.50)
+    hhi_bands: tuple[float, float] = (1500.0, 2500.0)
 
 
 def dependence(
@@ -820,7 +805,7 @@ def dependence(
     Returns
     -------
     Dependence
-        The figures, the large clients and a table with one sentence per indicator.
+        The figures, the large clients and the thresholds used.
 
     Notes
     -----
@@ -834,8 +819,8 @@ def dependence(
     >>> d = dependence(tx, key=["a"])
     >>> d.hhi, round(d.effective_clients, 2), d.cr1
     (3000.0, 3.33, 0.4)
-    >>> print(d.table["sentence"].iat[0])
-    Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band.
+    >>> d.key_share, d.key_band
+    (0.4, 'within')
     """
     lo, hi = band
     if not 0 <= lo <= hi <= 1:
@@ -898,114 +883,6 @@ def dependence(
     )
     large = large.reset_index(drop=True)
 
-    def listing(frame):
-        return ", ".join(
-            f"{c} ({_pct(v)})"
-            for c, v in zip(frame["client_id"], frame["revenue_share"], strict=True)
-        )
-
-    key_text = (
-        f"Key clients ({len(key)}) hold {_pct(key_share)} of sales, "
-        + {
-            "below": f"below the typical {lo * 100:.0f}-{hi * 100:.0f} % band.",
-            "within": f"within the typical {lo * 100:.0f}-{hi * 100:.0f} % band.",
-            "above": f"above the typical {lo * 100:.0f}-{hi * 100:.0f} % band.",
-        }[key_band]
-    )
-    if mono_dep:
-        key_text += f" Above {mono * 100:.0f} %: mono-dependence on key clients."
-    over20 = large[large["revenue_share"] > s20]
-    over50 = large[large["revenue_share"] >= s50]
-    rows = [
-        (
-            "key-client share",
-            key_share,
-            f"{lo * 100:.0f}-{hi * 100:.0f} %; > {mono * 100:.0f} % mono-dependence",
-            key_band if not mono_dep else "mono-dependence",
-            key_text,
-        ),
-        (
-            f"clients >= {s10 * 100:.0f} %",
-            float(len(large)),
-            "disclosure level",
-            "yes" if len(large) else "no",
-            f"{len(large)} client(s) hold {s10 * 100:.0f} % or more of sales "
-            f"(the disclosure level): {listing(large)}."
-            if len(large)
-            else f"No single client holds {s10 * 100:.0f} % or more of sales.",
-        ),
-        (
-            f"clients > {s20 * 100:.0f} %",
-            float(len(over20)),
-            "dependence",
-            "yes" if len(over20) else "no",
-            f"Dependence on single clients: {listing(over20)} hold more than {s20 * 100:.0f} %."
-            if len(over20)
-            else f"No single client holds more than {s20 * 100:.0f} % of sales.",
-        ),
-        (
-            f"clients >= {s50 * 100:.0f} %",
-            float(len(over50)),
-            "mono-client",
-            "yes" if len(over50) else "no",
-            f"Mono-client: {listing(over50)} holds half of sales or more."
-            if len(over50)
-            else f"No client holds {s50 * 100:.0f} % or more of sales.",
-        ),
-        (
-            "HHI",
-            hhi,
-            f"< {h_lo:,.0f} unconcentrated; > {h_hi:,.0f} high",
-            band_name,
-            f"HHI {hhi:,.0f} of 10,000: {band_name} ("
-            + (
-                f"below {h_lo:,.0f}"
-                if hhi < h_lo
-                else (f"{h_lo:,.0f}-{h_hi:,.0f}" if hhi <= h_hi else f"above {h_hi:,.0f}")
-            )
-            + ").",
-        ),
-        (
-            "effective number of clients",
-            eff,
-            f"of {len(pos)} clients",
-            "",
-            f"Effective number of clients {eff:.1f}: sales are as concentrated as if "
-            f"{eff:.1f} clients shared them equally (out of {len(pos)}).",
-        ),
-        (
-            "CR1",
-            cr[1],
-            "share of the largest client",
-            "",
-            f"The largest client holds {_pct(cr[1])} of sales.",
-        ),
-        (
-            "CR5",
-            cr[5],
-            "share of the 5 largest",
-            "",
-            f"The 5 largest clients hold {_pct(cr[5])} of sales.",
-        ),
-        (
-            "CR10",
-            cr[10],
-            "share of the 10 largest",
-            "",
-            f"The 10 largest clients hold {_pct(cr[10])} of sales.",
-        ),
-    ]
-    table = pd.DataFrame(
-        rows, columns=["indicator", "value", "reference", "flag", "sentence"]
-    ).astype(
-        {
-            "indicator": "str",
-            "value": "float64",
-            "reference": "str",
-            "flag": "str",
-            "sentence": "str",
-        }
-    )
     return Dependence(
         key_share=key_share,
         key_band=key_band,
@@ -1019,5 +896,8 @@ def dependence(
         cr10=cr[10],
         n_clients=len(pos),
         large_clients=large,
-        table=table,
+        band=(float(lo), float(hi)),
+        mono=float(mono),
+        single=(float(s10), float(s20), float(s50)),
+        hhi_bands=(float(h_lo), float(h_hi)),
     )

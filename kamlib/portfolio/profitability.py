@@ -20,30 +20,32 @@ missing gets ``NaN`` cost, gross profit and contribution, never a zero, and
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.errors import ArgumentError, InputError, Problem, deprecated_keyword
 from kamlib.portfolio.abcxyz import abc_classes
-from kamlib.portfolio.sales import (
+from kamlib.portfolio.cube import (
     SalesCube,
     Source,
-    _as_timestamp,
-    _connect,
-    _cube,
-    _cube_codes,
-    _ids,
-    _in_window,
-    _relation,
-    _require_names,
-    _runs,
-    _split_repeats,
-    _sum_runs,
+    account_ids,
+    analysis_window,
+    as_timestamp,
+    build_cube,
+    connect,
+    cube_codes,
+    in_window,
+    relation,
+    runs,
+    split_repeats,
+    sum_runs,
+    window_sql,
 )
+from kamlib.schema import require_columns
+from kamlib.window import since, until
 
 __all__ = ["client_pnl", "whale_curve", "whale_peak", "WhalePeak", "loss_makers", "abc_cross"]
 
@@ -66,28 +68,6 @@ _PNL_COLUMNS = [
 ]
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [
-                Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
-                for c in missing
-            ]
-        )
-
-
-def _window(frame: pd.DataFrame, start, end, date: str = "date") -> pd.DataFrame:
-    """Rows from the day `start` to the day `end`, both whole days included."""
-    keep = pd.Series(True, index=frame.index)
-    start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
-    if start_ts is not None:
-        keep &= frame[date] >= start_ts.normalize()
-    if end_ts is not None:
-        keep &= frame[date] < end_ts.normalize() + pd.Timedelta(days=1)
-    return frame[keep]
-
-
 def _share(values: pd.Series, total: float) -> pd.Series:
     """values / total, NaN when the total is not positive."""
     return values / total if total > 0 else values * np.nan
@@ -99,24 +79,17 @@ def _lines_sql(transactions: Source, account: str, start, end) -> pd.DataFrame:
     Per client rather than per client and day, it is lighter than building a cube for one
     P&L (the distinct order count runs over 20 000 groups, not 2 million).
     """
-    start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
-    con = _connect()
+    start_ts, end_ts = as_timestamp(start, "start"), as_timestamp(end, "end")
+    con = connect()
     try:
-        source, params, names = _relation(con, transactions)
-        _require_names(names, (account, "date", "revenue"))
+        source, params, names = relation(con, transactions)
+        require_columns(names, (account, "date", "revenue"), "transactions")
 
         def num(c: str) -> str:
             return f'CAST("{c}" AS DOUBLE)' if c in names else "CAST(NULL AS DOUBLE)"
 
         order = "CAST(order_id AS VARCHAR)" if "order_id" in names else "CAST(NULL AS VARCHAR)"
-        where = []
-        if start_ts is not None:
-            where.append("d >= ?")
-            params.append(start_ts.normalize().to_pydatetime())
-        if end_ts is not None:
-            where.append("d < ?")
-            params.append((end_ts.normalize() + pd.Timedelta(days=1)).to_pydatetime())
-        cond = f"WHERE d IS NULL OR ({' AND '.join(where)})" if where else ""
+        cond = window_sql("d", start_ts, end_ts, params)
         sql = f"""
             WITH src AS (
                 SELECT CAST("{account}" AS VARCHAR) AS a, CAST(date AS TIMESTAMP) AS d,
@@ -166,18 +139,18 @@ def _line_totals(transactions: Source, account: str, start, end) -> pd.DataFrame
     """Sums and counts per client in the window: from a cube, or one pass over the lines."""
     if not isinstance(transactions, SalesCube):
         return _lines_sql(transactions, account, start, end)
-    cube = _cube(transactions, account=account, quantity=False)
-    start_ts, end_ts = _as_timestamp(start, "start"), _as_timestamp(end, "end")
+    cube = build_cube(transactions, account=account, quantity=False)
+    start_ts, end_ts = as_timestamp(start, "start"), as_timestamp(end, "end")
     days = cube.days
-    keep = _in_window(days["date"].to_numpy(), start_ts, end_ts, None)  # undated lines count
+    keep = in_window(days["date"].to_numpy(), start_ts, end_ts, None)  # undated lines count
     rows = days if keep.all() else days[keep]
-    codes, ids = _cube_codes(cube, rows)
-    starts = _runs(codes)
-    key = _ids(ids, codes[starts])
+    codes, ids = cube_codes(cube, rows)
+    starts = runs(codes)
+    key = account_ids(ids, codes[starts])
 
     def total(column: str, values=None) -> np.ndarray:
         v = rows[column].to_numpy() if values is None else values
-        return _sum_runs(v, starts)
+        return sum_runs(v, starts)
 
     if "orders" in rows:
         orders = _orders(cube, rows, starts, key, account, start_ts, end_ts)
@@ -215,9 +188,9 @@ def _orders(cube, rows, starts, key, account, start_ts, end_ts) -> np.ndarray:
     """Orders per client: distinct order ids (counted once per day, less the repeats of
     orders spanning days), plus one order per client and day for lines without an order id."""
     dated = ~np.isnat(rows["date"].to_numpy())
-    repeats = _split_repeats(
+    repeats = split_repeats(
         cube,
-        lambda d: _in_window(d, start_ts, end_ts, None),
+        lambda d: in_window(d, start_ts, end_ts, None),
         lambda f: pd.DataFrame({"key": f[account].to_numpy()}, index=f.index),
         pd.DataFrame({"key": key.to_numpy()}),
     )
@@ -234,9 +207,11 @@ def client_pnl(
     *,
     cost_per_order: float = 0.0,
     cost_per_line: float = 0.0,
+    as_of: str | pd.Timestamp | None = None,
+    months: int | None = None,
+    account: str = "account_id",
     start: str | pd.Timestamp | None = None,
     end: str | pd.Timestamp | None = None,
-    account: str = "account_id",
 ) -> pd.DataFrame:
     """Profit and loss per client, from revenue down to contribution.
 
@@ -252,8 +227,14 @@ def client_pnl(
         ``None`` or an empty frame: no cost to serve beyond the rates below.
     cost_per_order, cost_per_line : float, default 0.0
         Cost to serve charged per order and per transaction line (added to the table's costs).
+    as_of : date-like, optional
+        Last day of the window of both tables; default the day of the last line when `months`
+        is given, else no end.
+    months : int, optional
+        Length of the window in months ending on `as_of`; None (default) is the whole history.
     start, end : date-like, optional
-        Window of both tables: first and last calendar day included.
+        Deprecated spellings of the window (first and last calendar day included): pass
+        `as_of` and `months`.
     account : str, default "account_id"
         Column that identifies the client in both tables; pass e.g. ``"parent_id"`` after
         merging it in, to roll clients up to their group.
@@ -295,6 +276,8 @@ def client_pnl(
     for name, rate in (("cost_per_order", cost_per_order), ("cost_per_line", cost_per_line)):
         if not np.isfinite(rate) or rate < 0:
             raise ArgumentError(f"`{name}` must be a finite number >= 0, got {rate!r}")
+    start, end = analysis_window(transactions, as_of=as_of, months=months, start=start, end=end,
+                                 function="client_pnl")
     pnl = _line_totals(transactions, account, start, end)
     counted = pnl["orders"].dtype == "int64"  # not from a cube built without order counts
     if not counted and cost_per_order:
@@ -304,9 +287,11 @@ def client_pnl(
 
     cts = pd.Series(0.0, index=pnl.index)
     if cost_to_serve is not None and len(cost_to_serve):
-        _require(cost_to_serve, [account, "date", "amount"], "cost_to_serve")
-        in_window = _window(cost_to_serve, start, end)
-        cts = in_window.groupby(account, dropna=False)["amount"].sum().astype("float64")
+        require_columns(cost_to_serve, [account, "date", "amount"], "cost_to_serve")
+        start_ts, end_ts = as_timestamp(start, "start"), as_timestamp(end, "end")
+        rows = cost_to_serve if start_ts is None else since(cost_to_serve, start_ts)
+        rows = rows if end_ts is None else until(rows, end_ts)
+        cts = rows.groupby(account, dropna=False)["amount"].sum().astype("float64")
         cts.index = cts.index.astype("str")
     keys = pnl.index.union(cts.index).sort_values(na_position="last")
     only_cts = pnl.index.get_indexer(keys) < 0  # (isin is slow on long str lists)
@@ -384,7 +369,7 @@ def whale_curve(pnl: pd.DataFrame, *, value: str = "contribution") -> pd.DataFra
 
 @dataclass(frozen=True)
 class WhalePeak:
-    """The peak of a whale curve, with the sentence that states it.
+    """The peak of a whale curve (its words: :func:`kamlib.words.whale_peak_sentence`).
 
     Attributes
     ----------
@@ -400,8 +385,6 @@ class WhalePeak:
         Cumulative value at the peak.
     total : float
         Total value of all clients.
-    text : str
-        The peak in words.
     """
 
     clients: int
@@ -410,62 +393,41 @@ class WhalePeak:
     value_share: float
     peak: float
     total: float
-    text: str
 
 
-def _pct(share: float) -> str:
-    return f"{100 * share:.0f} %"
-
-
-def whale_peak(curve: pd.DataFrame, *, noun: str = "profit") -> WhalePeak:
-    """Where the whale curve peaks, stated in words.
+def whale_peak(curve: pd.DataFrame, *, noun: str | None = None) -> WhalePeak:
+    """Where the whale curve peaks: the smallest group of top clients with the highest total.
 
     Parameters
     ----------
     curve : DataFrame
         The result of :func:`whale_curve`.
-    noun : str, default "profit"
-        What the curve measures, for the sentence.
+    noun : str, optional
+        Deprecated and ignored: the sentence is :func:`kamlib.words.whale_peak_sentence`.
 
     Returns
     -------
     WhalePeak
-        The smallest group of top clients whose cumulative value is the highest, with
-        ``text`` such as "the top 18 % of clients (9 of 50) earn 160 % of the profit; the
-        other 41 lose 60 % of it". When the total is not positive the shares are NaN and the
-        text says so.
+        The smallest group of top clients whose cumulative value is the highest. When there
+        are no clients or the total is not positive, ``clients`` is 0 and the shares are NaN.
 
     Examples
     --------
     >>> pnl = pd.DataFrame({"contribution": [-20.0, 90.0, 30.0, 10.0]},
     ...                    index=pd.Index(["a", "b", "c", "d"], name="account_id"))
-    >>> whale_peak(whale_curve(pnl)).text
-    'the top 75 % of clients (3 of 4) earn 118 % of the profit; the other 1 lose 18 % of it'
+    >>> peak = whale_peak(whale_curve(pnl))
+    >>> peak.clients, peak.total_clients, round(peak.value_share, 3)
+    (3, 4, 1.182)
     """
+    if noun is not None:
+        deprecated_keyword("whale_peak", "noun", "nothing (the words are kamlib.words.whale_peak_sentence)")
     n = len(curve)
     total = float(curve["cumulative"].iloc[-1]) if n else 0.0
-    if n == 0:
-        return WhalePeak(0, 0, np.nan, np.nan, np.nan, 0.0, "no clients on the whale curve")
-    if not total > 0:
-        text = (
-            f"the total {noun} of the {n} clients is {total:,.0f}, not positive: "
-            "the whale curve has no peak to state"
-        )
-        return WhalePeak(0, n, np.nan, np.nan, np.nan, total, text)
+    if n == 0 or not total > 0:
+        return WhalePeak(0, n, np.nan, np.nan, np.nan, total)
     at = int(np.argmax(curve["cumulative"].to_numpy()))  # first position of the maximum
     clients, peak = at + 1, float(curve["cumulative"].iloc[at])
-    rest, given_back = n - clients, (peak - total) / total
-    text = (
-        f"the top {_pct(clients / n)} of clients ({clients} of {n}) "
-        f"earn {_pct(peak / total)} of the {noun}"
-    )
-    if rest and given_back > 0:
-        text += f"; the other {rest} lose {_pct(given_back)} of it"
-    elif rest:
-        text += f"; the other {rest} add nothing"
-    else:
-        text += " (no client loses money)"
-    return WhalePeak(clients, n, clients / n, peak / total, peak, total, text)
+    return WhalePeak(clients, n, clients / n, peak / total, peak, total)
 
 
 def loss_makers(
@@ -508,7 +470,7 @@ def loss_makers(
         )
     out = pnl.copy()
     if "revenue_share" not in out.columns:
-        _require(out, ["revenue"], "pnl")
+        require_columns(out, ["revenue"], "pnl")
         out["revenue_share"] = _share(out["revenue"], out["revenue"].sum())
     out = out[(out[value] < 0) & (out["revenue_share"] >= min_revenue_share)]
     key = out.index.name or "index"
@@ -526,7 +488,8 @@ def abc_cross(
     *,
     revenue: str = "revenue",
     profit: str = "gross_profit",
-    cutoffs: tuple[float, float] = (0.80, 0.95),
+    abc_cutoffs: tuple[float, float] = (0.80, 0.95),
+    cutoffs: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """ABC by revenue x ABC by profit: how many clients, and how much revenue, in each cell.
 
@@ -538,9 +501,11 @@ def abc_cross(
     pnl : DataFrame
         One row per client (e.g. :func:`client_pnl`), indexed by client.
     revenue, profit : str
-        Columns classed by :func:`kamlib.portfolio.abcxyz.abc_classes` with `cutoffs`.
-    cutoffs : (float, float), default (0.80, 0.95)
+        Columns classed by :func:`kamlib.portfolio.abcxyz.abc_classes` with `abc_cutoffs`.
+    abc_cutoffs : (float, float), default (0.80, 0.95)
         Cumulative-share cut-offs of A and B, for both dimensions.
+    cutoffs : (float, float), optional
+        Deprecated spelling of `abc_cutoffs` (works for one release, with a DeprecationWarning).
 
     Returns
     -------
@@ -564,11 +529,16 @@ def abc_cross(
     B            1  0  0
     C            0  1  0
     """
-    _require(pnl, [revenue, profit], "pnl")
-    rev_class = abc_classes(pnl[revenue].astype("float64"), cutoffs=cutoffs)
+    if cutoffs is not None:
+        deprecated_keyword("abc_cross", "cutoffs", "`abc_cutoffs`")
+        abc_cutoffs = cutoffs
+    require_columns(pnl, [revenue, profit], "pnl")
+    rev_class = abc_classes(pnl[revenue].astype("float64"), cutoffs=abc_cutoffs)
     known = pnl[profit].notna()
     profit_class = pd.Series("unknown", index=pnl.index, dtype="str")
-    profit_class[known] = abc_classes(pnl.loc[known, profit].astype("float64"), cutoffs=cutoffs)
+    profit_class[known] = abc_classes(
+        pnl.loc[known, profit].astype("float64"), cutoffs=abc_cutoffs
+    )
     cells = pd.DataFrame(
         {
             "revenue_abc": rev_class.astype("str").to_numpy(),

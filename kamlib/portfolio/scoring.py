@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
-from kamlib.schema import require_columns as _require
+from kamlib.schema import require_columns
 
 __all__ = [
     "Competitiveness",
@@ -149,7 +149,7 @@ def competitiveness(
     account_id
     a                       7.0                  5.333333  1.666667
     """
-    _require(scores, ["account_id", "date", "category", "score"], "scores")
+    require_columns(scores, ["account_id", "date", "category", "score"], "scores")
     if as_of is not None:  # the whole day as_of is included
         scores = scores[scores["date"] < pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)]
     data = scores.dropna(subset=["account_id", "date", "category", "score"])
@@ -265,7 +265,7 @@ def sales_interest(
     a                2       100.0        2     1.0      10.0
     b                1        50.0        1    -0.5       1.0
     """
-    _require(transactions, [account, "date", "revenue"], "transactions")
+    require_columns(transactions, [account, "date", "revenue"], "transactions")
     if months < 1:
         raise ArgumentError(f"`months` must be >= 1, got {months!r}")
     w = pd.Series(1.0, index=list(INTEREST_COMPONENTS))
@@ -425,7 +425,7 @@ def qualify_prospects(accounts: pd.DataFrame, *, status: str | None = "prospect"
     p1               True
     p2              False  solvency unknown; no authority
     """
-    _require(accounts, ["account_id"], "accounts")
+    require_columns(accounts, ["account_id"], "accounts")
     rows = accounts
     if status is not None:
         if "status" not in accounts.columns:

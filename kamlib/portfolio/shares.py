@@ -7,11 +7,24 @@ import pandas as pd
 
 from kamlib.errors import ArgumentError
 
-__all__ = ["round_shares"]
+__all__ = ["round_shares", "half_up"]
 
 # raw shares are rounded to this many decimals before flooring, so that float noise such as
 # 24.999999999999996 counts as 25 (one unit must not go to the wrong item)
 _NOISE_DECIMALS = 9
+# float noise allowed below a half when rounding half up (a count of 0.5 + 1e-16 short is 1)
+_TOL = 1e-9
+
+
+def half_up(x: float) -> int:
+    """`x` rounded to a whole number, halves up (Python's round() rounds halves to even).
+
+    Used for counts of clients from shares (the top 20 % of 12 clients is 2.4, of 5 is 1).
+
+    >>> half_up(2.5), half_up(0.5), half_up(2.4999999999999996), round(2.5)
+    (3, 1, 3, 2)
+    """
+    return int(np.floor(x + 0.5 + _TOL))
 
 
 def round_shares(values, *, decimals: int = 1, total: float = 100.0) -> pd.Series:

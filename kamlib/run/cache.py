@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamlib.errors import ArgumentError
+from kamlib.run.files import sha256_file
 
 __all__ = [
     "ENV_VAR",
@@ -81,14 +82,6 @@ class Portfolio:
 # --------------------------------------------------------------------------- fingerprints
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _input_files(config) -> list[Path]:
     root = Path(config.root).resolve()
     files = {Path(f).resolve() for t in config.tables.values() for f in t.files}
@@ -124,7 +117,7 @@ def input_fingerprint(config) -> str:
     digest = hashlib.sha256()
     for path in _input_files(config):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00")
-        digest.update(_sha256_file(path).encode("ascii") + b"\n")
+        digest.update(sha256_file(path).encode("ascii") + b"\n")
     return "sha256:" + digest.hexdigest()
 
 
@@ -176,10 +169,10 @@ def compute_portfolio(ws, *, as_of=None) -> Portfolio:
     cost = ws.cost_to_serve if ws.has("cost_to_serve") else None
     return Portfolio(
         as_of=as_of,
-        abc_xyz=abc_xyz(tx, end=as_of),
+        abc_xyz=abc_xyz(tx, as_of=as_of),
         client_types=client_types(tx, ws.accounts, roll_up=False, as_of=as_of),
         dependence=dependence(tx, ws.accounts, as_of=as_of),
-        client_pnl=client_pnl(tx, cost, end=as_of),
+        client_pnl=client_pnl(tx, cost, as_of=as_of),
         client_status=client_status(tx, as_of=as_of),
     )
 
@@ -206,7 +199,8 @@ def _absolute(ws):
     return out
 
 
-def prepare(ws, folder: str | Path, *, fingerprint: str | None = None) -> Path:
+def prepare(ws, folder: str | Path, *, fingerprint: str | None = None,
+            portfolio: Portfolio | None = None) -> Path:
     """Store a loaded workspace and its portfolio results in `folder` for a report run.
 
     Point kernels at the folder with ``os.environ[ENV_VAR] = str(folder)``; :func:`workspace`
@@ -220,6 +214,9 @@ def prepare(ws, folder: str | Path, *, fingerprint: str | None = None) -> Path:
         A private folder (created with mode 0o700 when missing).
     fingerprint : str, optional
         The inputs' fingerprint when already computed (:func:`input_fingerprint`).
+    portfolio : Portfolio, optional
+        The workspace's portfolio results when already computed (:func:`compute_portfolio` of
+        `ws` at ``ws.as_of``); computed here otherwise.
 
     Returns
     -------
@@ -238,7 +235,7 @@ def prepare(ws, folder: str | Path, *, fingerprint: str | None = None) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     ws = _absolute(ws)
-    pf = compute_portfolio(ws)
+    pf = compute_portfolio(ws) if portfolio is None else portfolio
     _write(folder / _WORKSPACE, pickle.dumps(ws, protocol=pickle.HIGHEST_PROTOCOL))
     _write(folder / _PORTFOLIO, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL))
     index = {

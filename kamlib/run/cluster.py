@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kamlib.errors import ArgumentError, SetupError
+from kamlib.run.files import PRIVATE_DIR_MODE
+from kamlib.run.pool import run_pool
 
 __all__ = ["connect", "run_on_cluster"]
 
@@ -85,14 +87,12 @@ def _run_batch(specs: list[dict], settings: dict, timeout: float,
     Each result carries ``html_text`` (a finished report) and ``executed_text`` (the executed
     notebook, when there is one) instead of paths, since the caller cannot read this machine.
     """
-    from kamlib.run.render import _run_pool
-
     scratch = Path(tempfile.mkdtemp(prefix="kam-"))  # private (0700), short for IPC sockets
     try:
         settings = dict(settings, log=str(scratch / "workers.log"), cache=None)
         if cache_files:
             folder = scratch / "cache"
-            folder.mkdir(mode=0o700)
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
             for name, data in cache_files.items():
                 (folder / name).write_bytes(data)
             settings["cache"] = str(folder)
@@ -114,7 +114,7 @@ def _run_batch(specs: list[dict], settings: dict, timeout: float,
                 result["executed_text"] = executed.read_text(encoding="utf-8")
             results.append((number, result))
 
-        _run_pool(local, workers=1, timeout=timeout, settings=settings, on_result=collect)
+        run_pool(local, workers=1, timeout=timeout, settings=settings, on_result=collect)
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -123,7 +123,7 @@ def _run_batch(specs: list[dict], settings: dict, timeout: float,
 def _deliver(job, spec: dict, result: dict, on_result: Callable) -> None:
     """Write what came back into the local staging folder, then hand it to the publisher."""
     stage = Path(spec["stage"])
-    stage.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stage.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     result = dict(result)
     html_text = result.pop("html_text", None)
     executed_text = result.pop("executed_text", None)
@@ -140,8 +140,9 @@ def run_on_cluster(specs: list[tuple], *, scheduler, timeout: float, settings: d
                    on_result: Callable, batch_size: int | None = None) -> None:
     """Run the report `specs` on a dask cluster; call ``on_result(job, result)`` for each.
 
-    The counterpart of the local worker pool in :mod:`kamlib.run.render`, called by
-    :func:`kamlib.run.render.render` when it is given a `scheduler`.
+    The counterpart of the local worker pool (:func:`kamlib.run.pool.run_pool`, which each
+    batch runs on its dask worker), called by :func:`kamlib.run.render.render` when it is
+    given a `scheduler`.
 
     Parameters
     ----------

@@ -1,44 +1,81 @@
-"""Words: every sentence the reports say about the numbers.
+"""Words: every sentence, label and number format of the reports, one file per domain.
 
-Notebooks call them as ``words.xxx_sentence(...)`` after ``from kamlib import words``.
+The files mirror :mod:`kamlib.plots`: ``abcxyz``, ``clients`` (key clients, types, criteria,
+Pareto), ``profitability``, ``churn``, ``scoring``, ``dossier``, ``meeting``, ``plan``, ``settings``
+(any report), ``summary`` (what ``kam summary`` prints). Number formats live in
+:mod:`kamlib.words.numbers`, client names in :mod:`kamlib.words.labels`.
+
+Every sentence function takes the frame an analysis returns and gives back plain text; a notebook
+shows it with :func:`kamlib.report.elements.paragraph`, which escapes it. Notebooks call them as
+``words.xxx_sentence(...)`` after ``from kamlib import words``.
+
+Examples
+--------
+>>> from kamlib import words
+>>> words.notes_sentence(())
+'Every table this report uses is present.'
 """
 
-from kamlib.words.narrative import (
-    abc_cross_sentence,
+from kamlib.words.abcxyz import (
     abc_xyz_sentence,
-    actions_sentence,
-    baseline_sentence,
-    budget_sentence,
-    competitiveness_sentence,
-    coverage_sentence,
-    criteria_sentence,
-    cross_sell_sentence,
-    financial_sentence,
-    key_clients_sentence,
-    loss_makers_sentence,
-    losses_sentence,
     migration_sentence,
-    notes_sentence,
-    pareto_sentence,
-    plan_vs_actual_sentence,
-    product_mix_sentence,
-    proposal_sentence,
-    prospects_sentence,
-    quadrants_sentence,
     reclassified_sentence,
-    seasonality_sentence,
-    settings_sentence,
-    share_of_wallet_sentence,
+)
+from kamlib.words.churn import (
+    losses_sentence,
     status_sentence,
-    targets_sentence,
-    tenders_sentence,
-    types_sentence,
-    whale_sentence,
     win_back_sentence,
 )
-from kamlib.words.summary import portfolio_summary
+from kamlib.words.clients import (
+    criteria_sentence,
+    dependence_sentences,
+    dependence_table,
+    key_clients_sentence,
+    pareto_sentence,
+    types_sentence,
+)
+from kamlib.words.dossier import (
+    coverage_sentence,
+    financial_sentence,
+    product_mix_sentence,
+    share_of_wallet_sentence,
+)
+from kamlib.words.meeting import (
+    actions_sentence,
+    proposal_sentence,
+    tenders_sentence,
+)
+from kamlib.words.plan import (
+    baseline_sentence,
+    budget_sentence,
+    cross_sell_sentence,
+    plan_vs_actual_sentence,
+    seasonality_sentence,
+    targets_sentence,
+)
+from kamlib.words.profitability import (
+    abc_cross_sentence,
+    loss_makers_sentence,
+    whale_peak_sentence,
+    whale_sentence,
+)
+from kamlib.words.scoring import (
+    competitiveness_sentence,
+    prospects_sentence,
+    quadrants_sentence,
+)
+from kamlib.words.settings import (
+    notes_sentence,
+    settings_sentence,
+)
+from kamlib.words.summary import (
+    portfolio_summary,
+)
 
 __all__ = [
+    "whale_peak_sentence",
+    "dependence_sentences",
+    "dependence_table",
     "abc_cross_sentence",
     "abc_xyz_sentence",
     "actions_sentence",

@@ -7,6 +7,8 @@ from kamlib.portfolio.abcxyz import abc_xyz
 from kamlib.portfolio.churn import client_status
 from kamlib.portfolio.clients import dependence
 from kamlib.portfolio.profitability import client_pnl, loss_makers
+from kamlib.words.clients import dependence_sentences
+from kamlib.words.numbers import money
 
 __all__ = ["portfolio_summary"]
 
@@ -33,24 +35,30 @@ def portfolio_summary(ws: Workspace, *, months: int = 12) -> str:
     if tx.empty:
         return "\n".join(lines + ["No transactions: nothing to summarise."])
     by_year = tx.groupby(tx["date"].dt.year)["revenue"].sum()
+    first, last = tx["date"].min().date(), tx["date"].max().date()
     lines.append(
-        f"{len(tx):,} transaction lines from {tx['date'].min().date()} to {tx['date'].max().date()}; "
-        "revenue by year: " + ", ".join(f"{y} {v:,.0f}" for y, v in by_year.items()) + "."
+        f"{len(tx):,} transaction lines from {first} to {last}; "
+        "revenue by year: " + ", ".join(f"{y} {money(v)}" for y, v in by_year.items()) + "."
     )
     accounts = ws.accounts if ws.has("accounts") else None
     dep = dependence(tx, accounts, as_of=ws.as_of, months=months)
     lines.append(f"\nDependence (last {months} months):")
-    lines += [f"  {s}" for s in dep.table["sentence"]]
+    lines += [f"  {s}" for s in dependence_sentences(dep)]
 
-    classes = abc_xyz(tx, end=ws.as_of)
+    classes = abc_xyz(tx, as_of=ws.as_of)
     counts = classes["cell"].value_counts().sort_index()
-    lines.append("\nABC-XYZ cells (clients): " + ", ".join(f"{c} {n}" for c, n in counts.items()) + ".")
+    lines.append(
+        "\nABC-XYZ cells (clients): " + ", ".join(f"{c} {n}" for c, n in counts.items()) + "."
+    )
 
     status = client_status(tx, as_of=ws.as_of)
-    key_risk = status.index.to_series().isin(dep.key_clients) & status["status"].isin(["at_risk", "lost"])
+    key_risk = status.index.to_series().isin(dep.key_clients) & status["status"].isin(
+        ["at_risk", "lost"]
+    )
     counts = status["status"].value_counts()
     lines.append(
-        "\nLoss of clients: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
+        "\nLoss of clients: "
+        + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
         + f"; {int(key_risk.sum())} of them key clients at risk or lost."
     )
     pnl = client_pnl(tx, ws.cost_to_serve if ws.has("cost_to_serve") else None)

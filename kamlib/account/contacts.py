@@ -1,0 +1,244 @@
+"""The contact plan of one account: how often we meet the client, when, and what it costs.
+
+A cadence (contacts per year by type) from the ABC class (first letter of the ABC-XYZ cell),
+extra planning calls for irregular (Z) clients and extra contacts per key-client type; each
+type's contacts are spread evenly over the year (mid-interval, moved to the next working day)
+and priced with configurable costs per contact type (docs/methods.md, "Annual meeting and
+development plan").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from kamlib.errors import ArgumentError
+from kamlib.portfolio.abcxyz import NON_POSITIVE, TOO_NEW
+from kamlib.schema import require_columns as _require
+
+__all__ = [
+    "CONTACT_CADENCE",
+    "XYZ_CADENCE",
+    "KEY_TYPE_CADENCE",
+    "CONTACT_COSTS",
+    "DEFAULT_CLASS",
+    "contact_cadence",
+    "contact_plan",
+    "contact_budget",
+]
+
+CONTACT_CADENCE: dict[str, dict[str, int]] = {
+    "A": {"annual_meeting": 1, "visit": 4, "call": 12},
+    "B": {"annual_meeting": 1, "visit": 2, "call": 6},
+    "C": {"visit": 1, "call": 4},
+}
+"""Contacts per year by ABC class (first letter of the ABC-XYZ cell)."""
+
+
+XYZ_CADENCE: dict[str, dict[str, int]] = {"X": {}, "Y": {}, "Z": {"planning_call": 4}}
+"""Extra contacts per year by XYZ class: joint planning with irregular buyers."""
+
+
+KEY_TYPE_CADENCE: dict[str, dict[str, int]] = {
+    "breadwinner": {"executive_meeting": 2},
+    "perspective": {"visit": 2},
+    "image_maker": {"executive_meeting": 1},
+    "expert": {"workshop": 2},
+}
+"""Extra contacts per year by key-client type."""
+
+
+CONTACT_COSTS: dict[str, float] = {
+    "call": 25.0,
+    "planning_call": 25.0,
+    "visit": 400.0,
+    "annual_meeting": 1500.0,
+    "executive_meeting": 1000.0,
+    "workshop": 800.0,
+}
+"""Default cost of one contact by type (in the reporting currency)."""
+
+
+DEFAULT_CLASS = "B"
+"""ABC class whose cadence a client without a known ABC-XYZ cell gets."""
+
+
+def contact_cadence(
+    cell: str | None = None,
+    *,
+    key_types: Iterable[str] = (),
+    cadence: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """Contacts per year by contact type for a client class.
+
+    Parameters
+    ----------
+    cell : str, optional
+        ABC-XYZ cell (``"AX"``) or ABC class (``"A"``). Without it, or with one of the labels
+        of :func:`kamlib.abc_xyz` that are no class (``"too new"``, ``"non-positive"``),
+        class B's cadence is used and the source says why.
+    key_types : iterable of str, default ()
+        Key-client types (``breadwinner``, ``perspective``, ``image_maker``, ``expert``); each
+        adds the contacts of :data:`KEY_TYPE_CADENCE`.
+    cadence : mapping, optional
+        Contacts per year by type that replace the computed ones (0 removes a type).
+
+    Returns
+    -------
+    DataFrame
+        ``contact_type``, ``per_year`` (int), ``source`` (where the number comes from).
+
+    Examples
+    --------
+    >>> contact_cadence("AZ", key_types=["breadwinner"])
+            contact_type  per_year       source
+    0     annual_meeting         1      class A
+    1              visit         4      class A
+    2               call        12      class A
+    3      planning_call         4      class Z
+    4  executive_meeting         2  breadwinner
+    """
+    note = " (default)" if not cell else ""
+    if cell in (TOO_NEW, NON_POSITIVE):
+        cell, note = None, f" (default: {cell})"
+    abc = (cell or DEFAULT_CLASS)[:1].upper()
+    xyz = (cell or "")[1:2].upper()
+    if abc not in CONTACT_CADENCE:
+        raise ArgumentError(f"`cell` must start with A, B or C, got {cell!r}")
+    rows = [(t, n, f"class {abc}{note}") for t, n in CONTACT_CADENCE[abc].items()]
+    if xyz:
+        if xyz not in XYZ_CADENCE:
+            raise ArgumentError(f"`cell` must end with X, Y or Z, got {cell!r}")
+        rows += [(t, n, f"class {xyz}") for t, n in XYZ_CADENCE[xyz].items()]
+    for kind in key_types:
+        if kind not in KEY_TYPE_CADENCE:
+            raise ArgumentError(
+                f"`key_types` has unknown type {kind!r}; known: {', '.join(KEY_TYPE_CADENCE)}"
+            )
+        rows += [(t, n, kind) for t, n in KEY_TYPE_CADENCE[kind].items()]
+    frame = pd.DataFrame(rows, columns=["contact_type", "per_year", "source"])
+    out = frame.groupby("contact_type", sort=False).agg(
+        per_year=("per_year", "sum"), source=("source", "; ".join)
+    )
+    for kind, n in (cadence or {}).items():
+        out.loc[kind, ["per_year", "source"]] = [int(n), "override"]
+    out = out[out["per_year"] > 0].reset_index()
+    return out.astype({"per_year": "int64", "contact_type": "str", "source": "str"})
+
+
+def contact_plan(
+    *,
+    year: int,
+    cell: str | None = None,
+    key_types: Iterable[str] = (),
+    cadence: Mapping[str, int] | None = None,
+    costs: Mapping[str, float] | None = None,
+    account_id: str | None = None,
+    holidays: Iterable[object] = (),
+) -> pd.DataFrame:
+    """Dated contacts for a plan year from the client's cadence, each with its cost.
+
+    The n contacts of a type are spread evenly over the year: contact i (0-based) falls on day
+    ``floor((i + 0.5) * days_in_year / n)`` after 1 January, moved to the next working day
+    (Monday-Friday, not in `holidays`).
+
+    Parameters
+    ----------
+    year : int
+        Plan year.
+    cell, key_types, cadence
+        As in :func:`contact_cadence`.
+    costs : mapping, optional
+        Cost per contact type, merged over :data:`CONTACT_COSTS`.
+    account_id : str, optional
+        Written into an ``account_id`` column when given.
+    holidays : iterable of date-like, default ()
+        Non-working days.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id`` (when given), ``date``, ``contact_type``, ``cost``; sorted by date.
+
+    Raises
+    ------
+    ArgumentError
+        A contact type without a cost.
+
+    Examples
+    --------
+    >>> contact_plan(year=2026, cell="CX")
+            date contact_type   cost
+    0 2026-02-16         call   25.0
+    1 2026-05-18         call   25.0
+    2 2026-07-02        visit  400.0
+    3 2026-08-17         call   25.0
+    4 2026-11-16         call   25.0
+    """
+    plan = contact_cadence(cell, key_types=key_types, cadence=cadence)
+    prices = {**CONTACT_COSTS, **(costs or {})}
+    unpriced = sorted(set(plan["contact_type"]) - set(prices))
+    if unpriced:
+        raise ArgumentError(f"`costs` has no cost for contact type(s) {unpriced}")
+    start = pd.Timestamp(year=int(year), month=1, day=1)
+    days = (pd.Timestamp(year=int(year) + 1, month=1, day=1) - start).days
+    rows = plan.loc[plan.index.repeat(plan["per_year"])].reset_index(drop=True)
+    i = rows.groupby("contact_type", sort=False).cumcount()
+    offsets = np.floor((i + 0.5) * days / rows["per_year"]).astype(int)
+    raw = (start + pd.to_timedelta(offsets, unit="D")).to_numpy().astype("datetime64[D]")
+    off = np.array([pd.Timestamp(h).date() for h in holidays], dtype="datetime64[D]")
+    dates = pd.Series(np.busday_offset(raw, 0, roll="forward", holidays=off)).astype(
+        "datetime64[us]"
+    )
+    out = pd.DataFrame(
+        {
+            "date": dates,
+            "contact_type": rows["contact_type"],
+            "cost": rows["contact_type"].map(prices),
+        }
+    ).astype({"cost": "float64", "contact_type": "str"})
+    if account_id is not None:
+        out.insert(0, "account_id", pd.Series(account_id, index=out.index, dtype="str"))
+    return out.sort_values(["date", "contact_type"], kind="stable").reset_index(drop=True)
+
+
+def contact_budget(plan: pd.DataFrame) -> pd.DataFrame:
+    """The budget a contact plan implies: contacts and cost per type, and a total row.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        Output of :func:`contact_plan` (``contact_type``, ``cost``).
+
+    Returns
+    -------
+    DataFrame
+        ``contact_type``, ``contacts``, ``unit_cost``, ``budget``; the last row is ``total``.
+
+    Examples
+    --------
+    >>> contact_budget(contact_plan(year=2026, cell="CX"))
+      contact_type  contacts  unit_cost  budget
+    0         call         4       25.0   100.0
+    1        visit         1      400.0   400.0
+    2        total         5        NaN   500.0
+    """
+    _require(plan, ["contact_type", "cost"], "plan")
+    per_type = plan.groupby("contact_type").agg(
+        contacts=("cost", "size"), unit_cost=("cost", "mean"), budget=("cost", "sum")
+    )
+    total = pd.DataFrame(
+        {
+            "contacts": [int(per_type["contacts"].sum())],
+            "unit_cost": [np.nan],
+            "budget": [per_type["budget"].sum()],
+        },
+        index=pd.Index(["total"], name="contact_type"),
+    )
+    return (
+        pd.concat([per_type, total])
+        .reset_index()
+        .astype({"contact_type": "str", "contacts": "int64"})
+    )

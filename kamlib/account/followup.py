@@ -1,0 +1,270 @@
+"""What was agreed and what comes next: previous actions, tender windows, the follow-up.
+
+- :func:`previous_actions`: the actions agreed at the last annual meeting (or the last meeting
+  of any type) plus actions still open from earlier ones; overdue first.
+- :func:`tender_windows`: preparation starts ``prep_months`` = 9 months before a tender; listed
+  when the window is open or opens within ``horizon_months`` = 3.
+- :func:`follow_up_schedule`: next working day: confirm receipt, ask next steps and urgency,
+  agree the next call; a reminder before the proposal expires.
+
+Actions and tenders are judged at the meeting date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from kamlib.schema import account_rows
+
+__all__ = [
+    "previous_actions",
+    "tender_windows",
+    "follow_up_schedule",
+]
+
+_DONE = ("done", "closed", "completed", "complete")
+
+
+_STATE_ORDER = {"overdue": 0, "open": 1, "done late": 2, "done": 3}
+
+
+def previous_actions(
+    account_id: str,
+    *,
+    actions: pd.DataFrame | None,
+    meetings: pd.DataFrame | None = None,
+    meeting_date: object,
+    meeting_type: str = "annual",
+    lookback_months: int = 12,
+) -> pd.DataFrame:
+    """Actions agreed at the previous meeting and still-open earlier ones, overdue first.
+
+    The previous meeting is the latest meeting of `meeting_type` before `meeting_date` (or the
+    latest meeting of any type when there is none). Its actions are listed, plus every action
+    still open from earlier meetings (``carried_over``). Without meetings (or ``meeting_id``),
+    the actions due in the last `lookback_months` and all open ones are listed.
+
+    An action is done when its ``status`` says so (done, closed, completed) or it has a
+    ``done_date``; it is overdue when not done and due before `meeting_date`.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    actions : DataFrame or None
+        Canonical actions; None or empty gives an empty result.
+    meetings : DataFrame, optional
+        Canonical meetings (which meeting was the previous one).
+    meeting_date : date-like
+        Date of the coming meeting.
+    meeting_type : str, default "annual"
+        Type of meeting that counts as the previous one.
+    lookback_months : int, default 12
+        Without meetings: actions due in this many months before `meeting_date` are listed.
+
+    Returns
+    -------
+    DataFrame
+        ``action_id``, ``meeting_id``, ``description``, ``owner``, ``department``,
+        ``due_date``, ``status``, ``done_date``, ``state`` (overdue, open, done late, done),
+        ``days_overdue``, ``carried_over``; sorted by state (overdue first), then due date.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"action_id": ["a1", "a2", "a3"], "account_id": ["A"] * 3,
+    ...     "meeting_id": ["m1"] * 3, "description": ["send samples", "quote", "visit"],
+    ...     "due_date": pd.to_datetime(["2025-03-01", "2025-02-01", "2026-03-01"]),
+    ...     "status": ["done", "open", "open"],
+    ...     "done_date": pd.to_datetime(["2025-02-20", None, None])})
+    >>> m = pd.DataFrame({"meeting_id": ["m1"], "account_id": ["A"],
+    ...     "date": pd.to_datetime(["2025-01-10"]), "type": ["annual"]})
+    >>> previous_actions("A", actions=a, meetings=m, meeting_date="2026-01-15")[
+    ...     ["action_id", "state", "days_overdue"]]
+      action_id    state  days_overdue
+    0        a2  overdue         348.0
+    1        a3     open           NaN
+    2        a1     done           NaN
+    """
+    meeting_date = pd.Timestamp(meeting_date)
+    columns = {
+        "action_id": "str",
+        "meeting_id": "str",
+        "description": "str",
+        "owner": "str",
+        "department": "str",
+        "due_date": "datetime64[us]",
+        "status": "str",
+        "done_date": "datetime64[us]",
+    }
+    rows = account_rows(actions, account_id)
+    if rows is None or rows.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
+        return empty.assign(
+            state=pd.Series(dtype="str"),
+            days_overdue=pd.Series(dtype="float64"),
+            carried_over=pd.Series(dtype="bool"),
+        )
+    acts = rows.reindex(columns=list(columns)).astype(columns).reset_index(drop=True)
+    status = acts["status"].fillna("").str.strip().str.lower()
+    done = status.isin(_DONE) | acts["done_date"].notna()
+    overdue = ~done & (acts["due_date"] < meeting_date)
+    late = done & (acts["done_date"] > acts["due_date"])
+    acts["state"] = np.select(
+        [overdue, ~done, late], ["overdue", "open", "done late"], default="done"
+    ).astype(object)
+    acts["days_overdue"] = (
+        (meeting_date - acts["due_date"]).dt.days.astype("float64").where(overdue)
+    )
+    before = account_rows(meetings, account_id)
+    if before is not None:
+        before = before[before["date"] < meeting_date]
+    if before is not None and not before.empty and acts["meeting_id"].notna().any():
+        kind = before["type"].fillna("").str.lower() if "type" in before else None
+        pool = before[kind == meeting_type.lower()] if kind is not None else before
+        pool = pool if not pool.empty else before
+        last_id = pool.sort_values("date", kind="stable")["meeting_id"].iloc[-1]
+        own = acts["meeting_id"] == last_id
+    else:
+        since = meeting_date - pd.DateOffset(months=lookback_months)
+        own = acts["due_date"] >= since
+    keep = own | ~done
+    acts = acts[keep].assign(carried_over=~own[keep])
+    acts["_order"] = acts["state"].map(_STATE_ORDER)
+    acts = acts.sort_values(["_order", "due_date", "action_id"], kind="stable")
+    return acts.drop(columns="_order").astype({"state": "str"}).reset_index(drop=True)
+
+
+def tender_windows(
+    account_id: str,
+    *,
+    tenders: pd.DataFrame | None,
+    as_of: object,
+    prep_months: int = 9,
+    horizon_months: int = 3,
+) -> pd.DataFrame:
+    """Upcoming tenders whose preparation window is open or opens within the horizon.
+
+    Preparation starts `prep_months` before the tender date. Listed: tenders after `as_of`,
+    not yet won or lost, whose preparation starts on or before `as_of` + `horizon_months`.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    tenders : DataFrame or None
+        Canonical tenders.
+    as_of : date-like
+        Reference date (the meeting date in the brief).
+    prep_months : int, default 9
+        Preparation starts this many months before the tender date.
+    horizon_months : int, default 3
+        Windows opening within this many months are listed too.
+
+    Returns
+    -------
+    DataFrame
+        ``tender_id``, ``title``, ``date``, ``value``, ``status``, ``prep_start``, ``window``
+        (``open`` or ``opens <date>``), ``days_to_tender``; by date.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"tender_id": ["t1", "t2", "t3"], "account_id": ["A"] * 3,
+    ...     "date": pd.to_datetime(["2026-06-30", "2026-12-31", "2027-06-30"]),
+    ...     "status": ["planned"] * 3})
+    >>> tender_windows("A", tenders=t, as_of="2026-01-15")[["tender_id", "window"]]
+      tender_id            window
+    0        t1              open
+    1        t2  opens 2026-03-31
+    """
+    as_of = pd.Timestamp(as_of)
+    columns = {
+        "tender_id": "str",
+        "title": "str",
+        "date": "datetime64[us]",
+        "value": "float64",
+        "status": "str",
+    }
+    rows = account_rows(tenders, account_id)
+    base = (
+        pd.DataFrame({c: pd.Series(dtype=d) for c, d in columns.items()})
+        if rows is None
+        else rows.reindex(columns=list(columns)).astype(columns)
+    )
+    status = base["status"].fillna("").str.lower()
+    prep_start = (base["date"] - pd.DateOffset(months=prep_months)).astype("datetime64[us]")
+    horizon = as_of + pd.DateOffset(months=horizon_months)
+    keep = (base["date"] > as_of) & ~status.isin(["won", "lost"]) & (prep_start <= horizon)
+    out = base[keep].assign(prep_start=prep_start[keep])
+    out["window"] = np.where(
+        out["prep_start"] <= as_of, "open", "opens " + out["prep_start"].dt.strftime("%Y-%m-%d")
+    )
+    out["days_to_tender"] = (out["date"] - as_of).dt.days.astype("int64")
+    out = out.astype({"window": "str"})
+    return out.sort_values(["date", "tender_id"], kind="stable").reset_index(drop=True)
+
+
+def follow_up_schedule(
+    sent: object,
+    *,
+    valid_until: object = None,
+    holidays: Iterable[object] = (),
+    reminder_working_days: int = 3,
+) -> pd.DataFrame:
+    """What to do after the proposal is sent, with dates on working days.
+
+    The next working day after `sent`: confirm receipt, ask about next steps and the urgency
+    of the decision, agree the date of the next call or meeting. With `valid_until`, a
+    reminder `reminder_working_days` working days before the proposal expires.
+
+    Parameters
+    ----------
+    sent : date-like
+        Day the proposal is sent.
+    valid_until : date-like, optional
+        Expiry date of the proposal.
+    holidays : iterable of date-like, default ()
+        Non-working days besides Saturdays and Sundays.
+    reminder_working_days : int, default 3
+        How many working days before the expiry to remind the client.
+
+    Returns
+    -------
+    DataFrame
+        ``step``, ``date``, ``action``.
+
+    Examples
+    --------
+    >>> plan = follow_up_schedule("2025-11-21", valid_until="2025-12-21")  # sent on a Friday
+    >>> for row in plan.itertuples():
+    ...     print(row.step, row.date.date(), row.action)
+    1 2025-11-24 confirm that the client received the proposal
+    2 2025-11-24 ask about the next steps and how urgent the decision is
+    3 2025-11-24 agree the date of the next call or meeting
+    4 2025-12-16 remind the client that the proposal expires on 2025-12-21
+    """
+    sent_day = np.datetime64(pd.Timestamp(sent).date(), "D")
+    off = np.array([pd.Timestamp(h).date() for h in holidays], dtype="datetime64[D]")
+    next_day = np.busday_offset(sent_day, 1, roll="forward", holidays=off)
+    steps = [
+        (next_day, "confirm that the client received the proposal"),
+        (next_day, "ask about the next steps and how urgent the decision is"),
+        (next_day, "agree the date of the next call or meeting"),
+    ]
+    if valid_until is not None:
+        expiry = np.datetime64(pd.Timestamp(valid_until).date(), "D")
+        remind = np.busday_offset(expiry, -reminder_working_days, roll="backward", holidays=off)
+        if remind > next_day:
+            steps.append(
+                (remind, f"remind the client that the proposal expires on {expiry.astype(str)}")
+            )
+    out = pd.DataFrame(
+        {
+            "step": np.arange(1, len(steps) + 1),
+            "date": pd.Series([d for d, _ in steps]).astype("datetime64[us]"),
+            "action": [a for _, a in steps],
+        }
+    )
+    return out.astype({"action": "str"})

@@ -1,0 +1,86 @@
+"""How sentences name clients: "Name (ID)" when the accounts table knows the name, the id otherwise.
+
+Examples
+--------
+>>> accounts = pd.DataFrame({"account_id": ["C1"], "name": ["Baltic Cargo"]})
+>>> listing(client_labels(["C1", "C2"], account_names(accounts)))
+'Baltic Cargo (C1), C2'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+__all__ = ["account_names", "client_labels", "listing"]
+
+
+def account_names(accounts: pd.DataFrame | None) -> pd.Series:
+    """account_id -> name, from an accounts table (empty without one).
+
+    Parameters
+    ----------
+    accounts : DataFrame, optional
+        Canonical accounts (``account_id``, ``name``); rows without either are skipped, the first
+        name of an id wins.
+
+    Examples
+    --------
+    >>> accounts = pd.DataFrame({"account_id": ["C1", "C2"], "name": ["Baltic Cargo", None]})
+    >>> account_names(accounts).to_dict()
+    {'C1': 'Baltic Cargo'}
+    >>> account_names(None).empty
+    True
+    """
+    if accounts is None or not {"account_id", "name"} <= set(accounts.columns):
+        return pd.Series(dtype="str")
+    named = accounts.dropna(subset=["account_id", "name"]).drop_duplicates("account_id")
+    return named.set_index("account_id")["name"]
+
+
+def client_labels(ids: Iterable, names: pd.Series, *, extra: Iterable | None = None) -> list[str]:
+    """'Name (ID)' for each id, or the id alone when the name is unknown.
+
+    Parameters
+    ----------
+    ids : iterable
+        Client ids.
+    names : Series
+        id -> name, e.g. :func:`account_names`.
+    extra : iterable of str, optional
+        One text per id: 'Name (ID, extra)', or 'ID (extra)' without a name.
+
+    Examples
+    --------
+    >>> names = pd.Series({"a": "Alfa"})
+    >>> client_labels(["a", "b"], names)
+    ['Alfa (a)', 'b']
+    >>> client_labels(["a", "b"], names, extra=["60.0 %", "40.0 %"])
+    ['Alfa (a, 60.0 %)', 'b (40.0 %)']
+    """
+    ids = pd.Series(list(ids), dtype="str")
+    name = ids.map(names).astype("str")
+    if extra is None:
+        return (name + " (" + ids + ")").fillna(ids).tolist()
+    extra = pd.Series(list(extra), dtype="str")
+    return (name + " (" + ids + ", " + extra + ")").fillna(ids + " (" + extra + ")").tolist()
+
+
+def listing(items: list[str], limit: int = 5) -> str:
+    """The first `limit` items joined by commas, and how many more there are.
+
+    Parameters
+    ----------
+    items : list of str
+        The texts to list.
+    limit : int, default 5
+        How many to show.
+
+    Examples
+    --------
+    >>> listing(["a", "b", "c"], limit=2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

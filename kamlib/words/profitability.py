@@ -1,0 +1,168 @@
+"""Profitability in words: the whale curve's peak, the large loss-makers, revenue-A clients that
+are not profit-A.
+
+Mirrors :mod:`kamlib.plots.profitability`; the numbers come from
+:mod:`kamlib.portfolio.profitability`.
+
+Examples
+--------
+>>> whale_sentence(pd.DataFrame({"cumulative": [100.0]}))
+'The top 100 % of clients (1 of 1) earn 100 % of the profit (no client loses money).'
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kamlib.portfolio.profitability import whale_peak
+from kamlib.words.labels import account_names, client_labels
+from kamlib.words.numbers import money, percent
+
+__all__ = ["abc_cross_sentence", "loss_makers_sentence", "whale_peak_sentence", "whale_sentence"]
+
+
+def whale_sentence(curve: pd.DataFrame, *, noun: str = "profit") -> str:
+    """The peak of the whale curve as a sentence.
+
+    The peak and its wording come from :func:`kamlib.portfolio.profitability.whale_peak`.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        Output of :func:`kamlib.portfolio.profitability.whale_curve`.
+    noun : str, default "profit"
+        What the curve measures.
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"cumulative": [90.0, 120.0, 100.0]})
+    >>> whale_sentence(curve)
+    'The top 67 % of clients (2 of 3) earn 120 % of the profit; the other 1 lose 20 % of it.'
+    """
+    text = whale_peak_sentence(whale_peak(curve), noun=noun)
+    return text[:1].upper() + text[1:] + "."
+
+
+def whale_peak_sentence(peak, *, noun: str = "profit") -> str:
+    """The peak of a whale curve in words, lower case and without a full stop (a chart label).
+
+    Parameters
+    ----------
+    peak : kamlib.portfolio.profitability.WhalePeak
+        The result of :func:`kamlib.whale_peak`.
+    noun : str, default "profit"
+        What the curve measures.
+
+    Examples
+    --------
+    >>> from kamlib.portfolio.profitability import whale_curve, whale_peak
+    >>> pnl = pd.DataFrame({"contribution": [-20.0, 90.0, 30.0, 10.0]},
+    ...                    index=pd.Index(["a", "b", "c", "d"], name="account_id"))
+    >>> whale_peak_sentence(whale_peak(whale_curve(pnl)))
+    'the top 75 % of clients (3 of 4) earn 118 % of the profit; the other 1 lose 18 % of it'
+    """
+    n, total = peak.total_clients, peak.total
+    if n == 0:
+        return "no clients on the whale curve"
+    if not total > 0:
+        return (
+            f"the total {noun} of the {n} clients is {total:,.0f}, not positive: "
+            "the whale curve has no peak to state"
+        )
+    clients, rest = peak.clients, n - peak.clients
+    given_back = (peak.peak - total) / total
+    text = (
+        f"the top {percent(clients / n, digits=0)} of clients ({clients} of {n}) "
+        f"earn {percent(peak.peak / total, digits=0)} of the {noun}"
+    )
+    if rest and given_back > 0:
+        text += f"; the other {rest} lose {percent(given_back, digits=0)} of it"
+    elif rest:
+        text += f"; the other {rest} add nothing"
+    else:
+        text += " (no client loses money)"
+    return text
+
+
+def loss_makers_sentence(
+    losers: pd.DataFrame, accounts: pd.DataFrame | None = None, *, value: str = "contribution"
+) -> str:
+    """The large clients that lose money, named, with their loss and what drives it.
+
+    Parameters
+    ----------
+    losers : DataFrame
+        Output of :func:`kamlib.portfolio.profitability.loss_makers` (index client id; `value`,
+        ``revenue``, and ``gross_margin``/``cost_to_serve`` when present).
+    accounts : DataFrame, optional
+        Canonical accounts, to name the clients.
+    value : str, default "contribution"
+        The profit measure.
+
+    Examples
+    --------
+    >>> losers = pd.DataFrame({"revenue": [1000.0], "contribution": [-50.0],
+    ...     "gross_margin": [0.065], "cost_to_serve": [135.0]},
+    ...     index=pd.Index(["C1"], name="account_id"))
+    >>> accounts = pd.DataFrame({"account_id": ["C1"], "name": ["Baltic Cargo"]})
+    >>> print(loss_makers_sentence(losers, accounts))  # doctest: +NORMALIZE_WHITESPACE
+    1 large client loses money: Baltic Cargo (C1), contribution -50 on revenue 1,000 (gross
+    margin 6.5 %, cost to serve 13.5 % of revenue).
+    """
+    if losers.empty:
+        return f"No large client has a negative {value.replace('_', ' ')}."
+    measure = value.replace("_", " ")
+    text = (
+        pd.Series(client_labels(losers.index, account_names(accounts)), index=losers.index)
+        + f", {measure} "
+        + losers[value].map(money)
+        + " on revenue "
+        + losers["revenue"].map(money)
+    )
+    details = []
+    if "gross_margin" in losers:
+        details.append("gross margin " + losers["gross_margin"].map(percent))
+    if "cost_to_serve" in losers:
+        share = (losers["cost_to_serve"] / losers["revenue"]).where(losers["revenue"] > 0)
+        details.append("cost to serve " + share.map(percent) + " of revenue")
+    if details:
+        text = text + " (" + details[0].str.cat(details[1:], sep=", ") + ")"
+    parts = text.tolist()
+    n = len(losers)
+    verb = "loses" if n == 1 else "lose"
+    return f"{n} large client{'s' * (n != 1)} {verb} money: " + "; ".join(parts) + "."
+
+
+def abc_cross_sentence(cross: pd.DataFrame) -> str:
+    """Clients that are big by revenue but not by profit, from the revenue x profit ABC.
+
+    Parameters
+    ----------
+    cross : DataFrame
+        Output of :func:`kamlib.portfolio.profitability.abc_cross` (``revenue_abc``, ``profit_abc``,
+        ``clients``, ``revenue_share``).
+
+    Examples
+    --------
+    >>> cross = pd.DataFrame({"revenue_abc": ["A", "A", "A", "B"],
+    ...     "profit_abc": ["A", "B", "non-positive", "A"], "clients": [5, 2, 1, 1],
+    ...     "revenue_share": [0.6, 0.1, 0.05, 0.02]})
+    >>> print(abc_cross_sentence(cross))  # doctest: +NORMALIZE_WHITESPACE
+    3 of 8 revenue-A clients are not profit-A (2 profit-B, 1 non-positive); they make 15.0 % of
+    revenue.
+    """
+    a = cross[(cross["revenue_abc"] == "A") & (cross["clients"] > 0)]
+    if a.empty:
+        return "No client is in revenue class A."
+    weaker = a[a["profit_abc"] != "A"]
+    n_weak, n_a = int(weaker["clients"].sum()), int(a["clients"].sum())
+    if n_weak == 0:
+        return f"All {n_a} revenue-A clients are profit-A too."
+    detail = ", ".join(
+        f"{int(c)} profit-{p}" if len(p) == 1 else f"{int(c)} {p}"
+        for p, c in zip(weaker["profit_abc"], weaker["clients"], strict=True)
+    )
+    return (
+        f"{n_weak} of {n_a} revenue-A clients are not profit-A ({detail}); they make "
+        f"{percent(weaker['revenue_share'].sum())} of revenue."
+    )
