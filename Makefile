@@ -28,7 +28,9 @@ demo: $(VENV)/.base  ## set up, then render the sample portfolio's reports into 
 	$(BIN)/kam summary $(SAMPLE)
 	$(BIN)/kam render $(SAMPLE) --out reports/sample
 
-test: $(VENV)/.dev browser  ## set up with the dev dependencies, then run the whole test suite
+test: $(VENV)/.dev browser  ## set up with the dev dependencies, then lint and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check kamlib tests benchmarks validation
 	$(BIN)/python -m pytest -n auto
 
 fuzz: $(VENV)/.dev  ## the loader fuzz with all its 500 examples (docs/reliability.md case 46)

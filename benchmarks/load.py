@@ -33,8 +33,9 @@ print(json.dumps({"seconds": time.perf_counter() - t, "loaded": int(ws.ledger.lo
 
 def run(folder: Path, mode: str) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), mode], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(folder), mode], check=True, capture_output=True, text=True
+    ).stdout
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = json.loads(out)
     # ru_maxrss of children is the max over all children so far: run the larger mode last
@@ -57,8 +58,10 @@ def main() -> None:
     print(f"lines: {args.lines:,}  (loaded {large['loaded']:,})")
     print(f"large (DuckDB, chunks):  {large['seconds']:7.1f} s  peak {large['peak_mb']:7.0f} MB")
     print(f"in memory (pandas):      {memory['seconds']:7.1f} s  peak {memory['peak_mb']:7.0f} MB")
-    print(f"ratio large/in-memory: time {large['seconds'] / memory['seconds']:.2f}, "
-          f"peak memory {large['peak_mb'] / memory['peak_mb']:.2f}  (total {time.perf_counter() - t:.0f} s)")
+    print(
+        f"ratio large/in-memory: time {large['seconds'] / memory['seconds']:.2f}, "
+        f"peak memory {large['peak_mb'] / memory['peak_mb']:.2f}  (total {time.perf_counter() - t:.0f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from kamlib.account.dmu import dmu_coverage, dmu_roster
 from kamlib.account.dossier import Dossier, account_dossier
 from kamlib.account.plan import DevelopmentPlan, development_plan
 from kamlib.account.pricing import what_if
+from kamlib.account.summary import AccountSummary, account_summary
+from kamlib.account.targets import plan_target
 from kamlib.errors import ArgumentError, ConfigError, InputError, KamlibError, Problem, SetupError
 from kamlib.load.config import Config, read_config
 from kamlib.load.workspace import Workspace, load_workspace, resolve_workspace
@@ -70,6 +72,7 @@ __all__ = [
     "ArgumentError",
     "ConfigError",
     "Dependence",
+    "AccountSummary",
     "DevelopmentPlan",
     "Dossier",
     "InputError",
@@ -93,6 +96,7 @@ __all__ = [
     "dmu_coverage",
     "dmu_roster",
     "account_dossier",
+    "account_summary",
     "export_targets",
     "key_client_criteria",
     "key_clients",
@@ -102,6 +106,7 @@ __all__ = [
     "meeting_brief",
     "migration",
     "period_status",
+    "plan_target",
     "qualify_prospects",
     "read_config",
     "resolve_workspace",

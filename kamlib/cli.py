@@ -39,7 +39,9 @@ def _print_ledger(ws) -> None:
         print(f"\n{len(ws.problems)} finding(s) (warnings and quarantined lines):")
         grouped = ws.problems.groupby(["code", "severity"], sort=True)
         for (code, severity), g in grouped:
-            where = ", ".join(f"{f}:{ln}" for f, ln in g[["file", "line"]].head(3).itertuples(index=False))
+            where = ", ".join(
+                f"{f}:{ln}" for f, ln in g[["file", "line"]].head(3).itertuples(index=False)
+            )
             more = f" and {len(g) - 3} more" if len(g) > 3 else ""
             print(f"  {code} ({severity}): {len(g)}  e.g. {where}{more}")
 
@@ -50,7 +52,9 @@ def _validate(args) -> int:
     problems = args.problems
     if args.lenient and problems is None:
         problems = Path(args.workspace) / "problems.csv"
-    ws = load_workspace(args.workspace, mode="lenient" if args.lenient else None, problems_file=problems)
+    ws = load_workspace(
+        args.workspace, mode="lenient" if args.lenient else None, problems_file=problems
+    )
     _print_ledger(ws)
     if problems is not None:
         print(f"problems written to {problems}")
@@ -67,17 +71,31 @@ def _summary(args) -> int:
 
 
 def _select_accounts(ws, selection: str) -> list[str]:
-    """Account ids for ``--accounts``: ``all``, ``key`` (key clients, groups expanded) or a list."""
+    """Account ids for ``--accounts``: ``all``, ``key`` or a list.
+
+    ``key``: the key clients (groups expanded to their member accounts) and the lost accounts
+    that were key clients when they last bought (they head the win-back list: their brief is a
+    win-back brief).
+    """
     from kamlib.portfolio.clients import key_clients
+    from kamlib.portfolio.managers import lost_key_accounts
 
     known = ws.accounts["account_id"]
     if selection == "all":
         bought = set(ws.transactions["account_id"])
         return [a for a in known if a in bought]
     if selection == "key":
-        key = set(key_clients(ws.transactions, ws.accounts, ws.products, as_of=ws.as_of)["client_id"])
+        key = set(
+            key_clients(ws.transactions, ws.accounts, ws.products, as_of=ws.as_of)["client_id"]
+        )
         members = known[known.isin(key) | ws.accounts["parent_id"].isin(key)]
-        return sorted(members)
+        lost = lost_key_accounts(
+            ws.transactions,
+            ws.accounts,
+            ws.products if ws.has("products") else None,
+            as_of=ws.as_of,
+        )
+        return sorted(set(members) | set(lost))
     ids = [a.strip() for a in selection.split(",") if a.strip()]
     unknown = [a for a in ids if a not in set(known)]
     if unknown:
@@ -101,10 +119,22 @@ def _render(args) -> int:
                 raise ArgumentError(f"--notebooks: no notebook {path}")
             notebooks[path.stem] = path
     parameters = {"include_personal_details": True} if args.include_personal_details else None
-    result = render(ws, args.out, accounts=accounts, notebooks=notebooks, classes="abc_xyz",
-                    workers=args.workers, formats=tuple(args.format.split(",")), parameters=parameters,
-                    retry_failed=args.retry_failed, timeout=args.timeout, cell_timeout=args.cell_timeout,
-                    scheduler=args.scheduler, kernels=args.kernels, purpose=args.purpose)
+    result = render(
+        ws,
+        args.out,
+        accounts=accounts,
+        notebooks=notebooks,
+        classes="abc_xyz",
+        workers=args.workers,
+        formats=tuple(args.format.split(",")),
+        parameters=parameters,
+        retry_failed=args.retry_failed,
+        timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        scheduler=args.scheduler,
+        kernels=args.kernels,
+        purpose=args.purpose,
+    )
     if result.exit_code in (EXIT_OK, EXIT_FAILED):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
@@ -117,7 +147,9 @@ def _cleanup(args) -> int:
     verb = "would remove" if args.dry_run else "removed"
     for path in removed:
         print(f"{verb} {path}")
-    print(f"kam cleanup: {verb} {len(removed)} run folder(s) older than {args.older_than} in {args.out}")
+    print(
+        f"kam cleanup: {verb} {len(removed)} run folder(s) older than {args.older_than} in {args.out}"
+    )
     return EXIT_OK
 
 
@@ -125,8 +157,13 @@ def _sample(args) -> int:
     from kamlib.load import sample
 
     if args.lines:
-        path = sample.write_transactions(Path(args.out), lines=args.lines, fmt=args.format,
-                                         accounts=args.accounts, seed=args.seed)
+        path = sample.write_transactions(
+            Path(args.out),
+            lines=args.lines,
+            fmt=args.format,
+            accounts=args.accounts,
+            seed=args.seed,
+        )
         print(f"wrote {args.lines:,} transaction lines to {path}")
     else:
         files = sample.write_sample(Path(args.out), seed=args.seed)
@@ -135,15 +172,23 @@ def _sample(args) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kam", description="Key Account Management analysis on CRM/ERP exports.")
+    p = argparse.ArgumentParser(
+        prog="kam", description="Key Account Management analysis on CRM/ERP exports."
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log what the loader does")
     sub = p.add_subparsers(dest="command", required=True)
 
-    v = sub.add_parser("validate", help="load a workspace, print the ledger and problems",
-                       description="Exit 0 when the workspace loads, 65 on bad input, 78 on bad configuration.")
+    v = sub.add_parser(
+        "validate",
+        help="load a workspace, print the ledger and problems",
+        description="Exit 0 when the workspace loads, 65 on bad input, 78 on bad configuration.",
+    )
     v.add_argument("workspace", help="folder with kam.toml and the tables")
-    v.add_argument("--lenient", action="store_true",
-                   help="reject bad rows instead of stopping (writes WORKSPACE/problems.csv unless --problems)")
+    v.add_argument(
+        "--lenient",
+        action="store_true",
+        help="reject bad rows instead of stopping (writes WORKSPACE/problems.csv unless --problems)",
+    )
     v.add_argument("--problems", type=Path, help="write every problem found to this CSV file")
     v.set_defaults(func=_validate)
 
@@ -151,45 +196,87 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("workspace")
     s.set_defaults(func=_summary)
 
-    r = sub.add_parser("render", help="render the notebooks as HTML reports, per key account",
-                       description="Exit 0 all published (or up to date), 3 some failed, 65 bad input, "
-                                   "75 another run holds the lock, 78 bad configuration.")
+    r = sub.add_parser(
+        "render",
+        help="render the notebooks as HTML reports, per key account",
+        description="Exit 0 all published (or up to date), 3 some failed, 65 bad input, "
+        "75 another run holds the lock, 78 bad configuration.",
+    )
     r.add_argument("workspace")
-    r.add_argument("--out", required=True, help="output folder (index.html, manifest.json, published/)")
-    r.add_argument("--accounts", default="key",
-                   help="'key' (default: key clients), 'all', or a comma-separated list of account ids")
-    r.add_argument("--notebooks", help="comma-separated notebook names (default: all in notebooks/)")
-    r.add_argument("--workers", type=int, help="parallel worker processes (default: number of cores)")
-    r.add_argument("--format", default="html",
-                   help="html (default) or html,pdf: also print each report to PDF with headless Chromium")
-    r.add_argument("--retry-failed", action="store_true", help="re-run only the reports that failed last time")
-    r.add_argument("--timeout", type=float, default=600, help="wall-clock limit per report, seconds")
+    r.add_argument(
+        "--out", required=True, help="output folder (index.html, manifest.json, published/)"
+    )
+    r.add_argument(
+        "--accounts",
+        default="key",
+        help="'key' (default: key clients and the lost accounts that were key), 'all', "
+        "or a comma-separated list of account ids",
+    )
+    r.add_argument(
+        "--notebooks", help="comma-separated notebook names (default: all in notebooks/)"
+    )
+    r.add_argument(
+        "--workers", type=int, help="parallel worker processes (default: number of cores)"
+    )
+    r.add_argument(
+        "--format",
+        default="html",
+        help="html (default) or html,pdf: also print each report to PDF with headless Chromium",
+    )
+    r.add_argument(
+        "--retry-failed", action="store_true", help="re-run only the reports that failed last time"
+    )
+    r.add_argument(
+        "--timeout", type=float, default=600, help="wall-clock limit per report, seconds"
+    )
     r.add_argument("--cell-timeout", type=float, default=300, help="limit per cell, seconds")
-    r.add_argument("--include-personal-details", action="store_true",
-                   help="add contacts' upcoming birthdays (DD.MM, no year) to the annual-meeting brief; "
-                        "needs --purpose; render such reports into their own --out folder")
-    r.add_argument("--purpose", help="with --include-personal-details: who receives the reports and why "
-                                     "(recorded in manifest.json)")
-    r.add_argument("--scheduler", help="dask.distributed scheduler address (tcp://HOST:8786): "
-                                       "run the reports on that cluster")
-    r.add_argument("--kernels", choices=["forked", "fresh"], default="forked",
-                   help="forked (default): kernels forked from a pre-imported process; fresh: a new kernel "
-                        "per report")
+    r.add_argument(
+        "--include-personal-details",
+        action="store_true",
+        help="add contacts' upcoming birthdays (DD.MM, no year) to the annual-meeting brief; "
+        "needs --purpose; render such reports into their own --out folder",
+    )
+    r.add_argument(
+        "--purpose",
+        help="with --include-personal-details: who receives the reports and why "
+        "(recorded in manifest.json)",
+    )
+    r.add_argument(
+        "--scheduler",
+        help="dask.distributed scheduler address (tcp://HOST:8786): "
+        "run the reports on that cluster",
+    )
+    r.add_argument(
+        "--kernels",
+        choices=["forked", "fresh"],
+        default="forked",
+        help="forked (default): kernels forked from a pre-imported process; fresh: a new kernel "
+        "per report",
+    )
     r.set_defaults(func=_render)
 
-    c = sub.add_parser("cleanup", help="delete old runs' working files (never the published reports)",
-                       description="Removes OUT/runs/<run id>/ folders (staging, failed notebooks, logs) in "
-                                   "which nothing changed for longer than --older-than; never published/, "
-                                   "the index pages or manifest.json. Exit 0, or 78 on a bad age.")
+    c = sub.add_parser(
+        "cleanup",
+        help="delete old runs' working files (never the published reports)",
+        description="Removes OUT/runs/<run id>/ folders (staging, failed notebooks, logs) in "
+        "which nothing changed for longer than --older-than; never published/, "
+        "the index pages or manifest.json. Exit 0, or 64 on a bad age.",
+    )
     c.add_argument("out", help="output folder of kam render")
     c.add_argument("--older-than", default="30d", help="age: 30d (days, default), 12h, 2w")
-    c.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    c.add_argument(
+        "--dry-run", action="store_true", help="list what would be removed, remove nothing"
+    )
     c.set_defaults(func=_cleanup)
 
-    g = sub.add_parser("sample", help="generate the deterministic sample portfolio (or a large benchmark file)")
+    g = sub.add_parser(
+        "sample", help="generate the deterministic sample portfolio (or a large benchmark file)"
+    )
     g.add_argument("--seed", type=int, default=7)
     g.add_argument("--out", required=True, help="output folder")
-    g.add_argument("--lines", type=int, help="write only a transactions file with this many lines (benchmarks)")
+    g.add_argument(
+        "--lines", type=int, help="write only a transactions file with this many lines (benchmarks)"
+    )
     g.add_argument("--format", choices=["parquet", "csv"], default="parquet", help="with --lines")
     g.add_argument("--accounts", type=int, default=20_000, help="with --lines: number of accounts")
     g.set_defaults(func=_sample)

@@ -6,9 +6,19 @@ import warnings
 from dataclasses import dataclass
 
 __all__ = [
-    "KamlibError", "ConfigError", "InputError", "ArgumentError", "SetupError", "Problem",
+    "KamlibError",
+    "ConfigError",
+    "InputError",
+    "ArgumentError",
+    "SetupError",
+    "Problem",
     "deprecated_keyword",
-    "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_CONFIG",
+    "EXIT_OK",
+    "EXIT_FAILED",
+    "EXIT_USAGE",
+    "EXIT_INPUT",
+    "EXIT_LOCKED",
+    "EXIT_CONFIG",
 ]
 
 #: Exit codes of the ``kam`` command (sysexits.h where one fits), documented in the README.

@@ -27,8 +27,16 @@ import pandas as pd
 from kamlib.errors import InputError, Problem
 
 __all__ = [
-    "Column", "TABLES", "DTYPES", "PRIMARY_KEYS", "empty_frame", "columns_of", "require_columns",
-    "is_missing", "account_rows", "gross_profit",
+    "Column",
+    "TABLES",
+    "DTYPES",
+    "PRIMARY_KEYS",
+    "empty_frame",
+    "columns_of",
+    "require_columns",
+    "is_missing",
+    "account_rows",
+    "gross_profit",
 ]
 
 DTYPES = {
@@ -85,7 +93,9 @@ TABLES: dict[str, dict[str, Column]] = {
         "since": _c("date", "start of the relationship"),
         "image_maker": _c("bool", "working with this client improves our market image"),
         "expert": _c("bool", "client helps develop products or gives expert feedback"),
-        "potential_budget": _c("number", "estimated annual purchase budget for our categories", min=0),
+        "potential_budget": _c(
+            "number", "estimated annual purchase budget for our categories", min=0
+        ),
         "status": _c("text", "client, prospect or lost"),
         "lost_reason": _c("text", "known reason when the client was lost"),
         "need": _c("bool", "prospect qualification: has a need for our offer"),
@@ -147,7 +157,9 @@ TABLES: dict[str, dict[str, Column]] = {
     "competitors": {
         "account_id": _c("id", "client id", required=True),
         "competitor": _c("text", "competitor name", required=True),
-        "share_of_wallet": _c("number", "competitor's share of the client's spend, 0-1", min=0, max=1),
+        "share_of_wallet": _c(
+            "number", "competitor's share of the client's spend, 0-1", min=0, max=1
+        ),
         "strengths": _c("text", "strengths at this client"),
         "weaknesses": _c("text", "weaknesses at this client"),
     },
@@ -170,7 +182,9 @@ TABLES: dict[str, dict[str, Column]] = {
     "cost_to_serve": {
         "account_id": _c("id", "client id", required=True),
         "date": _c("date", "date the cost was incurred", required=True),
-        "amount": _c("number", "cost to serve (logistics, service, discounts off-invoice)", required=True),
+        "amount": _c(
+            "number", "cost to serve (logistics, service, discounts off-invoice)", required=True
+        ),
         "kind": _c("text", "logistics, service, marketing, rebate ..."),
     },
 }
@@ -224,10 +238,12 @@ def require_columns(
     names = frame.columns if isinstance(frame, pd.DataFrame) else set(frame)
     absent = [c for c in columns if c not in names]
     if absent:
-        raise InputError([
-            Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
-            for c in absent
-        ])
+        raise InputError(
+            [
+                Problem(table, None, c, "missing-column", f"the {table} table needs column {c!r}")
+                for c in absent
+            ]
+        )
 
 
 def is_missing(frame: pd.DataFrame | None) -> bool:

@@ -32,6 +32,7 @@ from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_m
 from kamlib.portfolio.churn import client_status
 from kamlib.report.elements import SafeHTML, paragraph, table
 from kamlib.words import abc_xyz_sentence, targets_sentence
+from kamlib.words.proposal import what_if_sentence
 
 __all__ = ["abc_xyz_explorer", "what_if_explorer", "targets_explorer", "account_explorer"]
 
@@ -230,23 +231,13 @@ def _what_if_text(
     label: str, row: pd.Series, limit: pd.Series, planned: float, *, max_discount, min_margin
 ) -> str:
     """The what-if of one product at one discount and one planned volume, in words."""
-    d = row["discount"]
-    floor = limit["unit_cost"] * (1 + min_margin)
-    position = "below the price floor" if row["below_floor"] else "above the price floor"
-    text = f"At {d:.1%} off, {label} costs {row['price']:,.2f} ({position} of {floor:,.2f})"
-    if d > max_discount + 1e-12:
-        text += f", beyond the maximum discount of {max_discount:.0%}"
-    if not row["feasible"]:
-        return text + "; the price no longer covers the unit cost: no volume can make up for it."
-    text += (
-        f". Keeping today's contribution of {row['base_contribution']:,.0f} needs "
-        f"{row['volume_needed']:,.0f} units ({row['volume_change']:+.1%})."
-    )
-    contribution = row["unit_margin"] * planned
-    change = contribution / row["base_contribution"] - 1 if row["base_contribution"] > 0 else np.nan
-    return text + (
-        f" At the planned {planned:,.0f} units ({planned / limit['volume'] - 1:+.1%}) the "
-        f"contribution would be {contribution:,.0f} ({change:+.1%})."
+    return what_if_sentence(
+        label,
+        row,
+        floor=limit["unit_cost"] * (1 + min_margin),
+        current_volume=limit["volume"],
+        planned=planned,
+        max_discount=max_discount,
     )
 
 
@@ -292,7 +283,7 @@ def what_if_explorer(
     """The discount/volume what-if of one account's products.
 
     For a discount d off the current price p of a product with unit cost c and volume V, the
-    volume that keeps today's contribution is V (p - c) / (p (1 - d) - c)
+    volume that keeps today's gross profit is V (p - c) / (p (1 - d) - c)
     (:func:`kamlib.account.pricing.what_if`).
 
     Parameters
@@ -330,7 +321,7 @@ def what_if_explorer(
     >>> "<td>Pump (p1)</td><td>+17.6%</td><td>+42.9%</td>" in static.html
     True
     >>> box = what_if_explorer(limits)
-    >>> box.children[-1].value.startswith("<p>At 0.0% off, Pump (p1) costs 15.00")
+    >>> box.children[-1].value.startswith("<p>At 0.0 % off, Pump (p1) costs 15.00")
     True
     """
     _require(limits, _LIMIT_COLUMNS, "limits")
@@ -418,11 +409,11 @@ def what_if_explorer(
             index=[
                 "price after the discount",
                 "price floor",
-                "volume that keeps the contribution",
+                "volume that keeps the gross profit",
                 "volume change needed",
                 "planned volume",
-                "contribution at the planned volume",
-                "contribution today",
+                "gross profit at the planned volume",
+                "gross profit today",
             ],
         )
         text.value = _join(
@@ -575,7 +566,7 @@ def _overview(transactions, accounts, as_of) -> pd.DataFrame:
     status = client_status(transactions, as_of=as_of)
     classes = abc_xyz(transactions, as_of=as_of).set_index("account_id")["cell"]
     out = status[["status", "last_purchase", "annual_value"]].rename(
-        columns={"status": "purchase status"}
+        columns={"status": "purchase_status"}
     )
     out["cell"] = classes.reindex(out.index)
     if accounts is not None and "account_id" in accounts:
@@ -621,7 +612,7 @@ def account_explorer(
     ...     "date": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-03-10", "2025-03-01"]),
     ...     "revenue": [100.0, 100.0, 100.0, 50.0]})
     >>> static = account_explorer(tx, interactive=False).html
-    >>> "<td>b</td><td>active</td><td>2025-03-01</td><td>50.00</td><td>too new</td>" in static
+    >>> "<td>b</td><td>active</td><td>2025-03-01</td><td>50</td><td>too new</td>" in static
     True
     >>> box = account_explorer(tx)
     >>> box.children[0].value, "<td>300.00</td>" in box.children[1].value
@@ -645,7 +636,7 @@ def account_explorer(
     def show(_change=None) -> None:
         info = account_info(picker.value, transactions=transactions, accounts=accounts, as_of=as_of)
         row = overview.set_index("account_id").loc[picker.value]
-        facts = pd.concat([info, row[["purchase status", "cell"]]]).rename("value").to_frame()
+        facts = pd.concat([info, row[["purchase_status", "cell"]]]).rename("value").to_frame()
         text.value = table(facts, caption="Account facts", index=True, max_rows=None).html
 
     picker.observe(show, names="value")

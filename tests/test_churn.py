@@ -95,6 +95,8 @@ def test_client_status_by_hand():
             "purchases": [3, 3, 2, 1, 0, 1, 3],
             "median_interval": [30.0, 30.0, 20.0, NaN, NaN, NaN, 30.5],
             "days_since_last": pd.array([122, 183, 10, 1, None, 182, 0], dtype="Int64"),
+            # the longest pause between two purchases (of the last 730 days)
+            "longest_gap": [30.0, 30.0, 20.0, NaN, NaN, NaN, 31.0],
             "at_risk_after": [60.0, 60.0, NaN, NaN, NaN, NaN, 61.0],
             "status": pd.array(
                 ["at_risk", "lost", "active", "active", "no_purchase", "lost", "active"],
@@ -172,10 +174,70 @@ def test_client_status_floor_of_the_at_risk_threshold():
     )
     assert client_status(tx, as_of="2024-07-25").loc["h", "status"] == "at_risk"  # 31 > 30
     assert client_status(tx, as_of="2024-07-24").loc["h", "status"] == "active"  # 30, not more
-    plain = client_status(tx, as_of="2024-07-01", min_gap_days=0)  # the rule of docs/methods.md
+    # without the floor, the longest pause (12 days) still holds the flag back
+    no_floor = client_status(tx, as_of="2024-07-01", min_gap_days=0)
+    assert no_floor.loc["h", ["longest_gap", "at_risk_after", "status"]].tolist() == [
+        12.0,
+        12.0,
+        "active",
+    ]
+    # the plain rule of docs/methods.md: 2 x the median interval only
+    plain = client_status(tx, as_of="2024-07-01", min_gap_days=0, gap_lookback_days=0)
     assert plain.loc["h", ["at_risk_after", "status"]].tolist() == [6.0, "at_risk"]
     with pytest.raises(ArgumentError, match="min_gap_days"):
         client_status(tx, min_gap_days=-1)
+
+
+def _dates(days: list[str], client: str = "s") -> pd.DataFrame:
+    return pd.DataFrame(
+        {"account_id": client, "date": pd.to_datetime(days), "revenue": 1.0}
+    ).astype({"account_id": "str"})
+
+
+def test_seasonal_client_is_not_at_risk_in_its_usual_break():
+    # buys on the 10th of each month from February to October, in 2023 and 2024
+    days = [f"{y}-{m:02}-10" for y in (2023, 2024) for m in range(2, 11)]
+    tx = _dates(days)
+    december = client_status(tx, as_of="2024-12-20")  # 71 days since 2024-10-10
+    row = december.loc["s"]
+    assert row["median_interval"] == 31.0 and row["days_since_last"] == 71
+    assert row["longest_gap"] == 123.0  # 2023-10-10 to 2024-02-10, last winter
+    assert row["status"] == "active"
+    assert (
+        "within the longest pause between purchases in the last 730 days (123 days"
+        in (row["basis"])
+    )
+    # the old rule (2 x 30 days, 30-day floor) flags it: the false alarm of issue 10
+    old = client_status(tx, as_of="2024-12-20", gap_lookback_days=0)
+    assert old.loc["s", "status"] == "at_risk"
+    # no purchase by the end of its usual break: at risk (130 > 123 days)
+    assert client_status(tx, as_of="2025-02-17").loc["s", "status"] == "at_risk"
+
+
+def test_bursty_buyer_is_not_at_risk_within_its_usual_pauses():
+    # bursts of 5 orders 2 days apart, 45 days between bursts: median interval 2 days
+    start = pd.Timestamp("2024-01-01")
+    days, day = [], start
+    for _ in range(6):
+        for _ in range(5):
+            days.append(day)
+            day += pd.Timedelta(days=2)
+        day += pd.Timedelta(days=43)  # 2 + 43 = 45 days from the last order of a burst
+    tx = _dates([d.strftime("%Y-%m-%d") for d in days], "b")
+    last = days[-1]
+    after_33 = client_status(tx, as_of=last + pd.Timedelta(days=33)).loc["b"]
+    assert after_33["median_interval"] == 2.0 and after_33["longest_gap"] == 45.0
+    assert after_33["status"] == "active"
+    old = client_status(tx, as_of=last + pd.Timedelta(days=33), gap_lookback_days=0)
+    assert old.loc["b", "status"] == "at_risk"  # 33 > the 30-day floor
+    assert client_status(tx, as_of=last + pd.Timedelta(days=46)).loc["b", "status"] == "at_risk"
+    # gap_factor stretches the threshold; gap_lookback_days forgets old pauses
+    wide = client_status(tx, as_of=last + pd.Timedelta(days=46), gap_factor=1.5).loc["b"]
+    assert wide["at_risk_after"] == 67.5 and wide["status"] == "active"
+    with pytest.raises(ArgumentError, match="gap_factor"):
+        client_status(tx, gap_factor=-1)
+    with pytest.raises(ArgumentError, match="gap_lookback_days"):
+        client_status(tx, gap_lookback_days=-1)
 
 
 def test_client_status_missing_column():
@@ -377,11 +439,12 @@ def test_losses_by_region_manager_and_reason():
         "annual_value": [110.0, 40.0],
     }
     by_reason = losses(_status(), _accounts(), _tenders(), by="reason")
-    # a: lost tender on price; b: CRM reason and a lost tender on quality; d: quality
+    # a: lost tender on price; b: CRM reason (main) and a lost tender on quality (not counted
+    # again); d: CRM quality. Each lost client once: 3 clients, 150 = the total lost.
     assert by_reason.to_dict("list") == {
-        "reason": ["quality", "price", "moved production abroad"],
-        "clients": [2, 1, 1],
-        "annual_value": [50.0, 100.0, 40.0],
+        "reason": ["price", "moved production abroad", "quality"],
+        "clients": [1, 1, 1],
+        "annual_value": [100.0, 40.0, 10.0],
     }
     only_crm = losses(_status(), _accounts(), by="reason")
     assert only_crm["reason"].tolist() == ["unknown", "moved production abroad", "quality"]
@@ -514,6 +577,16 @@ def test_sample_breadwinner_is_not_at_risk_after_a_week(sample_status):
     assert (at_risk["days_since_last"] > 30).all()
 
 
+def test_sample_at_risk_clients_are_silent_longer_than_their_usual_pauses(sample_status):
+    at_risk = sample_status[sample_status["status"] == "at_risk"]
+    assert len(at_risk) < 36 / 2  # 36 of 135 with the old rule (issue 10)
+    longest = at_risk["longest_gap"].fillna(0)
+    assert (at_risk["days_since_last"].astype("float64") > longest).all()
+    # the planted seasonal key accounts are in their usual break at the end of December
+    seasonal = sample_status.loc[list(PLANTED["seasonal_key_accounts"])]
+    assert (seasonal["status"] == "active").all()
+
+
 def test_sample_new_clients_and_yoy_decline(sample):
     tx = sample["transactions"]
     pairs = period_status(tx, as_of=SAMPLE_AS_OF)
@@ -533,6 +606,15 @@ def test_sample_losses_and_win_back(sample, sample_status):
     by_reason = losses(sample_status, accounts, tenders, by="reason")
     reasons = " | ".join(by_reason["reason"])
     assert "NordSupply AG" in reasons and "client closed its plant" in reasons
+    lost_all = sample_status[sample_status["status"] == "lost"]
+    # each lost client once, under its main reason: the totals are those of the lost clients
+    assert by_reason["clients"].sum() == len(lost_all) == 8
+    assert by_reason["annual_value"].sum() == pytest.approx(lost_all["annual_value"].sum())
+    main = by_reason.set_index("reason")
+    # C0009: the CRM's reason is the main one; the lost tender (price 9 % above) is not counted
+    assert main.loc["lost the 2025 framework tender to NordSupply AG on price", "clients"] == 1
+    # C0088 has no CRM reason: its lost tender's reason counts
+    assert main.loc["price 9 % above the winner", "clients"] == 1
     key = list(PLANTED["key_accounts"])
     back = win_back(sample_status, accounts, sample["contacts"], tenders, key=key)
     lost = back[back["status"] == "lost"]

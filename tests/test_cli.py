@@ -41,15 +41,21 @@ def test_validate_lenient_writes_problems(tmp_path, capsys):
 
 
 def test_validate_bad_config_exits_78(tmp_path, capsys):
-    ws = _ws(tmp_path, "account_id,date,revenue\n", "[workspace]\nmode = \"sloppy\"\n")
+    ws = _ws(tmp_path, "account_id,date,revenue\n", '[workspace]\nmode = "sloppy"\n')
     assert main(["validate", str(ws)]) == 78
     assert "mode" in capsys.readouterr().err
     assert main(["validate", str(tmp_path / "nowhere")]) == 78
 
 
 def test_console_script_exit_code(tmp_path):
-    ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,1\n", "[tables.transactions]\ncolumns = { x = 'y' }\n")
-    proc = subprocess.run([sys.executable, "-m", "kamlib.cli", "validate", str(ws)], capture_output=True, text=True)
+    ws = _ws(
+        tmp_path,
+        "account_id,date,revenue\nA1,2024-01-01,1\n",
+        "[tables.transactions]\ncolumns = { x = 'y' }\n",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "kamlib.cli", "validate", str(ws)], capture_output=True, text=True
+    )
     assert proc.returncode == 78
     assert "unknown canonical column" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -96,10 +102,14 @@ def test_cleanup_removes_old_run_folders_only(tmp_path, capsys):
 def _account_notebook(path):
     import nbformat
 
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                         "display_name": "Python 3"}})
-    parameters = nbformat.v4.new_code_cell('account_id: str = ""',
-                                           metadata={"tags": ["parameters"]})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}
+        }
+    )
+    parameters = nbformat.v4.new_code_cell(
+        'account_id: str = ""', metadata={"tags": ["parameters"]}
+    )
     nb.cells = [parameters, nbformat.v4.new_code_cell("print(len(account_id))")]
     nbformat.write(nb, path)
     return path
@@ -117,14 +127,27 @@ def test_render_shows_the_abc_xyz_cell_of_each_account_in_the_index(tmp_path, ca
     notebook = _account_notebook(tmp_path / "count.ipynb")
     out = tmp_path / "out"
     accounts = ["C0027", "C0112"]
-    code = main(["render", str(sample), "--out", str(out), "--accounts", ",".join(accounts),
-                 "--notebooks", str(notebook), "--workers", "1"])
+    code = main(
+        [
+            "render",
+            str(sample),
+            "--out",
+            str(out),
+            "--accounts",
+            ",".join(accounts),
+            "--notebooks",
+            str(notebook),
+            "--workers",
+            "1",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     ws = load_workspace(sample)
     cells = abc_xyz(ws.transactions, end=ws.as_of).set_index("account_id")["cell"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {e["account_id"]: e["class"] for e in manifest["reports"]} == {
-        a: str(cells[a]) for a in accounts}
+        a: str(cells[a]) for a in accounts
+    }
     assert all(str(cells[a]) in (out / "index-by-class.html").read_text() for a in accounts)
 
 
@@ -135,3 +158,20 @@ def test_render_refuses_an_unknown_classes_rule(tmp_path):
     ws = _ws(tmp_path, "account_id,date,revenue\nA1,2024-01-01,10\n")
     result = render(ws, tmp_path / "out", accounts=[], notebooks={}, classes="rfm", progress=False)
     assert result.exit_code == EXIT_USAGE and "`classes`" in result.error
+
+
+def test_key_selection_includes_the_lost_key_accounts():
+    """Lost key accounts head the win-back list: ``--accounts key`` (the default) renders them."""
+    from pathlib import Path
+
+    from kamlib.cli import _parser, _select_accounts
+    from kamlib.load.workspace import load_workspace
+    from kamlib.portfolio.churn import client_status
+
+    ws = load_workspace(Path(__file__).resolve().parents[1] / "data" / "sample")
+    assert _parser().parse_args(["render", "x", "--out", "y"]).accounts == "key"
+    chosen = set(_select_accounts(ws, "key"))
+    assert {"C0027", "C0112", "C0009"} <= chosen  # breadwinner, loss-maker, lost on price
+    lost = client_status(ws.transactions, as_of=ws.as_of).query("status == 'lost'").index
+    assert {"C0009", "C0054", "C0088", "C0131"} <= chosen
+    assert set(lost) - chosen == {"C0015", "C0052", "C0077", "C0118"}  # small when they left

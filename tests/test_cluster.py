@@ -18,8 +18,19 @@ from kamlib.run.render import render
 distributed = pytest.importorskip("distributed")
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
-SAME = ("account_id", "notebook", "kind", "status", "reason", "path", "sha256", "attempts",
-        "parameters", "cell_index", "ename")
+SAME = (
+    "account_id",
+    "notebook",
+    "kind",
+    "status",
+    "reason",
+    "path",
+    "sha256",
+    "attempts",
+    "parameters",
+    "cell_index",
+    "ename",
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +41,17 @@ def env(tmp_path_factory):
     (ws / "transactions.csv").write_text(
         "account_id,date,revenue,product_id\n"
         "A,2024-01-05,10,PROD-ONLY-A\nB,2024-01-06,20,PROD-ONLY-B\nC,2024-02-01,30,PROD-ONLY-C\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     nbs = root / "nbs"
     shutil.copytree(NOTEBOOKS, nbs)
     (nbs / "fail-B").touch()  # the brief notebook raises for account B
-    kwargs = dict(accounts=["A", "B", "C"], account_notebooks={"brief": nbs / "brief.ipynb"},
-                  portfolio_notebooks={"portfolio": nbs / "portfolio.ipynb"}, progress=False)
+    kwargs = dict(
+        accounts=["A", "B", "C"],
+        account_notebooks={"brief": nbs / "brief.ipynb"},
+        portfolio_notebooks={"portfolio": nbs / "portfolio.ipynb"},
+        progress=False,
+    )
     return root, ws, kwargs
 
 
@@ -43,12 +59,14 @@ def env(tmp_path_factory):
 def runs(env):
     root, ws, kwargs = env
     local = render(ws, root / "local", workers=2, **kwargs)
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         remote = render(ws, root / "remote", scheduler=client, **kwargs)
-        by_address = render(ws, root / "by-address", scheduler=cluster.scheduler_address,
-                            **kwargs)
+        by_address = render(ws, root / "by-address", scheduler=cluster.scheduler_address, **kwargs)
     return local, remote, by_address
 
 
@@ -70,8 +88,12 @@ def _published(result) -> dict:
 def test_cluster_manifest_matches_the_local_run(runs):
     local, remote, by_address = runs
     assert local.exit_code == remote.exit_code == by_address.exit_code == EXIT_FAILED
-    assert local.counts == remote.counts == by_address.counts == {
-        "published": 3, "failed": 1, "timed_out": 0, "skipped": 0}
+    assert (
+        local.counts
+        == remote.counts
+        == by_address.counts
+        == {"published": 3, "failed": 1, "timed_out": 0, "skipped": 0}
+    )
     assert _entries(remote) == _entries(local) == _entries(by_address)
 
 

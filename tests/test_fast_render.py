@@ -36,9 +36,13 @@ ACCOUNTS = ["C0027", "C0112"]
 def _pages(result) -> dict[tuple, str]:
     """(account, notebook) -> the published HTML, with the run id taken out."""
     run_id = result.manifest["run_id"]
-    return {(e["account_id"], e["notebook"]):
-            (result.out / e["path"]).read_text(encoding="utf-8").replace(run_id, "RUN")
-            for e in result.manifest["reports"] if e["path"]}
+    return {
+        (e["account_id"], e["notebook"]): (result.out / e["path"])
+        .read_text(encoding="utf-8")
+        .replace(run_id, "RUN")
+        for e in result.manifest["reports"]
+        if e["path"]
+    }
 
 
 # --------------------------------------------------------------------------- same reports
@@ -49,8 +53,15 @@ def sample_runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("fast")
     ws = load_workspace(resolve_workspace(""))
     fast = render(ws, root / "fast", accounts=ACCOUNTS, workers=2, progress=False)
-    plain = render(ws, root / "plain", accounts=ACCOUNTS, workers=2, progress=False,
-                   kernels="fresh", run_cache=False)
+    plain = render(
+        ws,
+        root / "plain",
+        accounts=ACCOUNTS,
+        workers=2,
+        progress=False,
+        kernels="fresh",
+        run_cache=False,
+    )
     return fast, plain
 
 
@@ -82,15 +93,22 @@ def canary_run(tmp_path_factory):
     ws.mkdir()
     ids = ["ALPHA", "BRAVO", "CHARLIE", "DELTA"]
     (ws / "transactions.csv").write_text(
-        "account_id,date,revenue\n" + "".join(f"{a},2024-0{i + 1}-05,{10 * (i + 1)}\n"
-                                              for i, a in enumerate(ids)),
-        encoding="utf-8")
+        "account_id,date,revenue\n"
+        + "".join(f"{a},2024-0{i + 1}-05,{10 * (i + 1)}\n" for i, a in enumerate(ids)),
+        encoding="utf-8",
+    )
     nbs = root / "nbs"
     nbs.mkdir()
     shutil.copy(NOTEBOOKS / "canary.ipynb", nbs / "canary.ipynb")
     # one worker: every report after the first runs where an earlier one ran
-    result = render(ws, root / "out", accounts=ids, workers=1, progress=False,
-                    account_notebooks={"canary": nbs / "canary.ipynb"})
+    result = render(
+        ws,
+        root / "out",
+        accounts=ids,
+        workers=1,
+        progress=False,
+        account_notebooks={"canary": nbs / "canary.ipynb"},
+    )
     return ids, result
 
 
@@ -119,7 +137,9 @@ def small_ws(tmp_path):
     (ws / "transactions.csv").write_text(
         "account_id,date,revenue\n"
         "A,2024-01-05,10\nA,2024-03-05,12\nA,2024-05-05,11\nB,2024-02-06,30\n"
-        "B,2024-06-06,20\nC,2024-04-01,5\n", encoding="utf-8")
+        "B,2024-06-06,20\nC,2024-04-01,5\n",
+        encoding="utf-8",
+    )
     return ws
 
 
@@ -161,7 +181,8 @@ def test_the_cache_is_what_is_read(small_ws, run_cache):
 def test_a_touched_but_unchanged_input_still_matches(small_ws, run_cache):
     os.utime(small_ws / "transactions.csv", ns=(1, 1))  # new mtime, same bytes
     (run_cache / "workspace.pkl").write_bytes(
-        pickle.dumps(pickle.loads((run_cache / "workspace.pkl").read_bytes())))
+        pickle.dumps(pickle.loads((run_cache / "workspace.pkl").read_bytes()))
+    )
     ws = cache.workspace(str(small_ws))
     assert cache.portfolio(ws).as_of == pd.Timestamp("2024-06-06")
 

@@ -43,7 +43,11 @@ def _imports():
         rel = path.relative_to(PACKAGE).with_suffix("")
         module = ".".join(("kamlib", *rel.parts)).removesuffix(".__init__")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kamlib"):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("kamlib")
+            ):
                 yield module, node.module, [a.name for a in node.names]
             elif isinstance(node, ast.Import):
                 for alias in node.names:

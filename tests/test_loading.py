@@ -1,13 +1,15 @@
 """docs/reliability.md catalogue, sections A-D (cases 1-46): bad exports and the loader's answer.
 
 Each fixture is written in the test. A test asserts the reason code and where it is reported
-(file, physical line, column).
+(file, physical line, column). The fuzz (case 46) tries 100 CSV-shaped inputs by default and
+500 with ``pytest --fuzz`` (or ``KAM_FUZZ=1``; see tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import codecs
 import logging
+import os
 
 import numpy as np
 import openpyxl
@@ -22,6 +24,8 @@ import kamlib
 from kamlib import InputError, load_workspace
 
 HEADER = "account_id,date,revenue\n"
+# hypothesis: tmp_path is shared by the examples of a test; each example rewrites its files
+FIXTURE = [HealthCheck.function_scoped_fixture]
 
 
 def make(tmp_path, files: dict[str, str | bytes], toml: str = ""):
@@ -52,10 +56,12 @@ def ledger_holds(ws):
     for row in ws.ledger.itertuples():
         assert row.read == row.loaded + row.rejected + row.quarantined
     tx = ws.ledger.set_index("table").loc["transactions"]
-    assert tx.revenue_read == pytest.approx(tx.revenue_loaded + tx.revenue_rejected + tx.revenue_quarantined)
+    parts = tx.revenue_loaded + tx.revenue_rejected + tx.revenue_quarantined
+    assert tx.revenue_read == pytest.approx(parts)
 
 
 # ---------------------------------------------------------------- A. encoding and structure
+
 
 def test_01_cp1251_bytes_in_utf8_file_report_the_physical_line(tmp_path):
     good = "".join(f"A{i},2024-01-01,1\n" for i in range(5000))  # lines 2..5001
@@ -79,14 +85,18 @@ def test_03_utf8_bom_is_not_part_of_the_first_column(tmp_path):
 
 
 def test_04_bom_with_latin1_config_names_the_bom(tmp_path):
-    make(tmp_path, {"transactions.csv": "\ufeff" + HEADER + "A1,2024-01-01,5\n"},
-         '[defaults]\nencoding = "latin-1"\n')
+    make(
+        tmp_path,
+        {"transactions.csv": "\ufeff" + HEADER + "A1,2024-01-01,5\n"},
+        '[defaults]\nencoding = "latin-1"\n',
+    )
     p = one(problems_of(tmp_path), "bom-mismatch")
     assert "BOM" in p.message and "latin-1" in p.message
 
 
 def test_05_utf16_with_bom_tab_separated(tmp_path):
-    data = codecs.BOM_UTF16_LE + "account_id\tdate\trevenue\nA1\t2024-01-01\t5\n".encode("utf-16-le")
+    text = "account_id\tdate\trevenue\nA1\t2024-01-01\t5\n"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
     make(tmp_path, {"transactions.tsv": data}, '[defaults]\nencoding = "auto"\n')
     assert load_workspace(tmp_path).transactions["revenue"].tolist() == [5.0]
     make(tmp_path, {}, '[defaults]\nencoding = "utf-8"\n')
@@ -121,15 +131,18 @@ def test_09_short_row(tmp_path):
 
 
 def test_10_unbalanced_quote_names_the_starting_line(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,5\n\"A2,2024-01-02,5\nA3,2024-01-03,5\n"})
+    rows = 'A1,2024-01-01,5\n"A2,2024-01-02,5\nA3,2024-01-03,5\n'
+    make(tmp_path, {"transactions.csv": HEADER + rows})
     p = one(problems_of(tmp_path), "unbalanced-quote")
     assert p.line == 3
 
 
 def test_11_quoted_newline_keeps_physical_lines(tmp_path):
-    content = "account_id,date,revenue,account_name\n" \
-              'A1,2024-01-01,5,"Acme, Inc.\nsecond line"\n' \
-              "A2,2024-01-02,x,B\n"
+    content = (
+        "account_id,date,revenue,account_name\n"
+        'A1,2024-01-01,5,"Acme, Inc.\nsecond line"\n'
+        "A2,2024-01-02,x,B\n"
+    )
     make(tmp_path, {"transactions.csv": content})
     p = one(problems_of(tmp_path), "type-error")
     assert (p.line, p.column) == (4, "revenue")
@@ -163,58 +176,94 @@ def test_14_duplicate_header(tmp_path):
 def test_15_missing_required_column_and_extra_personal_column(tmp_path, caplog):
     make(tmp_path, {"transactions.csv": "account_id,revenue\nA1,5\n"})
     assert "'date'" in one(problems_of(tmp_path), "missing-column").message
-    make(tmp_path, {"transactions.csv": "account_id,date,revenue,birthday\nA1,2024-01-01,5,1977-03-04\n"})
+    make(
+        tmp_path,
+        {"transactions.csv": "account_id,date,revenue,birthday\nA1,2024-01-01,5,1977-03-04\n"},
+    )
     with caplog.at_level(logging.DEBUG, logger="kamlib"):
         ws = load_workspace(tmp_path)
     assert "birthday" not in ws.transactions.columns
     assert "birthday" in caplog.text and "1977" not in caplog.text
 
 
-# ---------------------------------------------------------------- B. numbers, currencies, dates, IDs
+# ------------------------------------------------------------ B. numbers, currencies, dates, IDs
+
 
 def test_16_decimal_comma(tmp_path):
-    make(tmp_path, {"transactions.csv": "account_id;date;revenue\nA1;2024-01-01;1234,56\n"},
-         '[defaults]\ndelimiter = ";"\ndecimal = ","\n')
+    make(
+        tmp_path,
+        {"transactions.csv": "account_id;date;revenue\nA1;2024-01-01;1234,56\n"},
+        '[defaults]\ndelimiter = ";"\ndecimal = ","\n',
+    )
     assert load_workspace(tmp_path).transactions["revenue"].tolist() == [1234.56]
     make(tmp_path, {}, '[defaults]\ndelimiter = ";"\n')
     p = one(problems_of(tmp_path), "type-error")
     assert (p.line, p.column, p.excerpt) == (2, "revenue", "1234,56")
 
 
-@pytest.mark.parametrize("text, thousands", [
-    ("1 234,56", ""), ("1\u00a0234,56", ""), ("1\u202f234,56", ""), ("1.234,56", "."),
-])
+@pytest.mark.parametrize(
+    "text, thousands",
+    [
+        ("1 234,56", ""),
+        ("1\u00a0234,56", ""),
+        ("1\u202f234,56", ""),
+        ("1.234,56", "."),
+    ],
+)
 def test_17_thousands_variants_comma_locale(tmp_path, text, thousands):
-    make(tmp_path, {"transactions.csv": f"account_id;date;revenue\nA1;2024-01-01;{text}\n"},
-         f'[defaults]\ndelimiter = ";"\ndecimal = ","\nthousands = "{thousands}"\n')
+    make(
+        tmp_path,
+        {"transactions.csv": f"account_id;date;revenue\nA1;2024-01-01;{text}\n"},
+        f'[defaults]\ndelimiter = ";"\ndecimal = ","\nthousands = "{thousands}"\n',
+    )
     assert load_workspace(tmp_path).transactions["revenue"].tolist() == [1234.56]
 
 
 def test_17_swiss_thousands(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,1'234.56\n"}, "[defaults]\nthousands = \"'\"\n")
+    make(
+        tmp_path,
+        {"transactions.csv": HEADER + "A1,2024-01-01,1'234.56\n"},
+        '[defaults]\nthousands = "\'"\n',
+    )
     assert load_workspace(tmp_path).transactions["revenue"].tolist() == [1234.56]
 
 
 def test_18_ambiguous_number(tmp_path):
-    make(tmp_path, {"transactions.csv": "account_id;date;revenue\nA1;2024-01-01;1.234\n"},
-         '[defaults]\ndelimiter = ";"\ndecimal = ","\n')
+    make(
+        tmp_path,
+        {"transactions.csv": "account_id;date;revenue\nA1;2024-01-01;1.234\n"},
+        '[defaults]\ndelimiter = ";"\ndecimal = ","\n',
+    )
     p = one(problems_of(tmp_path), "ambiguous-number")
     assert (p.line, p.column) == (2, "revenue")
 
 
 def test_19_currency_symbols_and_conflict(tmp_path):
-    make(tmp_path, {"transactions.csv": "account_id;date;revenue;currency\n"
-                                        "A1;2024-01-01;€1.234,56;EUR\nA2;2024-01-01;1 234 ₽;RUB\n"},
-         '[defaults]\ndelimiter = ";"\ndecimal = ","\nthousands = "."\n')
+    make(
+        tmp_path,
+        {
+            "transactions.csv": "account_id;date;revenue;currency\n"
+            "A1;2024-01-01;€1.234,56;EUR\nA2;2024-01-01;1 234 ₽;RUB\n"
+        },
+        '[defaults]\ndelimiter = ";"\ndecimal = ","\nthousands = "."\n',
+    )
     assert load_workspace(tmp_path).transactions["revenue"].tolist() == [1234.56, 1234.0]
-    make(tmp_path, {"transactions.csv": "account_id;date;revenue;currency\nA1;2024-01-01;€1.234,56;USD\n"})
+    make(
+        tmp_path,
+        {"transactions.csv": "account_id;date;revenue;currency\nA1;2024-01-01;€1.234,56;USD\n"},
+    )
     p = one(problems_of(tmp_path), "currency-conflict")
     assert (p.line, p.column) == (2, "revenue")
 
 
 def test_20_two_currencies_for_one_account(tmp_path):
-    make(tmp_path, {"transactions.csv": "account_id,date,revenue,currency\n"
-                                        "A1,2024-01-01,5,EUR\nA1,2024-01-02,6,USD\nA2,2024-01-01,7,EUR\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": "account_id,date,revenue,currency\n"
+            "A1,2024-01-01,5,EUR\nA1,2024-01-02,6,USD\nA2,2024-01-01,7,EUR\n"
+        },
+    )
     ws = load_workspace(tmp_path)
     assert ws.transactions["account_id"].tolist() == ["A2"]
     assert set(ws.problems.query("code == 'mixed-currency'")["line"]) == {2, 3}
@@ -228,7 +277,7 @@ def test_21_day_first_dates_are_never_read_month_first(tmp_path):
     assert load_workspace(tmp_path).transactions["date"].iat[0] == pd.Timestamp("2024-02-01")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=FIXTURE)
 @given(st.lists(st.booleans(), min_size=1, max_size=30))
 def test_22_every_invalid_date_is_reported(tmp_path, bad_flags):
     rows = [f"A1,{'31.02.2024' if b else '28.02.2024'},1" for b in bad_flags]
@@ -259,24 +308,34 @@ def test_24_excel_serials(tmp_path):
     # docs/reliability.md says "serial 45325 -> 2024-02-05"; Excel's serial for 2024-02-05 is 45327
     # (45292 is 2024-01-01), and 45325 is 2024-02-03. Both are asserted with the true calendar.
     make(tmp_path, {"transactions.csv": HEADER + "A1,45327,1\nA1,45325,1\n"})
-    assert load_workspace(tmp_path).transactions["date"].tolist() == [pd.Timestamp("2024-02-05"),
-                                                                      pd.Timestamp("2024-02-03")]
+    assert load_workspace(tmp_path).transactions["date"].tolist() == [
+        pd.Timestamp("2024-02-05"),
+        pd.Timestamp("2024-02-03"),
+    ]
     make(tmp_path, {"transactions.csv": HEADER + "A1,59,1\n"})
     assert one(problems_of(tmp_path), "ambiguous-serial").line == 2
 
 
 def test_25_open_ended_date(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,1\n",
-                    "actions.csv": "action_id,account_id,description,due_date,done_date\n"
-                                   "X1,A1,call,2024-02-01,31.12.9999\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": HEADER + "A1,2024-01-01,1\n",
+            "actions.csv": "action_id,account_id,description,due_date,done_date\n"
+            "X1,A1,call,2024-02-01,31.12.9999\n",
+        },
+    )
     ws = load_workspace(tmp_path)
     assert ws.actions["done_date"].isna().all()
     assert ws.problems.query("code == 'open-ended-date'")["line"].tolist() == [2]
 
 
 def test_26_tz_aware_stamp_is_bucketed_in_business_time(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-31T23:30Z,1\n"},
-         '[workspace]\ntimezone = "Europe/Moscow"\n')
+    make(
+        tmp_path,
+        {"transactions.csv": HEADER + "A1,2024-01-31T23:30Z,1\n"},
+        '[workspace]\ntimezone = "Europe/Moscow"\n',
+    )
     assert load_workspace(tmp_path).transactions["date"].iat[0].month == 2
 
 
@@ -301,14 +360,23 @@ def test_27_excel_number_and_text_ids_merge_with_zero_pad(tmp_path):
 
 
 def test_28_long_ids_stay_exact(tmp_path):
-    make(tmp_path, {"transactions.csv": "account_id,date,revenue,order_id\n"
-                                        "123456789012345678,2024-01-01,1,\nA2,2024-01-01,1,9\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": "account_id,date,revenue,order_id\n"
+            "123456789012345678,2024-01-01,1,\nA2,2024-01-01,1,9\n"
+        },
+    )
     assert load_workspace(tmp_path).transactions["account_id"].iat[0] == "123456789012345678"
 
 
 def test_29_id_normalisation_and_mixed_script(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + '" A1 ",2024-01-01,1\na1,2024-01-01,1\nА1,2024-01-01,1\n'},
-         "[tables.transactions]\nids = { strip = true, upper = true }\n")
+    rows = '" A1 ",2024-01-01,1\na1,2024-01-01,1\nА1,2024-01-01,1\n'
+    make(
+        tmp_path,
+        {"transactions.csv": HEADER + rows},
+        "[tables.transactions]\nids = { strip = true, upper = true }\n",
+    )
     ws = load_workspace(tmp_path)
     assert ws.transactions["account_id"].tolist()[:2] == ["A1", "A1"]
     assert ws.transactions["account_id"].iat[2] == "А1"  # Cyrillic, not merged
@@ -316,13 +384,19 @@ def test_29_id_normalisation_and_mixed_script(tmp_path):
 
 
 def test_30_na_and_null_are_strings(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,1\n",
-                    "accounts.csv": "account_id,name,region\nA1,Null,NA\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": HEADER + "A1,2024-01-01,1\n",
+            "accounts.csv": "account_id,name,region\nA1,Null,NA\n",
+        },
+    )
     acc = load_workspace(tmp_path).accounts
     assert acc[["name", "region"]].values.tolist() == [["Null", "NA"]]
 
 
 # ---------------------------------------------------------------- C. Excel and Parquet
+
 
 def _xlsx(path, rows, sheet="Sheet"):
     wb = openpyxl.Workbook()
@@ -335,8 +409,11 @@ def _xlsx(path, rows, sheet="Sheet"):
 
 
 def test_31_title_row_above_the_header(tmp_path):
-    _xlsx(tmp_path / "transactions.xlsx", [["Sales report 2024"], ["account_id", "date", "revenue"],
-                                           ["A1", "2024-01-01", 5]], sheet="Data")
+    _xlsx(
+        tmp_path / "transactions.xlsx",
+        [["Sales report 2024"], ["account_id", "date", "revenue"], ["A1", "2024-01-01", 5]],
+        sheet="Data",
+    )
     p = one(problems_of(tmp_path), "header-not-found")
     assert "Data" in p.message and "header_row = 2" in p.message
     make(tmp_path, {}, "[tables.transactions]\nheader_row = 2\n")
@@ -346,8 +423,12 @@ def test_31_title_row_above_the_header(tmp_path):
 def test_32_merged_cells(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
-    for r in [["account_id", "date", "revenue", "region"], ["A1", "2024-01-01", 5, "North"],
-              ["A2", "2024-01-02", 6, None], ["A3", "2024-01-03", 7, "South"]]:
+    for r in [
+        ["account_id", "date", "revenue", "region"],
+        ["A1", "2024-01-01", 5, "North"],
+        ["A2", "2024-01-02", 6, None],
+        ["A3", "2024-01-03", 7, "South"],
+    ]:
         ws.append(r)
     ws.merge_cells("D2:D3")
     wb.save(tmp_path / "transactions.xlsx")
@@ -369,8 +450,15 @@ def test_33_two_sheets_and_no_sheet_configured(tmp_path):
 
 
 def test_34_formulas_without_cached_values_and_error_cells(tmp_path):
-    _xlsx(tmp_path / "transactions.xlsx", [["account_id", "date", "revenue"], ["A1", "2024-01-01", "=2+3"],
-                                           ["A2", "2024-01-01", "#N/A"], ["A3", "2024-01-01", "#DIV/0!"]])
+    _xlsx(
+        tmp_path / "transactions.xlsx",
+        [
+            ["account_id", "date", "revenue"],
+            ["A1", "2024-01-01", "=2+3"],
+            ["A2", "2024-01-01", "#N/A"],
+            ["A3", "2024-01-01", "#DIV/0!"],
+        ],
+    )
     probs = problems_of(tmp_path)
     f = one(probs, "formula-without-value")
     assert (f.line, f.column) == (2, "revenue") and "C2" in f.message
@@ -380,8 +468,13 @@ def test_34_formulas_without_cached_values_and_error_cells(tmp_path):
 def test_35_parquet_int_and_string_ids_and_decimal_revenue(tmp_path, caplog):
     from decimal import Decimal
 
-    t1 = pa.table({"account_id": pa.array([123], pa.int64()), "date": [pd.Timestamp("2024-01-01")],
-                   "revenue": pa.array([Decimal("10.50")], pa.decimal128(10, 2))})
+    t1 = pa.table(
+        {
+            "account_id": pa.array([123], pa.int64()),
+            "date": [pd.Timestamp("2024-01-01")],
+            "revenue": pa.array([Decimal("10.50")], pa.decimal128(10, 2)),
+        }
+    )
     t2 = pa.table({"account_id": ["123"], "date": [pd.Timestamp("2024-02-01")], "revenue": [4.5]})
     pq.write_table(t1, tmp_path / "a.parquet")
     pq.write_table(t2, tmp_path / "b.parquet")
@@ -394,20 +487,27 @@ def test_35_parquet_int_and_string_ids_and_decimal_revenue(tmp_path, caplog):
     assert "decimal" in caplog.text
 
 
-# ---------------------------------------------------------------- D. business rules and reconciliation
+# ------------------------------------------------------------ D. business rules and reconciliation
+
 
 def test_36_blank_account_id_is_unassigned_and_totals_reconcile(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,10\n,2024-01-02,5\nA2,2024-01-03,10\n"})
+    rows = "A1,2024-01-01,10\n,2024-01-02,5\nA2,2024-01-03,10\n"
+    make(tmp_path, {"transactions.csv": HEADER + rows})
     ws = load_workspace(tmp_path)
-    assert ws.transactions.groupby("account_id")["revenue"].sum().sum() + ws.quarantine["transactions"][
-        "revenue"].sum() == 25
+    per_account = ws.transactions.groupby("account_id")["revenue"].sum().sum()
+    assert per_account + ws.quarantine["transactions"]["revenue"].sum() == 25
     assert ws.problems.query("code == 'unassigned'")["line"].tolist() == [3]
     ledger_holds(ws)
 
 
 def test_37_orphan_account_is_quarantined_and_listed(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,10\nZZ,2024-01-02,5\n",
-                    "accounts.csv": "account_id,name\nA1,Acme\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": HEADER + "A1,2024-01-01,10\nZZ,2024-01-02,5\n",
+            "accounts.csv": "account_id,name\nA1,Acme\n",
+        },
+    )
     ws = load_workspace(tmp_path, problems_file=tmp_path / "out" / "issues.csv")
     assert ws.transactions["account_id"].tolist() == ["A1"]
     issues = pd.read_csv(tmp_path / "out" / "issues.csv")
@@ -416,8 +516,13 @@ def test_37_orphan_account_is_quarantined_and_listed(tmp_path):
 
 
 def test_38_duplicate_key_in_accounts_master(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,10\nA2,2024-01-01,15\n",
-                    "accounts.csv": "account_id,name\nA1,Acme\nA2,Beta\nA2,Beta dup\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": HEADER + "A1,2024-01-01,10\nA2,2024-01-01,15\n",
+            "accounts.csv": "account_id,name\nA1,Acme\nA2,Beta\nA2,Beta dup\n",
+        },
+    )
     probs = problems_of(tmp_path)
     assert [p.line for p in probs if p.code == "primary-key"] == [3, 4]
     with pytest.raises(InputError):  # never inflated: not even lenient mode merges a bad master
@@ -435,8 +540,13 @@ def test_39_exact_duplicates_keep_or_drop(tmp_path):
 
 
 def test_40_returns_and_sign_conflicts(tmp_path):
-    make(tmp_path, {"transactions.csv": "account_id,date,revenue,quantity\n"
-                                        "A1,2024-01-01,100,10\nA1,2024-01-02,-20,-2\nA1,2024-01-03,20,-2\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": "account_id,date,revenue,quantity\n"
+            "A1,2024-01-01,100,10\nA1,2024-01-02,-20,-2\nA1,2024-01-03,20,-2\n"
+        },
+    )
     ws = load_workspace(tmp_path)
     led = ws.ledger.iloc[0]
     assert (led.returns, led.returns_revenue, led.quarantined) == (1, -20.0, 1)
@@ -460,43 +570,74 @@ def test_42_outlier_is_flagged_with_its_line(tmp_path):
 
 
 def test_43_future_dated_row(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,10\nA1,2024-06-01,10\n"},
-         '[workspace]\nas_of = "2024-03-31"\n')
+    make(
+        tmp_path,
+        {"transactions.csv": HEADER + "A1,2024-01-01,10\nA1,2024-06-01,10\n"},
+        '[workspace]\nas_of = "2024-03-31"\n',
+    )
     ws = load_workspace(tmp_path)
-    assert ws.problems.query("code == 'future-date'")["line"].tolist() == [3] and len(ws.transactions) == 2
+    assert ws.problems.query("code == 'future-date'")["line"].tolist() == [3]
+    assert len(ws.transactions) == 2
     make(tmp_path, {}, '[workspace]\nas_of = "2024-03-31"\nfuture_dates = "quarantine"\n')
     assert len(load_workspace(tmp_path).transactions) == 1
 
 
 def test_gross_profit_only_export_through_config(tmp_path):
     """A CRM export with foreign names loads with a few lines of config and no code."""
-    make(tmp_path, {"Orders Export.csv": "Customer ID;Order Date;Sales;Profit;Customer Name\n"
-                                         "00042;03/15/2024;1.234,50;234,50;Acme\n"})
-    make(tmp_path, {}, '[tables.transactions]\nfile = "Orders Export.csv"\ndelimiter = ";"\ndecimal = ","\n'
-                       'thousands = "."\ndate_format = "%m/%d/%Y"\n'
-                       'columns = { account_id = "Customer ID", date = "Order Date", revenue = "Sales", '
-                       'gross_profit = "Profit", account_name = "Customer Name" }\n')
+    make(
+        tmp_path,
+        {
+            "Orders Export.csv": "Customer ID;Order Date;Sales;Profit;Customer Name\n"
+            "00042;03/15/2024;1.234,50;234,50;Acme\n"
+        },
+    )
+    make(
+        tmp_path,
+        {},
+        '[tables.transactions]\nfile = "Orders Export.csv"\n'
+        'delimiter = ";"\ndecimal = ","\nthousands = "."\ndate_format = "%m/%d/%Y"\n'
+        'columns = { account_id = "Customer ID", date = "Order Date", '
+        'revenue = "Sales", gross_profit = "Profit", '
+        'account_name = "Customer Name" }\n',
+    )
     ws = load_workspace(tmp_path)
     tx = ws.transactions.iloc[0]
     assert (tx.account_id, tx.date, tx.revenue, tx.gross_profit, tx.cost) == (
-        "00042", pd.Timestamp("2024-03-15"), 1234.5, 234.5, 1000.0)
+        "00042",
+        pd.Timestamp("2024-03-15"),
+        1234.5,
+        234.5,
+        1000.0,
+    )
     assert ws.accounts[["account_id", "name"]].values.tolist() == [["00042", "Acme"]]
     assert ws.derived == ("accounts",)
 
 
 def test_strict_lists_every_problem_with_file_line_column(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-13-01,5\nA2,2024-01-01,x\n",
-                    "scores.csv": "account_id,date,category,score\nA1,2024-01-01,image,11\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": HEADER + "A1,2024-13-01,5\nA2,2024-01-01,x\n",
+            "scores.csv": "account_id,date,category,score\nA1,2024-01-01,image,11\n",
+        },
+    )
     probs = problems_of(tmp_path)
     got = {(p.file, p.line, p.column, p.code) for p in probs}
-    assert got == {("transactions.csv", 2, "date", "invalid-date"),
-                   ("transactions.csv", 3, "revenue", "type-error"),
-                   ("scores.csv", 2, "score", "out-of-range")}
+    assert got == {
+        ("transactions.csv", 2, "date", "invalid-date"),
+        ("transactions.csv", 3, "revenue", "type-error"),
+        ("scores.csv", 2, "score", "out-of-range"),
+    }
 
 
 def test_personal_values_are_masked_in_excerpts(tmp_path):
-    make(tmp_path, {"transactions.csv": HEADER + "A1,2024-01-01,5\n",
-                    "contacts.csv": "contact_id,account_id,name,birthday\nP1,A1,Ann,31.02.1980\n"})
+    make(
+        tmp_path,
+        {
+            "transactions.csv": HEADER + "A1,2024-01-01,5\n",
+            "contacts.csv": "contact_id,account_id,name,birthday\nP1,A1,Ann,31.02.1980\n",
+        },
+    )
     p = one(problems_of(tmp_path), "invalid-date")
     assert "1980" not in str(p) and "masked" in p.excerpt
 
@@ -504,13 +645,17 @@ def test_personal_values_are_masked_in_excerpts(tmp_path):
 # ---------------------------------------------------------------- properties (44, 46)
 
 _rows = st.lists(
-    st.tuples(st.sampled_from(["A1", "B2", "C3", ""]), st.integers(1, 28),
-              st.one_of(st.integers(-50, 500).map(str), st.sampled_from(["x", "1,5", ""]))),
-    min_size=0, max_size=40,
+    st.tuples(
+        st.sampled_from(["A1", "B2", "C3", ""]),
+        st.integers(1, 28),
+        st.one_of(st.integers(-50, 500).map(str), st.sampled_from(["x", "1,5", ""])),
+    ),
+    min_size=0,
+    max_size=40,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE)
 @given(_rows)
 def test_44_ledger_identity_and_per_account_sums(tmp_path, rows):
     text = HEADER + "".join(f"{a},2024-01-{d:02d},{r}\n" for a, d, r in rows)
@@ -522,7 +667,7 @@ def test_44_ledger_identity_and_per_account_sums(tmp_path, rows):
     assert per_account == pytest.approx(ws.ledger.loc[0, "revenue_loaded"], rel=1e-6, abs=1e-9)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE)
 @given(_rows, st.randoms(use_true_random=False))
 def test_44_row_order_and_file_split_do_not_change_results(tmp_path, rows, rnd):
     good = [(a or "A1", d, r) for a, d, r in rows if r.lstrip("-").isdigit()]
@@ -533,8 +678,11 @@ def test_44_row_order_and_file_split_do_not_change_results(tmp_path, rows, rnd):
     rnd.shuffle(shuffled)
     half = len(shuffled) // 2
     (tmp_path / "transactions.csv").unlink()
-    make(tmp_path, {"t1.csv": HEADER + "".join(shuffled[:half]), "t2.csv": HEADER + "".join(shuffled[half:])},
-         '[tables.transactions]\nfiles = ["t1.csv", "t2.csv"]\n')
+    make(
+        tmp_path,
+        {"t1.csv": HEADER + "".join(shuffled[:half]), "t2.csv": HEADER + "".join(shuffled[half:])},
+        '[tables.transactions]\nfiles = ["t1.csv", "t2.csv"]\n',
+    )
     split = load_workspace(tmp_path).transactions.groupby("account_id")["revenue"].sum()
     pd.testing.assert_series_equal(base, split)
     (tmp_path / "kam.toml").unlink()
@@ -542,11 +690,19 @@ def test_44_row_order_and_file_split_do_not_change_results(tmp_path, rows, rnd):
         (tmp_path / f).unlink()
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(st.binary(max_size=300),
-                 st.lists(st.sampled_from(list('ab1,;."\n\r\t -€') + ["A1", "2024-01-01", "\ufeff", "\x00"]),
-                          max_size=80).map(lambda t: (HEADER + "".join(t)).encode())))
-def test_46_fuzz_loader_returns_ledger_or_input_error(tmp_path, data):
+# Case 46 over two strategies: arbitrary bytes, and text made of the characters CSV exports are
+# made of. Bytes are cheap (almost all stop at decoding): 500 always. A text example costs two
+# full loads (~0.2 s): 100 by default, 500 with `pytest --fuzz` or KAM_FUZZ=1 (tests/conftest.py).
+# Either way the input space is the one of the original single test, and hypothesis's database
+# replays every failure it ever found first.
+FUZZ_EXAMPLES = 500 if os.environ.get("KAM_FUZZ") == "1" else 100
+
+_csv_text = st.lists(
+    st.sampled_from(list('ab1,;."\n\r\t -€') + ["A1", "2024-01-01", "\ufeff", "\x00"]), max_size=80
+).map(lambda t: (HEADER + "".join(t)).encode())
+
+
+def _ledger_or_input_error(tmp_path, data: bytes) -> None:
     make(tmp_path, {"transactions.csv": data})
     for mode in ("strict", "lenient"):
         try:
@@ -557,7 +713,20 @@ def test_46_fuzz_loader_returns_ledger_or_input_error(tmp_path, data):
         assert np.isfinite(ws.ledger.loc[0, "revenue_read"])
 
 
-# ---------------------------------------------------------------- large exports: staged and checked in DuckDB
+@settings(max_examples=500, deadline=None, suppress_health_check=FIXTURE)
+@given(st.binary(max_size=300))
+def test_46_fuzz_bytes_give_a_ledger_or_input_error(tmp_path, data):
+    _ledger_or_input_error(tmp_path, data)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=FIXTURE)
+@given(_csv_text)
+def test_46_fuzz_csv_text_gives_a_ledger_or_input_error(tmp_path, data):
+    _ledger_or_input_error(tmp_path, data)
+
+
+# ---------------------------------------------------- large exports: staged and checked in DuckDB
+
 
 def _same(small, large):
     pd.testing.assert_frame_equal(small.transactions, large.transactions)
@@ -570,17 +739,23 @@ def _same(small, large):
         pd.testing.assert_frame_equal(small.quarantine[t], large.quarantine[t])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=FIXTURE)
 @given(_rows, st.sampled_from(["keep", "drop"]))
 def test_large_path_gives_the_same_workspace(tmp_path, monkeypatch, rows, duplicates):
     import kamlib.load.reading
 
-    monkeypatch.setattr(kamlib.load.reading, "CHUNK_ROWS", 5)  # duplicates and currencies across chunks
+    # duplicates and currencies across chunks
+    monkeypatch.setattr(kamlib.load.reading, "CHUNK_ROWS", 5)
     text = "account_id,date,revenue,quantity,currency,account_name\n" + "".join(
-        f"{a},2024-01-{d:02d},{r},{-1 if r.startswith('-') else 1},{'USD' if d == 7 else 'EUR'},N{a}\n"
-        for a, d, r in rows)
-    make(tmp_path, {"transactions.csv": text},
-         f'[workspace]\nduplicates = "{duplicates}"\nas_of = "2024-01-20"\n')
+        f"{a},2024-01-{d:02d},{r},{-1 if r.startswith('-') else 1},"
+        f"{'USD' if d == 7 else 'EUR'},N{a}\n"
+        for a, d, r in rows
+    )
+    make(
+        tmp_path,
+        {"transactions.csv": text},
+        f'[workspace]\nduplicates = "{duplicates}"\nas_of = "2024-01-20"\n',
+    )
     small = load_workspace(tmp_path, mode="lenient", large=False)
     large = load_workspace(tmp_path, mode="lenient", large=True)
     assert isinstance(large.source("transactions"), __import__("pathlib").Path)
@@ -592,9 +767,14 @@ def test_large_parquet_reads_in_chunks_with_bounded_memory(tmp_path, monkeypatch
 
     monkeypatch.setattr(kamlib.load.reading, "CHUNK_ROWS", 7)
     n = 50
-    frame = pd.DataFrame({"account_id": [f"A{i % 4}" for i in range(n)],
-                          "date": pd.date_range("2024-01-01", periods=n, freq="D"),
-                          "revenue": np.arange(n, dtype=float), "noise": ["x"] * n})
+    frame = pd.DataFrame(
+        {
+            "account_id": [f"A{i % 4}" for i in range(n)],
+            "date": pd.date_range("2024-01-01", periods=n, freq="D"),
+            "revenue": np.arange(n, dtype=float),
+            "noise": ["x"] * n,
+        }
+    )
     frame.loc[3, "account_id"] = None
     frame.to_parquet(tmp_path / "transactions.parquet")
     small = load_workspace(tmp_path, large=False)

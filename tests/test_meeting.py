@@ -283,28 +283,42 @@ def test_what_if_keeps_the_contribution(price, cost_share, volume, discount):
 
 def test_draft_proposal_by_hand():
     limits = negotiation_limits("A", transactions=_tx(), products=_products(), as_of=AS_OF)
-    targets = pd.DataFrame({"product_id": ["p1", "p4"], "quantity_target": [130.0, 60.0]})
-    proposal = draft_proposal("A", limits, targets=targets, meeting_date=MEETING)
+    volumes = {"p1": 130.0, "p4": 60.0}
+    proposal = draft_proposal("A", limits, volumes=volumes, meeting_date=MEETING)
     lines = proposal.lines.set_index("product_id")
     assert list(lines.index) == ["p1", "p2", "p3", "p4"]  # p5: no unit cost
     assert proposal.messages == ("1 product(s) without a known unit cost left out of the proposal",)
+    assert proposal.volume_basis == "given" and proposal.situation == "active"
     # p1: 130 units (+18.2 %) pay for 1 - (10 + 5 / 1.1818) / 15 = 5.13 %: 14.2308 -> 14.24
-    assert lines.loc["p1", ["volume", "price"]].tolist() == [130.0, 14.24]
-    assert lines.loc["p1", "contribution"] == pytest.approx(130 * 4.24)
-    assert lines.loc["p1", "conditions"] == (
-        "volume discount 5.1% for at least 130 units; valid until 2025-12-20"
-    )
-    # p4 sells below its floor today: raised to the floor
-    assert lines.loc["p4", "price"] == 11.5
-    assert lines.loc["p4", "conditions"].startswith("price raised to the floor 11.50")
-    # p2 (no target) keeps volume and price
-    assert lines.loc["p2", ["volume", "price", "discount"]].tolist() == [10.0, 27.0, 0.0]
-    assert lines.loc["p2", "conditions"].startswith("current price for 10 units")
+    assert lines.loc["p1", ["volume", "price", "change"]].tolist() == [130.0, 14.24, "discount"]
+    assert lines.loc["p1", "gross_profit"] == pytest.approx(130 * 4.24)
+    assert lines.loc["p1", "price_change"] == pytest.approx(14.24 / 15 - 1, abs=1e-6)
+    # p4 sells below its floor today (10.50 < 11.50): raised to the floor, a rise, so the
+    # 60 units asked for fall back to today's 50 (a price rise never assumes more volume)
+    assert lines.loc["p4", ["price", "change", "volume"]].tolist() == [
+        11.5,
+        "raised to floor",
+        50.0,
+    ]
+    assert lines.loc["p4", "price_change"] > 0
+    # p2 (no volume given) keeps volume and price
+    assert lines.loc["p2", ["volume", "price", "price_change", "change"]].tolist() == [
+        10.0,
+        27.0,
+        0.0,
+        "unchanged",
+    ]
     assert proposal.valid_until == pd.Timestamp("2025-12-20")
     assert (
-        lines["contribution"]
+        lines["gross_profit"]
         >= limits.set_index("product_id").loc[lines.index, "contribution"] - 1e-9
     ).all()
+    # the default rule: today's volumes, no discount, no cost to serve: contribution unknown
+    plain = draft_proposal("A", limits, meeting_date=MEETING)
+    assert plain.volume_basis == "last months"
+    assert (plain.lines["volume"] == plain.lines["current_volume"].apply(np.ceil)).all()
+    assert not (plain.lines["change"] == "discount").any()
+    assert np.isnan(plain.totals["contribution"])
 
 
 @settings(max_examples=50, deadline=None)
@@ -332,8 +346,7 @@ def test_proposed_price_is_never_below_the_floor(
     limits = negotiation_limits(
         "A", transactions=tx, as_of="2025-12-31", min_margin=min_margin, max_discount=max_discount
     )
-    targets = pd.DataFrame({"product_id": ["p"], "quantity_target": [target]})
-    lines = draft_proposal("A", limits, targets=targets, meeting_date="2025-12-31").lines
+    lines = draft_proposal("A", limits, volumes={"p": target}, meeting_date="2025-12-31").lines
     assert (lines["price"] >= lines["floor_price"]).all()
     lowest = lines["product_id"].map(limits.set_index("product_id")["lowest_price"]).astype(float)
     assert (lines["price"] >= lowest).all()
@@ -341,6 +354,8 @@ def test_proposed_price_is_never_below_the_floor(
 
 
 def test_arguments_grouped_by_audience():
+    from kamlib.words.proposal import audience_table
+
     limits = negotiation_limits("A", transactions=_tx(), products=_products(), as_of=AS_OF)
     roster = dmu_roster("A", contacts=_contacts(), as_of=MEETING)
     args = proposal_arguments(
@@ -357,21 +372,15 @@ def test_arguments_grouped_by_audience():
         "A", limits, meeting_date=MEETING, roster=roster, arguments=args, cell="AX"
     )
     out = proposal.arguments
-    contacts = out.drop_duplicates("audience").set_index("audience")["contacts"].to_dict()
-    assert contacts == {
-        "executives": "Ceo Chief, Gate Keeper",
-        "HR": "Hana HR",
-        "finance": "Pat Purchase",
-        "technical": "Eng Neer, Ulla User",
-    }
-    executives = out.loc[out["audience"] == "executives", "argument"].tolist()
-    assert executives[0].startswith("Preferred-supplier status as an AX key client")
-    assert "until 2025-12-20" in executives[0]
-    finance = out.loc[out["audience"] == "finance", "argument"].tolist()
-    assert finance[0].startswith("Proposal value ")
-    assert any("List-price savings" in a for a in finance)
-    hr = out.loc[out["audience"] == "HR", "argument"].tolist()
-    assert hr[0].startswith("References")
+    assert set(out["audience"]) <= set(kamlib.account.proposal.AUDIENCES)
+    assert not out["argument"].isin(kamlib.account.proposal.INTERNAL_ARGUMENTS).any()
+    told = audience_table(proposal, args)
+    text = " ".join(told["Argument"])
+    assert "AX" not in text and "key client" not in text and " -" not in text
+    assert "valid until 2025-12-20" in text
+    finance = told.loc[told["Audience"] == "finance", "Argument"].tolist()
+    assert finance[0].startswith("Our offer: 4 products")
+    assert any("against list prices" in a for a in finance)
 
 
 def test_proposal_arguments_by_hand():
@@ -386,14 +395,24 @@ def test_proposal_arguments_by_hand():
         as_of=AS_OF,
     ).set_index("argument")
     assert args.loc["growth", "value"] == pytest.approx(2595 / 1680 - 1)
+    assert args.loc["growth", "for_client"]
     assert args.loc["share_of_wallet", "value"] == pytest.approx(0.2595)
-    assert args.loc["actions_on_time", "value"] == pytest.approx(2 / 6)
-    assert args.loc["tenders_won", "value"] == 0.5
-    assert args.loc["value_delivered", "value"] == pytest.approx(215.0)
-    assert args.loc["breadth", "text"] == "We supply 5 products in 3 categories."
-    bare = proposal_arguments("A", transactions=_tx(), as_of=AS_OF).set_index("argument")
-    assert bare.loc["share_of_wallet", "text"].startswith("Share of wallet unknown")
-    assert np.isnan(bare.loc["value_delivered", "value"])
+    assert not args.loc["share_of_wallet", "for_client"]
+    # 2 of 6 actions on time: below target, internal only
+    assert args.loc["service_below_target", "value"] == pytest.approx(2 / 6)
+    assert not args.loc["service_below_target", "for_client"]
+    assert "service_record" not in args.index
+    assert args.loc["tenders_awarded", ["amount", "base"]].tolist() == [1.0, 2.0]
+    assert not args.loc["tenders_lost", "for_client"]
+    assert args.loc["value_delivered", "amount"] == pytest.approx(215.0)
+    assert args.loc["breadth", ["amount", "base"]].tolist() == [5.0, 3.0]
+    bare = proposal_arguments("A", transactions=_tx(), as_of=AS_OF)
+    assert set(bare.loc[bare["argument"] == "data_gap", "detail"]) >= {
+        "list prices",
+        "potential budget and competitors' shares",
+        "actions",
+    }
+    assert not bare.loc[bare["argument"] == "data_gap", "for_client"].any()
 
 
 # --- tenders and follow-up ---------------------------------------------------------------------
@@ -495,8 +514,9 @@ def test_brief_degrades_with_clear_messages():
         "no tenders table: tender windows skipped",
         "no competitors table: competitors' shares unknown",
     )
-    assert "no targets for 2026: our expectations computed from history" in brief.messages
-    assert set(brief.our_expectations["source"]) == {"computed from history"}
+    assert set(brief.our_expectations["source"]) == {"computed"}
+    assert brief.target_source == "computed"
+    assert brief.our_expectations["revenue_target"].sum() == pytest.approx(brief.target)
     assert brief.previous_actions.empty and brief.tenders.empty and brief.work_plan.empty
     lines = brief.proposal.lines
     assert set(lines["product_id"]) == {"p1", "p2", "p3", "p4"}  # costs from transactions
@@ -587,7 +607,7 @@ def test_sample_brief_reconciles_with_transactions(sample, sample_briefs, accoun
     assert len(lines) > 0 and (lines["price"] >= lines["floor_price"]).all()
     assert set(lines["product_id"]) <= set(limits.index)
     assert brief.proposal.valid_until == pd.Timestamp("2026-02-19")
-    assert lines["conditions"].str.endswith("valid until 2026-02-19").all()
+    assert (lines["change"] != "discount").all()  # today's volumes: nothing pays for a discount
     assert len(brief.what_if) == 11 * limits["unit_cost"].notna().sum()
 
 
@@ -597,10 +617,10 @@ def test_sample_brief_specifics(sample_briefs):
     assert raised.any()  # thin margins: some prices must go up to the floor
     lines = loss_maker.proposal.lines.set_index("product_id")
     for product in loss_maker.limits.loc[raised, "product_id"]:
-        assert lines.loc[product, "conditions"].startswith("price raised to the floor")
+        assert lines.loc[product, "change"] == "raised to floor"
     lost = sample_briefs["C0009"]
     assert (lost.work_plan["attainment"] < 0.3).all()  # far short of the 2025 plan
-    assert set(lost.our_expectations["source"]) == {"computed from history"}
+    assert set(lost.our_expectations["source"]) == {"computed"}
     breadwinner = sample_briefs["C0027"]
     assert set(breadwinner.our_expectations["source"]) == {"targets table"}
     assert breadwinner.tenders["tender_id"].tolist() == ["T044"]  # planned 2026-03-31: open
@@ -691,17 +711,31 @@ def _months_calls():
     one = {"transactions": tx, "as_of": "2025-09-30"}
     return [
         ("account_info", lambda **kw: account_info("A", **one, **kw)),
-        ("share_of_wallet", lambda **kw: share_of_wallet("A", **one, accounts=None,
-                                                         competitors=None, **kw)),
+        (
+            "share_of_wallet",
+            lambda **kw: share_of_wallet("A", **one, accounts=None, competitors=None, **kw),
+        ),
         ("negotiation_limits", lambda **kw: negotiation_limits("A", **one, products=None, **kw)),
         ("proposal_arguments", lambda **kw: proposal_arguments("A", **one, products=None, **kw)),
         ("baseline", lambda **kw: baseline("A", **one, **kw)),
-        ("next_year_targets", lambda **kw: next_year_targets("A", **one, products=None,
-                                                             plan_year=2026, **kw)),
-        ("cross_sell", lambda **kw: cross_sell("A", **one, accounts=None, classes={"A": "AX"},
-                                               similar_by="class", **kw)),
-        ("meeting_brief", lambda **kw: meeting_brief(
-            "A", transactions=tx, products=None, meeting_date="2025-11-20", **kw).limits),
+        (
+            "next_year_targets",
+            lambda **kw: next_year_targets("A", **one, products=None, plan_year=2026, **kw),
+        ),
+        (
+            "cross_sell",
+            lambda **kw: cross_sell(
+                "A", **one, accounts=None, classes={"A": "AX"}, similar_by="class", **kw
+            ),
+        ),
+        (
+            "meeting_brief",
+            lambda **kw: (
+                meeting_brief(
+                    "A", transactions=tx, products=None, meeting_date="2025-11-20", **kw
+                ).limits
+            ),
+        ),
     ]
 
 

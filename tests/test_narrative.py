@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamlib import words
+from kamlib.errors import ArgumentError
 from kamlib.portfolio.abcxyz import abc_xyz_matrix
 from kamlib.portfolio.profitability import whale_curve
 
@@ -80,9 +81,18 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "proposal_sentence",
     }
     covered |= {"dependence_sentences", "dependence_table", "whale_peak_sentence"}  # doctests
-    sentences = {name for name in words.__all__ if name != "portfolio_summary"}
+    covered |= {"missing_data_sentence", "missing_data_lines"}  # below
+    helpers = {
+        "cell_text",
+        "client_title",
+        "column_kind",
+        "column_label",
+        "cost_known",
+        "missing_data",
+    }
+    sentences = {name for name in words.__all__ if name != "portfolio_summary"} - helpers
     assert sentences <= covered
-    assert all(name.endswith(("_sentence", "_sentences", "_table")) for name in sentences)
+    assert all(name.endswith(("_sentence", "_sentences", "_table", "_lines")) for name in sentences)
 
 
 @SETTINGS
@@ -158,3 +168,83 @@ def test_names_come_from_the_accounts_table_and_stay_plain_text():
     sentence = words.loss_makers_sentence(losers, accounts)
     assert "<b>Acme</b> & Co (C1)" in sentence  # escaping is report.paragraph's job
     assert words.loss_makers_sentence(losers).startswith("1 large client loses money: C1,")
+
+
+# ------------------------------------------------------------------ unknown is not none (issue 10)
+
+
+def test_without_cost_data_sentences_say_what_cannot_be_computed():
+    types = pd.DataFrame(
+        {
+            "client_id": ["a", "b"],
+            "revenue": [10.0, 5.0],
+            "gp_share": [np.nan, np.nan],
+            "breadwinner": [False, False],
+            "perspective": [False, False],
+            "image_maker": [False, False],
+            "expert": [pd.NA, pd.NA],
+            "perspective_reason": ["", ""],
+        }
+    )
+    text = words.types_sentence(types)
+    assert text.startswith("Breadwinners cannot be named: no cost data")
+    assert "No breadwinner" not in text
+    losers = pd.DataFrame({"revenue": [], "contribution": []})
+    assert words.loss_makers_sentence(losers, cost_known=False).startswith(
+        "Loss-makers cannot be found: no cost data"
+    )
+    cross = pd.DataFrame(
+        {"revenue_abc": ["A"], "profit_abc": ["unknown"], "clients": [1169], "revenue_share": [0.8]}
+    )
+    text = words.abc_cross_sentence(cross)
+    assert "1169 unknown" not in text and "cannot be compared" in text
+    key = pd.DataFrame(
+        {
+            "client_id": ["a"],
+            "revenue_share": [0.5],
+            "gp_share": [np.nan],
+            "reasons": ["top_clients"],
+        }
+    )
+    assert "unknown" not in words.key_clients_sentence(key)
+
+
+def test_partly_unknown_profit_is_counted_not_hidden():
+    cross = pd.DataFrame(
+        {
+            "revenue_abc": ["A", "A", "A"],
+            "profit_abc": ["A", "B", "unknown"],
+            "clients": [3, 1, 2],
+            "revenue_share": [0.5, 0.1, 0.1],
+        }
+    )
+    text = words.abc_cross_sentence(cross)
+    assert text.startswith("1 of 4 revenue-A clients are not profit-A")
+    assert "unknown (no cost data) for 2 more" in text
+
+
+def test_missing_data_sentence_names_the_unlocking_column():
+    tx = pd.DataFrame({"account_id": ["a"], "revenue": [10.0], "gross_profit": [np.nan]})
+    text = words.missing_data_sentence(transactions=tx, tables=["transactions"])
+    assert text == (
+        "Not computed for lack of data: no cost data (gross profit, contribution, breadwinners "
+        "and loss-makers need a cost or gross_profit column); no cost-to-serve table "
+        "(contribution is gross profit until a cost_to_serve table gives the cost of serving "
+        "each client)."
+    )
+    full = tx.assign(gross_profit=[4.0])
+    assert (
+        words.missing_data_sentence(transactions=full, tables=["transactions", "cost_to_serve"])
+        == "Every figure of this report could be computed from the data."
+    )
+    # a report says nothing when nothing is missing, and the sentence once when something is
+    assert (
+        words.missing_data_lines(transactions=full, tables=["transactions", "cost_to_serve"]) == []
+    )
+    assert words.missing_data_lines(transactions=tx, tables=["transactions"]) == [text]
+    partly = pd.DataFrame({"revenue": [30.0, 10.0], "gross_profit": [5.0, np.nan]})
+    assert "lines worth 25.0 % of revenue" in words.missing_data_sentence(
+        transactions=partly, tables=["cost_to_serve"]
+    )
+    with pytest.raises(ArgumentError):
+        words.missing_data()

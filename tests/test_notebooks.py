@@ -14,12 +14,10 @@ output and say what the sample's planted phenomena are (data/README.md).
 from __future__ import annotations
 
 import ast
-import csv
 import re
 import shutil
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -217,23 +215,18 @@ def _images(nb) -> int:
     return sum("image/png" in o.get("data", {}) for o in _outputs(nb))
 
 
-@cache
-def _accounts() -> dict[str, str]:
-    with open(SAMPLE / "accounts.csv", encoding="utf-8") as fh:
-        return {row["account_id"]: row["name"] for row in csv.DictReader(fh)}
-
-
-def _only_this_account(text: str, account_id: str) -> None:
+def _only_this_account(text: str, account_id: str, ws) -> None:
     """Nothing in an account's report names another account (docs/reliability.md case 80)."""
-    others = {a: n for a, n in _accounts().items() if a != account_id}
-    assert not [a for a in others if re.search(rf"\b{a}\b", text)]
-    assert not [n for n in others.values() if n and n in text]
+    others = ws.accounts[ws.accounts["account_id"] != account_id]
+    assert not [a for a in others["account_id"] if re.search(rf"\b{a}\b", text)]
+    assert not [n for n in others["name"].dropna() if n and n in text]
 
 
-def _personal_values(account_id: str) -> list[str]:
-    with open(SAMPLE / "contacts.csv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["account_id"] == account_id]
-    return [r[c] for r in rows for c in ("birthday", "family", "hobbies", "notes") if r.get(c)]
+def _personal_values(account_id: str, ws) -> list[str]:
+    """The account's contacts' birthdays (as in the file), family, hobbies and notes."""
+    rows = ws.contacts[ws.contacts["account_id"] == account_id]
+    values = [v for c in ("family", "hobbies", "notes") for v in rows[c].dropna() if v]
+    return values + rows["birthday"].dropna().dt.strftime("%Y-%m-%d").tolist()
 
 
 def test_client_analysis_finds_the_planted_phenomena(tmp_path):
@@ -286,7 +279,7 @@ def test_abc_xyz_classes_matrix_migration_and_static_explorer(tmp_path):
         ),
     ],
 )
-def test_annual_meeting_brief_of_an_account(tmp_path, account_id, name, expected):
+def test_annual_meeting_brief_of_an_account(tmp_path, sample_workspace, account_id, name, expected):
     nb = _execute(
         "annual_meeting", tmp_path / f"annual_meeting-{account_id}.ipynb", account_id=account_id
     )
@@ -299,12 +292,20 @@ def test_annual_meeting_brief_of_an_account(tmp_path, account_id, name, expected
     for part in ("1. Financial report", "2. Results of the previous meeting", "9. Draft proposal"):
         assert part in "\n".join(c.source for c in nb.cells)
     assert "Volume increase needed to keep today's contribution, by discount" in text
-    assert "Draft proposal for" in text and "valid until" in text
-    _only_this_account(text, account_id)
-    assert not [v for v in _personal_values(account_id) if v in text]
+    # the kind of proposal depends on the account's situation
+    kinds = ("Draft proposal for", "Repair proposal", "Win-back offer")
+    assert any(kind in text for kind in kinds) and "valid until" in text
+    _only_this_account(text, account_id, sample_workspace)
+    # whole words: a family value "partner" must not leak, "years of partnership" is no leak
+    leaked = [
+        v
+        for v in _personal_values(account_id, sample_workspace)
+        if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text)
+    ]
+    assert not leaked
 
 
-def test_development_plan_of_the_breadwinner(tmp_path):
+def test_development_plan_of_the_breadwinner(tmp_path, sample_workspace):
     nb = _execute(
         "development_plan", tmp_path / "development_plan.ipynb", account_id="C0027", growth="0.05"
     )
@@ -313,21 +314,23 @@ def test_development_plan_of_the_breadwinner(tmp_path):
     assert "Development plan 2026: Hartmann Industrietechnik GmbH (C0027)" in text
     assert _images(nb) == 1  # plan against actual
     assert "key-client types: breadwinner, expert" in text
-    assert "Target 2026:" in text and "Growth per product: given 21" in text
+    # one target for the plan year, from the targets table, spread over the 21 products
+    assert "Our revenue target for 2026: 4,796,900 (from the targets table)" in text
+    assert "Growth per product: plan target 21" in text
     assert "Total target under other growth assumptions" in text
     assert "contacts planned for 2026" in text and "executive meeting" in text
     assert "2025: actual" in text
-    _only_this_account(text, "C0027")
+    _only_this_account(text, "C0027", sample_workspace)
 
 
-def test_development_plan_of_a_client_too_new_for_xyz(tmp_path):
+def test_development_plan_of_a_client_too_new_for_xyz(tmp_path, sample_workspace):
     # C0148 started buying in November 2025: its ABC-XYZ cell is the label "too new"
     nb = _execute("development_plan", tmp_path / "development_plan.ipynb", account_id="C0148")
     _check_ran(nb)
     text = _text(nb)
     assert "ABC-XYZ cell too new; key-client types: perspective" in text
     assert "contact plan uses class B's cadence" in text
-    _only_this_account(text, "C0148")
+    _only_this_account(text, "C0148", sample_workspace)
 
 
 @pytest.fixture(scope="module")

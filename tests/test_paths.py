@@ -13,8 +13,14 @@ from kamlib.errors import ArgumentError
 from kamlib.report.paths import MAX_NAME_BYTES, contained_path, output_subfolder, safe_filename
 
 SAFE = re.compile(r"^[a-z0-9][a-z0-9-]*\.html$")
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                    *(f"lpt{i}" for i in range(10))}
+WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def _assert_safe(name: str) -> None:
@@ -41,8 +47,10 @@ def test_traversal_ids_stay_inside_published(tmp_path, account_id):  # case 58
     assert written == [target]
 
 
-@pytest.mark.parametrize("account_id", ["CON", "nul.txt", "name.", "name ", "a\x00b", "x" * 300,
-                                        "LPT1", "com¹", "Ω" * 300])
+@pytest.mark.parametrize(
+    "account_id",
+    ["CON", "nul.txt", "name.", "name ", "a\x00b", "x" * 300, "LPT1", "com¹", "Ω" * 300],
+)
 def test_reserved_and_odd_names(account_id):  # case 59
     _assert_safe(safe_filename(account_id, "brief"))
     _assert_safe(safe_filename(account_id, "x" * 300))

@@ -62,19 +62,24 @@ def chromium() -> Path:
         pytest.skip("KAM_SKIP_BROWSER=1 is set: PDF printing tests skipped on purpose")
     missing = [tool for tool in ("pdftotext", "pdfinfo", "pdftoppm") if not shutil.which(tool)]
     if missing:
-        pytest.fail(f"poppler-utils ({', '.join(missing)}) missing: run tests/browser/install.sh "
-                    "(apt-get install poppler-utils), or set KAM_SKIP_BROWSER=1 to skip on purpose")
+        pytest.fail(
+            f"poppler-utils ({', '.join(missing)}) missing: run tests/browser/install.sh "
+            "(apt-get install poppler-utils), or set KAM_SKIP_BROWSER=1 to skip on purpose"
+        )
     try:
         return find_chromium()
     except ChromiumNotFoundError as exc:
-        pytest.fail(f"{exc}\nRun tests/browser/install.sh, or set KAM_SKIP_BROWSER=1 to skip "
-                    "the browser tests on purpose.")
+        pytest.fail(
+            f"{exc}\nRun tests/browser/install.sh, or set KAM_SKIP_BROWSER=1 to skip "
+            "the browser tests on purpose."
+        )
 
 
 def _text(pdf: Path, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page is not None else []
-    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def _info(pdf: Path) -> dict[str, str]:
@@ -88,8 +93,9 @@ def _pages(pdf: Path) -> int:
 
 def _word_heights(pdf: Path) -> dict[str, float]:
     """Each word pdftotext finds (first occurrence) and its height in points."""
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     heights: dict[str, float] = {}
     for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', out):
         heights.setdefault(m.group(3), float(m.group(2)) - float(m.group(1)))
@@ -226,8 +232,10 @@ def test_a_table_that_fits_on_a_page_is_not_cut(chromium, tmp_path):
     # 215 mm of filler leaves room on page 1 for the heading and 3 of the 12 rows: without the
     # print style sheet Chromium splits the table there (checked by hand) and leaves the heading
     # alone at the foot of page 1.
-    body = ('<div style="height: 215mm; border: 1px solid #ccc">filler</div>'
-            "<h2>Open offers</h2>" + _rows("Offer", 12))
+    body = (
+        '<div style="height: 215mm; border: 1px solid #ccc">filler</div>'
+        "<h2>Open offers</h2>" + _rows("Offer", 12)
+    )
     pdf = print_pdf(_page(tmp_path, body), tmp_path / "table.pdf")
     assert _pages(pdf) == 2
     first, second = _text(pdf, 1), _text(pdf, 2)
@@ -241,22 +249,26 @@ def _wide_table(columns: int, value: str) -> str:
     """A table as the reports hold it: in an output area that scrolls sideways on screen."""
     head = "".join(f"<th>long_column_name_{i}</th>" for i in range(1, columns + 1))
     row = "".join(f"<td>{value}{i}</td>" for i in range(1, columns + 1))
-    return (f'<div class="jp-OutputArea-output" style="overflow-x: auto"><table><thead><tr>'
-            f"{head}</tr></thead><tbody><tr>{row}</tr></tbody></table></div>")
+    return (
+        f'<div class="jp-OutputArea-output" style="overflow-x: auto"><table><thead><tr>'
+        f"{head}</tr></thead><tbody><tr>{row}</tr></tbody></table></div>"
+    )
 
 
 def test_wide_tables_are_not_cut_at_the_edge_of_the_paper(chromium, tmp_path):
     intro = "<h2>Wide</h2><p>Paragraph at its normal size.</p>"
     reference = _word_heights(print_pdf(_page(tmp_path, intro, "a.html"), tmp_path / "a.pdf"))
     # 8 columns with long names fit the paper once the names wrap: nothing shrinks
-    pdf = print_pdf(_page(tmp_path, intro + _wide_table(8, "12,345.6"), "b.html"),
-                    tmp_path / "b.pdf")
+    pdf = print_pdf(
+        _page(tmp_path, intro + _wide_table(8, "12,345.6"), "b.html"), tmp_path / "b.pdf"
+    )
     heights = _word_heights(pdf)
     assert heights["Paragraph"] == pytest.approx(reference["Paragraph"], rel=0.02)
     assert all(f"12,345.6{i}" in heights for i in range(1, 9))  # every number, whole
     # 14 columns of long numbers cannot fit: Chromium shrinks the page, nothing is cut off
-    pdf = print_pdf(_page(tmp_path, intro + _wide_table(14, "1,234,567.8"), "c.html"),
-                    tmp_path / "c.pdf")
+    pdf = print_pdf(
+        _page(tmp_path, intro + _wide_table(14, "1,234,567.8"), "c.html"), tmp_path / "c.pdf"
+    )
     heights = _word_heights(pdf)
     assert all(f"1,234,567.8{i}" in heights for i in range(1, 15))
 
@@ -269,9 +281,11 @@ def test_a_figure_is_not_split_across_pages(chromium, tmp_path):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
     src = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-    body = ('<div style="height: 200mm">filler</div>'
-            f'<p>The figure below is 300 px tall.</p><img src="{src}" alt="bars" '
-            'style="width: 400px">')
+    body = (
+        '<div style="height: 200mm">filler</div>'
+        f'<p>The figure below is 300 px tall.</p><img src="{src}" alt="bars" '
+        'style="width: 400px">'
+    )
     pdf = print_pdf(_page(tmp_path, body), tmp_path / "figure.pdf")
     assert _pages(pdf) == 2
     out = tmp_path / "png"
@@ -280,8 +294,9 @@ def test_a_figure_is_not_split_across_pages(chromium, tmp_path):
     images = sorted(out.glob("p-*.png"))
     assert len(images) == 2
     # pdfimages lists each image with its page: the figure is drawn once, whole, on page 2
-    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
-                             text=True).stdout.splitlines()[2:]
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
     pages = [int(re.split(r"\s+", line.strip())[0]) for line in listing if line.strip()]
     assert set(pages) == {2}
 
@@ -298,8 +313,15 @@ def test_render_writes_a_pdf_beside_each_report_and_links_it(chromium, tmp_path)
     ws.mkdir()
     (ws / "transactions.csv").write_text("account_id,date,revenue\nA1,2024-01-05,10\n")
     nb = Path(__file__).parent / "notebooks" / "hello.ipynb"
-    result = render(ws, tmp_path / "out", accounts=[], notebooks={"hello": nb},
-                    formats=("html", "pdf"), workers=1, progress=False)
+    result = render(
+        ws,
+        tmp_path / "out",
+        accounts=[],
+        notebooks={"hello": nb},
+        formats=("html", "pdf"),
+        workers=1,
+        progress=False,
+    )
     assert result.exit_code == 0
     entry = json.loads((tmp_path / "out" / "manifest.json").read_text())["reports"][0]
     assert entry["pdf"].endswith(".pdf") and entry["pdf_error"] is None
@@ -313,6 +335,12 @@ def test_render_refuses_pdf_without_chromium(tmp_path, monkeypatch):
     from kamlib.run.render import render
 
     monkeypatch.setenv("KAM_CHROMIUM", str(tmp_path / "no-chromium"))
-    result = render(tmp_path, tmp_path / "out", accounts=[], notebooks={}, formats=("html", "pdf"),
-                    progress=False)
+    result = render(
+        tmp_path,
+        tmp_path / "out",
+        accounts=[],
+        notebooks={},
+        formats=("html", "pdf"),
+        progress=False,
+    )
     assert result.exit_code == EXIT_CONFIG

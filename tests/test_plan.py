@@ -59,7 +59,11 @@ def _products():
 
 def _accounts():
     return pd.DataFrame(
-        {"account_id": ["A", "B", "C", "D"], "industry": ["Food", "Food", "Food", "Steel"]}
+        {
+            "account_id": ["A", "B", "C", "D"],
+            "industry": ["Food", "Food", "Food", "Steel"],
+            "potential_budget": [10_000.0, None, None, None],
+        }
     )
 
 
@@ -219,7 +223,11 @@ def test_stages_add_up_to_the_annual_target(revenues, months, target, freq):
 
 def test_cross_sell_by_industry():
     out = cross_sell(
-        "A", transactions=_tx(), accounts=_accounts(), products=_products(), as_of=AS_OF,
+        "A",
+        transactions=_tx(),
+        accounts=_accounts(),
+        products=_products(),
+        as_of=AS_OF,
         min_peers_buying=1,
     )
     # peers B and C; A already buys p1; p4: both peers (30, 50), p5: one of two (10)
@@ -234,8 +242,15 @@ def test_cross_sell_by_industry():
 
 def test_cross_sell_by_class():
     classes = pd.Series({"A": "A", "B": "B", "C": "A", "D": "A"})
-    out = cross_sell("A", transactions=_tx(), similar_by="class", classes=classes, as_of=AS_OF,
-                     min_peers_buying=1)
+    out = cross_sell(
+        "A",
+        transactions=_tx(),
+        similar_by="class",
+        classes=classes,
+        as_of=AS_OF,
+        min_peers_buying=1,
+        cap_share=10.0,
+    )
     # peers C and D: p6 (200) by one of two, p4 (50), p5 (10)
     assert out["product_id"].tolist() == ["p6", "p4", "p5"]
     assert out["estimated_value"].tolist() == [100.0, 25.0, 5.0]

@@ -112,20 +112,22 @@ def test_client_types_by_hand():
         "p": False,
         "q": False,
     }
-    # every 2025 buyer is new (first purchase within 12 months); p's budget 50 >= 30 (the
-    # smallest class-A revenue: a .4, b .7 cumulative), q's 5 is not
+    # every 2025 buyer is new (first purchase within 12 months), but perspective needs a budget
+    # >= 30 (the smallest class-A revenue: a .4, b .7 cumulative): a and b buy 40 and 30, c and
+    # d have a potential budget of 0 and buy less; p's budget 50 >= 30, q's 5 is not
     assert got["perspective"].to_dict() == {
         "a": True,
         "b": True,
-        "c": True,
-        "d": True,
+        "c": False,
+        "d": False,
         "x": False,
         "p": True,
         "q": False,
     }
     assert got.loc["p", "perspective_reason"] == "prospect: potential budget 50 >= 30"
-    assert got.loc["a", "perspective_reason"] == "new: first purchase 2025-02-01"
-    assert got.loc["c", "types"] == "breadwinner, perspective, image_maker"
+    assert got.loc["a", "perspective_reason"] == "new: first purchase 2025-02-01; revenue 40 >= 30"
+    assert got.loc["c", "perspective_reason"] == ""
+    assert got.loc["c", "types"] == "breadwinner, image_maker"
     assert got.loc["x", "types"] == "expert"
     assert pd.isna(got.loc["d", "image_maker"])  # unknown stays unknown
     assert got.loc["q", "types"] == ""
@@ -220,9 +222,13 @@ def test_dependence_by_hand():
         ["d", "disclosure (>= 10 %)"],
     ]
     assert (
-        words.dependence_sentences(d)[0] == "Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band."
+        words.dependence_sentences(d)[0]
+        == "Key clients (1) hold 40.0 % of sales, within the typical 30-55 % band."
     )
-    assert words.dependence_sentences(d)[4] == "HHI 3,000 of 10,000: highly concentrated (above 2,500)."
+    assert (
+        words.dependence_sentences(d)[4]
+        == "HHI 3,000 of 10,000: highly concentrated (above 2,500)."
+    )
     assert len(words.dependence_table(d)) == 9 and len(words.dependence_sentences(d)) == 9
 
 
@@ -233,7 +239,9 @@ def test_dependence_mono_and_default_key_clients():
     default = dependence(FOUR, as_of=AS_OF)  # key: a (top), b, c, d (all >= 10 % of profit)
     assert default.key_clients == ("a", "b", "c", "d")
     one = dependence(_tx([("a", "2025-01-01", 10.0, 1.0)]), key=[])
-    assert one.cr1 == 1.0 and one.hhi == 10_000 and "Mono-client" in words.dependence_sentences(one)[3]
+    assert (
+        one.cr1 == 1.0 and one.hhi == 10_000 and "Mono-client" in words.dependence_sentences(one)[3]
+    )
 
 
 def test_dependence_bad_bands():
@@ -337,3 +345,110 @@ def test_plot_pareto_from_shares_and_transactions():
             plot_pareto(pd.Series({"a": -1.0}), ax=ax2)
     finally:
         plt.close(fig)
+
+
+# ---- rules a manager trusts (issue 10) ------------------------------------------------------
+
+
+def test_perspective_requires_a_budget():
+    # n, m and k are new and small (5 each); k has no potential budget recorded; p is a
+    # prospect. Revenue 115: a 40, b 30, c 20 are class A (cumulative .35, .61, .78), so the
+    # budget floor is 20.
+    small = [("n", "2025-09-01", 5.0, 1.0), ("m", "2025-10-01", 5.0, 1.0)]
+    tx = pd.concat([FOUR, _tx([*small, ("k", "2025-11-01", 5.0, 1.0)])])
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "d", "n", "m", "k", "p"],
+            "status": ["client"] * 7 + ["prospect"],
+            "potential_budget": [0.0, 0.0, 0.0, 0.0, 500.0, 19.0, np.nan, 30.0],
+        }
+    )
+    got = client_types(tx, accounts, as_of=AS_OF).set_index("client_id")
+    flags = got["perspective"]
+    assert pd.isna(flags["k"])  # new, small so far, no budget recorded: unknown, not "no"
+    assert flags.drop("k").astype(bool).to_dict() == {
+        "a": True,  # buys 40 >= 20: its purchases prove the budget
+        "b": True,
+        "c": True,  # buys 20 >= 20
+        "d": False,  # new, buys 10, potential budget 0
+        "n": True,  # new, budget 500 >= 20
+        "m": False,  # new, budget 19: small
+        "p": True,
+        "x": False,
+    }
+    assert got.loc["n", "perspective_reason"] == (
+        "new: first purchase 2025-09-01; potential budget 500 >= 20"
+    )
+    assert got.loc["k", "types"] == "" and got.loc["m", "perspective_reason"] == ""
+    # an explicit budget floor
+    high = client_types(tx, accounts, as_of=AS_OF, prospect_budget=100.0).set_index("client_id")
+    assert high.index[high["perspective"].fillna(False).astype(bool)].tolist() == ["n"]
+    for bad in (-1.0, float("nan"), "big", True):
+        with pytest.raises(ArgumentError, match="prospect_budget"):
+            client_types(tx, accounts, as_of=AS_OF, prospect_budget=bad)
+
+
+def test_stable_high_profit_uses_the_contribution_when_cost_to_serve_is_given():
+    # a earns gp 30 in 2025 (20 in 2024) but costs 40 to serve in 2025: contribution -10
+    tx = _tx(
+        [
+            ("a", "2024-03-01", 100.0, 20.0),
+            ("a", "2025-03-01", 150.0, 30.0),
+            ("b", "2024-04-01", 50.0, 5.0),
+            ("b", "2025-04-01", 50.0, 8.0),
+        ]
+    )
+    cts = pd.DataFrame(
+        {
+            "account_id": ["a", "a", "b"],
+            "date": pd.to_datetime(["2024-03-31", "2025-03-31", "2025-06-30"]),
+            "amount": [5.0, 40.0, 1.0],
+        }
+    )
+
+    def high(**kw):
+        c = key_client_criteria(tx, as_of=AS_OF, **kw)
+        return c[c["criterion"] == "stable_high_profit"].set_index("client_id")
+
+    gross = high()
+    assert gross["value"].to_dict() == {"a": 30.0, "b": 8.0}
+    assert gross["met"].tolist() == [True, False]  # gross profit: a is class A
+    net = high(cost_to_serve=cts)
+    assert net["value"].to_dict() == {"a": -10.0, "b": 7.0}  # gp - cost to serve, 2025
+    assert net.loc["a", "met"] == False  # noqa: E712 (a loss-maker is never stable high profit)
+    assert net.loc["b", "met"] == True  # noqa: E712 (b is the only positive one: class A)
+    assert net.loc["b", "threshold"] == 7.0
+    # key_clients passes the table on
+    keys = key_clients(tx, rule=["stable_high_profit"], cost_to_serve=cts)
+    assert keys["client_id"].tolist() == ["b"]
+    with pytest.raises(InputError):
+        key_client_criteria(tx, as_of=AS_OF, cost_to_serve=cts.drop(columns="amount"))
+
+
+def test_sample_loss_maker_is_not_stable_high_profit(sample):
+    crit = key_client_criteria(
+        sample.transactions,
+        sample.accounts,
+        sample.products,
+        as_of=sample.as_of,
+        cost_to_serve=sample.cost_to_serve,
+    )
+    high = crit[crit["criterion"] == "stable_high_profit"].set_index("client_id")
+    assert high.loc["C0112", "value"] == pytest.approx(-78016.55, abs=0.01)  # after cost to serve
+    assert high.loc["C0112", "met"] == False  # noqa: E712
+    assert high.loc["C0027", "value"] == pytest.approx(1626378.82, abs=0.01)
+    assert high.loc["C0027", "met"] == True  # noqa: E712
+    negative = high.index[high["value"] < 0]
+    assert len(negative) and not high.loc[negative, "met"].fillna(False).any()
+
+
+def test_sample_perspective_clients_have_a_budget(sample):
+    types = client_types(sample.transactions, sample.accounts, as_of=sample.as_of)
+    types = types.set_index("client_id")
+    shares = client_shares(sample.transactions, sample.accounts, as_of=sample.as_of)
+    floor = shares.loc[shares["abc"] == "A", "revenue"].min()  # the default budget floor
+    chosen = types[types["perspective"].fillna(False).astype(bool)]
+    assert len(chosen) == 19  # 8 new clients and 11 prospects, each with a budget >= floor
+    budget = chosen["potential_budget"].fillna(0.0).clip(lower=chosen["revenue"])
+    assert (budget >= floor).all()
+    assert chosen["perspective_reason"].str.endswith(f">= {floor:,.0f}").all()

@@ -204,7 +204,9 @@ def test_whale_peak_without_loss_makers():
     assert whale_peak_sentence(whale_peak(whale_curve(_pnl({"a": 1.0, "b": 3.0})))) == (
         "the top 100 % of clients (2 of 2) earn 100 % of the profit (no client loses money)"
     )
-    assert whale_peak_sentence(whale_peak(whale_curve(_pnl({"a": 1.0, "b": 0.0}))), noun="contribution") == (
+    assert whale_peak_sentence(
+        whale_peak(whale_curve(_pnl({"a": 1.0, "b": 0.0}))), noun="contribution"
+    ) == (
         "the top 50 % of clients (1 of 2) earn 100 % of the contribution; the other 1 add nothing"
     )
 

@@ -84,13 +84,16 @@ def env(tmp_path_factory):
 
 
 def _main_kwargs(env, **extra):
-    return dict(
-        accounts=["A", "B", "C", HOSTILE],
-        account_notebooks={"brief": env.nbs / "brief.ipynb"},
-        portfolio_notebooks={"portfolio": env.nbs / "portfolio.ipynb"},
-        classes={"A": "AX", "B": "CZ", "C": "AX", HOSTILE: "<i>BY</i>"},
-        workers=2,
-    ) | extra
+    return (
+        dict(
+            accounts=["A", "B", "C", HOSTILE],
+            account_notebooks={"brief": env.nbs / "brief.ipynb"},
+            portfolio_notebooks={"portfolio": env.nbs / "portfolio.ipynb"},
+            classes={"A": "AX", "B": "CZ", "C": "AX", HOSTILE: "<i>BY</i>"},
+            workers=2,
+        )
+        | extra
+    )
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +107,12 @@ def main_run(env):
             result = render(env.ws, out, **_main_kwargs(env))
     finally:
         marker.unlink()
-    return SimpleNamespace(result=result, out=out, stdout=stdout.getvalue(),
-                           entries={e["account_id"]: e for e in result.manifest["reports"]})
+    return SimpleNamespace(
+        result=result,
+        out=out,
+        stdout=stdout.getvalue(),
+        entries={e["account_id"]: e for e in result.manifest["reports"]},
+    )
 
 
 FAILURE_NOTEBOOKS = ["sleeps", "slow", "dies", "exits", "xss", "hello"]  # raising: main run
@@ -115,17 +122,26 @@ FAILURE_NOTEBOOKS = ["sleeps", "slow", "dies", "exits", "xss", "hello"]  # raisi
 def failures_run(env):
     out = env.root / "failures"
     result = render(
-        env.ws, out, accounts=[],
+        env.ws,
+        out,
+        accounts=[],
         portfolio_notebooks={n: env.nbs / f"{n}.ipynb" for n in FAILURE_NOTEBOOKS},
-        workers=2, cell_timeout=2, timeout=10, progress=False,
+        workers=2,
+        cell_timeout=2,
+        timeout=10,
+        progress=False,
     )
-    return SimpleNamespace(result=result, out=out,
-                           entries={e["notebook"]: e for e in result.manifest["reports"]})
+    return SimpleNamespace(
+        result=result, out=out, entries={e["notebook"]: e for e in result.manifest["reports"]}
+    )
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # --------------------------------------------------------------------------- the main run
@@ -140,7 +156,11 @@ def test_one_failing_account_does_not_stop_the_run(main_run):  # case 83
         assert (main_run.out / entries[account]["path"]).is_file()
     b = entries["B"]
     assert (b["status"], b["reason"], b["ename"], b["path"]) == (
-        "failed", "notebook_error", "ValueError", None)
+        "failed",
+        "notebook_error",
+        "ValueError",
+        None,
+    )
     assert b["cell_index"] == 3  # parameters, injected parameters, markdown, then the raising cell
     failed_nb = main_run.out / b["failed_path"]
     assert failed_nb.suffix == ".ipynb" and failed_nb.parent.name == "failed"
@@ -155,8 +175,11 @@ def test_failed_notebook_is_never_published(main_run):  # case 54
         assert canary not in (main_run.out / name).read_bytes()
     failed = _files(main_run.out / "runs" / main_run.result.manifest["run_id"] / "failed")
     assert sorted(failed) == sorted(
-        [Path(main_run.entries["B"]["failed_path"]).name,
-         Path(main_run.entries["B"]["failed_path"]).stem + ".error.txt"])
+        [
+            Path(main_run.entries["B"]["failed_path"]).name,
+            Path(main_run.entries["B"]["failed_path"]).stem + ".error.txt",
+        ]
+    )
     assert all(canary in data for data in failed.values())
 
 
@@ -166,8 +189,15 @@ def test_reports_are_safe_self_contained_and_hide_code(main_run):  # cases 47, 5
             continue
         page = (main_run.out / entry["path"]).read_text(encoding="utf-8")
         assert scan_html(page) == []
-        for hidden in ("# Parameters", "account_id", "run_id", "kamlib-complete", "csv.DictReader",
-                       "injected-parameters", entry["parameters"]["workspace"]):
+        for hidden in (
+            "# Parameters",
+            "account_id",
+            "run_id",
+            "kamlib-complete",
+            "csv.DictReader",
+            "injected-parameters",
+            entry["parameters"]["workspace"],
+        ):
             assert hidden not in page
     a = (main_run.out / main_run.entries["A"]["path"]).read_text(encoding="utf-8")
     images = [t for t in _Tags(a).tags if t[0] == "img"]
@@ -222,24 +252,54 @@ def test_summary_line_matches_the_manifest(main_run):  # case 100
 
 MANIFEST_SCHEMA = {
     "type": "object",
-    "required": ["manifest_version", "run_id", "started", "finished", "fingerprint", "engine",
-                 "kernel_name", "parameters", "notebooks", "totals", "reports"],
+    "required": [
+        "manifest_version",
+        "run_id",
+        "started",
+        "finished",
+        "fingerprint",
+        "engine",
+        "kernel_name",
+        "parameters",
+        "notebooks",
+        "totals",
+        "reports",
+    ],
     "properties": {
         "fingerprint": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
-        "totals": {"type": "object", "required": list(STATUSES),
-                   "additionalProperties": {"type": "integer", "minimum": 0}},
-        "reports": {"type": "array", "items": {
+        "totals": {
             "type": "object",
-            "required": ["account_id", "notebook", "kind", "status", "reason", "path", "sha256",
-                         "attempts", "key", "parameters"],
-            "properties": {
-                "status": {"enum": list(STATUSES)},
-                "kind": {"enum": ["account", "portfolio"]},
-                "path": {"type": ["string", "null"], "pattern": "^published/[a-z0-9-]+\\.html$"},
-                "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
-                "attempts": {"type": "integer", "minimum": 0},
+            "required": list(STATUSES),
+            "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+        "reports": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "account_id",
+                    "notebook",
+                    "kind",
+                    "status",
+                    "reason",
+                    "path",
+                    "sha256",
+                    "attempts",
+                    "key",
+                    "parameters",
+                ],
+                "properties": {
+                    "status": {"enum": list(STATUSES)},
+                    "kind": {"enum": ["account", "portfolio"]},
+                    "path": {
+                        "type": ["string", "null"],
+                        "pattern": "^published/[a-z0-9-]+\\.html$",
+                    },
+                    "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+                    "attempts": {"type": "integer", "minimum": 0},
+                },
             },
-        }},
+        },
     },
 }
 
@@ -252,8 +312,9 @@ def test_manifest_schema_totals_and_hashes(main_run):  # case 98
     manifest = json.loads((main_run.out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest == main_run.result.manifest
     jsonschema.validate(manifest, MANIFEST_SCHEMA)
-    assert manifest["totals"] == {s: sum(e["status"] == s for e in manifest["reports"])
-                                  for s in STATUSES}
+    assert manifest["totals"] == {
+        s: sum(e["status"] == s for e in manifest["reports"]) for s in STATUSES
+    }
     for entry in manifest["reports"]:
         if entry["path"]:
             data = (main_run.out / entry["path"]).read_bytes()
@@ -281,25 +342,35 @@ class _Links(HTMLParser):
             self.links.append(dict(attrs)["href"])
 
 
-def test_index_pages_list_every_report_sorted_by_account_and_class(main_run):
+def test_index_pages_list_every_account_once_sorted_by_each_column(main_run):
+    from kamlib.run.index import PAGES
+
     out = main_run.out
     index = (out / "index.html").read_text(encoding="utf-8")
     by_class = (out / "index-by-class.html").read_text(encoding="utf-8")
-    for page in (index, by_class):
-        assert scan_html(page) == []
-        assert page.count("<tr class=\"status-") == 5
+    for _, file, _, _ in PAGES:
+        page = (out / file).read_text(encoding="utf-8")
+        assert scan_html(page) == [] and "<script" not in page
+        assert page.count('<tr class="risk-') == 4  # one row per account, not per report
     links = _Links(index).links
-    assert links[0] == "index-by-class.html"
+    assert [link for link in links if link.startswith("index")] == [
+        f for s, f, _, _ in PAGES if s != "revenue"
+    ]
     reports = [e["path"] for e in main_run.result.manifest["reports"] if e["path"]]
-    assert sorted(links[1:]) == sorted(reports)
-    assert all((out / link).is_file() for link in links[1:])
-    # by account: the portfolio first, then ids in order; by class: AX, AX, CZ, <i>BY</i> ...
-    accounts = re.findall(r'<tr class="status-\w+"><td>([^<]*)</td>', index)
+    assert sorted(link for link in links if link.startswith("published/")) == sorted(reports)
+    assert all((out / link).is_file() for link in links if link.startswith("published/"))
+    # by class: AX, AX, CZ, <i>BY</i> (escaped) in the order of the class text
+    classes = re.findall(
+        r'data-account="[^"]*"><td[^>]*>.*?</td>(?:<td[^>]*>.*?</td>){4}'
+        r"<td[^>]*>([^<]*)</td>",
+        by_class,
+    )
+    assert classes == ["&lt;i&gt;BY&lt;/i&gt;", "AX", "AX", "CZ"]
     hostile = "&lt;b&gt;Ромашка&lt;/b&gt; &quot;q&quot; \\ &#x27;x&#x27; $\\x$"
-    assert accounts == ["(portfolio)", hostile, "A", "B", "C"]
-    classes = re.findall(r'<tr class="status-\w+"><td>[^<]*</td><td>([^<]*)</td>', by_class)
-    assert classes == ["&lt;i&gt;BY&lt;/i&gt;", "AX", "AX", "CZ", ""]
-    assert 'status-failed"><td>B</td>' in index and "notebook_error" in index
+    accounts = re.findall(r'data-account="([^"]*)"', (out / "index-by-account.html").read_text())
+    assert accounts == [hostile, "A", "B", "C"]
+    assert "Portfolio reports" in index and "failed (notebook error)" in index
+    assert re.search(r'class="risk-[a-z_]+ report-failed" data-account="B"', index)
 
 
 def test_outputs_are_not_world_readable(main_run):  # case 82
@@ -330,16 +401,16 @@ def test_failure_modes_get_their_documented_status(failures_run):  # cases 84, 8
         "hello": ("published", None),
     }
     assert failures_run.result.exit_code == EXIT_FAILED
-    assert failures_run.result.counts == {"published": 1, "failed": 3, "timed_out": 2,
-                                          "skipped": 0}
+    assert failures_run.result.counts == {"published": 1, "failed": 3, "timed_out": 2, "skipped": 0}
 
 
 def test_nothing_but_the_good_report_is_published(failures_run):  # cases 54, 99
     published = _files(failures_run.out / "published")
     assert list(published) == [Path(failures_run.entries["hello"]["path"]).name]
     run_dir = failures_run.out / "runs" / failures_run.result.manifest["run_id"]
-    xss_error = (run_dir / "failed" / (Path(failures_run.entries["xss"]["failed_path"]).stem
-                                        + ".error.txt")).read_text(encoding="utf-8")
+    xss_error = (
+        run_dir / "failed" / (Path(failures_run.entries["xss"]["failed_path"]).stem + ".error.txt")
+    ).read_text(encoding="utf-8")
     assert "security gate" in xss_error and "'onerror'" in xss_error
     exits = run_dir / "failed" / Path(failures_run.entries["exits"]["failed_path"]).name
     assert exits.suffix == ".ipynb" and '"before' in exits.read_text(encoding="utf-8")
@@ -382,7 +453,8 @@ def test_retry_then_idempotent_rerun_then_one_changed_input(env, main_run, tmp_p
     after = _files(out / "published")
     assert after == {k: v for k, v in before.items() if not k.endswith(".tmp")}
     assert {p.name: p.stat().st_mtime_ns for p in (out / "published").iterdir()} == {
-        k: v for k, v in mtimes.items() if not k.endswith(".tmp")}
+        k: v for k, v in mtimes.items() if not k.endswith(".tmp")
+    }
 
     # case 92: change one notebook -> only its report re-renders; case 90: while it runs,
     # published/ holds only the previous reports (papermill writes to staging)
@@ -390,12 +462,23 @@ def test_retry_then_idempotent_rerun_then_one_changed_input(env, main_run, tmp_p
     text = (env.nbs / "portfolio.ipynb").read_text(encoding="utf-8")
     changed.write_text(text.replace("# Portfolio", "# Portfolio, revised"), encoding="utf-8")
     probe = out / "published"
-    third = render(env.ws, out, progress=False, **_main_kwargs(
-        env, portfolio_notebooks={"portfolio": changed}, parameters={"probe": str(probe)}))
+    third = render(
+        env.ws,
+        out,
+        progress=False,
+        **_main_kwargs(
+            env, portfolio_notebooks={"portfolio": changed}, parameters={"probe": str(probe)}
+        ),
+    )
     assert third.exit_code == EXIT_OK
     status = {e["account_id"]: e["status"] for e in third.manifest["reports"]}
-    assert status == {None: "published", "A": "skipped", "B": "skipped", "C": "skipped",
-                      HOSTILE: "skipped"}
+    assert status == {
+        None: "published",
+        "A": "skipped",
+        "B": "skipped",
+        "C": "skipped",
+        HOSTILE: "skipped",
+    }
     assert json.loads((out / "published.seen").read_text()) == sorted(after)
     portfolio = next(e for e in third.manifest["reports"] if e["account_id"] is None)
     assert "Portfolio, revised" in (out / portfolio["path"]).read_text(encoding="utf-8")
@@ -437,8 +520,9 @@ def test_bad_input_exits_65_before_anything_runs(env, tmp_path):  # case 95
 
 
 def test_unknown_account_exits_65(env, tmp_path):
-    result = render(env.ws, tmp_path / "out", progress=False,
-                    **_main_kwargs(env, accounts=["A", "ZZZ"]))
+    result = render(
+        env.ws, tmp_path / "out", progress=False, **_main_kwargs(env, accounts=["A", "ZZZ"])
+    )
     assert result.exit_code == EXIT_INPUT and "'ZZZ'" in result.error
 
 
@@ -490,13 +574,25 @@ def test_kernel_start_failure_is_retried_once(env, tmp_path, monkeypatch):  # ca
         "    sys.exit(1)  # the first start fails\n"
         "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[2:]])\n"
     )
-    (kernel_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, str(wrapper), str(marker), "-f", "{connection_file}"],
-        "display_name": "flaky", "language": "python",
-    }))
+    (kernel_dir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, str(wrapper), str(marker), "-f", "{connection_file}"],
+                "display_name": "flaky",
+                "language": "python",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    result = render(env.ws, tmp_path / "out", accounts=[], kernel_name="flaky", workers=1,
-                    portfolio_notebooks={"hello": env.nbs / "hello.ipynb"}, progress=False)
+    result = render(
+        env.ws,
+        tmp_path / "out",
+        accounts=[],
+        kernel_name="flaky",
+        workers=1,
+        portfolio_notebooks={"hello": env.nbs / "hello.ipynb"},
+        progress=False,
+    )
     (entry,) = result.manifest["reports"]
     assert (entry["status"], entry["attempts"]) == ("published", 2)
     assert result.exit_code == EXIT_OK
@@ -505,8 +601,9 @@ def test_kernel_start_failure_is_retried_once(env, tmp_path, monkeypatch):  # ca
 # --------------------------------------------------------------------------- parameters (H)
 
 
-@pytest.mark.parametrize("name", ["x = 1\nimport os", "1abc", "class", "a-b", "", "__import__",
-                                  "nаme"])  # the last one has a Cyrillic "а"
+@pytest.mark.parametrize(
+    "name", ["x = 1\nimport os", "1abc", "class", "a-b", "", "__import__", "nаme"]
+)  # the last one has a Cyrillic "а"
 def test_invalid_parameter_names_are_rejected(name):  # case 69
     with pytest.raises(ArgumentError, match="parameter name"):
         validate_parameters({name: 1})
@@ -517,16 +614,25 @@ def test_undeclared_parameter_is_rejected():  # case 70
         validate_parameters({"acount_id": "A"}, declared=["account_id", "run_id"])
 
 
-@pytest.mark.parametrize("value", [Path("a\"b"), date(2024, 1, 1), Decimal("1.5"), (1, 2), {1},
-                                   [1], {"a": 1}, b"bytes", object()])
+@pytest.mark.parametrize(
+    "value",
+    [Path('a"b'), date(2024, 1, 1), Decimal("1.5"), (1, 2), {1}, [1], {"a": 1}, b"bytes", object()],
+)
 def test_non_primitive_values_are_rejected(value):  # case 71
     with pytest.raises(ArgumentError, match="has type"):
         validate_parameters({"x": value})
 
 
 def test_numpy_values_are_converted_explicitly():  # case 71
-    clean = validate_parameters({"flag": np.bool_(False), "n": np.int64(5), "f": np.float32(0.5),
-                                 "s": np.str_("00123"), "none": None})
+    clean = validate_parameters(
+        {
+            "flag": np.bool_(False),
+            "n": np.int64(5),
+            "f": np.float32(0.5),
+            "s": np.str_("00123"),
+            "none": None,
+        }
+    )
     assert clean == {"flag": False, "n": 5, "f": 0.5, "s": "00123", "none": None}
     assert [type(v) for v in clean.values()] == [bool, int, float, str, type(None)]
 

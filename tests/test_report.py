@@ -60,8 +60,11 @@ def _html_output(html: str):
 
 def _executed_notebook(*cells):
     nb = new_notebook(cells=list(cells))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -138,7 +141,7 @@ def test_gate_flags_scripts_handlers_urls_and_remote_loads(snippet):  # cases 47
         "<style>.x { background: url(data:image/png;base64,iVBORw0KGgo=) }</style>",
         "<table><tr><th>online</th><td>one</td></tr></table>",
         '<p title="onerror is only a word here">x</p>',
-        '<pre>javascript: is text in a data cell, not an attribute</pre>',
+        "<pre>javascript: is text in a data cell, not an attribute</pre>",
     ],
 )
 def test_gate_passes_ordinary_markup(snippet):
@@ -146,9 +149,7 @@ def test_gate_passes_ordinary_markup(snippet):
 
 
 def test_gate_requires_kamlibs_csp():
-    assert scan_html("<p>x</p>") == [
-        "expected one Content-Security-Policy meta tag, found 0"
-    ]
+    assert scan_html("<p>x</p>") == ["expected one Content-Security-Policy meta tag, found 0"]
     other = '<meta http-equiv="Content-Security-Policy" content="default-src *">'
     assert "differs" in scan_html(other)[0]
     ours = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
@@ -157,7 +158,7 @@ def test_gate_requires_kamlibs_csp():
 
 
 def test_gate_findings_hold_no_data_values():
-    findings = scan_html('<a href="javascript:steal(\'CANARY-VALUE\')">x</a>', csp=None)
+    findings = scan_html("<a href=\"javascript:steal('CANARY-VALUE')\">x</a>", csp=None)
     assert findings and not any("CANARY" in f for f in findings)
 
 
@@ -179,26 +180,48 @@ def report_page() -> str:
     )
     frame.columns = pd.Index(["<i>client</i>", "revenue"], name="<u>cols</u>")
     params = new_code_cell('account_id = ""  # the account', metadata={"tags": ["parameters"]})
-    injected = new_code_cell('# Parameters\naccount_id = "CANARY-PARAM"',
-                             metadata={"tags": ["injected-parameters"]})
+    injected = new_code_cell(
+        '# Parameters\naccount_id = "CANARY-PARAM"', metadata={"tags": ["injected-parameters"]}
+    )
     code = new_code_cell("secret_source_marker = kam.table(frame)")
-    code.outputs = [new_output("display_data", data={
-        "text/html": table(frame, caption=PAYLOADS[0]).html, "text/plain": "table"})]
+    code.outputs = [
+        new_output(
+            "display_data",
+            data={"text/html": table(frame, caption=PAYLOADS[0]).html, "text/plain": "table"},
+        )
+    ]
     warn = new_code_cell("import warnings")
-    warn.outputs = [new_output("stream", name="stderr", text="UserWarning: /home/CANARY-PATH\n"),
-                    new_output("stream", name="stdout", text="3 clients hold 52 %\n")]
+    warn.outputs = [
+        new_output("stream", name="stderr", text="UserWarning: /home/CANARY-PATH\n"),
+        new_output("stream", name="stdout", text="3 clients hold 52 %\n"),
+    ]
     figure = new_code_cell("plt.show()")
-    figure.outputs = [new_output("display_data", data={
-        "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9a"
-                     "wAAAABJRU5ErkJggg==",
-        "text/plain": "<Figure>"})]
+    figure.outputs = [
+        new_output(
+            "display_data",
+            data={
+                "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9a"
+                "wAAAABJRU5ErkJggg==",
+                "text/plain": "<Figure>",
+            },
+        )
+    ]
     js = new_code_cell("display(Javascript('alert(1)'))")
-    js.outputs = [new_output("display_data", data={"application/javascript": "alert(1)",
-                                                   "text/plain": "js"})]
+    js.outputs = [
+        new_output("display_data", data={"application/javascript": "alert(1)", "text/plain": "js"})
+    ]
     sentinel = new_code_cell("print('kamlib-complete-abc')", metadata={"tags": ["kamlib-sentinel"]})
     sentinel.outputs = [new_output("stream", name="stdout", text="kamlib-complete-abc\n")]
-    nb = _executed_notebook(params, injected, new_markdown_cell("# Brief for the client"), code,
-                            warn, figure, js, sentinel)
+    nb = _executed_notebook(
+        params,
+        injected,
+        new_markdown_cell("# Brief for the client"),
+        code,
+        warn,
+        figure,
+        js,
+        sentinel,
+    )
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     return export_html(nb, title="brief: <ACME>")
 
@@ -226,9 +249,18 @@ def test_export_has_csp_and_no_external_resources(report_page):  # case 52
 
 
 def test_export_hides_code_parameters_sentinel_and_stderr(report_page):  # case 53
-    for hidden in ("# Parameters", "CANARY-PARAM", "account_id", "injected-parameters",
-                   "secret_source_marker", "kam.table", "plt.show", "kamlib-complete",
-                   "CANARY-PATH", "widget-state"):
+    for hidden in (
+        "# Parameters",
+        "CANARY-PARAM",
+        "account_id",
+        "injected-parameters",
+        "secret_source_marker",
+        "kam.table",
+        "plt.show",
+        "kamlib-complete",
+        "CANARY-PATH",
+        "widget-state",
+    ):
         assert hidden not in report_page
     assert "3 clients hold 52 %" in report_page
     assert "Brief for the client" in report_page
@@ -260,28 +292,42 @@ def test_dependency_floor_and_exporter_config():  # case 55
 
 
 def test_table_escapes_cells_labels_names_and_caption():  # case 49
-    frame = pd.DataFrame({"<th>col</th>": ["<script>alert(1)</script>"]},
-                         index=pd.Index(["<img src=x onerror=alert(1)>"], name="</td><script>"))
+    frame = pd.DataFrame(
+        {"<th>col</th>": ["<script>alert(1)</script>"]},
+        index=pd.Index(["<img src=x onerror=alert(1)>"], name="</td><script>"),
+    )
     frame.columns.name = '"><svg onload=alert(1)>'
     out = table(frame, caption="<b>caption</b>").html
     dom = _Dom(out)
     assert {t for t, _ in dom.tags} <= {"table", "caption", "thead", "tbody", "tr", "th", "td"}
     assert all(not attrs for t, attrs in dom.tags if t != "table")
     text = "".join(dom.text)
-    for value in ("<th>col</th>", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-                  "</td><script>", '"><svg onload=alert(1)>', "<b>caption</b>"):
+    for value in (
+        "<th>col</th>",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "</td><script>",
+        '"><svg onload=alert(1)>',
+        "<b>caption</b>",
+    ):
         assert value in text
     assert scan_html(out, csp=None) == []
 
 
 def test_table_layout_and_formats():
-    frame = pd.DataFrame({"account": ["A", "B"], "share": [0.5, 0.25], "year": [2024, 2025],
-                          "since": pd.to_datetime(["2024-01-31", None])})
+    frame = pd.DataFrame(
+        {
+            "account": ["A", "B"],
+            "share": [0.5, 0.25],
+            "year": [2024, 2025],
+            "since": pd.to_datetime(["2024-01-31", None]),
+        }
+    )
     out = table(frame, formats={"share": "{:.0%}"}, na_rep="-").html
     assert "<tr><td>A</td><td>50%</td><td>2024</td><td>2024-01-31</td></tr>" in out
     assert "<tr><td>B</td><td>25%</td><td>2025</td><td>-</td></tr>" in out
     indexed = table(frame.set_index("account")[["year"]]).html
-    assert "<tr><th>account</th><th>year</th></tr>" in indexed
+    assert "<tr><th>Account</th><th>Year</th></tr>" in indexed  # human labels (words.columns)
     assert "<tr><th>A</th><td>2024</td></tr>" in indexed
 
 

@@ -183,11 +183,12 @@ def test_sales_interest_is_on_the_scale_and_ignores_row_order(rows, rnd):
 def test_strategy_quadrants_by_hand():
     comp = pd.Series({"a": 8.0, "b": 3.0, "c": 5.5, "d": 2.0, "e": 7.0})
     interest = pd.Series({"a": 9.0, "b": 2.5, "c": 5.49, "d": 6.0, "f": 4.0})
-    out = strategy_quadrants(comp, interest)
+    out = strategy_quadrants(comp, interest, rank_interest=False)
     expected = pd.DataFrame(
         {
             "competitiveness": [8.0, 3.0, 5.5, 2.0, 7.0, NaN],
             "interest": [9.0, 2.5, 5.49, 6.0, NaN, 4.0],
+            "interest_given": [9.0, 2.5, 5.49, 6.0, NaN, 4.0],
             "competitiveness_level": pd.array(
                 ["high", "low", "high", "low", "high", None], dtype="str"
             ),
@@ -268,7 +269,9 @@ def test_qualify_prospects_with_missing_columns():
 def test_plot_strategy_quadrants_draws_the_2x2():
     comp = pd.Series({"a": 8.0, "b": 3.0, "c": 5.5, "e": 7.0})
     interest = pd.Series({"a": 9.0, "b": 2.5, "c": 5.0, "f": 4.0})
-    quadrants = strategy_quadrants(comp, interest).assign(name=["A$1", "B", "C", "E", "F"])
+    quadrants = strategy_quadrants(comp, interest, rank_interest=False).assign(
+        name=["A$1", "B", "C", "E", "F"]
+    )
     fig, ax = plt.subplots()
     assert plot_strategy_quadrants(quadrants, label="name", ax=ax) is ax
     points = np.concatenate([c.get_offsets() for c in ax.collections])
@@ -329,3 +332,69 @@ def test_sample_qualified_prospects(sample):
     qualified = prospects.index[prospects["qualified"].to_numpy(dtype=bool)]
     assert sorted(qualified) == sorted(PLANTED["qualified_prospects"])
     assert (prospects.loc[~prospects["qualified"].to_numpy(dtype=bool), "missing"] != "").all()
+
+
+# --- interest ranked among the assessed clients (issue 10) ---------------------------------
+
+
+def test_strategy_quadrants_rank_interest_among_the_assessed():
+    # against a whole portfolio both assessed clients are keen (8 and 9); among the two, a is
+    # the less keen: ranks 0 and 1 -> interest 1 and 10. e (no score) keeps its value.
+    comp = pd.Series({"a": 8.0, "b": 3.0, "c": 6.0, "d": 2.0})
+    interest = pd.Series({"a": 8.0, "b": 9.0, "c": 8.5, "d": 7.0, "e": 2.0})
+    out = strategy_quadrants(comp, interest)
+    assert out["interest"].round(6).to_dict() == {"a": 4.0, "b": 10.0, "c": 7.0, "d": 1.0, "e": 2.0}
+    assert out["interest_given"].to_dict() == interest.to_dict()
+    assert out["quadrant"].to_dict() == {
+        "a": "win interest",
+        "b": "support",
+        "c": "partner",
+        "d": "maintain",
+        "e": "not placed",
+    }
+    # as given: all four assessed clients are "high", so only two boxes are used
+    given = strategy_quadrants(comp, interest, rank_interest=False)
+    assert set(given.loc[list("abcd"), "quadrant"]) == {"partner", "support"}
+    with pytest.raises(ArgumentError, match="rank_interest"):
+        strategy_quadrants(comp, interest, rank_interest="yes")
+
+
+def test_sales_interest_among_ranks_only_those_clients():
+    tx = pd.DataFrame(
+        {
+            "account_id": ["a", "a", "b", "c", "c", "c"],
+            "date": pd.to_datetime(
+                ["2024-03-01", "2024-04-01", "2024-05-01", "2024-02-01", "2024-03-01", "2024-04-01"]
+            ),
+            "revenue": [100.0, 100.0, 50.0, 10.0, 10.0, 10.0],
+            "order_id": ["1", "2", "3", "4", "5", "6"],
+            "product_id": ["p", "q", "p", "p", "p", "p"],
+        }
+    )
+    everyone = sales_interest(tx, as_of="2024-12-31")
+    two = sales_interest(tx, as_of="2024-12-31", among=["a", "b", "zz"])
+    assert two.index.tolist() == ["a", "b"]  # zz has no lines: left out
+    # components are the same; ranks are among a and b only
+    cols = ["orders", "order_size", "breadth"]
+    assert_frame_equal(two[cols], everyone.loc[["a", "b"], cols])
+    assert two["interest"].tolist() == [10.0, 1.0]
+    assert everyone.loc["b", "interest"] > 1.0  # against c, b is not last on everything
+    with pytest.raises(ArgumentError, match="among"):
+        sales_interest(tx, among="a")
+
+
+def test_sample_quadrants_use_all_four_boxes(sample):
+    comp = competitiveness(sample["scores"], as_of=SAMPLE_AS_OF).by_client["competitiveness"]
+    interest = sales_interest(sample["transactions"], as_of=SAMPLE_AS_OF)["interest"]
+    # ranked over the whole portfolio every assessed key account is "high": two boxes
+    given = strategy_quadrants(comp, interest.reindex(comp.index), rank_interest=False)
+    assert set(given["quadrant"]) == {"partner", "support"}
+    # ranked among the 23 assessed clients: all four boxes
+    out = strategy_quadrants(comp, interest.reindex(comp.index))
+    assert set(out["quadrant"]) == {"partner", "support", "win interest", "maintain"}
+    assert out.loc["C0009", "quadrant"] == "maintain"  # lost to a competitor: no "help it grow"
+    # the same with interest computed among the assessed clients from the start
+    among = sales_interest(sample["transactions"], as_of=SAMPLE_AS_OF, among=comp.index)
+    direct = strategy_quadrants(comp, among["interest"], rank_interest=False)
+    assert set(direct["quadrant"]) == {"partner", "support", "win interest", "maintain"}
+    assert direct.loc["C0009", "quadrant"] == "maintain"

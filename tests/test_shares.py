@@ -10,7 +10,7 @@ from kamlib.portfolio.shares import round_shares
 
 
 def test_three_equal_shares_reliability_case_45():
-    # RELIABILITY case 45: naive rounding shows 33.3 x 3 = 99.9
+    # docs/reliability.md case 45: naive rounding shows 33.3 x 3 = 99.9
     assert round_shares([1, 1, 1]).tolist() == [33.4, 33.3, 33.3]
 
 

@@ -120,14 +120,19 @@ def test_widgets_leave_no_pyplot_figures_open():
 def test_what_if_explorer_follows_product_discount_and_volume():
     box = what_if_explorer(LIMITS, min_margin=0.15, max_discount=0.10)
     controls, text = _controls(box), box.children[-1]
-    assert text.value.startswith("<p>At 0.0% off, Pump (p1) costs 15.00")
+    assert text.value.startswith("<p>At 0.0 % off, Pump (p1) costs 15.00")
     controls["Discount"].value = 0.10
     # 100 x (15 - 10) / (13.5 - 10) = 142.857...
-    assert "needs 143 units (+42.9%)" in text.value
+    assert "needs 143 units (+42.9 %)" in text.value
     controls["Volume change"].value = 0.5  # 150 units at a margin of 3.50: 525, +5.0 %
-    assert "At the planned 150 units (+50.0%) the contribution would be 525 (+5.0%)" in text.value
+    assert "At the planned 150 units (+50.0 %) gross profit rises by 25 (+5.0 %) to 525" in (
+        text.value
+    )
+    controls["Volume change"].value = 0.0  # 100 units at 3.50: 350 instead of 500
+    assert "gross profit falls by 150 (-30.0 %) to 350" in text.value
+    assert "contribution" not in text.value  # gross profit is called gross profit
     controls["Discount"].value = 0.15  # beyond the maximum discount
-    assert "beyond the maximum discount of 10%" in text.value
+    assert "beyond the maximum discount of 10 %" in text.value
     curve = bytes(box.children[2].value)  # the what-if curve of the product
     assert curve.startswith(b"\x89PNG")
     controls["Product"].value = "p2"  # 20 x 0.85 = 17 < unit cost 18: nothing makes up for it

@@ -8,15 +8,19 @@ tables passed in:
 2. **Previous meeting** (:func:`kamlib.account.followup.previous_actions`).
 3. **Work plan and the client's expectations**: the running plan (targets of the year before
    the plan year) against actual, and the outcomes of the latest meetings.
-4. **Our expectations**: the targets of the plan year from the targets table, or computed
-   from history by :func:`kamlib.account.targets.next_year_targets` when there are none.
+4. **Our expectations**: the one plan-year target of
+   :func:`kamlib.account.targets.plan_target` (the targets table's total, else last 12
+   months' revenue x (1 + growth)), with its source: the same figure as the account summary
+   and the development plan. The lines shown are the targets table's, or the target spread
+   over the products by :func:`kamlib.account.targets.spread_target`.
 5. **Arguments** (:func:`kamlib.account.proposal.proposal_arguments`).
 6. **Negotiation limits** (:func:`kamlib.account.pricing.negotiation_limits`).
 7. **What-if** (:func:`kamlib.account.pricing.what_if`).
 8. **Decision tools**: the notebook's widget over the what-if; reports show the static table.
 9. **Draft proposal** (:func:`kamlib.account.proposal.draft_proposal`).
 
-Also the tender windows and the follow-up schedule (:mod:`kamlib.account.followup`).
+Also the tender windows and the follow-up schedule (:mod:`kamlib.account.followup`), and
+the account summary that opens the report (:func:`kamlib.account.summary.account_summary`).
 
 Sales figures are cut at ``as_of``, the day the data is cut: the one given (a report passes the
 same ``as_of`` to :func:`kamlib.account.dossier.account_dossier`), else the meeting date or the
@@ -36,8 +40,9 @@ from kamlib.account.dossier import revenue_history
 from kamlib.account.followup import follow_up_schedule, previous_actions, tender_windows
 from kamlib.account.pricing import discount_grid, negotiation_limits, what_if_table
 from kamlib.account.proposal import Proposal, draft_proposal, proposal_arguments
-from kamlib.account.targets import next_year_targets, plan_vs_actual
-from kamlib.errors import InputError, Problem
+from kamlib.account.summary import AccountSummary, account_summary
+from kamlib.account.targets import plan_vs_actual, spread_target
+from kamlib.errors import ArgumentError, InputError, Problem
 from kamlib.schema import account_rows, empty_frame, gross_profit, is_missing
 from kamlib.schema import require_columns as _require
 from kamlib.window import analysis_date, renamed_months
@@ -48,6 +53,7 @@ __all__ = [
     "financial_report",
     "meeting_brief",
 ]
+
 
 @dataclass(frozen=True)
 class FinancialReport:
@@ -174,6 +180,9 @@ class MeetingBrief:
     follow_up: pd.DataFrame
     messages: tuple[str, ...] = ()
     parameters: dict[str, object] = field(default_factory=dict)
+    summary: AccountSummary | None = None
+    target: float = float("nan")
+    target_source: str = ""
 
     @property
     def sections(self) -> list[tuple[str, object]]:
@@ -206,6 +215,7 @@ def meeting_brief(
     targets: pd.DataFrame | None = None,
     tenders: pd.DataFrame | None = None,
     competitors: pd.DataFrame | None = None,
+    cost_to_serve: pd.DataFrame | None = None,
     meeting_date: object,
     as_of: object = None,
     plan_year: int | None = None,
@@ -214,6 +224,7 @@ def meeting_brief(
     validity_days: int = 30,
     growth: float | Mapping[str, float] | None = None,
     cell: str | None = None,
+    key_types: Iterable[str] = (),
     months: int = 12,
     window_months: int | None = None,
     recent_meetings: int = 3,
@@ -223,10 +234,12 @@ def meeting_brief(
 ) -> MeetingBrief:
     """Assemble the annual-meeting brief of one account for a meeting date.
 
-    Our expectations (part 4) are the plan year's lines of the targets table when it has
-    them; the proposal's volumes (part 9) always follow the product targets computed from
-    history by :func:`kamlib.account.targets.next_year_targets` (with `growth` as override),
-    since recorded targets are often by category and carry no volume.
+    Our expectations (part 4) are the one target of the plan year
+    (:func:`kamlib.account.targets.plan_target`: the targets table's total when it has the
+    account and year, else the last `months` months' revenue x (1 + `growth`)), in
+    ``target`` and ``target_source``; the account summary and the development plan show the
+    same figure. The proposal (part 9) is drafted for the account's situation: win-back for a
+    lost account, repair for a loss-making one (contribution after cost to serve below 0).
 
     Parameters
     ----------
@@ -235,6 +248,9 @@ def meeting_brief(
     transactions, products, accounts, contacts, meetings, actions, targets, tenders, competitors
         Canonical tables; every one but transactions may be None or empty, which reduces the
         parts that need it (with a message in ``messages``).
+    cost_to_serve : DataFrame, optional
+        Canonical cost-to-serve lines: contribution after cost to serve in the summary and
+        the proposal; without it contribution is not known.
     meeting_date : date-like
         Date of the meeting (actions, tenders, the roster and the proposal's expiry follow it).
     as_of : date-like, optional
@@ -247,11 +263,13 @@ def meeting_brief(
         meeting's own year for January-June.
     min_margin, max_discount, validity_days
         Price floor markup, largest discount, validity of the proposal in days.
-    growth : float or mapping, optional
-        Growth assumptions for the computed targets (see
-        :func:`kamlib.account.targets.next_year_targets`).
+    growth : float, optional
+        Growth of the computed target when the targets table has none for the plan year
+        (default 0: last year's revenue); see :func:`kamlib.account.targets.plan_target`.
     cell : str, optional
-        The account's ABC-XYZ cell (quoted in the executives' arguments).
+        The account's ABC-XYZ cell (shown in the internal summary, never to the client).
+    key_types : iterable of str
+        The account's key-client types (shown in the internal summary).
     months : int, default 12
         Window for current prices, volumes and arguments.
     window_months : int, optional
@@ -304,6 +322,11 @@ def meeting_brief(
                 )
             ]
         )
+    if isinstance(growth, Mapping):
+        raise ArgumentError(
+            "`growth` must be one rate for the account's target; per-product rates belong to "
+            "the development plan"
+        )
     as_of = _data_as_of(transactions, meeting, as_of)
     year = (
         int(plan_year) if plan_year is not None else meeting.year + (1 if meeting.month >= 7 else 0)
@@ -337,21 +360,43 @@ def meeting_brief(
             as_of=as_of,
         )
     expect = _client_expectations(account_id, meetings, meeting, recent_meetings)
-    computed = next_year_targets(
+    summary = account_summary(
+        account_id,
+        transactions=transactions,
+        accounts=accounts,
+        products=products,
+        contacts=contacts,
+        meetings=meetings,
+        actions=actions,
+        tenders=tenders,
+        competitors=competitors,
+        cost_to_serve=cost_to_serve,
+        targets=targets,
+        cell=cell,
+        key_types=key_types,
+        as_of=as_of,
+        months=months,
+        plan_year=year,
+        growth=0.0 if growth is None else float(growth),
+        prep_months=prep_months,
+        min_margin=min_margin,
+    )
+    target, source = summary.target, summary.target_source
+    spread = spread_target(
         account_id,
         transactions=transactions,
         products=products,
-        plan_year=year,
+        target=target,
+        year=year,
         as_of=as_of,
-        growth=growth,
+        months=months,
     )
     recorded = account_rows(targets, account_id)
     recorded = recorded[recorded["year"] == year] if recorded is not None else None
-    if recorded is not None and not recorded.empty:
+    if source == "targets table" and recorded is not None and not recorded.empty:
         ours = recorded.reset_index(drop=True).assign(source="targets table")
     else:
-        ours = computed.assign(source="computed from history")
-        messages.append(f"no targets for {year}: our expectations computed from history")
+        ours = spread.assign(source="computed")
     ours = ours.astype({"source": "str"})
     args = proposal_arguments(
         account_id,
@@ -374,17 +419,20 @@ def meeting_brief(
         months=months,
     )
     if limits.empty:
-        messages.append(
-            f"no purchases in the last {months} months: no limits or proposal lines"
-        )
+        messages.append(f"no purchases in the last {months} months: no limits or proposal lines")
     grid = discount_grid(None, max_discount, 0.01)
     table = what_if_table(limits, grid, min_margin)
     roster = dmu_roster(account_id, contacts=contacts, as_of=meeting)
+    serve = (
+        summary.figures.loc["gross_profit", "last"] - summary.figures.loc["contribution", "last"]
+    )
+    situation = {"lost": "win-back", "loss-making": "repair"}.get(summary.status)
     proposal = draft_proposal(
         account_id,
         limits,
         meeting_date=meeting,
-        targets=computed,
+        cost_to_serve=None if pd.isna(serve) else float(serve),
+        situation=situation,
         roster=roster,
         arguments=args,
         validity_days=validity_days,
@@ -414,6 +462,9 @@ def meeting_brief(
         ),
         follow_up=follow_up_schedule(meeting, valid_until=proposal.valid_until, holidays=holidays),
         messages=tuple(messages),
+        summary=summary,
+        target=target,
+        target_source=source,
         parameters={
             "meeting_date": meeting.date().isoformat(),
             "as_of": as_of.date().isoformat(),

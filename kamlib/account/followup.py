@@ -6,6 +6,10 @@
   when the window is open or opens within ``horizon_months`` = 3.
 - :func:`follow_up_schedule`: next working day: confirm receipt, ask next steps and urgency,
   agree the next call; a reminder before the proposal expires.
+- :func:`non_working_days`: the days no follow-up or planned contact may fall on besides
+  weekends: the `holidays` given plus the fixed-date :data:`RECURRING_HOLIDAYS` of every year
+  (1 January, 25 and 26 December by default), so a follow-up never lands on New Year's Day
+  even when the workspace gives no holiday calendar.
 
 Actions and tenders are judged at the meeting date.
 """
@@ -17,13 +21,78 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from kamlib.errors import ArgumentError
 from kamlib.schema import account_rows
 
 __all__ = [
     "previous_actions",
     "tender_windows",
     "follow_up_schedule",
+    "non_working_days",
+    "RECURRING_HOLIDAYS",
 ]
+
+RECURRING_HOLIDAYS: tuple[str, ...] = ("01-01", "12-25", "12-26")
+"""Fixed-date days off every year ("MM-DD"): New Year's Day, Christmas Day, 26 December.
+
+Applied on top of the `holidays` a caller passes (pass ``recurring=()`` to drop them, or a
+country's own list). Movable feasts (Easter, ...) need the `holidays` parameter."""
+
+
+def _day(value: object, name: str) -> np.datetime64:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ArgumentError(f"`{name}` must hold dates, got {value!r}") from exc
+    if pd.isna(ts):
+        raise ArgumentError(f"`{name}` must hold dates, got {value!r}")
+    return np.datetime64(ts.date(), "D")
+
+
+def non_working_days(
+    first_year: int,
+    last_year: int | None = None,
+    *,
+    holidays: Iterable[object] = (),
+    recurring: Iterable[str] = RECURRING_HOLIDAYS,
+) -> np.ndarray:
+    """Non-working days (besides Saturdays and Sundays) for :func:`numpy.busday_offset`.
+
+    Parameters
+    ----------
+    first_year, last_year : int
+        Years whose recurring holidays are included (`last_year` defaults to `first_year`).
+    holidays : iterable of date-like, default ()
+        Further days off (the workspace's holiday calendar), kept whatever their year.
+    recurring : iterable of str, default :data:`RECURRING_HOLIDAYS`
+        Fixed-date days off every year, as ``"MM-DD"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted unique ``datetime64[D]`` days.
+
+    Raises
+    ------
+    ArgumentError
+        A holiday that is no date, or a recurring day that is not ``"MM-DD"``.
+
+    Examples
+    --------
+    >>> non_working_days(2026, holidays=["2026-05-01"]).astype(str).tolist()
+    ['2026-01-01', '2026-05-01', '2026-12-25', '2026-12-26']
+    """
+    last_year = first_year if last_year is None else last_year
+    days = [_day(h, "holidays") for h in holidays]
+    for md in recurring:
+        try:
+            month, day = (int(x) for x in str(md).split("-"))
+            for year in range(int(first_year), int(last_year) + 1):
+                days.append(np.datetime64(pd.Timestamp(year=year, month=month, day=day).date()))
+        except (TypeError, ValueError) as exc:
+            raise ArgumentError(f"`recurring` takes days as 'MM-DD', got {md!r}") from exc
+    return np.unique(np.array(days, dtype="datetime64[D]"))
+
 
 _DONE = ("done", "closed", "completed", "complete")
 
@@ -212,6 +281,7 @@ def follow_up_schedule(
     valid_until: object = None,
     holidays: Iterable[object] = (),
     reminder_working_days: int = 3,
+    recurring_holidays: Iterable[str] = RECURRING_HOLIDAYS,
 ) -> pd.DataFrame:
     """What to do after the proposal is sent, with dates on working days.
 
@@ -226,9 +296,11 @@ def follow_up_schedule(
     valid_until : date-like, optional
         Expiry date of the proposal.
     holidays : iterable of date-like, default ()
-        Non-working days besides Saturdays and Sundays.
+        Non-working days besides Saturdays, Sundays and `recurring_holidays`.
     reminder_working_days : int, default 3
         How many working days before the expiry to remind the client.
+    recurring_holidays : iterable of str, default :data:`RECURRING_HOLIDAYS`
+        Fixed-date days off every year ("MM-DD"); 1 January, 25 and 26 December by default.
 
     Returns
     -------
@@ -244,17 +316,32 @@ def follow_up_schedule(
     2 2025-11-24 ask about the next steps and how urgent the decision is
     3 2025-11-24 agree the date of the next call or meeting
     4 2025-12-16 remind the client that the proposal expires on 2025-12-21
+
+    Every date is a working day: sent on 31 December 2025, the follow-up is on 2 January 2026.
+
+    >>> follow_up_schedule("2025-12-31")["date"].iloc[0].date()
+    datetime.date(2026, 1, 2)
     """
-    sent_day = np.datetime64(pd.Timestamp(sent).date(), "D")
-    off = np.array([pd.Timestamp(h).date() for h in holidays], dtype="datetime64[D]")
+    if not isinstance(reminder_working_days, (int, np.integer)) or reminder_working_days < 1:
+        raise ArgumentError(
+            f"`reminder_working_days` must be a whole number >= 1, got {reminder_working_days!r}"
+        )
+    sent_day = _day(sent, "sent")
+    expiry = None if valid_until is None else _day(valid_until, "valid_until")
+    years = [
+        pd.Timestamp(sent_day).year,
+        pd.Timestamp(expiry if expiry is not None else sent_day).year,
+    ]
+    off = non_working_days(
+        min(years), max(years) + 1, holidays=holidays, recurring=recurring_holidays
+    )
     next_day = np.busday_offset(sent_day, 1, roll="forward", holidays=off)
     steps = [
         (next_day, "confirm that the client received the proposal"),
         (next_day, "ask about the next steps and how urgent the decision is"),
         (next_day, "agree the date of the next call or meeting"),
     ]
-    if valid_until is not None:
-        expiry = np.datetime64(pd.Timestamp(valid_until).date(), "D")
+    if expiry is not None:
         remind = np.busday_offset(expiry, -reminder_working_days, roll="backward", holidays=off)
         if remind > next_day:
             steps.append(

@@ -8,7 +8,14 @@ contact plan and its budget (:mod:`kamlib.account.contacts`), and:
   months) and this one does not. Similar means the same ``industry`` (accounts table) or the
   same class from ``classes`` (e.g. the ABC class or ABC-XYZ cell of each account). Estimated
   value = penetration (share of active similar clients buying the product) x median annual
-  revenue of the product among those buying it.
+  revenue of the product among those buying it. Only products the account did not buy
+  (no positive revenue) in the window are candidates; the list is cut, best first, where the
+  total would exceed the account's **room**: potential budget - revenue of the window when the
+  potential budget is known and above that revenue, else `cap_share` (10 %) of that revenue.
+- **Target**: the one plan-year target of :func:`kamlib.account.targets.plan_target` (the
+  targets table's total, else the last 12 months' revenue x (1 + growth)), spread over the
+  products by :func:`kamlib.account.targets.spread_target`, so the plan's total is the same
+  figure as the brief's and the summary's.
 """
 
 from __future__ import annotations
@@ -23,8 +30,10 @@ from kamlib.account.contacts import DEFAULT_CLASS, contact_budget, contact_plan
 from kamlib.account.targets import (
     baseline,
     next_year_targets,
+    plan_target,
     plan_vs_actual,
     seasonality,
+    spread_target,
     stage_targets,
 )
 from kamlib.errors import ArgumentError
@@ -38,6 +47,7 @@ __all__ = [
     "development_plan",
 ]
 
+
 def cross_sell(
     account_id: str,
     *,
@@ -50,6 +60,7 @@ def cross_sell(
     months: int = 12,
     window_months: int | None = None,
     min_peers_buying: int = 3,
+    cap_share: float = 0.10,
 ) -> pd.DataFrame:
     """Products that similar clients buy and this account does not, with an estimated value.
 
@@ -78,11 +89,16 @@ def cross_sell(
         Products bought by fewer similar clients are left out: with one or two buyers the
         "median peer revenue" would disclose another client's purchases in a report that may be
         shown to this client.
+    cap_share : float, default 0.10
+        Without a usable potential budget (unknown, or not above the account's revenue in the
+        window), the candidates' total is capped at this share of that revenue.
 
     Returns
     -------
     DataFrame
-        One row per candidate product, highest ``estimated_value`` first: ``product_id``,
+        One row per candidate product, highest ``estimated_value`` first, the list cut where
+        the total would exceed the room (``attrs["room"]``, with ``attrs["room_basis"]``
+        ``"potential budget"`` or ``"cap"``): ``product_id``,
         ``name``, ``category``, ``peers`` (similar clients active in the window),
         ``peers_buying``, ``penetration`` (= peers_buying / peers), ``median_peer_revenue``
         (among those buying), ``estimated_value`` (= penetration x median_peer_revenue).
@@ -94,12 +110,14 @@ def cross_sell(
     ...     "product_id": ["p1", "p1", "p2", "p2"], "revenue": [10.0, 10.0, 40.0, 60.0],
     ...     "date": pd.to_datetime(["2025-05-01"] * 4)})
     >>> acc = pd.DataFrame({"account_id": ["A", "B", "C"], "industry": ["Food"] * 3})
-    >>> cross_sell("A", transactions=tx, accounts=acc, min_peers_buying=2)[
+    >>> cross_sell("A", transactions=tx, accounts=acc, min_peers_buying=2, cap_share=10.0)[
     ...     ["product_id", "peers", "peers_buying", "median_peer_revenue", "estimated_value"]]
       product_id  peers  peers_buying  median_peer_revenue  estimated_value
     0         p2      2             2                 50.0             50.0
     """
     months = renamed_months(months, window_months, "cross_sell")
+    if not np.isfinite(cap_share) or cap_share < 0:
+        raise ArgumentError(f"`cap_share` must be 0 or more, got {cap_share!r}")
     columns = [
         "product_id",
         "name",
@@ -153,9 +171,21 @@ def cross_sell(
         for column in ("name", "category"):
             out[column] = out["product_id"].map(info[column]) if column in info else np.nan
     out = out.reindex(columns=columns).astype({c: "str" for c in columns[:3]})
-    return out.sort_values(
+    out = out.sort_values(
         ["estimated_value", "product_id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
+    revenue = float(tx.loc[tx["account_id"] == account_id, "revenue"].sum())
+    potential = np.nan
+    if not is_missing(accounts) and "potential_budget" in accounts.columns:
+        rows = accounts.loc[accounts["account_id"] == account_id, "potential_budget"]
+        potential = pd.to_numeric(rows, errors="coerce").max() if len(rows) else np.nan
+    if np.isfinite(potential) and potential > revenue:
+        room, basis = potential - revenue, "potential budget"
+    else:
+        room, basis = cap_share * max(revenue, 0.0), "cap"
+    out = out[out["estimated_value"].cumsum() <= room + 1e-9].reset_index(drop=True)
+    out.attrs.update(room=room, room_basis=basis)
+    return out
 
 
 @dataclass(frozen=True)
@@ -181,6 +211,8 @@ class DevelopmentPlan:
     plan_vs_actual: pd.DataFrame
     messages: tuple[str, ...] = ()
     parameters: dict[str, object] = field(default_factory=dict)
+    target: float = float("nan")
+    target_source: str = ""
 
 
 def development_plan(
@@ -205,13 +237,17 @@ def development_plan(
     cadence: Mapping[str, int] | None = None,
     contact_costs: Mapping[str, float] | None = None,
     holidays: Iterable[object] = (),
+    meetings: pd.DataFrame | None = None,
 ) -> DevelopmentPlan:
     """Assemble the development plan of one account.
 
     Parameters are those of :func:`baseline`, :func:`next_year_targets`, :func:`stage_targets`,
-    :func:`cross_sell` and :func:`contact_plan`. `targets` is the recorded targets table (plan
-    vs actual for every year it has for this account); optional tables that are missing or
-    empty skip their part with a message.
+    :func:`cross_sell` and :func:`contact_plan`. `targets` is the recorded targets table (the
+    plan target when it has the account and plan year; plan vs actual for every year it has
+    for this account); optional tables that are missing or empty skip their part with a
+    message. The product targets are the plan target (:func:`plan_target`, with `growth` when
+    one rate is given) spread over the products by :func:`spread_target`, so they add up to
+    ``target``; `growth` given per product keeps :func:`next_year_targets` instead.
 
     Returns
     -------
@@ -223,8 +259,10 @@ def development_plan(
     ...     "quantity": [10.0, 11.0], "revenue": [100.0, 110.0],
     ...     "date": pd.to_datetime(["2024-03-01", "2025-03-01"])})
     >>> p = development_plan("A", transactions=tx, as_of="2025-12-31", cell="CX")
-    >>> p.plan_year, p.targets["revenue_target"].round(2).tolist(), p.budget["budget"].tolist()[-1]
-    (2026, [121.0], 500.0)
+    >>> p.plan_year, p.target, p.target_source, p.targets["revenue_target"].round(2).tolist()
+    (2026, 110.0, 'computed', [110.0])
+    >>> p.budget["budget"].tolist()[-1]
+    500.0
     >>> p.messages[:2]
     ('no products table: categories unknown', 'no accounts table: cross-sell by industry skipped')
     """
@@ -234,16 +272,36 @@ def development_plan(
     if is_missing(products):
         messages.append("no products table: categories unknown")
     base = baseline(account_id, transactions=transactions, products=products, by=by, as_of=as_of_ts)
-    goals = next_year_targets(
+    target, source = plan_target(
         account_id,
         transactions=transactions,
-        products=products,
-        plan_year=year,
+        targets=targets,
+        year=year,
         as_of=as_of_ts,
-        growth=growth,
-        by=by,
-        growth_bounds=growth_bounds,
+        growth=0.0 if growth is None or isinstance(growth, Mapping) else float(growth),
     )
+    if isinstance(growth, Mapping):
+        goals = next_year_targets(
+            account_id,
+            transactions=transactions,
+            products=products,
+            plan_year=year,
+            as_of=as_of_ts,
+            growth=growth,
+            by=by,
+            growth_bounds=growth_bounds,
+        )
+        messages.append("growth given per product: the lines need not add up to the target")
+    else:
+        goals = spread_target(
+            account_id,
+            transactions=transactions,
+            products=products,
+            target=target,
+            year=year,
+            as_of=as_of_ts,
+            by=by,
+        )
     profile = seasonality(
         account_id, transactions=transactions, freq=freq, as_of=as_of_ts, years=seasonality_years
     )
@@ -270,9 +328,7 @@ def development_plan(
             min_peers_buying=min_peers_buying,
         )
     if cell is None:
-        messages.append(
-            f"no ABC-XYZ cell given: contact plan uses class {DEFAULT_CLASS}'s cadence"
-        )
+        messages.append(f"no ABC-XYZ cell given: contact plan uses class {DEFAULT_CLASS}'s cadence")
     contacts = contact_plan(
         year=year,
         cell=cell,
@@ -281,6 +337,7 @@ def development_plan(
         costs=contact_costs,
         account_id=account_id,
         holidays=holidays,
+        meetings=meetings,
     )
     if is_missing(targets):
         messages.append("no targets table: plan vs actual skipped")
@@ -313,4 +370,6 @@ def development_plan(
         plan_vs_actual=pva,
         messages=tuple(messages),
         parameters=parameters,
+        target=target,
+        target_source=source,
     )

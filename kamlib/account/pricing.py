@@ -31,6 +31,7 @@ __all__ = [
     "cents_up",
 ]
 
+
 def _fraction(name: str, value: float, *, upper: float = 1.0) -> float:
     if not 0 <= value < upper:
         raise ArgumentError(f"`{name}` must be between 0 and {upper} (exclusive), got {value!r}")

@@ -13,6 +13,11 @@ Method (docs/methods.md, "Annual meeting and development plan"):
   ``none`` (0 when nothing is known). Rates from history are clipped to ``growth_bounds``
   (default -50 % .. +50 %) so that one lucky year does not triple a plan. Volume targets assume
   constant prices (volume grows like revenue).
+- **The plan target** (:func:`plan_target`): one revenue target per account and plan year,
+  used by the brief, the summary and the development plan alike: the targets table's total of
+  the account's lines of that year when it has any (source ``targets table``), else the
+  revenue of the last `months` months x (1 + `growth`, default 0) (source ``computed``).
+  Conservative on purpose: no per-product extrapolation.
 - **Stages**: each whole-year target is split into quarters (``Q1``..``Q4``) or months
   (``M01``..``M12``) by the account's seasonal profile: its revenue per quarter/month of year
   over the last ``years`` years (negative periods count as 0); equal shares without history.
@@ -33,8 +38,11 @@ from kamlib.schema import require_columns as _require
 from kamlib.window import analysis_date, renamed_months
 
 __all__ = [
+    "TARGET_SOURCES",
     "baseline",
     "next_year_targets",
+    "plan_target",
+    "spread_target",
     "seasonality",
     "stage_targets",
     "plan_vs_actual",
@@ -596,3 +604,154 @@ def plan_vs_actual(
         ),
     )
     return out.astype({"status": "str"})
+
+
+TARGET_SOURCES = ("targets table", "computed")
+"""The sources :func:`plan_target` reports, in this order."""
+
+
+def plan_target(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
+    year: int,
+    as_of: object = None,
+    months: int = 12,
+    growth: float = 0.0,
+) -> tuple[float, str]:
+    """The one revenue target of an account for a plan year, with its source.
+
+    The targets table's total for the account and `year` (every line of that year: whole-year,
+    quarterly, by category or product; they are summed) when the table has lines for them;
+    otherwise ONE computed rule: the account's revenue in the last `months` months up to
+    `as_of` x (1 + `growth`). The brief's "our expectations", the account summary and the
+    development plan all call this function, so they show the same figure.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions (``account_id``, ``date``, ``revenue``).
+    targets : DataFrame, optional
+        Canonical targets (``account_id``, ``year``, ``revenue_target``).
+    year : int
+        The plan year.
+    as_of : date-like, optional
+        End of the base window of the computed rule; default the last date in `transactions`.
+    months : int, default 12
+        Length of the base window.
+    growth : float, default 0.0
+        Growth of the computed rule (not applied to a target from the table); > -1.
+
+    Returns
+    -------
+    (float, str)
+        The target and its source: ``"targets table"`` or ``"computed"``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A", "A"], "revenue": [100.0, 120.0],
+    ...     "date": pd.to_datetime(["2024-06-01", "2025-06-01"])})
+    >>> plan_target("A", transactions=tx, year=2026, as_of="2025-12-31")
+    (120.0, 'computed')
+    >>> t = pd.DataFrame({"account_id": ["A", "A"], "year": [2026, 2026],
+    ...     "revenue_target": [60.0, 90.0], "period": ["Q1", "Q2"]})
+    >>> plan_target("A", transactions=tx, targets=t, year=2026, as_of="2025-12-31")
+    (150.0, 'targets table')
+    """
+    if not isinstance(months, (int, np.integer)) or months < 1:
+        raise ArgumentError(f"`months` must be a positive integer, got {months!r}")
+    if not np.isfinite(growth) or growth <= -1:
+        raise ArgumentError(f"`growth` must be a number above -1, got {growth!r}")
+    _require(transactions, ["account_id", "date", "revenue"], "transactions")
+    if not is_missing(targets):
+        _require(targets, ["account_id", "year", "revenue_target"], "targets")
+        own = targets[(targets["account_id"] == account_id) & (targets["year"] == int(year))]
+        if len(own) and own["revenue_target"].notna().any():
+            return float(own["revenue_target"].sum()), "targets table"
+    as_of = analysis_date(transactions, as_of)
+    start = as_of - pd.DateOffset(months=months)
+    tx = transactions[
+        (transactions["account_id"] == account_id)
+        & (transactions["date"] > start)
+        & (transactions["date"] <= as_of)
+    ]
+    return float(tx["revenue"].sum()) * (1.0 + float(growth)), "computed"
+
+
+def spread_target(
+    account_id: str,
+    *,
+    transactions: pd.DataFrame,
+    products: pd.DataFrame | None = None,
+    target: float,
+    year: int,
+    as_of: object = None,
+    by: str = "product_id",
+    months: int = 12,
+) -> pd.DataFrame:
+    """The plan target spread over the products (or categories) in proportion to their base.
+
+    Every line grows by the same rate, ``target / base - 1`` (source ``plan target``), so the
+    lines add up to the plan target of :func:`plan_target` exactly: the development plan and
+    the draft proposal show the same total as the brief and the summary, and no product is
+    extrapolated on its own.
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    transactions : DataFrame
+        Canonical transactions.
+    products : DataFrame, optional
+        Canonical products (categories).
+    target : float
+        The plan target (:func:`plan_target`).
+    year : int
+        The plan year.
+    as_of : date-like, optional
+        End of the base window; default the last date in `transactions`.
+    by : {"product_id", "category"}, default "product_id"
+        Level of the lines.
+    months : int, default 12
+        Length of the base window.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`next_year_targets`, with ``growth_source`` ``"plan target"``; empty when
+        the account has no positive base.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A"] * 2, "product_id": ["p1", "p2"],
+    ...     "quantity": [10.0, 5.0], "revenue": [300.0, 100.0],
+    ...     "date": pd.to_datetime(["2025-06-01", "2025-07-01"])})
+    >>> t = spread_target("A", transactions=tx, target=440.0, year=2026, as_of="2025-12-31")
+    >>> t[["product_id", "growth", "revenue_target"]].round(2)
+      product_id  growth  revenue_target
+    0         p1     0.1           330.0
+    1         p2     0.1           110.0
+    """
+    lines = next_year_targets(
+        account_id,
+        transactions=transactions,
+        products=products,
+        plan_year=year,
+        as_of=as_of,
+        growth=0.0,
+        by=by,
+        months=months,
+    )
+    base = float(lines["base_revenue"].sum())
+    if base <= 0 or not np.isfinite(target):
+        return lines.assign(growth_source="plan target")
+    rate = float(target) / base - 1.0
+    return lines.assign(
+        growth=rate,
+        growth_source="plan target",
+        revenue_target=lines["base_revenue"] * (1 + rate),
+        quantity_target=lines["base_quantity"] * (1 + rate),
+    )

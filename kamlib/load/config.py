@@ -10,6 +10,7 @@ with the defaults below. A full example::
     as_of = "2025-12-31"         # analysis date; default: the last transaction date
     duplicates = "keep"          # exact duplicate transaction lines: "keep" (warn) or "drop"
     future_dates = "warn"        # lines dated after as_of: "warn" or "quarantine"
+    currency = "EUR"             # in the reports' money headers ("Revenue (EUR)"); default none
 
     [defaults]                   # read settings shared by every table
     encoding = "utf-8"           # any Python codec, or "auto" (BOM sniffing: UTF-8/16/32)
@@ -93,12 +94,13 @@ class Config:
     as_of: str | None = None
     duplicates: str = "keep"
     future_dates: str = "warn"
+    currency: str | None = None
 
 
 _READ_KEYS = {f.name for f in fields(ReadSpec)}
 _TABLE_KEYS = _READ_KEYS | {"file", "files", "columns", "ids"}
 _ID_KEYS = {"strip", "upper", "zero_pad"}
-_WS_KEYS = {"mode", "timezone", "as_of", "duplicates", "future_dates"}
+_WS_KEYS = {"mode", "timezone", "as_of", "duplicates", "future_dates", "currency"}
 
 
 def _bad(msg: str, path: Path) -> ConfigError:
@@ -108,11 +110,15 @@ def _bad(msg: str, path: Path) -> ConfigError:
 def _read_spec(base: ReadSpec, raw: dict, where: str, path: Path) -> ReadSpec:
     unknown = set(raw) - _READ_KEYS
     if unknown:
-        raise _bad(f"[{where}] has unknown key(s) {sorted(unknown)}; known: {sorted(_READ_KEYS)}", path)
+        raise _bad(
+            f"[{where}] has unknown key(s) {sorted(unknown)}; known: {sorted(_READ_KEYS)}", path
+        )
     values = dict(raw)
     if "fill_merged" in values:
         values["fill_merged"] = tuple(values["fill_merged"])
-    if "header_row" in values and (not isinstance(values["header_row"], int) or values["header_row"] < 1):
+    if "header_row" in values and (
+        not isinstance(values["header_row"], int) or values["header_row"] < 1
+    ):
         raise _bad(f"[{where}] header_row must be a whole number >= 1", path)
     if values.get("thousands", "") not in ("", ".", ",", "'", " "):
         raise _bad(f"[{where}] thousands must be one of '', '.', ',', \"'\", ' '", path)
@@ -192,6 +198,11 @@ def read_config(root: str | Path) -> Config:
         raise _bad("[workspace] duplicates must be 'keep' or 'drop'", path)
     if ws.get("future_dates", "warn") not in ("warn", "quarantine"):
         raise _bad("[workspace] future_dates must be 'warn' or 'quarantine'", path)
+    currency = ws.get("currency")
+    if currency is not None and not (
+        isinstance(currency, str) and 0 < len(currency.strip()) <= 8 and "\n" not in currency
+    ):
+        raise _bad('[workspace] currency must be a short text such as "EUR"', path)
     defaults = _read_spec(ReadSpec(), raw.get("defaults", {}), "defaults", path)
 
     declared = raw.get("tables", {})
@@ -216,7 +227,9 @@ def read_config(root: str | Path) -> Config:
             )
         ids = dict(t.get("ids", {}))
         if set(ids) - _ID_KEYS:
-            raise _bad(f"[tables.{name}] ids has unknown rule(s) {sorted(set(ids) - _ID_KEYS)}", path)
+            raise _bad(
+                f"[tables.{name}] ids has unknown rule(s) {sorted(set(ids) - _ID_KEYS)}", path
+            )
         read_raw = {k: v for k, v in t.items() if k in _READ_KEYS}
         spec = _read_spec(defaults, read_raw, f"tables.{name}", path)
         if "delimiter" not in read_raw and "delimiter" not in raw.get("defaults", {}):
@@ -236,4 +249,5 @@ def read_config(root: str | Path) -> Config:
         as_of=str(ws["as_of"]) if "as_of" in ws else None,
         duplicates=ws.get("duplicates", "keep"),
         future_dates=ws.get("future_dates", "warn"),
+        currency=currency.strip() if currency is not None else None,
     )

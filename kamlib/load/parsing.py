@@ -23,7 +23,15 @@ import pandas as pd
 
 __all__ = ["Finding", "Parsed", "parse_column", "CURRENCY_SYMBOLS"]
 
-CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₽": "RUB", "¥": "JPY", "₴": "UAH", "₸": "KZT"}
+CURRENCY_SYMBOLS = {
+    "€": "EUR",
+    "$": "USD",
+    "£": "GBP",
+    "₽": "RUB",
+    "¥": "JPY",
+    "₴": "UAH",
+    "₸": "KZT",
+}
 _SYMBOLS = "".join(CURRENCY_SYMBOLS)
 _SPACES = " \u00a0\u202f\u2009"
 _TRUE = {"true", "yes", "y", "1", "x", "t", "ja", "да", "wahr", "oui", "si", "sí"}
@@ -61,15 +69,19 @@ def _blank(s: pd.Series) -> np.ndarray:
 def _as_text(s: pd.Series) -> pd.Series:
     """Raw cells to stripped strings; numbers from sheets lose a spurious '.0'."""
     if s.dtype == object:
+
         def conv(v):
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 return None
             if isinstance(v, float) and v.is_integer():
                 return str(int(v))
             return str(v)
+
         s = s.map(conv)
     elif pd.api.types.is_float_dtype(s.dtype):
-        s = s.map(lambda v: None if np.isnan(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+        s = s.map(
+            lambda v: None if np.isnan(v) else (str(int(v)) if float(v).is_integer() else str(v))
+        )
     return s.astype("str")
 
 
@@ -90,7 +102,9 @@ def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad:
     if pd.api.types.is_float_dtype(s.dtype) or s.dtype == object:
         frac = s.map(lambda v: isinstance(v, float) and not np.isnan(v) and not v.is_integer())
         if frac.any():
-            parsed.findings.append(Finding(_positions(frac), "type-error", "an ID must be text or a whole number"))
+            parsed.findings.append(
+                Finding(_positions(frac), "type-error", "an ID must be text or a whole number")
+            )
     out = _as_text(s)
     if strip:
         out = out.str.strip()
@@ -107,24 +121,44 @@ def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad:
         clash = digits[stripped.duplicated(keep=False)]
         if len(clash):
             parsed.notes.append(f"ids {sorted(clash)[:4]} differ only by leading zeros")
-            parsed.findings.append(Finding(_positions(out.isin(clash)), "id-normalisation",
-                                           "IDs that differ only by leading zeros are kept apart; declare "
-                                           "ids = { zero_pad = N } to merge them", "warning"))
+            parsed.findings.append(
+                Finding(
+                    _positions(out.isin(clash)),
+                    "id-normalisation",
+                    "IDs that differ only by leading zeros are kept apart; declare "
+                    "ids = { zero_pad = N } to merge them",
+                    "warning",
+                )
+            )
     if not upper and len(uniq):
         folded = uniq.str.upper()
         clash = uniq[folded.duplicated(keep=False)]
         if len(clash):
-            parsed.findings.append(Finding(_positions(out.isin(clash)), "id-normalisation",
-                                           "IDs that differ only by letter case are kept apart; declare "
-                                           "ids = { upper = true } to merge them", "warning"))
+            parsed.findings.append(
+                Finding(
+                    _positions(out.isin(clash)),
+                    "id-normalisation",
+                    "IDs that differ only by letter case are kept apart; declare "
+                    "ids = { upper = true } to merge them",
+                    "warning",
+                )
+            )
     if len(uniq):
         cyr = uniq.str.contains(r"[\u0370-\u03ff\u0400-\u04ff]", regex=True)
         latin = set(uniq[~cyr])
-        mixed = [u for u in uniq[cyr] if u.translate(_HOMOGLYPHS) in latin or re.search(r"[A-Za-z]", u)]
+        mixed = [
+            u for u in uniq[cyr] if u.translate(_HOMOGLYPHS) in latin or re.search(r"[A-Za-z]", u)
+        ]
         if mixed:
-            parsed.findings.append(Finding(_positions(out.isin(mixed)), "mixed-script-id",
-                                           "the ID mixes Cyrillic or Greek letters with Latin look-alikes; "
-                                           "it is not merged with the Latin ID", "warning"))
+            parsed.findings.append(
+                Finding(
+                    _positions(out.isin(mixed)),
+                    "mixed-script-id",
+                    "the ID mixes Cyrillic or Greek letters with Latin look-alikes; "
+                    "it is not merged with the Latin ID",
+                    "warning",
+                )
+            )
     parsed.values = out
     return parsed
 
@@ -148,20 +182,36 @@ def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Pa
         shape = rf"[-+]?\d+(?:{d}\d+)?|[-+]?{d}\d+"
     ok = t.str.fullmatch(shape).fillna(False).astype(bool).to_numpy() & ~blank
     other = "." if decimal == "," else ","
-    ambiguous = ~ok & ~blank & ~is_num.to_numpy() & t.str.fullmatch(
-        rf"[-+]?\d{{1,3}}(?:{re.escape(other)}\d{{3}})+"
-    ).fillna(False).astype(bool).to_numpy()
+    ambiguous = (
+        ~ok
+        & ~blank
+        & ~is_num.to_numpy()
+        & t.str.fullmatch(rf"[-+]?\d{{1,3}}(?:{re.escape(other)}\d{{3}})+")
+        .fillna(False)
+        .astype(bool)
+        .to_numpy()
+    )
     if thousands == other:
         ambiguous[:] = False
     if ambiguous.any():
-        findings.append(Finding(_positions(ambiguous), "ambiguous-number",
-                                f"{other!r} is neither the decimal mark ({decimal!r}) nor a declared thousands "
-                                f"separator; declare thousands = {other!r} if it groups digits"))
+        findings.append(
+            Finding(
+                _positions(ambiguous),
+                "ambiguous-number",
+                f"{other!r} is neither the decimal mark ({decimal!r}) nor a declared thousands "
+                f"separator; declare thousands = {other!r} if it groups digits",
+            )
+        )
     bad = ~ok & ~blank & ~ambiguous & ~is_num.to_numpy()
     if bad.any():
-        findings.append(Finding(_positions(bad), "type-error",
-                                f"not a number with decimal mark {decimal!r}"
-                                + (f" and thousands separator {thousands!r}" if thousands else "")))
+        findings.append(
+            Finding(
+                _positions(bad),
+                "type-error",
+                f"not a number with decimal mark {decimal!r}"
+                + (f" and thousands separator {thousands!r}" if thousands else ""),
+            )
+        )
     clean = t.where(ok, None)
     if thousands:
         clean = clean.str.replace(thousands, "", regex=False)
@@ -209,7 +259,9 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
     notes: list[str] = []
     n = len(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")).to_numpy()
+    is_dt = s.map(
+        lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")
+    ).to_numpy()
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         vals = s.dt.tz_convert(timezone or "UTC").dt.tz_localize(None) if s.dt.tz is not None else s
         out = vals.astype("datetime64[us]")
@@ -221,7 +273,9 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
         text = _as_text(s.where(~is_dt, None)).str.strip()
     blank = _blank(text) & ~is_dt
     todo = ~blank & ~is_dt
-    aware = todo & text.str.contains(_TZ_RE.pattern, regex=True, case=False).fillna(False).to_numpy()
+    aware = (
+        todo & text.str.contains(_TZ_RE.pattern, regex=True, case=False).fillna(False).to_numpy()
+    )
     if aware.any():
         ts = pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
         good = ts.notna().to_numpy()
@@ -238,7 +292,11 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
             if not remaining.any():
                 break
             sub = text[remaining]
-            shape = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?" if fmt == "ISO8601" else r"\d{1,2}\.\d{1,2}\.\d{4}"
+            shape = (
+                r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+                if fmt == "ISO8601"
+                else r"\d{1,2}\.\d{1,2}\.\d{4}"
+            )
             cand = sub.str.fullmatch(shape).fillna(False).to_numpy()
             if not cand.any():
                 continue
@@ -255,9 +313,14 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
             early = (num < 61).to_numpy()
             idx = np.flatnonzero(serial)
             if early.any():
-                findings.append(Finding(idx[early].tolist(), "ambiguous-serial",
-                                        "Excel serial dates before 61 (1900-03-01) are ambiguous "
-                                        "(Excel's 1900 leap-year bug)"))
+                findings.append(
+                    Finding(
+                        idx[early].tolist(),
+                        "ambiguous-serial",
+                        "Excel serial dates before 61 (1900-03-01) are ambiguous "
+                        "(Excel's 1900 leap-year bug)",
+                    )
+                )
             ok_idx = idx[~early]
             out.iloc[ok_idx] = _from_serial(num[~early]).astype("datetime64[us]").to_numpy()
             remaining[idx] = False
@@ -274,17 +337,31 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
         bad[idx[~good]] = True
         expected = f"a date in the format {date_format!r}"
     if bad.any():
-        findings.append(Finding(_positions(bad), "invalid-date", f"not a valid date; expected {expected}"))
+        findings.append(
+            Finding(_positions(bad), "invalid-date", f"not a valid date; expected {expected}")
+        )
     if open_ended.any():
-        findings.append(Finding(_positions(open_ended), "open-ended-date",
-                                "31.12.9999 means open-ended: left empty and excluded from the time axis",
-                                "warning"))
+        findings.append(
+            Finding(
+                _positions(open_ended),
+                "open-ended-date",
+                "31.12.9999 means open-ended: left empty and excluded from the time axis",
+                "warning",
+            )
+        )
     return Parsed(out.astype("datetime64[us]"), findings, notes)
 
 
-def parse_column(s: pd.Series, kind: str, *, decimal: str = ".", thousands: str = "",
-                 date_format: str = "auto", timezone: str | None = None,
-                 id_rules: dict | None = None) -> Parsed:
+def parse_column(
+    s: pd.Series,
+    kind: str,
+    *,
+    decimal: str = ".",
+    thousands: str = "",
+    date_format: str = "auto",
+    timezone: str | None = None,
+    id_rules: dict | None = None,
+) -> Parsed:
     """Parse one raw column by its canonical kind (see :mod:`kamlib.schema`).
 
     Examples

@@ -34,8 +34,26 @@ log = logging.getLogger("kamlib")
 CHUNK_ROWS = 200_000
 _PROBE = 1 << 20  # bytes read up front to check byte-order marks and the encoding
 _DELIMITERS = (",", ";", "\t", "|")
-_EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
-_UTF = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+_EXCEL_ERRORS = {
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#GETTING_DATA",
+}
+_UTF = (
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+)
 
 
 @dataclass
@@ -54,12 +72,16 @@ class RawTable:
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
     header_line: int = 1
-    delimiter_counts: dict[str, int] = field(default_factory=dict)  # text files: each candidate's count in the header line
+    delimiter_counts: dict[str, int] = field(
+        default_factory=dict
+    )  # text files: each candidate's count in the header line
 
     @property
     def fatal(self) -> bool:
         """True when the file could not be read at all (nothing in ``frame`` can be trusted)."""
-        return any(p.severity == "error" and p.line in (None, self.header_line) for p in self.problems)
+        return any(
+            p.severity == "error" and p.line in (None, self.header_line) for p in self.problems
+        )
 
 
 def _codec(name: str) -> str:
@@ -79,7 +101,9 @@ def _choose_codec(head: bytes, encoding: str, rel: str) -> tuple[str | None, lis
     enc = encoding.lower()
     codec = "auto" if enc == "auto" else _codec(enc)
     if not codec:
-        return None, [Problem(rel, None, None, "bad-encoding", f"unknown encoding {encoding!r} in kam.toml")]
+        return None, [
+            Problem(rel, None, None, "bad-encoding", f"unknown encoding {encoding!r} in kam.toml")
+        ]
     boms = [
         (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
         (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
@@ -94,9 +118,12 @@ def _choose_codec(head: bytes, encoding: str, rel: str) -> tuple[str | None, lis
                 return bom_codec, []
             return None, [
                 Problem(
-                    rel, 1, None, "bom-mismatch",
+                    rel,
+                    1,
+                    None,
+                    "bom-mismatch",
                     f"the file starts with a {label} byte-order mark (BOM) but kam.toml says "
-                    f"encoding = {encoding!r}; set encoding = \"auto\" or \"{bom_codec}\"",
+                    f'encoding = {encoding!r}; set encoding = "auto" or "{bom_codec}"',
                 )
             ]
     if codec in ("auto", "utf-8"):
@@ -111,9 +138,12 @@ def _choose_codec(head: bytes, encoding: str, rel: str) -> tuple[str | None, lis
         line = head.count(b"\n", 0, next(i for i, b in enumerate(head) if b > 0x7F)) + 1
         return None, [
             Problem(
-                rel, line, None, "suspected-wrong-encoding",
+                rel,
+                line,
+                None,
+                "suspected-wrong-encoding",
                 f"the file reads as valid UTF-8 (e.g. {sample[:20]!r}) but kam.toml says "
-                f"encoding = {encoding!r}, which would garble it; set encoding = \"utf-8\"",
+                f'encoding = {encoding!r}, which would garble it; set encoding = "utf-8"',
             )
         ]
     return codec, []
@@ -133,7 +163,10 @@ def _encoding_problem(path: Path, codec: str, encoding: str, rel: str) -> Proble
                 col = pos - (block.rfind(b"\n", 0, pos) + 1) + 1
                 bad = block[pos : pos + 4]
                 return Problem(
-                    rel, line, None, "encoding-error",
+                    rel,
+                    line,
+                    None,
+                    "encoding-error",
                     f"byte {bad[:1]!r} at character {col} is not valid {encoding}; check the file's "
                     f"encoding (e.g. cp1251, latin-1) and set encoding in kam.toml",
                     excerpt=bad.hex(" "),
@@ -159,7 +192,11 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
         head = fh.read(_PROBE)
     if not head.strip() and path.stat().st_size <= len(head):
         what = "is empty (0 bytes)" if not head else "holds only blank space"
-        yield _empty(rel, [], [Problem(rel, None, None, "empty-file", f"the file {what}; expected a header line")])
+        yield _empty(
+            rel,
+            [],
+            [Problem(rel, None, None, "empty-file", f"the file {what}; expected a header line")],
+        )
         return
     codec, problems = _choose_codec(head, spec.encoding, rel)
     if codec is None:
@@ -201,7 +238,10 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                 if len(rec) > n and any(c.strip() for c in rec[n:]):
                     problems.append(
                         Problem(
-                            rel, start, f"#{n + 1}", "extra-cell",
+                            rel,
+                            start,
+                            f"#{n + 1}",
+                            "extra-cell",
                             f"the record has {len(rec)} cells but the header has {n}; a delimiter or "
                             f"decimal comma inside an unquoted value shifts every later column",
                             excerpt=delimiter.join(rec)[:60],
@@ -210,7 +250,10 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                 elif len(rec) < n:
                     problems.append(
                         Problem(
-                            rel, start, header[len(rec)], "missing-cell",
+                            rel,
+                            start,
+                            header[len(rec)],
+                            "missing-cell",
                             f"the record has {len(rec)} cells but the header has {n}",
                             excerpt=delimiter.join(rec)[:60],
                         )
@@ -222,20 +265,31 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                     yield chunk()
                     rows, lines, records, problems = [], [], 0, []
         except UnicodeDecodeError:
-            yield _empty(rel, header or [], problems + [_encoding_problem(path, codec, spec.encoding, rel)])
+            yield _empty(
+                rel, header or [], problems + [_encoding_problem(path, codec, spec.encoding, rel)]
+            )
             return
         except csv.Error as exc:
             msg = str(exc)
             if "unexpected end of data" in msg or "EOF" in msg:
                 problems.append(
-                    Problem(rel, prev + 1, None, "unbalanced-quote",
-                            "a quoted field opened here is never closed; the rest of the file was not read")
+                    Problem(
+                        rel,
+                        prev + 1,
+                        None,
+                        "unbalanced-quote",
+                        "a quoted field opened here is never closed; the rest of the file was not read",
+                    )
                 )
             else:
-                problems.append(Problem(rel, reader.line_num, None, "bad-quote", f"malformed quoting: {msg}"))
+                problems.append(
+                    Problem(rel, reader.line_num, None, "bad-quote", f"malformed quoting: {msg}")
+                )
             records += 1
     if header is None:
-        yield _empty(rel, [], problems + [Problem(rel, None, None, "empty-file", "no header line found")])
+        yield _empty(
+            rel, [], problems + [Problem(rel, None, None, "empty-file", "no header line found")]
+        )
         return
     yield chunk()
 
@@ -253,34 +307,87 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
         wb = openpyxl.load_workbook(path, data_only=True)
         wb_formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
-        return _empty(rel, [], [Problem(rel, None, None, "unreadable-file", f"not a readable XLSX workbook: {exc}")])
+        return _empty(
+            rel,
+            [],
+            [Problem(rel, None, None, "unreadable-file", f"not a readable XLSX workbook: {exc}")],
+        )
     names = wb.sheetnames
     if spec.sheet is None and len(names) > 1:
         listed = ", ".join(repr(n) for n in names)
-        return _empty(rel, [], [Problem(rel, None, None, "sheet-required",
-                                        f"the workbook has {len(names)} sheets ({listed}); name one with sheet = ... in kam.toml")])
+        return _empty(
+            rel,
+            [],
+            [
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "sheet-required",
+                    f"the workbook has {len(names)} sheets ({listed}); name one with sheet = ... in kam.toml",
+                )
+            ],
+        )
     sheet = spec.sheet or names[0]
     if sheet not in names:
         listed = ", ".join(repr(n) for n in names)
-        return _empty(rel, [], [Problem(rel, None, None, "sheet-not-found", f"no sheet {sheet!r}; the sheets are {listed}")])
+        return _empty(
+            rel,
+            [],
+            [
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "sheet-not-found",
+                    f"no sheet {sheet!r}; the sheets are {listed}",
+                )
+            ],
+        )
     ws, wsf = wb[sheet], wb_formulas[sheet]
     where = f"{rel}[{sheet}]"
     hrow = spec.header_row
     values = [list(r) for r in ws.iter_rows(values_only=True)]
     if len(values) < hrow:
-        return _empty(where, [], [Problem(where, None, None, "empty-file", f"the sheet has no row {hrow} for the header")], hrow)
+        return _empty(
+            where,
+            [],
+            [
+                Problem(
+                    where, None, None, "empty-file", f"the sheet has no row {hrow} for the header"
+                )
+            ],
+            hrow,
+        )
     header = [_cell_text(v) for v in values[hrow - 1]]
     while header and header[-1] == "":
         header.pop()
     problems: list[Problem] = []
     if expected and not set(expected) <= set(header):
         found = next(
-            (i + 1 for i, row in enumerate(values[:30]) if set(expected) <= {_cell_text(v) for v in row}), None
+            (
+                i + 1
+                for i, row in enumerate(values[:30])
+                if set(expected) <= {_cell_text(v) for v in row}
+            ),
+            None,
         )
         hint = f"; it is in row {found}: set header_row = {found}" if found else ""
-        return _empty(where, header, [Problem(where, hrow, None, "header-not-found",
-                                              f"header not found in row {hrow} of sheet {sheet!r} "
-                                              f"(expected {', '.join(expected)}){hint}")], hrow)
+        return _empty(
+            where,
+            header,
+            [
+                Problem(
+                    where,
+                    hrow,
+                    None,
+                    "header-not-found",
+                    f"header not found in row {hrow} of sheet {sheet!r} "
+                    f"(expected {', '.join(expected)}){hint}",
+                )
+            ],
+            hrow,
+        )
     ncol = len(header)
     # merged cells below the header: forward-filled where declared, an error elsewhere
     for rng in ws.merged_cells.ranges:
@@ -293,9 +400,16 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
                 for r in range(max(rng.min_row, hrow + 1), rng.max_row + 1):
                     values[r - 1][col - 1] = top
             else:
-                problems.append(Problem(where, rng.min_row, name, "merged-cells",
-                                        f"merged cells {rng.coord}; unmerge them or declare "
-                                        f"fill_merged = [{name!r}] to forward-fill"))
+                problems.append(
+                    Problem(
+                        where,
+                        rng.min_row,
+                        name,
+                        "merged-cells",
+                        f"merged cells {rng.coord}; unmerge them or declare "
+                        f"fill_merged = [{name!r}] to forward-fill",
+                    )
+                )
     rows, lines = [], []
     records = 0
     for r, row in enumerate(values[hrow:], start=hrow + 1):
@@ -307,13 +421,28 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
         for c, v in enumerate(row, start=1):
             addr = f"{openpyxl.utils.get_column_letter(c)}{r}"
             if v is None and wsf.cell(r, c).data_type == "f":
-                problems.append(Problem(where, r, header[c - 1], "formula-without-value",
-                                        f"cell {addr} holds a formula with no saved result; open and "
-                                        f"save the workbook in Excel, or export values"))
+                problems.append(
+                    Problem(
+                        where,
+                        r,
+                        header[c - 1],
+                        "formula-without-value",
+                        f"cell {addr} holds a formula with no saved result; open and "
+                        f"save the workbook in Excel, or export values",
+                    )
+                )
                 bad = True
             elif isinstance(v, str) and v.strip() in _EXCEL_ERRORS:
-                problems.append(Problem(where, r, header[c - 1], "excel-error",
-                                        f"cell {addr} holds the Excel error {v.strip()}", excerpt=v.strip()))
+                problems.append(
+                    Problem(
+                        where,
+                        r,
+                        header[c - 1],
+                        "excel-error",
+                        f"cell {addr} holds the Excel error {v.strip()}",
+                        excerpt=v.strip(),
+                    )
+                )
                 bad = True
         if not bad:
             rows.append(row)
@@ -330,7 +459,11 @@ def _iter_parquet(path: Path, rel: str, chunk_rows: int, wanted: list[str]) -> I
     try:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for broken files
-        yield _empty(rel, [], [Problem(rel, None, None, "unreadable-file", f"not a readable Parquet file: {exc}")])
+        yield _empty(
+            rel,
+            [],
+            [Problem(rel, None, None, "unreadable-file", f"not a readable Parquet file: {exc}")],
+        )
         return
     header = [str(c) for c in pf.schema_arrow.names]
     columns = [c for c in dict.fromkeys(wanted) if c in header] if wanted else header
@@ -348,15 +481,26 @@ def _iter_parquet(path: Path, rel: str, chunk_rows: int, wanted: list[str]) -> I
         for name in header:
             if name not in frame:  # not needed: present in the header only
                 frame[name] = pd.Series([None] * batch.num_rows, dtype=object)
-        yield RawTable(rel, header, frame, list(range(row, row + batch.num_rows)), batch.num_rows, [], 0)
+        yield RawTable(
+            rel, header, frame, list(range(row, row + batch.num_rows)), batch.num_rows, [], 0
+        )
         row += batch.num_rows
         empty = False
     if empty:
-        yield RawTable(rel, header, pd.DataFrame({h: pd.Series(dtype=object) for h in header}), [], 0, [], 0)
+        yield RawTable(
+            rel, header, pd.DataFrame({h: pd.Series(dtype=object) for h in header}), [], 0, [], 0
+        )
 
 
-def iter_file(path: Path, spec: ReadSpec, rel: str, *, expected: list[str] | tuple[str, ...] = (),
-              wanted: list[str] | tuple[str, ...] = (), chunk_rows: int | None = None) -> Iterator[RawTable]:
+def iter_file(
+    path: Path,
+    spec: ReadSpec,
+    rel: str,
+    *,
+    expected: list[str] | tuple[str, ...] = (),
+    wanted: list[str] | tuple[str, ...] = (),
+    chunk_rows: int | None = None,
+) -> Iterator[RawTable]:
     """Read one file into raw cells, by its suffix (.csv/.tsv/.txt, .xlsx, .parquet), in chunks.
 
     Yields :class:`RawTable` chunks of at most `chunk_rows` records (XLSX: one chunk), so a file

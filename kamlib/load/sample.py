@@ -1021,7 +1021,7 @@ def _kam_toml(seed: int) -> str:
         "# (kamlib.load.sample.write_sample).\n"
         "# Do not edit by hand; regenerate instead. Tables are found by file name\n"
         "# (transactions.csv, accounts.csv, ...), so no [tables] section is needed.\n"
-        "# Data dictionary: data/README.md; full format of this file: kamlib/config.py.\n"
+        "# Data dictionary: data/README.md; full format of this file: kamlib/load/config.py.\n"
         "\n"
         "[workspace]\n"
         f'as_of = "{SAMPLE_AS_OF}"\n'

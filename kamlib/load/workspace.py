@@ -71,6 +71,11 @@ class Workspace:
     sources: dict[str, Path] = field(default_factory=dict)
     staging: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
+    @property
+    def currency(self) -> str | None:
+        """The workspace currency from ``kam.toml`` (``[workspace] currency``), or None."""
+        return self.config.currency
+
     def has(self, table: str) -> bool:
         """True when the workspace provides `table` (derived accounts count as provided)."""
         return table in self.tables or table in self.sources
@@ -151,9 +156,22 @@ def _validate(table: str, frame: pd.DataFrame, tcfg: TableConfig) -> list[tuple[
             else:
                 lo, hi = col.min, col.max
                 code = "out-of-range"
-                msg = f"value outside the allowed range {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}"
-            out.append((pos, Problem(frame["_file"].iat[pos], int(frame["_line"].iat[pos]),
-                                     tcfg.foreign(row.column), code, msg, _excerpt(row.failure_case, col.personal))))
+                low = "-inf" if lo is None else lo
+                high = "inf" if hi is None else hi
+                msg = f"value outside the allowed range {low}..{high}"
+            out.append(
+                (
+                    pos,
+                    Problem(
+                        frame["_file"].iat[pos],
+                        int(frame["_line"].iat[pos]),
+                        tcfg.foreign(row.column),
+                        code,
+                        msg,
+                        _excerpt(row.failure_case, col.personal),
+                    ),
+                )
+            )
         return out
     return []
 
@@ -168,10 +186,17 @@ def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem],
     for label, n in counts.items():
         if n > 1 and label:
             used = label in present.values()
-            problems.append(Problem(raw.file, raw.header_line, label, "duplicate-label",
-                                    f"the header has {n} columns named {label!r}"
-                                    + ("" if used else " (not used: ignored)"),
-                                    severity="error" if used else "warning"))
+            problems.append(
+                Problem(
+                    raw.file,
+                    raw.header_line,
+                    label,
+                    "duplicate-label",
+                    f"the header has {n} columns named {label!r}"
+                    + ("" if used else " (not used: ignored)"),
+                    severity="error" if used else "warning",
+                )
+            )
     missing = [tcfg.foreign(c) for c, col in spec.items() if col.required and c not in present]
     if missing:
         hint = ""
@@ -179,18 +204,33 @@ def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem],
         if counts_d:
             best = max(counts_d, key=counts_d.get)
             if best != tcfg.read.delimiter and counts_d[best] >= len(header):
-                hint = f"; the header looks {best!r}-separated: set delimiter = {best!r} in kam.toml"
-        problems.append(Problem(raw.file, raw.header_line, ", ".join(missing), "missing-column",
-                                f"required column(s) {', '.join(repr(m) for m in missing)} not found in the "
-                                f"header ({len(header)} column(s): {', '.join(header[:8])}){hint}"))
+                hint = (
+                    f"; the header looks {best!r}-separated: set delimiter = {best!r} in kam.toml"
+                )
+        problems.append(
+            Problem(
+                raw.file,
+                raw.header_line,
+                ", ".join(missing),
+                "missing-column",
+                f"required column(s) {', '.join(repr(m) for m in missing)} not found in the "
+                f"header ({len(header)} column(s): {', '.join(header[:8])}){hint}",
+            )
+        )
     unused = [h for h in dict.fromkeys(header) if h and h not in present.values()]
     if unused:
         log.info("%s: column(s) not used by kamlib and dropped: %s", raw.file, ", ".join(unused))
     return problems, present
 
 
-def _parse_chunk(table: str, tcfg: TableConfig, raw, present: dict[str, str], timezone: str | None,
-                 problems: list[Problem]) -> pd.DataFrame:
+def _parse_chunk(
+    table: str,
+    tcfg: TableConfig,
+    raw,
+    present: dict[str, str],
+    timezone: str | None,
+    problems: list[Problem],
+) -> pd.DataFrame:
     """Parse and validate one chunk of raw cells into canonical columns plus lineage and ``_bad``."""
     spec = TABLES[table]
     n = len(raw.frame)
@@ -203,15 +243,30 @@ def _parse_chunk(table: str, tcfg: TableConfig, raw, present: dict[str, str], ti
         cells = raw.frame[foreign]
         if isinstance(cells, pd.DataFrame):  # an unused duplicate label: take the first
             cells = cells.iloc[:, 0]
-        parsed = parse_column(cells, col.kind, decimal=tcfg.read.decimal, thousands=tcfg.read.thousands,
-                              date_format=tcfg.read.date_format, timezone=timezone,
-                              id_rules=tcfg.ids if col.kind == "id" else None)
+        parsed = parse_column(
+            cells,
+            col.kind,
+            decimal=tcfg.read.decimal,
+            thousands=tcfg.read.thousands,
+            date_format=tcfg.read.date_format,
+            timezone=timezone,
+            id_rules=tcfg.ids if col.kind == "id" else None,
+        )
         for note in parsed.notes:
             log.info("%s column %r: %s", raw.file, foreign, note)
         for f in parsed.findings:
             for pos in f.positions:
-                problems.append(Problem(raw.file, int(lines[pos]), foreign, f.code, f.message,
-                                        _excerpt(cells.iat[pos], col.personal), f.severity))
+                problems.append(
+                    Problem(
+                        raw.file,
+                        int(lines[pos]),
+                        foreign,
+                        f.code,
+                        f.message,
+                        _excerpt(cells.iat[pos], col.personal),
+                        f.severity,
+                    )
+                )
             if f.severity == "error":
                 bad[f.positions] = True
         cols[canon] = parsed.values
@@ -225,12 +280,23 @@ def _parse_chunk(table: str, tcfg: TableConfig, raw, present: dict[str, str], ti
     frame["_file"] = pd.Series([raw.file] * n, dtype="str")
     frame["_line"] = lines
     if currency_marks is not None:
-        clash = currency_marks.notna() & frame["currency"].notna() & (currency_marks != frame["currency"])
+        clash = (
+            currency_marks.notna()
+            & frame["currency"].notna()
+            & (currency_marks != frame["currency"])
+        )
         for pos in np.flatnonzero(clash.to_numpy()):
-            problems.append(Problem(raw.file, int(lines[pos]), tcfg.foreign("revenue"), "currency-conflict",
-                                    f"the value's currency symbol means {currency_marks.iat[pos]} but the "
-                                    f"currency column says {frame['currency'].iat[pos]}",
-                                    _excerpt(raw.frame[tcfg.foreign("revenue")].iat[pos], False)))
+            problems.append(
+                Problem(
+                    raw.file,
+                    int(lines[pos]),
+                    tcfg.foreign("revenue"),
+                    "currency-conflict",
+                    f"the value's currency symbol means {currency_marks.iat[pos]} but the "
+                    f"currency column says {frame['currency'].iat[pos]}",
+                    _excerpt(raw.frame[tcfg.foreign("revenue")].iat[pos], False),
+                )
+            )
         bad |= clash.to_numpy()
         fill = frame["currency"].isna() & currency_marks.notna()
         frame.loc[fill, "currency"] = currency_marks[fill]
@@ -244,8 +310,9 @@ def _parse_chunk(table: str, tcfg: TableConfig, raw, present: dict[str, str], ti
     return frame
 
 
-def _read_table(table: str, tcfg: TableConfig, root: Path, timezone: str | None, sink,
-                problems: list[Problem]) -> int:
+def _read_table(
+    table: str, tcfg: TableConfig, root: Path, timezone: str | None, sink, problems: list[Problem]
+) -> int:
     """Read every file of `table` chunk by chunk, handing each parsed chunk to `sink`.
 
     Returns the number of records read (good or bad). File-level problems end that file.
@@ -271,15 +338,34 @@ def _read_table(table: str, tcfg: TableConfig, root: Path, timezone: str | None,
     return read
 
 
-def _mark(frame: pd.DataFrame, mask, code: str, message: str, column: str | None, severity: str,
-          problems: list[Problem], excerpt_col: str | None = None) -> None:
+def _mark(
+    frame: pd.DataFrame,
+    mask,
+    code: str,
+    message: str,
+    column: str | None,
+    severity: str,
+    problems: list[Problem],
+    excerpt_col: str | None = None,
+) -> None:
     for pos in np.flatnonzero(np.asarray(mask)):
         ex = "" if excerpt_col is None else _excerpt(frame[excerpt_col].iat[pos], False)
-        problems.append(Problem(frame["_file"].iat[pos], int(frame["_line"].iat[pos]), column, code,
-                                message, ex, severity))
+        problems.append(
+            Problem(
+                frame["_file"].iat[pos],
+                int(frame["_line"].iat[pos]),
+                column,
+                code,
+                message,
+                ex,
+                severity,
+            )
+        )
 
 
-def _primary_keys(table: str, frame: pd.DataFrame, tcfg: TableConfig, problems: list[Problem]) -> None:
+def _primary_keys(
+    table: str, frame: pd.DataFrame, tcfg: TableConfig, problems: list[Problem]
+) -> None:
     keys = list(PRIMARY_KEYS.get(table, ()))
     if not keys or frame.empty:
         return
@@ -289,11 +375,18 @@ def _primary_keys(table: str, frame: pd.DataFrame, tcfg: TableConfig, problems: 
         for key, lines in groups.items():
             key = key[0] if isinstance(key, tuple) else key
             for pos in np.flatnonzero((dup & frame[keys[0]].eq(key)).to_numpy()):
-                problems.append(Problem(frame["_file"].iat[pos], int(frame["_line"].iat[pos]),
-                                        tcfg.foreign(keys[0]), "primary-key",
-                                        f"{keys[0]} {key!r} occurs {len(lines)} times (lines "
-                                        f"{', '.join(map(str, lines[:6]))}); a master table needs unique keys, "
-                                        f"or every join would multiply revenue", _excerpt(key, False)))
+                problems.append(
+                    Problem(
+                        frame["_file"].iat[pos],
+                        int(frame["_line"].iat[pos]),
+                        tcfg.foreign(keys[0]),
+                        "primary-key",
+                        f"{keys[0]} {key!r} occurs {len(lines)} times (lines "
+                        f"{', '.join(map(str, lines[:6]))}); a master table needs unique keys, "
+                        f"or every join would multiply revenue",
+                        _excerpt(key, False),
+                    )
+                )
 
 
 _KEYS = ", ".join(TABLES["transactions"])  # every canonical column: exact duplicates
@@ -338,8 +431,14 @@ ORDER BY _row
 """
 
 
-def _transaction_flags(con, source: str, cfg: Config, known: pd.DataFrame | None, horizon: pd.Timestamp,
-                       params: list | None = None) -> pd.DataFrame:
+def _transaction_flags(
+    con,
+    source: str,
+    cfg: Config,
+    known: pd.DataFrame | None,
+    horizon: pd.Timestamp,
+    params: list | None = None,
+) -> pd.DataFrame:
     """Every transaction line that a business rule quarantines or warns about, with the rule's flags.
 
     The rules run in DuckDB, over a registered frame or the staged Parquet file of a large export, so
@@ -347,7 +446,10 @@ def _transaction_flags(con, source: str, cfg: Config, known: pd.DataFrame | None
     holds): unassigned, sign conflict, mixed currency, dropped duplicate, future date (when so
     configured), orphan account; warnings: kept duplicates, future dates, negative margins, outliers.
     """
-    con.register("known", known if known is not None else pd.DataFrame({"account_id": pd.Series(dtype="str")}))
+    con.register(
+        "known",
+        known if known is not None else pd.DataFrame({"account_id": pd.Series(dtype="str")}),
+    )
     sql = _RULES_SQL.replace("{source}", source)
     args = {
         "drop_duplicates": cfg.duplicates == "drop",
@@ -362,38 +464,90 @@ def _transaction_flags(con, source: str, cfg: Config, known: pd.DataFrame | None
 
 
 _FLAG_TEXT = {
-    "unassigned": ("account_id", "quarantine", "no account id: the line is quarantined as unassigned revenue", None),
-    "sign_conflict": ("revenue", "quarantine", "quantity and revenue have opposite signs (a return needs both "
-                      "negative)", "revenue"),
-    "mixed_currency": ("currency", "quarantine", "the account is billed in several currencies and the workspace "
-                       "has no exchange rates; its lines are set aside", "currency"),
-    "orphan": ("account_id", "quarantine", "account id not in the accounts table: quarantined", None),
+    "unassigned": (
+        "account_id",
+        "quarantine",
+        "no account id: the line is quarantined as unassigned revenue",
+        None,
+    ),
+    "sign_conflict": (
+        "revenue",
+        "quarantine",
+        "quantity and revenue have opposite signs (a return needs both negative)",
+        "revenue",
+    ),
+    "mixed_currency": (
+        "currency",
+        "quarantine",
+        "the account is billed in several currencies and the workspace "
+        "has no exchange rates; its lines are set aside",
+        "currency",
+    ),
+    "orphan": (
+        "account_id",
+        "quarantine",
+        "account id not in the accounts table: quarantined",
+        None,
+    ),
 }
 
 
-def _flag_problems(flags: pd.DataFrame, cfg: Config, tcfg: TableConfig, horizon: pd.Timestamp,
-                   problems: list[Problem]) -> None:
+def _flag_problems(
+    flags: pd.DataFrame,
+    cfg: Config,
+    tcfg: TableConfig,
+    horizon: pd.Timestamp,
+    problems: list[Problem],
+) -> None:
     def add(mask, code, column, severity, message, excerpt_col=None):
         sub = flags[mask.to_numpy(dtype=bool)]
-        ex = [""] * len(sub) if excerpt_col is None else [_excerpt(v, False) for v in sub[excerpt_col]]
-        problems.extend(Problem(f, int(ln), column, code, message, e, severity)
-                        for f, ln, e in zip(sub["_file"], sub["_line"], ex, strict=True))
+        ex = (
+            [""] * len(sub)
+            if excerpt_col is None
+            else [_excerpt(v, False) for v in sub[excerpt_col]]
+        )
+        problems.extend(
+            Problem(f, int(ln), column, code, message, e, severity)
+            for f, ln, e in zip(sub["_file"], sub["_line"], ex, strict=True)
+        )
 
     for flag, (col, sev, msg, ex) in _FLAG_TEXT.items():
         code = "orphan-account" if flag == "orphan" else flag.replace("_", "-")
         add(flags[flag], code, tcfg.foreign(col), sev, msg, ex)
     drop = cfg.duplicates == "drop"
-    add(flags["dup"], "duplicate-row", None, "quarantine" if drop else "warning",
-        f"exact duplicate of an earlier line: {'dropped' if drop else 'kept'} (duplicates = \"{cfg.duplicates}\")")
-    add(flags["future"], "future-date", tcfg.foreign("date"),
+    add(
+        flags["dup"],
+        "duplicate-row",
+        None,
+        "quarantine" if drop else "warning",
+        f'exact duplicate of an earlier line: {"dropped" if drop else "kept"} (duplicates = "{cfg.duplicates}")',
+    )
+    add(
+        flags["future"],
+        "future-date",
+        tcfg.foreign("date"),
         "quarantine" if cfg.future_dates == "quarantine" else "warning",
-        f"dated after the analysis date {horizon.date()}", "date")
-    add(flags["negative_margin"], "negative-margin", tcfg.foreign("cost"), "warning",
-        "cost exceeds revenue: kept, the margin is negative", "revenue")
+        f"dated after the analysis date {horizon.date()}",
+        "date",
+    )
+    add(
+        flags["negative_margin"],
+        "negative-margin",
+        tcfg.foreign("cost"),
+        "warning",
+        "cost exceeds revenue: kept, the margin is negative",
+        "revenue",
+    )
     if flags["outlier"].any():
         base = flags["median_line"].iloc[0]
-        add(flags["outlier"], "outlier", tcfg.foreign("revenue"), "warning",
-            f"revenue over {OUTLIER_FACTOR:g} x the median line ({base:,.2f}): kept, check it", "revenue")
+        add(
+            flags["outlier"],
+            "outlier",
+            tcfg.foreign("revenue"),
+            "warning",
+            f"revenue over {OUTLIER_FACTOR:g} x the median line ({base:,.2f}): kept, check it",
+            "revenue",
+        )
 
 
 def _derive_profit(tx: pd.DataFrame, tcfg: TableConfig, problems: list[Problem]) -> pd.DataFrame:
@@ -401,8 +555,16 @@ def _derive_profit(tx: pd.DataFrame, tcfg: TableConfig, problems: list[Problem])
     has_cost, has_gp = tx["cost"].notna(), tx["gross_profit"].notna()
     both = has_cost & has_gp
     mismatch = both & ((tx["revenue"] - tx["cost"] - tx["gross_profit"]).abs() > 0.01)
-    _mark(tx, mismatch.to_numpy(), "profit-mismatch", "gross_profit differs from revenue - cost: cost is kept, "
-          "gross_profit recomputed", tcfg.foreign("gross_profit"), "warning", problems, "gross_profit")
+    _mark(
+        tx,
+        mismatch.to_numpy(),
+        "profit-mismatch",
+        "gross_profit differs from revenue - cost: cost is kept, gross_profit recomputed",
+        tcfg.foreign("gross_profit"),
+        "warning",
+        problems,
+        "gross_profit",
+    )
     tx["gross_profit"] = tx["gross_profit"].where(~has_cost, tx["revenue"] - tx["cost"])
     tx["cost"] = tx["cost"].where(has_cost, tx["revenue"] - tx["gross_profit"])
     return tx
@@ -431,9 +593,17 @@ def _derive_accounts(con, path: Path | None, frame: pd.DataFrame | None) -> pd.D
     return _typed(acc, "accounts")
 
 
-def _ledger_row(table: str, files: list[str], read: int, parsed: int, rejected: int, quarantined: int) -> dict:
-    return {"table": table, "files": ", ".join(files), "read": read, "loaded": parsed - rejected - quarantined,
-            "rejected": read - parsed + rejected, "quarantined": quarantined}
+def _ledger_row(
+    table: str, files: list[str], read: int, parsed: int, rejected: int, quarantined: int
+) -> dict:
+    return {
+        "table": table,
+        "files": ", ".join(files),
+        "read": read,
+        "loaded": parsed - rejected - quarantined,
+        "rejected": read - parsed + rejected,
+        "quarantined": quarantined,
+    }
 
 
 _LEDGER_SQL = """
@@ -459,10 +629,21 @@ _DUCKDB_MEMORY = "400MB"
 def _arrow_schema():
     import pyarrow as pa
 
-    kinds = {"id": pa.large_string(), "text": pa.large_string(), "date": pa.timestamp("us"),
-             "number": pa.float64(), "integer": pa.int64(), "bool": pa.bool_()}
+    kinds = {
+        "id": pa.large_string(),
+        "text": pa.large_string(),
+        "date": pa.timestamp("us"),
+        "number": pa.float64(),
+        "integer": pa.int64(),
+        "bool": pa.bool_(),
+    }
     fields = [(c, kinds[col.kind]) for c, col in TABLES["transactions"].items()]
-    fields += [("_file", pa.large_string()), ("_line", pa.int64()), ("_bad", pa.bool_()), ("_row", pa.int64())]
+    fields += [
+        ("_file", pa.large_string()),
+        ("_line", pa.int64()),
+        ("_bad", pa.bool_()),
+        ("_row", pa.int64()),
+    ]
     return pa.schema(fields)
 
 
@@ -479,15 +660,22 @@ class _ParquetSink:
 
     def __call__(self, frame: pd.DataFrame) -> None:
         frame = frame.assign(_row=np.arange(self.rows, self.rows + len(frame), dtype="int64"))
-        self._writer.write_table(self._pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
+        self._writer.write_table(
+            self._pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        )
         self.rows += len(frame)
 
     def close(self) -> None:
         self._writer.close()
 
 
-def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: str | Path | None = None,
-                   large: bool | None = None) -> Workspace:
+def load_workspace(
+    path: str | Path,
+    *,
+    mode: str | None = None,
+    problems_file: str | Path | None = None,
+    large: bool | None = None,
+) -> Workspace:
     """Load, validate and reconcile the workspace at `path`.
 
     Parameters
@@ -555,8 +743,11 @@ def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: 
         if parts:
             frames[table] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         else:
-            frames[table] = empty_frame(table).assign(_file=pd.Series(dtype="str"), _line=pd.Series(dtype="int64"),
-                                                      _bad=pd.Series(dtype="bool"))
+            frames[table] = empty_frame(table).assign(
+                _file=pd.Series(dtype="str"),
+                _line=pd.Series(dtype="int64"),
+                _bad=pd.Series(dtype="bool"),
+            )
     # a file that cannot be read (encoding, header, structure of the whole file) stops the load
     if any(p.severity == "error" and p.code in _FILE_LEVEL for p in problems):
         raise InputError(_sorted([p for p in problems if p.severity == "error"]))
@@ -586,30 +777,61 @@ def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: 
     con.register("qrows", flags.loc[flags["quarantined"], ["_row"]])
     totals = con.execute(_LEDGER_SQL.replace("{source}", source)).df().iloc[0]
     tx_files = [f.relative_to(root).as_posix() for f in tx_cfg.files]
-    ledger_rows = [{**_ledger_row("transactions", tx_files, reads["transactions"], int(totals.parsed),
-                                  int(totals.rejected), int(totals.quarantined)),
-                    **{k: float(totals[k]) for k in ("revenue_read", "revenue_loaded", "revenue_rejected",
-                                                      "revenue_quarantined", "returns_revenue")},
-                    "returns": int(totals.returns), "duplicates": int(flags["dup"].sum())}]
+    ledger_rows = [
+        {
+            **_ledger_row(
+                "transactions",
+                tx_files,
+                reads["transactions"],
+                int(totals.parsed),
+                int(totals.rejected),
+                int(totals.quarantined),
+            ),
+            **{
+                k: float(totals[k])
+                for k in (
+                    "revenue_read",
+                    "revenue_loaded",
+                    "revenue_rejected",
+                    "revenue_quarantined",
+                    "returns_revenue",
+                )
+            },
+            "returns": int(totals.returns),
+            "duplicates": int(flags["dup"].sum()),
+        }
+    ]
     canonical = ", ".join(TABLES["transactions"])
     quarantined: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
     tables: dict[str, pd.DataFrame] = {}
-    keep_sql = (f"SELECT {{cols}} FROM {source} WHERE NOT _bad AND _row NOT IN (SELECT _row FROM qrows) "
-                f"ORDER BY _row")
+    keep_sql = (
+        f"SELECT {{cols}} FROM {source} WHERE NOT _bad AND _row NOT IN (SELECT _row FROM qrows) "
+        f"ORDER BY _row"
+    )
     if flags["quarantined"].any():
-        quarantined["transactions"] = con.execute(
-            f"SELECT {canonical}, _file, _line FROM {source} WHERE _row IN (SELECT _row FROM qrows) ORDER BY _row"
-        ).df().pipe(_typed, "transactions")
+        quarantined["transactions"] = (
+            con.execute(
+                f"SELECT {canonical}, _file, _line FROM {source} WHERE _row IN (SELECT _row FROM qrows) ORDER BY _row"
+            )
+            .df()
+            .pipe(_typed, "transactions")
+        )
     if large:
         clean = Path(staging.name) / "transactions.parquet"
         con.execute(f"COPY ({keep_sql.format(cols=canonical)}) TO '{clean}' (FORMAT parquet)")
         sources["transactions"] = clean
-        tx_ids = con.execute(f"SELECT DISTINCT account_id FROM read_parquet('{clean}') "
-                             "WHERE account_id IS NOT NULL").df()
+        tx_ids = con.execute(
+            f"SELECT DISTINCT account_id FROM read_parquet('{clean}') WHERE account_id IS NOT NULL"
+        ).df()
     else:
-        keep = ~tx["_bad"].to_numpy() & ~tx["_row"].isin(flags.loc[flags["quarantined"], "_row"]).to_numpy()
-        tables["transactions"] = tx[keep].drop(columns=[*_LINEAGE, "_bad", "_row"]).reset_index(drop=True)
+        keep = (
+            ~tx["_bad"].to_numpy()
+            & ~tx["_row"].isin(flags.loc[flags["quarantined"], "_row"]).to_numpy()
+        )
+        tables["transactions"] = (
+            tx[keep].drop(columns=[*_LINEAGE, "_bad", "_row"]).reset_index(drop=True)
+        )
         tx_ids = tables["transactions"][["account_id"]].dropna().drop_duplicates()
         del frames["transactions"]
 
@@ -619,31 +841,63 @@ def load_workspace(path: str | Path, *, mode: str | None = None, problems_file: 
         bad = frame["_bad"].to_numpy()
         q = np.zeros(len(frame), dtype=bool)
         if table != "accounts" and "account_id" in frame:
-            q = ~bad & frame["account_id"].notna().to_numpy() & ~frame["account_id"].isin(known_ids).to_numpy()
-            _mark(frame, q, "orphan-account", "account id not in the accounts table: quarantined",
-                  cfg.tables[table].foreign("account_id"), "quarantine", problems, "account_id")
+            q = (
+                ~bad
+                & frame["account_id"].notna().to_numpy()
+                & ~frame["account_id"].isin(known_ids).to_numpy()
+            )
+            _mark(
+                frame,
+                q,
+                "orphan-account",
+                "account id not in the accounts table: quarantined",
+                cfg.tables[table].foreign("account_id"),
+                "quarantine",
+                problems,
+                "account_id",
+            )
         files = [f.relative_to(root).as_posix() for f in cfg.tables[table].files]
-        ledger_rows.append(_ledger_row(table, files, reads[table], len(frame), int(bad.sum()), int(q.sum())))
+        ledger_rows.append(
+            _ledger_row(table, files, reads[table], len(frame), int(bad.sum()), int(q.sum()))
+        )
         tables[table] = frame[~bad & ~q].drop(columns=[*_LINEAGE, "_bad"]).reset_index(drop=True)
         if q.any():
             quarantined[table] = frame[q].drop(columns=["_bad"]).reset_index(drop=True)
     derived: tuple[str, ...] = ()
     if "accounts" not in tables:
-        tables["accounts"] = _derive_accounts(con, sources.get("transactions"), tables.get("transactions"))
+        tables["accounts"] = _derive_accounts(
+            con, sources.get("transactions"), tables.get("transactions")
+        )
         derived = ("accounts",)
     con.close()
 
     as_of = as_of_cfg
     if as_of is None:
         last = totals.last_date
-        as_of = pd.Timestamp(last).normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
+        as_of = (
+            pd.Timestamp(last).normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
+        )
     ledger = pd.DataFrame(ledger_rows)
     ledger = ledger.astype({c: "Int64" for c in ("returns", "duplicates")})
     problem_frame = _problem_frame(problems)
-    for (code, sev), n in Counter((p.code, p.severity) for p in problems if p.severity != "error").items():
-        log.warning("%s: %d %s line(s)", code, n, sev) if sev == "quarantine" else log.info("%s: %d warning(s)", code, n)
-    ws = Workspace(root, cfg, {t: tables[t] for t in TABLES if t in tables}, ledger, problem_frame, as_of,
-                   quarantined, derived, sources, staging)
+    for (code, sev), n in Counter(
+        (p.code, p.severity) for p in problems if p.severity != "error"
+    ).items():
+        log.warning("%s: %d %s line(s)", code, n, sev) if sev == "quarantine" else log.info(
+            "%s: %d warning(s)", code, n
+        )
+    ws = Workspace(
+        root,
+        cfg,
+        {t: tables[t] for t in TABLES if t in tables},
+        ledger,
+        problem_frame,
+        as_of,
+        quarantined,
+        derived,
+        sources,
+        staging,
+    )
     if problems_file is not None:
         write_problems(problem_frame, problems_file)
     return ws
@@ -659,9 +913,21 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else -1))
 
 
-_FILE_LEVEL = {"bad-encoding", "bom-mismatch", "encoding-error", "suspected-wrong-encoding", "empty-file",
-               "unreadable-file", "sheet-required", "sheet-not-found", "header-not-found", "missing-column",
-               "duplicate-label", "unbalanced-quote", "bad-quote"}
+_FILE_LEVEL = {
+    "bad-encoding",
+    "bom-mismatch",
+    "encoding-error",
+    "suspected-wrong-encoding",
+    "empty-file",
+    "unreadable-file",
+    "sheet-required",
+    "sheet-not-found",
+    "header-not-found",
+    "missing-column",
+    "duplicate-label",
+    "unbalanced-quote",
+    "bad-quote",
+}
 
 
 def _problem_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -59,7 +59,8 @@ def plot_strategy_quadrants(
     Examples
     --------
     >>> from kamlib.portfolio.scoring import strategy_quadrants
-    >>> q = strategy_quadrants(pd.Series({"a": 8.0, "b": 3.0}), pd.Series({"a": 9.0, "b": 2.0}))
+    >>> q = strategy_quadrants(pd.Series({"a": 8.0, "b": 3.0}), pd.Series({"a": 9.0, "b": 2.0}),
+    ...                        rank_interest=False)
     >>> fig, ax = plt.subplots()
     >>> ax = plot_strategy_quadrants(q, ax=ax)
     >>> ax.collections[0].get_offsets().tolist()

@@ -1,1 +1,4 @@
-"""Portfolio analytics: the sales engine, ABC-XYZ, key clients, profitability, churn, scoring. Pure functions on frames."""
+"""Portfolio analytics: the sales engine, ABC-XYZ, key clients, profitability, churn, scoring.
+
+Pure functions on frames.
+"""

@@ -115,7 +115,9 @@ def _check_cutoffs(cutoffs, name: str, *, upper: float | None = 1.0) -> tuple[fl
     try:
         lo, hi = (float(c) for c in cutoffs)
     except (TypeError, ValueError):
-        raise ArgumentError(f"`{name}` must be two numbers (lower, upper), got {cutoffs!r}") from None
+        raise ArgumentError(
+            f"`{name}` must be two numbers (lower, upper), got {cutoffs!r}"
+        ) from None
     if not (0 < lo <= hi) or (upper is not None and hi > upper):
         bound = f" <= {upper}" if upper is not None else ""
         raise ArgumentError(f"`{name}` must satisfy 0 < lower <= upper{bound}, got {cutoffs!r}")

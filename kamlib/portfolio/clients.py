@@ -1,7 +1,7 @@
 """Key clients and dependence: who matters, why, and how concentrated the portfolio is.
 
-Definitions follow ``docs/methods.md`` ("Key clients, types and dependence"). Every function looks at
-a window of ``months`` months (12 by default) ending on ``as_of`` (default: the last transaction
+Definitions follow ``docs/methods.md`` ("Key clients, types and dependence"). Every function looks
+at a window of ``months`` months (12 by default) ending on ``as_of`` (default: the last transaction
 date; lines after that day are ignored), and rolls accounts up to their parent group when the
 accounts table gives ``parent_id`` (companies under common control count as one client). The
 client id is then the group id; ``client_id`` names that column in every result.
@@ -20,7 +20,8 @@ from kamlib.errors import ArgumentError, InputError, Problem
 from kamlib.portfolio.abcxyz import NON_POSITIVE, abc_classes
 from kamlib.portfolio.cube import Source, aggregate, as_timestamp, last_date
 from kamlib.portfolio.shares import half_up
-from kamlib.window import window_start
+from kamlib.schema import require_columns
+from kamlib.window import since, until, window_start
 
 __all__ = [
     "client_shares",
@@ -310,11 +311,17 @@ def client_types(
     breadwinner_share : float
         Breadwinner: gross profit in the window >= this share of the portfolio's (10 %).
     new_months : int
-        Perspective, new: the first purchase ever lies within this many months before `as_of`.
+        New client: the first purchase ever lies within this many months before `as_of`.
     prospect_budget : float, optional
-        Perspective, prospect: ``status`` "prospect" in `accounts` and ``potential_budget`` >=
-        this. Default: the window revenue of the smallest class-A client, i.e. the prospect
-        would be a class-A client if it bought its budget from us.
+        The budget a perspective client must have. A client is *perspective* when it is new
+        (see `new_months`) or a prospect (``status`` "prospect" in `accounts`) **and** its
+        budget is at least this: ``potential_budget`` from `accounts` (summed over a group)
+        >= `prospect_budget`, or, for a new client, its revenue in the window already >= it
+        (its purchases prove the budget). A new client below it is not perspective however
+        new; a new client without a potential budget and smaller revenue is NA (unknown: the
+        accounts table's ``potential_budget`` would decide). Default: the window revenue of
+        the smallest revenue class-A client, i.e. the client would be a class-A client if
+        it bought its budget from us.
 
     Returns
     -------
@@ -322,9 +329,9 @@ def client_types(
         One row per client, largest first: ``client_id``, ``revenue``, ``gross_profit``,
         ``revenue_share``, ``gp_share``, ``first_purchase``, ``potential_budget``,
         ``prospect``, the boolean flags ``breadwinner``, ``perspective``, ``image_maker``,
-        ``expert`` (NA when unknown: no gross profit, or no such column in `accounts`),
-        ``perspective_reason`` (the numbers behind it) and ``types`` (the types that apply,
-        comma-separated, "" for none).
+        ``expert`` (NA when unknown: no gross profit, no potential budget, or no such column
+        in `accounts`), ``perspective_reason`` (the numbers behind it) and ``types`` (the
+        types that apply, comma-separated, "" for none).
 
     Examples
     --------
@@ -339,6 +346,17 @@ def client_types(
     0         b  breadwinner
     1         a       expert
     2         p  perspective
+
+    A new client is perspective only with a budget (here the class-A floor is 900):
+
+    >>> tx2 = pd.concat([tx, pd.DataFrame({"account_id": ["n", "m"],
+    ...     "date": pd.to_datetime(["2025-09-01", "2025-10-01"]),
+    ...     "revenue": [20.0, 10.0], "gross_profit": [2.0, 1.0]})])
+    >>> acc2 = pd.concat([accounts, pd.DataFrame({"account_id": ["n", "m"],
+    ...     "status": ["client", "client"], "potential_budget": [5000.0, 50.0]})])
+    >>> t = client_types(tx2, acc2, as_of="2025-12-31").set_index("client_id")
+    >>> t.loc[["n", "m"], "perspective"].tolist(), t.loc["n", "perspective_reason"]
+    ([True, False], 'new: first purchase 2025-09-01; potential budget 5,000 >= 900')
     """
     as_of_ts, ever, window = _scan(transactions, as_of, months)
     out = _types_frame(
@@ -385,26 +403,43 @@ def _types_frame(
     out["breadwinner"] = (
         (out["gp_share"] >= breadwinner_share).astype("boolean").mask(out["gp_share"].isna())
     )
-    # perspective: new, or a prospect with a large budget
+    # perspective: new or a prospect, and with a large budget
     new_since = as_of_ts.normalize() - pd.DateOffset(months=int(new_months)) + pd.Timedelta(days=1)
     is_new = out["first_purchase"] >= new_since
     if prospect_budget is None:
         class_a = out.loc[out["abc"] == "A", "revenue"]
         prospect_budget = float(class_a.min()) if len(class_a) else np.inf
+    elif (
+        isinstance(prospect_budget, bool)
+        or not isinstance(prospect_budget, (int, float, np.number))
+        or not np.isfinite(prospect_budget)
+        or prospect_budget < 0
+    ):
+        raise ArgumentError(f"`prospect_budget` must be a number >= 0, got {prospect_budget!r}")
     if "prospect" not in out:
         out["prospect"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if "potential_budget" not in out:
         out["potential_budget"] = np.nan
     prospect = out["prospect"].fillna(False).astype(bool)
     budget = out["potential_budget"]
-    big = prospect & (budget >= prospect_budget)
-    out["perspective"] = (is_new | big).astype("boolean")
-    reason_new = "new: first purchase " + out["first_purchase"].dt.strftime("%Y-%m-%d")
-    reason_big = (
-        budget.map("prospect: potential budget {:,.0f}".format) + f" >= {prospect_budget:,.0f}"
+    big = budget >= prospect_budget
+    buys = is_new & (out["revenue"] >= prospect_budget)  # its purchases prove the budget
+    perspective = (is_new & (big | buys)) | (prospect & big)
+    unknown = is_new & ~perspective & budget.isna()  # new, small so far, budget not recorded
+    out["perspective"] = perspective.astype("boolean").mask(unknown)
+    floor = f" >= {prospect_budget:,.0f}"
+    reason_new = "new: first purchase " + out["first_purchase"].dt.strftime("%Y-%m-%d") + "; "
+    reason_new += (
+        budget.map("potential budget {:,.0f}".format).where(
+            big, out["revenue"].map("revenue {:,.0f}".format)
+        )
+        + floor
     )
+    reason_big = budget.map("prospect: potential budget {:,.0f}".format) + floor
     out["perspective_reason"] = (
-        reason_new.where(is_new, reason_big.where(big, "")).fillna("").astype("str")
+        reason_new.where(is_new & perspective, reason_big.where(prospect & big & perspective, ""))
+        .fillna("")
+        .astype("str")
     )
     for flag in _FLAGS:
         if flag not in out:
@@ -434,15 +469,20 @@ def key_client_criteria(
     min_tenure_years: float = 3.0,
     min_growth: float = 0.10,
     min_new_categories: int = 1,
+    cost_to_serve: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The key-client criteria per client: met or not, with the number behind each.
 
     The criteria (``docs/methods.md``), each over the window of `months` months ending `as_of`
     and, where a comparison is needed, the `months` before it:
 
-    - ``stable_high_profit``: the client's gross profit puts it in class A of an ABC by gross
-      profit (cut-off `profit_cutoff`) and it was positive in the previous window too.
-      Number: gross profit in the window.
+    - ``stable_high_profit``: the client's profit puts it in class A of an ABC by that profit
+      (cut-off `profit_cutoff`) and it was positive in the previous window too. The profit is
+      the **contribution** (gross profit minus the client's cost to serve in the same window)
+      when `cost_to_serve` is given, so a client that loses money after cost to serve is
+      never "stable high profit" (a non-positive contribution is not ranked by the ABC);
+      without the table it is the gross profit. Number: that profit in the window; the
+      threshold is the smallest profit in class A.
     - ``long_cooperation``: years since the relationship began (``since`` in `accounts`, or
       the first purchase, whichever is earlier) >= `min_tenure_years`. Number: years.
     - ``sales_growth``: revenue growth over the previous window >= `min_growth`. Number: the
@@ -453,6 +493,9 @@ def key_client_criteria(
       :func:`kamlib.sales_cube`, which keeps no products).
     - ``market_influence``: the image-maker or expert flag in `accounts`. Number: 1 or 0; NA
       when the flags are unknown.
+
+    `cost_to_serve` (optional) is the canonical cost-to-serve table (``account_id``,
+    ``date``, ``amount``), summed per client (rolled up like the sales) in each window.
 
     Returns
     -------
@@ -474,6 +517,16 @@ def key_client_criteria(
     2        sales_growth   0.500        0.1   True
     3        new_business     NaN        1.0   <NA>
     4    market_influence     NaN        1.0   <NA>
+
+    With the cost to serve, a client whose contribution is negative is not "stable high profit":
+
+    >>> cts = pd.DataFrame({"account_id": ["a", "a"], "amount": [5.0, 40.0],
+    ...                     "date": pd.to_datetime(["2024-03-31", "2025-03-31"])})
+    >>> crit = key_client_criteria(tx, as_of="2025-12-31", cost_to_serve=cts)
+    >>> crit[crit["criterion"] == "stable_high_profit"][["client_id", "value", "met"]]
+      client_id  value    met
+    0         a  -10.0  False
+    5         b    5.0  False
     """
     if not isinstance(months, (int, np.integer)) or months < 1:
         raise ArgumentError(f"`months` must be a whole number >= 1, got {months!r}")
@@ -490,6 +543,16 @@ def key_client_criteria(
     # no sales in a window: 0; sales with unknown cost: NaN
     gp_now = now["gross_profit"].reindex(ids).where(now.index.get_indexer(ids) >= 0, 0.0)
     gp_before = before["gross_profit"].reindex(ids).where(before.index.get_indexer(ids) >= 0, 0.0)
+    if cost_to_serve is not None and len(cost_to_serve):
+        require_columns(cost_to_serve, ["account_id", "date", "amount"], "cost_to_serve")
+        cts = cost_to_serve.assign(
+            client_id=_client_of(cost_to_serve["account_id"].astype("str"), parents)
+        )
+        cts_now = until(since(cts, start), as_of_ts).groupby("client_id")["amount"].sum()
+        prev = until(since(cts, window_start(prev_end, months)), prev_end)
+        cts_before = prev.groupby("client_id")["amount"].sum()
+        gp_now = gp_now - cts_now.reindex(ids).fillna(0.0)
+        gp_before = gp_before - cts_before.reindex(ids).fillna(0.0)
     known = gp_now.dropna()
     profit_abc = abc_classes(known, cutoffs=(profit_cutoff, max(profit_cutoff, 0.95)))
     class_a = profit_abc[profit_abc == "A"].index
@@ -678,7 +741,9 @@ def _key_table(
     rule = [rule] if isinstance(rule, str) else list(rule)
     unknown = [r for r in rule if r not in known]
     if not rule or unknown:
-        raise ArgumentError(f"`rule` must name conditions among {sorted(known)}; unknown: {unknown}")
+        raise ArgumentError(
+            f"`rule` must name conditions among {sorted(known)}; unknown: {unknown}"
+        )
     if not isinstance(require, (int, np.integer)) or not 1 <= require <= len(rule):
         raise ArgumentError(f"`require` must be between 1 and {len(rule)}, got {require!r}")
     if not 0 < top_share <= 1:

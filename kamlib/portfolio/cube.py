@@ -29,9 +29,24 @@ from kamlib.schema import require_columns
 from kamlib.window import analysis_date, window_start
 
 __all__ = [
-    "PERIODS", "Source", "SalesCube", "sales_cube", "aggregate", "as_timestamp", "build_cube",
-    "last_date", "analysis_window", "connect", "relation", "window_sql",
-    "in_window", "cube_codes", "account_ids", "runs", "sum_runs", "split_repeats",
+    "PERIODS",
+    "Source",
+    "SalesCube",
+    "sales_cube",
+    "aggregate",
+    "as_timestamp",
+    "build_cube",
+    "last_date",
+    "analysis_window",
+    "connect",
+    "relation",
+    "window_sql",
+    "in_window",
+    "cube_codes",
+    "account_ids",
+    "runs",
+    "sum_runs",
+    "split_repeats",
 ]
 
 
@@ -405,7 +420,9 @@ def analysis_window(
         if start is not None:
             deprecated_keyword(function, "start", "`months` (the window's length)", stacklevel=4)
         if end is not None:
-            deprecated_keyword(function, "end", "`as_of` (the last day of the window)", stacklevel=4)
+            deprecated_keyword(
+                function, "end", "`as_of` (the last day of the window)", stacklevel=4
+            )
         return as_timestamp(start, "start"), as_timestamp(end, "end")
     if months is not None:
         window_start(pd.Timestamp(0), months)  # check `months` before reading anything

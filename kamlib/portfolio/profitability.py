@@ -276,8 +276,9 @@ def client_pnl(
     for name, rate in (("cost_per_order", cost_per_order), ("cost_per_line", cost_per_line)):
         if not np.isfinite(rate) or rate < 0:
             raise ArgumentError(f"`{name}` must be a finite number >= 0, got {rate!r}")
-    start, end = analysis_window(transactions, as_of=as_of, months=months, start=start, end=end,
-                                 function="client_pnl")
+    start, end = analysis_window(
+        transactions, as_of=as_of, months=months, start=start, end=end, function="client_pnl"
+    )
     pnl = _line_totals(transactions, account, start, end)
     counted = pnl["orders"].dtype == "int64"  # not from a cube built without order counts
     if not counted and cost_per_order:
@@ -420,7 +421,9 @@ def whale_peak(curve: pd.DataFrame, *, noun: str | None = None) -> WhalePeak:
     (3, 4, 1.182)
     """
     if noun is not None:
-        deprecated_keyword("whale_peak", "noun", "nothing (the words are kamlib.words.whale_peak_sentence)")
+        deprecated_keyword(
+            "whale_peak", "noun", "nothing (the words are kamlib.words.whale_peak_sentence)"
+        )
     n = len(curve)
     total = float(curve["cumulative"].iloc[-1]) if n else 0.0
     if n == 0 or not total > 0:
@@ -463,7 +466,9 @@ def loss_makers(
     a             500.0         -30.0           0.5
     """
     if not 0 <= min_revenue_share <= 1:
-        raise ArgumentError(f"`min_revenue_share` must be between 0 and 1, got {min_revenue_share!r}")
+        raise ArgumentError(
+            f"`min_revenue_share` must be between 0 and 1, got {min_revenue_share!r}"
+        )
     if value not in pnl.columns:
         raise ArgumentError(
             f"`value` column {value!r} is not in the frame; columns: {list(pnl.columns)}"
@@ -536,9 +541,7 @@ def abc_cross(
     rev_class = abc_classes(pnl[revenue].astype("float64"), cutoffs=abc_cutoffs)
     known = pnl[profit].notna()
     profit_class = pd.Series("unknown", index=pnl.index, dtype="str")
-    profit_class[known] = abc_classes(
-        pnl.loc[known, profit].astype("float64"), cutoffs=abc_cutoffs
-    )
+    profit_class[known] = abc_classes(pnl.loc[known, profit].astype("float64"), cutoffs=abc_cutoffs)
     cells = pd.DataFrame(
         {
             "revenue_abc": rev_class.astype("str").to_numpy(),

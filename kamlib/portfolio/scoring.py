@@ -14,7 +14,7 @@ Definitions (docs/methods.md, "Competitiveness, interest in sales, prospects"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,6 +209,7 @@ def sales_interest(
     months: int = 12,
     weights: Mapping[str, float] | None = None,
     account: str = "account_id",
+    among: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Interest of each client in buying from us, from its transactions, on a 1-10 scale.
 
@@ -226,7 +227,9 @@ def sales_interest(
     client is left out of that client's mean. The total is the weighted mean of the
     component ranks, and ``interest = 1 + 9 x total``: a client ranked first on every
     component scores 10, last on every component 1, a lone client 5.5. Interest is therefore
-    relative to the portfolio passed in, not an absolute level.
+    relative to the clients it is ranked among, not an absolute level: for the
+    competitiveness x interest 2x2 rank it among the assessed clients (`among`), else the
+    assessed key accounts all rank high against a portfolio of small clients.
 
     Parameters
     ----------
@@ -240,12 +243,16 @@ def sales_interest(
         Weights of :data:`INTEREST_COMPONENTS` (>= 0); components not named keep weight 1.
     account : str, default "account_id"
         Column identifying the client.
+    among : collection of str, optional
+        Rank among these clients only (e.g. the clients with competitiveness scores); the
+        others are left out of the result. Default: every client with lines.
 
     Returns
     -------
     DataFrame
-        One row per client with lines in either window (index `account`): the four
-        components, their ranks ``orders_rank`` ... ``growth_rank`` (0-1) and ``interest``.
+        One row per client with lines in either window (and in `among` when given; index
+        `account`): the four components, their ranks ``orders_rank`` ... ``growth_rank``
+        (0-1) and ``interest``.
 
     Examples
     --------
@@ -264,6 +271,8 @@ def sales_interest(
     account_id
     a                2       100.0        2     1.0      10.0
     b                1        50.0        1    -0.5       1.0
+    >>> sales_interest(tx, as_of="2024-12-31", among=["b"])["interest"].tolist()
+    [5.5]
     """
     require_columns(transactions, [account, "date", "revenue"], "transactions")
     if months < 1:
@@ -288,6 +297,13 @@ def sales_interest(
     tx = transactions[(transactions["date"] >= begin) & (transactions["date"] < stop)]
     current = tx[tx["date"] >= middle]
     clients = pd.Index(tx[account].unique(), name=account).sort_values()
+    if among is not None:
+        if isinstance(among, str):
+            raise ArgumentError(f"`among` takes a collection of client ids, got {among!r}")
+        wanted = pd.Index(list(among))
+        clients = clients[clients.isin(wanted)]
+        tx = tx[tx[account].isin(clients)]
+        current = tx[tx["date"] >= middle]
 
     order = (
         current["order_id"]
@@ -334,8 +350,16 @@ def strategy_quadrants(
     *,
     threshold: float = 5.5,
     strategies: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+    rank_interest: bool = True,
 ) -> pd.DataFrame:
     """Place each client in the competitiveness x interest 2x2 and give the quadrant's strategy.
+
+    Interest is relative (:func:`sales_interest`): ranked over a whole portfolio, every
+    assessed key account is "high". So by default the interest of the clients with a
+    competitiveness score is ranked again among them only (``1 + 9 x rank``, rank 0-1, ties
+    averaged, the same scale as :func:`sales_interest`), and "high" means the upper half of
+    the assessed clients; the given value is kept as ``interest_given``. Competitiveness is
+    an assessed 1-10 score and is compared with `threshold` as given.
 
     Parameters
     ----------
@@ -347,12 +371,17 @@ def strategy_quadrants(
         Midpoint of the 1-10 scale; a value >= threshold is "high".
     strategies : mapping, optional
         Overrides of :data:`QUADRANTS`, keyed by (competitiveness level, interest level).
+    rank_interest : bool, default True
+        Rank interest among the clients with a competitiveness score (see above); False
+        uses `interest` as given (already ranked among them, e.g.
+        ``sales_interest(..., among=scored_clients)``).
 
     Returns
     -------
     DataFrame
         One row per client in either input (index sorted): ``competitiveness``,
-        ``interest``, ``competitiveness_level`` and ``interest_level`` ("high"/"low"),
+        ``interest`` (ranked among the assessed clients with `rank_interest`),
+        ``interest_given``, ``competitiveness_level`` and ``interest_level`` ("high"/"low"),
         ``quadrant`` and ``strategy``. A client missing one of the two values gets quadrant
         "not placed" and a strategy saying which value is missing.
 
@@ -363,16 +392,29 @@ def strategy_quadrants(
     >>> strategy_quadrants(comp, inter)[["competitiveness", "interest", "quadrant"]]
     ... # doctest: +NORMALIZE_WHITESPACE
        competitiveness  interest    quadrant
-    a              8.0       9.0     partner
-    b              3.0       2.5    maintain
+    a              8.0      10.0     partner
+    b              3.0       1.0    maintain
     c              7.0       NaN  not placed
     d              NaN       4.0  not placed
+
+    Two assessed clients that are both keen against the whole portfolio (8 and 9) are
+    told apart among the assessed:
+
+    >>> q = strategy_quadrants(pd.Series({"a": 8.0, "b": 3.0}), pd.Series({"a": 8.0, "b": 9.0}))
+    >>> q["quadrant"].tolist()
+    ['win interest', 'support']
     """
     table = {**QUADRANTS, **(strategies or {})}
+    if not isinstance(rank_interest, (bool, np.bool_)):
+        raise ArgumentError(f"`rank_interest` must be True or False, got {rank_interest!r}")
     out = pd.concat(
         [competitiveness_index.rename("competitiveness"), interest.rename("interest")], axis=1
     ).astype("float64")
     out = out.sort_index()
+    out["interest_given"] = out["interest"]
+    if rank_interest:
+        assessed = out["competitiveness"].notna() & out["interest"].notna()
+        out.loc[assessed, "interest"] = 1 + 9 * _rank01(out.loc[assessed, "interest"])
     levels = {}
     for col in ("competitiveness", "interest"):
         levels[col] = pd.Series(

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, KamlibError
+from kamlib.words.columns import MISSING, cell_text, column_kind, column_label
 
 __all__ = [
     "CSP",
@@ -142,28 +144,61 @@ def paragraph(text: object) -> SafeHTML:
     return SafeHTML(f"<p>{_text(text)}</p>")
 
 
-def _format_cell(value: object, *, float_format: str, na_rep: str) -> str:
-    if value is None or (
-        not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)
-    ):
-        return na_rep
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return str(bool(value))
-    if isinstance(value, float) or type(value).__name__.startswith("float"):
-        return float_format.format(value)
-    if isinstance(value, pd.Timestamp):
-        if value == value.normalize():
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat(sep=" ")
-    return str(value)
-
-
-def _label(value: object) -> str:
+def _label(value: object, currency: str | None = None, labels: bool = True) -> str:
     if isinstance(value, tuple):
-        return " / ".join(_label(v) for v in value)
+        return " / ".join(_label(v, currency, labels) for v in value if _label(v) != "")
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
-    return str(value)
+    return column_label(value, currency) if labels else str(value)
+
+
+def _whole(values: pd.Series) -> bool:
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    numbers = numbers[np.isfinite(numbers.to_numpy(dtype="float64"))]
+    return bool(((numbers % 1) == 0).all())
+
+
+def _column_formats(
+    frame: pd.DataFrame, formats: Mapping[object, str], float_format: str | None
+) -> list[tuple[str | None, str | None, bool]]:
+    """(kind, explicit format, cents) for each column of `frame`."""
+    out = []
+    for i, col in enumerate(frame.columns):
+        values = frame.iloc[:, i]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        name = col[-1] if isinstance(col, tuple) else col
+        kind = column_kind(name) if numeric else None
+        fmt = formats.get(col)
+        if fmt is None and kind is None and numeric and pd.api.types.is_float_dtype(values):
+            fmt = (
+                float_format
+                if float_format is not None
+                else ("{:,.0f}" if _whole(values) else "{:,.2f}")
+            )
+        cents = True
+        if kind == "money":
+            numbers = pd.to_numeric(values, errors="coerce").abs()
+            cents = not (bool((numbers >= 1000).any()) or _whole(values))
+        out.append((kind, fmt, cents))
+    return out
+
+
+def _totals(
+    frame: pd.DataFrame, kinds: list[tuple[str | None, str | None, bool]], na_rep: str
+) -> list[str] | None:
+    """The total row's cells (all rows of `frame`), or None when no column adds up."""
+    cells, any_sum = [], False
+    for i, (kind, fmt, cents) in enumerate(kinds):
+        if kind in ("money", "count"):
+            cells.append(
+                cell_text(
+                    frame.iloc[:, i].sum(min_count=1), kind, fmt=fmt, cents=cents, na_rep=na_rep
+                )
+            )
+            any_sum = True
+        else:
+            cells.append("")
+    return cells if any_sum else None
 
 
 def table(
@@ -172,15 +207,24 @@ def table(
     caption: str | None = None,
     max_rows: int | None = 50,
     index: bool | None = None,
-    float_format: str = "{:,.2f}",
+    float_format: str | None = None,
     formats: Mapping[object, str] | None = None,
-    na_rep: str = "",
+    na_rep: str = MISSING,
+    currency: str | None = None,
+    labels: bool = True,
 ) -> SafeHTML:
     """An HTML table in which every value, label, name and the caption are escaped.
 
     pandas' ``Styler.to_html`` writes captions and index names raw, and ``to_html(render_links=
     True)`` writes raw URLs; this function escapes everything, and when rows are cut it says so
-    ("Showing the first 50 of 100 rows.") instead of an ellipsis row.
+    ("Showing the first 50 of 100 rows.") instead of an ellipsis row, with a total row over all
+    rows for the columns that add up (money and counts).
+
+    Column and index names go through the label catalogue
+    (:func:`kamlib.words.columns.column_label`: ``gp_share`` -> "Share of gross profit", money
+    columns with the `currency`); cells are written by kind (:func:`kamlib.words.columns.cell_text`:
+    money without cents when a column reaches 1,000, shares as "12.3 %", changes as "+5.6 %", no
+    "-0.0 %", booleans "yes"/"no", missing values `na_rep`, dates without a time of day).
 
     Parameters
     ----------
@@ -192,12 +236,17 @@ def table(
         Show at most this many rows (the first ones); None shows all.
     index : bool, optional
         Show the index; by default only when it is not an unnamed 0..n-1 range.
-    float_format : str, default "{:,.2f}"
-        Format for floats, used with ``str.format``.
+    float_format : str, optional
+        Format for floats of columns without a kind, used with ``str.format``; default
+        ``"{:,.0f}"`` for a column of whole numbers, ``"{:,.2f}"`` otherwise.
     formats : mapping, optional
-        Per-column format strings (``{"share": "{:.1%}"}``), overriding `float_format`.
-    na_rep : str, default ""
-        Text for missing values.
+        Per-column format strings (``{"share": "{:.1%}"}``), overriding the column's kind.
+    na_rep : str, default "—"
+        Text for missing values (NaN, None, NaT, ``pd.NA``).
+    currency : str, optional
+        The workspace currency (``ws.config.currency``), shown in money headers.
+    labels : bool, default True
+        Map column and index names through the label catalogue; False shows them as they are.
 
     Returns
     -------
@@ -211,15 +260,16 @@ def table(
 
     Examples
     --------
-    >>> df = pd.DataFrame({"name": ["<script>x</script>"], "revenue": [1234.5]})
-    >>> print(table(df, caption="Top & bottom").html)
+    >>> df = pd.DataFrame({"name": ["<script>x</script>"], "revenue": [1234.5],
+    ...                    "at_risk": [False]})
+    >>> print(table(df, caption="Top & bottom", currency="EUR").html)
     <table class="kam-table">
     <caption>Top &amp; bottom</caption>
     <thead>
-    <tr><th>name</th><th>revenue</th></tr>
+    <tr><th>Name</th><th>Revenue (EUR)</th><th>At risk</th></tr>
     </thead>
     <tbody>
-    <tr><td>&lt;script&gt;x&lt;/script&gt;</td><td>1,234.50</td></tr>
+    <tr><td>&lt;script&gt;x&lt;/script&gt;</td><td>1,234</td><td>no</td></tr>
     </tbody>
     </table>
     """
@@ -239,40 +289,65 @@ def table(
     total = len(frame)
     shown = frame if max_rows is None else frame.iloc[:max_rows]
     columns = list(shown.columns)
+    kinds = _column_formats(frame, formats, float_format)
 
-    head = [_th(_label(c)) for c in columns]
-    names = [_label(n) for n in frame.index.names] if index else []
+    def label(value: object) -> str:
+        return _label(value, currency, labels)
+
+    head = [_th(label(c)) for c in columns]
+    names = [label(n) for n in frame.index.names] if index else []
     header = []
     if frame.columns.name is not None:
         if index:  # pandas' layout: columns.name in the corner, index names on a second row
-            header.append(_tr([_th(_label(frame.columns.name))] + [_th("")] * (len(names) - 1)
-                              + head))
+            header.append(
+                _tr([_th(label(frame.columns.name))] + [_th("")] * (len(names) - 1) + head)
+            )
             head = [_th("")] * len(columns)
         else:
             span = max(len(columns), 1)
-            name = _text(_label(frame.columns.name))
+            name = _text(label(frame.columns.name))
             header.append(f'<tr><th colspan="{span}">{name}</th></tr>')
     header.append(_tr([_th(n) for n in names] + head))
 
     cells = [
         [
-            _td(_format_cell(v, float_format=formats.get(col, float_format), na_rep=na_rep))
+            _td(cell_text(v, kind, fmt=fmt, cents=cents, na_rep=na_rep))
             for v in shown.iloc[:, i].tolist()
         ]
-        for i, col in enumerate(columns)
+        for i, (kind, fmt, cents) in enumerate(kinds)
     ]
     keys = [k if isinstance(k, tuple) else (k,) for k in shown.index]
-    labels = ["".join(_th(_label(p)) for p in key) for key in keys] if index else [""] * len(keys)
-    rows = [_tr([label, *row]) for label, *row in zip(labels, *cells, strict=True)]
+    row_labels = (
+        ["".join(_th(cell_text(p, na_rep="")) for p in key) for key in keys]
+        if index
+        else [""] * len(keys)
+    )
+    rows = [_tr([lab, *row]) for lab, *row in zip(row_labels, *cells, strict=True)]
 
     lines = ['<table class="kam-table">']
     if caption is not None:
         lines.append(f"<caption>{_text(caption)}</caption>")
-    lines += ["<thead>", *header, "</thead>", "<tbody>", *rows, "</tbody>", "</table>"]
-    if len(shown) < total:
-        lines.append(
-            f'<p class="kam-table-note">Showing the first {len(shown)} of {total} rows.</p>'
-        )
+    lines += ["<thead>", *header, "</thead>", "<tbody>", *rows, "</tbody>"]
+    cut = len(shown) < total
+    sums = _totals(frame, kinds, na_rep) if cut else None
+    if sums is not None:
+        word = f"Total, all {total:,} rows"
+        if index:
+            foot = [_th(word)] + [_th("")] * (max(frame.index.nlevels, 1) - 1)
+            foot += [_td(c) for c in sums]
+        else:
+            free = next((i for i, c in enumerate(sums) if c == ""), None)
+            if free is None:  # every column adds up: the label gets its own first cell
+                foot = [_th(word)] + [_td(c) for c in sums]
+            else:
+                foot = [_th(word) if i == free else _td(c) for i, c in enumerate(sums)]
+        lines += ["<tfoot>", _tr(foot), "</tfoot>"]
+    lines.append("</table>")
+    if cut:
+        note = f"Showing the first {len(shown):,} of {total:,} rows."
+        if sums is not None:
+            note += " The total row adds up all of them."
+        lines.append(f'<p class="kam-table-note">{_text(note)}</p>')
     return SafeHTML("\n".join(lines))
 
 
@@ -328,7 +403,8 @@ def _report_notebook(nb):
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
             cell.outputs = [
-                o for o in cell.get("outputs", [])
+                o
+                for o in cell.get("outputs", [])
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
     return nb
@@ -371,13 +447,47 @@ def export_html(nb, *, title: str | None = None, exporter=None) -> str:
 # --------------------------------------------------------------------------- the security gate
 
 _BANNED_TAGS = frozenset(
-    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
-     "link", "portal", "fencedframe", "template"}
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "base",
+        "link",
+        "portal",
+        "fencedframe",
+        "template",
+    }
 )
 _URL_ATTRS = frozenset(
-    {"href", "xlink:href", "src", "action", "formaction", "poster", "background", "data",
-     "codebase", "cite", "srcset", "lowsrc", "dynsrc", "longdesc", "ping", "manifest", "icon",
-     "profile", "archive", "classid", "usemap", "imagesrcset"}
+    {
+        "href",
+        "xlink:href",
+        "src",
+        "action",
+        "formaction",
+        "poster",
+        "background",
+        "data",
+        "codebase",
+        "cite",
+        "srcset",
+        "lowsrc",
+        "dynsrc",
+        "longdesc",
+        "ping",
+        "manifest",
+        "icon",
+        "profile",
+        "archive",
+        "classid",
+        "usemap",
+        "imagesrcset",
+    }
 )
 _NAVIGATION = frozenset({("a", "href"), ("area", "href")})
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|jpg|gif|webp|svg\+xml)[;,]")

@@ -110,7 +110,9 @@ def safe_filename(
     if not isinstance(notebook, str) or not notebook:
         raise ArgumentError("`notebook` must be a non-empty string")
     if account_id is not None and not isinstance(account_id, str):
-        raise ArgumentError(f"`account_id` must be a string or None, got {type(account_id).__name__}")
+        raise ArgumentError(
+            f"`account_id` must be a string or None, got {type(account_id).__name__}"
+        )
     nb_slug = _slug(notebook, "notebook")
     if account_id is None:
         acct_slug = "portfolio"
@@ -118,14 +120,18 @@ def safe_filename(
         tag = digest.hexdigest()[:_HASH_CHARS]
     elif key is not None:
         acct_slug = "acct"
-        message = account_id.encode("utf-8", "surrogatepass") + b"\x00" + notebook.encode(
-            "utf-8", "surrogatepass"
+        message = (
+            account_id.encode("utf-8", "surrogatepass")
+            + b"\x00"
+            + notebook.encode("utf-8", "surrogatepass")
         )
         tag = hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
     else:
         acct_slug = _slug(account_id, "account")
         digest = hashlib.sha256(
-            b"\x01" + account_id.encode("utf-8", "surrogatepass") + b"\x00"
+            b"\x01"
+            + account_id.encode("utf-8", "surrogatepass")
+            + b"\x00"
             + notebook.encode("utf-8", "surrogatepass")
         )
         tag = digest.hexdigest()[:_HASH_CHARS]

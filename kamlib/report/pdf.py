@@ -178,7 +178,7 @@ def _with_print_css(document: str, css: str) -> str:
     match = _HEAD_END.search(document)
     if match is None:
         return style + document
-    return document[: match.start()] + style + document[match.start():]
+    return document[: match.start()] + style + document[match.start() :]
 
 
 def _run(command: list[str], *, timeout: float) -> subprocess.CompletedProcess:

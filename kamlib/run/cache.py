@@ -191,16 +191,19 @@ def _write(path: Path, data: bytes) -> None:
 def _absolute(ws):
     """A shallow copy of `ws` whose folder and file paths are absolute (as notebooks load it)."""
     config = ws.config
-    tables = {name: dataclasses.replace(t, files=tuple(Path(f).resolve() for f in t.files))
-              for name, t in config.tables.items()}
+    tables = {
+        name: dataclasses.replace(t, files=tuple(Path(f).resolve() for f in t.files))
+        for name, t in config.tables.items()
+    }
     out = copy.copy(ws)
     out.config = dataclasses.replace(config, root=Path(config.root).resolve(), tables=tables)
     out.path = Path(ws.path).resolve()
     return out
 
 
-def prepare(ws, folder: str | Path, *, fingerprint: str | None = None,
-            portfolio: Portfolio | None = None) -> Path:
+def prepare(
+    ws, folder: str | Path, *, fingerprint: str | None = None, portfolio: Portfolio | None = None
+) -> Path:
     """Store a loaded workspace and its portfolio results in `folder` for a report run.
 
     Point kernels at the folder with ``os.environ[ENV_VAR] = str(folder)``; :func:`workspace`
@@ -351,7 +354,10 @@ def portfolio(ws, *, as_of=None) -> Portfolio:
     found = _index()
     if found is not None:
         cache, index = found
-        if (when.isoformat() == index.get("as_of") and len(ws.transactions) == index.get("rows")
-                and _matches(index, ws.config)):
+        if (
+            when.isoformat() == index.get("as_of")
+            and len(ws.transactions) == index.get("rows")
+            and _matches(index, ws.config)
+        ):
             return _read(cache / _PORTFOLIO)
     return compute_portfolio(ws, as_of=when)

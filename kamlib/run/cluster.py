@@ -56,8 +56,10 @@ def connect(scheduler):
     kamlib.errors.ArgumentError: `scheduler` must be an address such as 'tcp://HOST:8786' or ...
     """
     if not isinstance(scheduler, str) and type(scheduler).__name__ != "Client":
-        raise ArgumentError("`scheduler` must be an address such as 'tcp://HOST:8786' or a "
-                          f"distributed.Client, got {scheduler!r}")
+        raise ArgumentError(
+            "`scheduler` must be an address such as 'tcp://HOST:8786' or a "
+            f"distributed.Client, got {scheduler!r}"
+        )
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - distributed is a dependency
@@ -71,7 +73,7 @@ def connect(scheduler):
 
 
 def _batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _cache_files(folder: str | None) -> dict[str, bytes] | None:
@@ -80,8 +82,9 @@ def _cache_files(folder: str | None) -> dict[str, bytes] | None:
     return {p.name: p.read_bytes() for p in Path(folder).iterdir() if p.is_file()}
 
 
-def _run_batch(specs: list[dict], settings: dict, timeout: float,
-               cache_files: dict[str, bytes] | None) -> list[tuple[int, dict]]:
+def _run_batch(
+    specs: list[dict], settings: dict, timeout: float, cache_files: dict[str, bytes] | None
+) -> list[tuple[int, dict]]:
     """On a dask worker: run `specs` with a local kamlib worker; return (id, result) pairs.
 
     Each result carries ``html_text`` (a finished report) and ``executed_text`` (the executed
@@ -99,8 +102,16 @@ def _run_batch(specs: list[dict], settings: dict, timeout: float,
         local = []
         for spec in specs:
             number = spec["id"]
-            local.append((number, dict(spec, stage=str(scratch / "stage" / f"j{number}"),
-                                       sockets=str(scratch / f"s{number}"))))
+            local.append(
+                (
+                    number,
+                    dict(
+                        spec,
+                        stage=str(scratch / "stage" / f"j{number}"),
+                        sockets=str(scratch / f"s{number}"),
+                    ),
+                )
+            )
         stages = {number: Path(spec["stage"]) for number, spec in local}
         results: list[tuple[int, dict]] = []
 
@@ -136,8 +147,15 @@ def _deliver(job, spec: dict, result: dict, on_result: Callable) -> None:
     on_result(job, result)
 
 
-def run_on_cluster(specs: list[tuple], *, scheduler, timeout: float, settings: dict,
-                   on_result: Callable, batch_size: int | None = None) -> None:
+def run_on_cluster(
+    specs: list[tuple],
+    *,
+    scheduler,
+    timeout: float,
+    settings: dict,
+    on_result: Callable,
+    batch_size: int | None = None,
+) -> None:
     """Run the report `specs` on a dask cluster; call ``on_result(job, result)`` for each.
 
     The counterpart of the local worker pool (:func:`kamlib.run.pool.run_pool`, which each
@@ -174,17 +192,27 @@ def run_on_cluster(specs: list[tuple], *, scheduler, timeout: float, settings: d
         remote_settings = {k: v for k, v in settings.items() if k not in ("log", "cache")}
         futures = {}
         for batch in _batches([spec for _, spec in specs], size):
-            future = client.submit(_run_batch, batch, remote_settings, timeout, shipped,
-                                   pure=False, retries=_RETRIES)
+            future = client.submit(
+                _run_batch, batch, remote_settings, timeout, shipped, pure=False, retries=_RETRIES
+            )
             futures[future] = [spec["id"] for spec in batch]
         for future in as_completed(list(futures)):
             try:
                 results = future.result()
             except Exception as exc:  # noqa: BLE001 - the cluster lost the batch
                 error = f"{type(exc).__name__}: {exc}"
-                results = [(number, {"status": "failed", "reason": "cluster_error",
-                                     "attempts": _RETRIES + 1, "error": error})
-                           for number in futures[future]]
+                results = [
+                    (
+                        number,
+                        {
+                            "status": "failed",
+                            "reason": "cluster_error",
+                            "attempts": _RETRIES + 1,
+                            "error": error,
+                        },
+                    )
+                    for number in futures[future]
+                ]
             for number, result in results:
                 job, spec = by_id[number]
                 _deliver(job, spec, result, on_result)
@@ -192,4 +220,3 @@ def run_on_cluster(specs: list[tuple], *, scheduler, timeout: float, settings: d
         if owned:
             with contextlib.suppress(Exception):
                 client.close()
-

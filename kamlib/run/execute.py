@@ -132,8 +132,13 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
                 **({"km": km} if km is not None else {}),
             )
         except pm.PapermillExecutionError as exc:
-            return base | {"status": "failed", "reason": "notebook_error",
-                           "cell_index": exc.cell_index, "ename": exc.ename, "error": str(exc)}
+            return base | {
+                "status": "failed",
+                "reason": "notebook_error",
+                "cell_index": exc.cell_index,
+                "ename": exc.ename,
+                "error": str(exc),
+            }
         except CellTimeoutError as exc:
             return base | {"status": "timed_out", "reason": "cell_timeout", "error": str(exc)}
         except DeadKernelError as exc:
@@ -143,23 +148,37 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
                 if attempt == 1:
                     log.warning("kernel start failed (%s); retrying once", type(exc).__name__)
                     continue
-                return base | {"status": "failed", "reason": "kernel_start_failed",
-                               "error": f"{type(exc).__name__}: {exc}"}
-            return base | {"status": "failed", "reason": "engine_error",
-                           "error": f"{type(exc).__name__}: {exc}"}
+                return base | {
+                    "status": "failed",
+                    "reason": "kernel_start_failed",
+                    "error": f"{type(exc).__name__}: {exc}",
+                }
+            return base | {
+                "status": "failed",
+                "reason": "engine_error",
+                "error": f"{type(exc).__name__}: {exc}",
+            }
         finally:
             if km is not None:
                 shutdown_kernel(km)
         break
     if not _completed(executed, nonce):
-        return {"status": "failed", "reason": "incomplete", "attempts": attempt,
-                "error": "the notebook stopped before its last cell (sys.exit or exit in a cell?): "
-                         "the completion sentinel did not run"}
+        return {
+            "status": "failed",
+            "reason": "incomplete",
+            "attempts": attempt,
+            "error": "the notebook stopped before its last cell (sys.exit or exit in a cell?): "
+            "the completion sentinel did not run",
+        }
     try:
         document = export_html(executed, title=job["title"], exporter=exporter)
     except Exception as exc:
-        return {"status": "failed", "reason": "export_error", "attempts": attempt,
-                "error": f"{type(exc).__name__}: {exc}"}
+        return {
+            "status": "failed",
+            "reason": "export_error",
+            "attempts": attempt,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
     html_path = stage / "report.html"
     html_path.write_text(document, encoding="utf-8")
     return {"status": "ok", "reason": None, "attempts": attempt, "html": str(html_path)}

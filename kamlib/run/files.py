@@ -13,8 +13,14 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["FILE_MODE", "DIR_MODE", "PRIVATE_DIR_MODE", "sha256_file", "atomic_write",
-           "remove_leftovers"]
+__all__ = [
+    "FILE_MODE",
+    "DIR_MODE",
+    "PRIVATE_DIR_MODE",
+    "sha256_file",
+    "atomic_write",
+    "remove_leftovers",
+]
 
 #: Permissions of published files, of the output folders, and of the private run folders.
 FILE_MODE = 0o640

@@ -23,16 +23,35 @@ import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-__all__ = ["PRELOAD", "SHUTDOWN_GRACE", "Zygote", "zygote_main", "forked_kernel_manager",
-           "shutdown_kernel", "kill_tree"]
+__all__ = [
+    "PRELOAD",
+    "SHUTDOWN_GRACE",
+    "Zygote",
+    "zygote_main",
+    "forked_kernel_manager",
+    "shutdown_kernel",
+    "kill_tree",
+]
 
 #: Seconds a process gets to end before it is killed.
 SHUTDOWN_GRACE = 10.0
 
 #: Modules a zygote imports before forking kernels; one that fails to import is skipped.
-PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython",
-           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "kamlib",
-           "kamlib.report.elements", "kamlib.plots", "kamlib.run.cache")
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "kamlib",
+    "kamlib.report.elements",
+    "kamlib.plots",
+    "kamlib.run.cache",
+)
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _ZYGOTE_CODE = (
     "import os, sys\n"
@@ -106,9 +125,13 @@ def _warm_up() -> None:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    frame = pd.DataFrame({"key": pd.array(["a", "b", "a"], dtype="str"),
-                          "when": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
-                          "value": [1.0, 2.0, 3.0]})
+    frame = pd.DataFrame(
+        {
+            "key": pd.array(["a", "b", "a"], dtype="str"),
+            "when": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "value": [1.0, 2.0, 3.0],
+        }
+    )
     frame = pickle.loads(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
     frame.groupby("key")["value"].sum().to_frame().merge(frame, on="key").to_html()
     figure = Figure(figsize=(2, 1))
@@ -177,7 +200,8 @@ class Zygote:
         with ours, theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _ZYGOTE_CODE, str(theirs.fileno()), *PRELOAD],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
             )
             self.conn = Connection(ours.detach())
         self.ready = False
@@ -192,8 +216,9 @@ class Zygote:
         if threads != 1:  # it has left already: forking a threaded process is unsafe
             self.enabled = False
             self.close()
-            raise RuntimeError(f"the kernel zygote has {threads} threads after its imports; "
-                               "fresh kernels instead")
+            raise RuntimeError(
+                f"the kernel zygote has {threads} threads after its imports; fresh kernels instead"
+            )
 
     def fork(self, request: dict) -> int:
         """Fork a kernel; returns its pid. Starts (or restarts) the zygote when needed."""
@@ -252,8 +277,7 @@ def forked_kernel_manager(zygote: Zygote, config, kernel_name: str):
             env = dict(kwargs.get("env") or os.environ)
             env["JPY_PARENT_PID"] = str(zygote.pid())
             self.cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = zygote.fork({"cwd": self.cwd, "env": env, "argv0": cmd[0],
-                               "args": list(cmd[3:])})
+            pid = zygote.fork({"cwd": self.cwd, "env": env, "argv0": cmd[0], "args": list(cmd[3:])})
             self.pid = self.pgid = pid
             self.kernel = psutil.Process(pid)
             return self.connection_info
@@ -288,8 +312,9 @@ def forked_kernel_manager(zygote: Zygote, config, kernel_name: str):
             await self.send_signal(signal.SIGTERM)
 
     km = AsyncKernelManager(kernel_name=kernel_name, config=config)
-    km.provisioner = ForkProvisioner(kernel_id=secrets.token_hex(8), kernel_spec=km.kernel_spec,
-                                     parent=km)
+    km.provisioner = ForkProvisioner(
+        kernel_id=secrets.token_hex(8), kernel_spec=km.kernel_spec, parent=km
+    )
     return km
 
 

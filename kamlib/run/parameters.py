@@ -12,6 +12,7 @@ __all__ = ["STANDARD_PARAMETERS", "validate_parameters"]
 #: Parameters the run sets itself (a caller's `parameters` may not set them).
 STANDARD_PARAMETERS = ("workspace", "account_id", "run_id", "interactive")
 
+
 def validate_parameters(
     parameters: Mapping[str, object],
     *,

@@ -22,8 +22,16 @@ from kamlib.report.paths import safe_filename
 from kamlib.run.files import sha256_file
 from kamlib.run.parameters import validate_parameters
 
-__all__ = ["Job", "notebook_catalogue", "check_kernel", "resolve_workspace", "check_accounts",
-           "engine_fingerprint", "plan_jobs", "decide"]
+__all__ = [
+    "Job",
+    "notebook_catalogue",
+    "check_kernel",
+    "resolve_workspace",
+    "check_accounts",
+    "engine_fingerprint",
+    "plan_jobs",
+    "decide",
+]
 
 
 @dataclass(frozen=True)
@@ -133,8 +141,15 @@ def notebook_catalogue(notebooks, account_notebooks, portfolio_notebooks) -> lis
     """
     import papermill as pm
 
-    given = [(m, kind) for m, kind in ((notebooks, None), (account_notebooks, "account"),
-                                       (portfolio_notebooks, "portfolio")) if m is not None]
+    given = [
+        (m, kind)
+        for m, kind in (
+            (notebooks, None),
+            (account_notebooks, "account"),
+            (portfolio_notebooks, "portfolio"),
+        )
+        if m is not None
+    ]
     if not given:
         given = [(_default_notebooks(), None)]
     seen: set[str] = set()
@@ -232,18 +247,34 @@ def check_accounts(accounts, ws) -> list[str]:
         if unknown:
             shown = ", ".join(repr(a) for a in unknown[:5])
             more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            raise InputError([
-                Problem("accounts", None, "account_id", "unknown-account",
-                        f"{len(unknown)} selected account(s) not in the workspace: {shown}{more}")
-            ])
+            raise InputError(
+                [
+                    Problem(
+                        "accounts",
+                        None,
+                        "account_id",
+                        "unknown-account",
+                        f"{len(unknown)} selected account(s) not in the workspace: {shown}{more}",
+                    )
+                ]
+            )
     return ids
 
 
 # --------------------------------------------------------------------------- jobs, skip decision
 
 
-def plan_jobs(catalogue, accounts, *, common: dict, extra: dict, fingerprint: str, engine: str,
-              classes: Mapping[str, str], key: bytes | None) -> list[Job]:
+def plan_jobs(
+    catalogue,
+    accounts,
+    *,
+    common: dict,
+    extra: dict,
+    fingerprint: str,
+    engine: str,
+    classes: Mapping[str, str],
+    key: bytes | None,
+) -> list[Job]:
     """One :class:`Job` per portfolio notebook, and per account notebook and account.
 
     Parameters
@@ -283,17 +314,19 @@ def plan_jobs(catalogue, accounts, *, common: dict, extra: dict, fingerprint: st
                 params["account_id"] = account_id
             params.update({k: v for k, v in extra.items() if k not in unknown_extra})
             params = validate_parameters(params, declared=declared)
-            jobs.append(Job(
-                account_id=account_id,
-                notebook=name,
-                kind=kind,
-                path=path,
-                notebook_sha256=nb_sha,
-                name=safe_filename(account_id, name, key=key),
-                parameters=params,
-                key=_job_key(fingerprint, engine, nb_sha, params),
-                klass=None if account_id is None else classes.get(account_id),
-            ))
+            jobs.append(
+                Job(
+                    account_id=account_id,
+                    notebook=name,
+                    kind=kind,
+                    path=path,
+                    notebook_sha256=nb_sha,
+                    name=safe_filename(account_id, name, key=key),
+                    parameters=params,
+                    key=_job_key(fingerprint, engine, nb_sha, params),
+                    klass=None if account_id is None else classes.get(account_id),
+                )
+            )
     names = [j.name.casefold() for j in jobs]
     if len(set(names)) != len(names):  # cannot happen with distinct (account, notebook) pairs
         raise ArgumentError("two reports would share a file name")
@@ -349,12 +382,27 @@ def decide(jobs: list[Job], previous: dict, out: Path, *, retry_failed: bool):
         if not fresh and (retry or not retry_failed):
             to_run.append(job)
             continue
-        entry = dict(old) if old else {
-            "account_id": job.account_id, "notebook": job.notebook, "kind": job.kind,
-            "path": None, "sha256": None, "run_id": None, "key": None,
-            "parameters": job.parameters,
-        }
-        entry.update({"status": "skipped", "reason": "up_to_date" if fresh else "not_retried",
-                      "attempts": 0, "class": job.klass})
+        entry = (
+            dict(old)
+            if old
+            else {
+                "account_id": job.account_id,
+                "notebook": job.notebook,
+                "kind": job.kind,
+                "path": None,
+                "sha256": None,
+                "run_id": None,
+                "key": None,
+                "parameters": job.parameters,
+            }
+        )
+        entry.update(
+            {
+                "status": "skipped",
+                "reason": "up_to_date" if fresh else "not_retried",
+                "attempts": 0,
+                "class": job.klass,
+            }
+        )
         entries[(job.account_id, job.notebook)] = entry
     return entries, to_run

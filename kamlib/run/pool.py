@@ -74,8 +74,12 @@ def worker_main(fd: int, settings_json: str) -> None:
             try:
                 result = run_job(job, settings, exporter, zygote)
             except Exception as exc:  # a bug in kamlib: report it, keep the worker alive
-                result = {"status": "failed", "reason": "engine_error", "attempts": 1,
-                          "error": f"{type(exc).__name__}: {exc}"}
+                result = {
+                    "status": "failed",
+                    "reason": "engine_error",
+                    "attempts": 1,
+                    "error": f"{type(exc).__name__}: {exc}",
+                }
             conn.send(("done", job["id"], result))
     finally:
         if zygote is not None:
@@ -109,8 +113,14 @@ def _start_worker(settings: dict) -> _Slot:
     return _Slot(process=process, conn=conn)
 
 
-def run_pool(jobs: list[tuple[object, dict]], *, workers: int, timeout: float, settings: dict,
-              on_result: Callable[[object, dict], None]) -> None:
+def run_pool(
+    jobs: list[tuple[object, dict]],
+    *,
+    workers: int,
+    timeout: float,
+    settings: dict,
+    on_result: Callable[[object, dict], None],
+) -> None:
     """Run `jobs` on `workers` processes; call ``on_result(job, result)`` as each finishes.
 
     Parameters
@@ -164,8 +174,15 @@ def run_pool(jobs: list[tuple[object, dict]], *, workers: int, timeout: float, s
                     except (EOFError, OSError):
                         job = slot.job
                         retire(slot)
-                        on_result(job, {"status": "failed", "reason": "worker_died", "attempts": 1,
-                                        "error": "the worker process ended unexpectedly"})
+                        on_result(
+                            job,
+                            {
+                                "status": "failed",
+                                "reason": "worker_died",
+                                "attempts": 1,
+                                "error": "the worker process ended unexpectedly",
+                            },
+                        )
                         continue
                     if message[0] == "started":
                         slot.deadline = time.monotonic() + timeout
@@ -175,9 +192,16 @@ def run_pool(jobs: list[tuple[object, dict]], *, workers: int, timeout: float, s
                 elif time.monotonic() >= slot.deadline:
                     job = slot.job
                     retire(slot)
-                    on_result(job, {"status": "timed_out", "reason": "wall_clock", "attempts": 1,
-                                    "error": f"the report ran longer than {timeout:g} s and was "
-                                             "stopped (kernel and worker killed)"})
+                    on_result(
+                        job,
+                        {
+                            "status": "timed_out",
+                            "reason": "wall_clock",
+                            "attempts": 1,
+                            "error": f"the report ran longer than {timeout:g} s and was "
+                            "stopped (kernel and worker killed)",
+                        },
+                    )
     finally:
         for slot in list(slots):
             if slot.job is not None:  # interrupted: stop it now

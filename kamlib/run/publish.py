@@ -60,8 +60,9 @@ def write_manifest(manifest_path: Path, manifest: dict) -> None:
     >>> read_manifest(path)
     {'manifest_version': 1, 'reports': []}
     """
-    atomic_write(manifest_path,
-                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    atomic_write(
+        manifest_path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    )
 
 
 def _keep_failed(stage: Path, failed_dir: Path, job: Job, result: dict, findings=()) -> str:
@@ -88,8 +89,16 @@ def _keep_failed(stage: Path, failed_dir: Path, job: Job, result: dict, findings
     return (kept if kept.is_file() else error_path).as_posix()
 
 
-def publish(job: Job, result: dict, *, out: Path, published_dir: Path, failed_dir: Path,
-             run_id: str, pdf: bool = False) -> dict:
+def publish(
+    job: Job,
+    result: dict,
+    *,
+    out: Path,
+    published_dir: Path,
+    failed_dir: Path,
+    run_id: str,
+    pdf: bool = False,
+) -> dict:
     """Turn a worker's result into a manifest entry, publishing the HTML when it is safe.
 
     Parameters
@@ -138,8 +147,12 @@ def publish(job: Job, result: dict, *, out: Path, published_dir: Path, failed_di
         findings = scan_html(document)
         if findings:
             entry.update(status="failed", reason="security_gate")
-            result = dict(result, status="failed", reason="security_gate",
-                          error="the exported HTML failed the security gate; nothing was published")
+            result = dict(
+                result,
+                status="failed",
+                reason="security_gate",
+                error="the exported HTML failed the security gate; nothing was published",
+            )
         else:
             target = contained_path(published_dir, job.name)
             data = document.encode("utf-8")

@@ -20,8 +20,10 @@ one module of :mod:`kamlib.run` per step:
    (:func:`kamlib.report.elements.export_html`); the run checks the document with the security
    gate, then publishes it atomically. Nothing half-written is ever published.
 4. **Report** (:mod:`kamlib.run.publish`, :mod:`kamlib.run.index`). ``OUT/manifest.json``
-   (written atomically), ``OUT/index.html`` (by account) and ``OUT/index-by-class.html`` (by
-   class), a progress bar and one summary line.
+   (written atomically; statuses and fingerprints, no data values), ``OUT/index.html`` (one row
+   per account with its facts and the manager view of :mod:`kamlib.portfolio.managers`, largest
+   revenue first), one static page per sort (``index-by-manager.html``, ``index-by-risk.html``, ...),
+   ``OUT/managers.html``, a progress bar and one summary line.
 """
 
 from __future__ import annotations
@@ -110,8 +112,14 @@ def _refused(out: Path, code: int, error: str, progress: bool) -> RunResult:
     if progress:
         print(f"kam render: {error}", file=sys.stderr)
     counts = dict.fromkeys(STATUSES, 0)
-    return RunResult(manifest={}, counts=counts, exit_code=code, out=out,
-                     summary=f"kam render: {error}", error=error)
+    return RunResult(
+        manifest={},
+        counts=counts,
+        exit_code=code,
+        out=out,
+        summary=f"kam render: {error}",
+        error=error,
+    )
 
 
 @contextlib.contextmanager
@@ -170,7 +178,8 @@ def render(
         A loaded workspace, or its folder (loaded and validated first: bad input gives exit 65
         before anything runs).
     out : str or Path
-        Output folder: ``index.html``, ``index-by-class.html``, ``manifest.json``,
+        Output folder: ``index.html`` and the other sorted index pages, ``managers.html``,
+        ``manifest.json``,
         ``published/``, ``runs/<run_id>/failed/``. Created when missing.
     accounts : iterable of str
         Account ids for the account notebooks (the caller chooses: all, key clients, a list).
@@ -241,7 +250,9 @@ def render(
     >>> result.exit_code, result.summary.split(" -> ")[0]
     (0, 'kam render: 0 published, 0 failed, 0 timed out, 0 skipped')
     """
-    out = Path(out).absolute()  # kernels run in the notebook's folder: paths given to them are absolute
+    out = Path(
+        out
+    ).absolute()  # kernels run in the notebook's folder: paths given to them are absolute
     try:
         formats = tuple(dict.fromkeys(formats))
         if formats not in (("html",), ("html", "pdf")):
@@ -256,10 +267,15 @@ def render(
             raise ArgumentError(f"`kernels` must be 'forked' or 'fresh', got {kernels!r}")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ArgumentError(f"`workers` must be a whole number >= 1, got {workers!r}")
-        for label, value in (("timeout", timeout), ("cell_timeout", cell_timeout),
-                             ("start_timeout", start_timeout)):
+        for label, value in (
+            ("timeout", timeout),
+            ("cell_timeout", cell_timeout),
+            ("start_timeout", start_timeout),
+        ):
             if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
-                raise ArgumentError(f"`{label}` must be a positive number of seconds, got {value!r}")
+                raise ArgumentError(
+                    f"`{label}` must be a positive number of seconds, got {value!r}"
+                )
         if out.exists() and (out.is_symlink() or not out.is_dir()):
             raise ArgumentError(f"`out`: {out} must be a real folder (not a file or a symlink)")
         out.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
@@ -268,17 +284,32 @@ def render(
 
     with _locked(out) as acquired:
         if not acquired:
-            return _refused(out, EXIT_LOCKED, f"{out} is locked by another run (try again later)",
-                            progress)
+            return _refused(
+                out, EXIT_LOCKED, f"{out} is locked by another run (try again later)", progress
+            )
         try:
             return _render_locked(
-                workspace, out, accounts=accounts, notebooks=notebooks,
-                account_notebooks=account_notebooks, portfolio_notebooks=portfolio_notebooks,
-                parameters=parameters or {}, classes=classes or {}, workers=workers,
-                retry_failed=retry_failed, timeout=float(timeout), cell_timeout=cell_timeout,
-                start_timeout=start_timeout, kernel_name=kernel_name, filename_key=filename_key,
-                progress=progress, kernels=kernels, run_cache=run_cache, scheduler=scheduler,
-                formats=formats, purpose=purpose,
+                workspace,
+                out,
+                accounts=accounts,
+                notebooks=notebooks,
+                account_notebooks=account_notebooks,
+                portfolio_notebooks=portfolio_notebooks,
+                parameters=parameters or {},
+                classes=classes or {},
+                workers=workers,
+                retry_failed=retry_failed,
+                timeout=float(timeout),
+                cell_timeout=cell_timeout,
+                start_timeout=start_timeout,
+                kernel_name=kernel_name,
+                filename_key=filename_key,
+                progress=progress,
+                kernels=kernels,
+                run_cache=run_cache,
+                scheduler=scheduler,
+                formats=formats,
+                purpose=purpose,
             )
         except InputError as exc:
             return _refused(out, EXIT_INPUT, str(exc), progress)
@@ -291,18 +322,25 @@ def _reads_cache(path: Path) -> bool:
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    return any("cache.workspace" in c.source or "cache.portfolio" in c.source
-               for c in nb.cells if c.cell_type == "code")
+    return any(
+        "cache.workspace" in c.source or "cache.portfolio" in c.source
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
 
 
-def _prepare_cache(ws, folder: Path, fingerprint: str,
-                   results: Portfolio | None = None) -> str | None:
+def _prepare_cache(
+    ws, folder: Path, fingerprint: str, results: Portfolio | None = None
+) -> str | None:
     """Write the run cache; a failure only costs time (the notebooks compute it themselves)."""
     try:
         return str(prepare(ws, folder, fingerprint=fingerprint, portfolio=results))
     except Exception as exc:  # noqa: BLE001 - e.g. a workspace too small for some analysis
-        log.warning("no run cache (%s: %s); every notebook loads the workspace itself",
-                    type(exc).__name__, exc)
+        log.warning(
+            "no run cache (%s: %s); every notebook loads the workspace itself",
+            type(exc).__name__,
+            exc,
+        )
         shutil.rmtree(folder, ignore_errors=True)
         return None
 
@@ -312,8 +350,12 @@ def _portfolio_results(ws) -> Portfolio | None:
     try:
         return compute_portfolio(ws)
     except Exception as exc:  # noqa: BLE001 - e.g. a workspace too small for some analysis
-        log.warning("no portfolio results (%s: %s): no run cache; every notebook loads the "
-                    "workspace itself", type(exc).__name__, exc)
+        log.warning(
+            "no portfolio results (%s: %s): no run cache; every notebook loads the "
+            "workspace itself",
+            type(exc).__name__,
+            exc,
+        )
         return None
 
 
@@ -328,11 +370,110 @@ def _abc_xyz_classes(ws, ids: list[str], results: Portfolio | None) -> dict[str,
     return {a: str(cells.get(a, "")) for a in ids}
 
 
-def _execute_jobs(to_run: list[Job], *, out: Path, published_dir: Path, run_dir: Path,
-                  run_id: str, settings: dict, workers: int, timeout: float,
-                  progress: bool, ws=None, fingerprint: str = "", run_cache: bool = True,
-                  scheduler=None, pdf: bool = False,
-                  results: Portfolio | None = None) -> dict[tuple, dict]:
+def _clean(value):
+    """A JSON-safe primitive: NaN and NA become None, numpy scalars plain Python."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def _account_facts(ws, ids: list[str], results: Portfolio | None) -> dict:
+    """The index's account facts and the manager view, for the manifest ({} when they fail).
+
+    ``accounts``: id -> name, manager, region, revenue, revenue_before, trend, key,
+    key_reasons, status, annual_value, class (the ABC-XYZ cell) for the accounts with a
+    report; ``managers``: the manager table as the reader sees it (columns, rows, sentence);
+    ``as_of`` and ``currency``.
+    """
+    try:
+        from kamlib.portfolio.managers import account_overview, manager_view, plan_attainment
+        from kamlib.words.managers import manager_sentence, manager_table
+
+        tx = ws.transactions
+        overview = account_overview(
+            tx,
+            ws.accounts,
+            cost_to_serve=ws.cost_to_serve if ws.has("cost_to_serve") else None,
+            products=ws.products if ws.has("products") else None,
+            actions=ws.actions if ws.has("actions") else None,
+            as_of=ws.as_of,
+            status=results.client_status if results is not None else None,
+        )
+        currency = getattr(getattr(ws, "config", None), "currency", None)  # workspace setting
+        if currency is None and "currency" in tx.columns:
+            found = tx["currency"].dropna().unique()
+            currency = str(found[0]) if len(found) == 1 else None
+        attainment = plan_attainment(ws.targets if ws.has("targets") else None, tx, as_of=ws.as_of)
+        view = manager_view(
+            overview,
+            attainment=attainment,
+            cost_known=ws.has("cost_to_serve") and len(ws.cost_to_serve) > 0,
+        )
+        table = manager_table(view, currency=currency)
+        cells = results.cells if results is not None else None
+        fields = [
+            "name",
+            "manager",
+            "region",
+            "revenue",
+            "revenue_before",
+            "trend",
+            "key",
+            "key_reasons",
+            "status",
+            "annual_value",
+            "contribution",
+        ]
+        accounts = {}
+        for a in ids:
+            if a not in overview.index:
+                continue
+            row = {f: _clean(overview.at[a, f]) for f in fields}
+            if cells is not None and a in cells.index and _clean(cells.get(a)) is not None:
+                row["class"] = str(cells[a])
+            accounts[a] = row
+        return {
+            "as_of": f"{ws.as_of:%Y-%m-%d}",
+            "currency": currency,
+            "accounts": accounts,
+            "managers": {
+                "columns": [table.index.name, *table.columns],
+                "rows": [
+                    [str(m), *map(str, r)]
+                    for m, r in zip(table.index, table.to_numpy(), strict=True)
+                ],
+                "sentence": manager_sentence(view, currency=currency),
+            },
+        }
+    except Exception as exc:  # noqa: BLE001 - e.g. a workspace too small for some analysis
+        log.warning(
+            "no account facts for the index (%s: %s): it lists ids only", type(exc).__name__, exc
+        )
+        return {}
+
+
+def _execute_jobs(
+    to_run: list[Job],
+    *,
+    out: Path,
+    published_dir: Path,
+    run_dir: Path,
+    run_id: str,
+    settings: dict,
+    workers: int,
+    timeout: float,
+    progress: bool,
+    ws=None,
+    fingerprint: str = "",
+    run_cache: bool = True,
+    scheduler=None,
+    pdf: bool = False,
+    results: Portfolio | None = None,
+) -> dict[tuple, dict]:
     """Run, export, gate and publish `to_run`; return their manifest entries."""
     from tqdm.auto import tqdm
 
@@ -343,39 +484,62 @@ def _execute_jobs(to_run: list[Job], *, out: Path, published_dir: Path, run_dir:
     sockets = Path(tempfile.mkdtemp(prefix="kam-"))  # short: IPC socket paths are limited
     settings = dict(settings, log=str(run_dir / "workers.log"), cache=cache)
     specs = [
-        (job, {
-            "id": number,
-            "path": str(job.path),
-            "cwd": str(job.path.parent),
-            "parameters": job.parameters,
-            "stage": str(run_dir / "staging" / job.stem),
-            "sockets": str(sockets / f"j{number}"),
-            "title": job.notebook if job.account_id is None else f"{job.notebook} {job.account_id}",
-        })
+        (
+            job,
+            {
+                "id": number,
+                "path": str(job.path),
+                "cwd": str(job.path.parent),
+                "parameters": job.parameters,
+                "stage": str(run_dir / "staging" / job.stem),
+                "sockets": str(sockets / f"j{number}"),
+                "title": job.notebook
+                if job.account_id is None
+                else f"{job.notebook} {job.account_id}",
+            },
+        )
         for number, job in enumerate(to_run)
     ]
     entries: dict[tuple, dict] = {}
-    bar = tqdm(total=len(to_run), disable=None if progress else True, unit="report",
-               desc="kam render", file=sys.stderr)
+    bar = tqdm(
+        total=len(to_run),
+        disable=None if progress else True,
+        unit="report",
+        desc="kam render",
+        file=sys.stderr,
+    )
 
     def on_result(job: Job, result: dict) -> None:
         result = dict(result, _stage=str(run_dir / "staging" / job.stem))
-        entry = publish(job, result, out=out, published_dir=published_dir,
-                        failed_dir=run_dir / "failed", run_id=run_id, pdf=pdf)
+        entry = publish(
+            job,
+            result,
+            out=out,
+            published_dir=published_dir,
+            failed_dir=run_dir / "failed",
+            run_id=run_id,
+            pdf=pdf,
+        )
         entries[(job.account_id, job.notebook)] = entry
-        log.info("report %s for %s: %s", job.notebook,
-                 "the portfolio" if job.account_id is None else "an account", entry["status"])
+        log.info(
+            "report %s for %s: %s",
+            job.notebook,
+            "the portfolio" if job.account_id is None else "an account",
+            entry["status"],
+        )
         bar.update(1)
 
     try:
         if scheduler is None:
-            run_pool(specs, workers=workers, timeout=timeout, settings=settings,
-                     on_result=on_result)
+            run_pool(
+                specs, workers=workers, timeout=timeout, settings=settings, on_result=on_result
+            )
         else:
             from kamlib.run.cluster import run_on_cluster
 
-            run_on_cluster(specs, scheduler=scheduler, timeout=timeout, settings=settings,
-                           on_result=on_result)
+            run_on_cluster(
+                specs, scheduler=scheduler, timeout=timeout, settings=settings, on_result=on_result
+            )
     finally:
         bar.close()
         shutil.rmtree(sockets, ignore_errors=True)
@@ -386,11 +550,30 @@ def _execute_jobs(to_run: list[Job], *, out: Path, published_dir: Path, run_dir:
     return entries
 
 
-def _render_locked(workspace, out: Path, *, accounts, notebooks, account_notebooks,
-                   portfolio_notebooks, parameters, classes, workers, retry_failed, timeout,
-                   cell_timeout, start_timeout, kernel_name, filename_key,
-                   progress, kernels="forked", run_cache=True, scheduler=None,
-                   formats=("html",), purpose=None) -> RunResult:
+def _render_locked(
+    workspace,
+    out: Path,
+    *,
+    accounts,
+    notebooks,
+    account_notebooks,
+    portfolio_notebooks,
+    parameters,
+    classes,
+    workers,
+    retry_failed,
+    timeout,
+    cell_timeout,
+    start_timeout,
+    kernel_name,
+    filename_key,
+    progress,
+    kernels="forked",
+    run_cache=True,
+    scheduler=None,
+    formats=("html",),
+    purpose=None,
+) -> RunResult:
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
@@ -401,10 +584,13 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
     ids = check_accounts(accounts, ws)
     extra = validate_parameters(parameters)
     personal = extra.get("include_personal_details") is True
-    if personal and not (isinstance(purpose, str) and purpose.strip() and "\n" not in purpose
-                         and len(purpose) <= 200):
-        raise ArgumentError("`purpose`: a run with include_personal_details needs a purpose (who receives the "
-                          "reports and why, one line of at most 200 characters); it is recorded in manifest.json")
+    if personal and not (
+        isinstance(purpose, str) and purpose.strip() and "\n" not in purpose and len(purpose) <= 200
+    ):
+        raise ArgumentError(
+            "`purpose`: a run with include_personal_details needs a purpose (who receives the "
+            "reports and why, one line of at most 200 characters); it is recorded in manifest.json"
+        )
     declared_anywhere = {n for _, _, _, declared in catalogue for n in declared}
     undeclared = sorted(set(extra) - declared_anywhere)
     if undeclared:
@@ -420,24 +606,48 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
         run_cache = run_cache and results is not None
         classes = _abc_xyz_classes(ws, ids, results)
     common = {"workspace": str(Path(config.root).resolve()), "run_id": run_id, "interactive": False}
-    jobs = plan_jobs(catalogue, ids, common=common, extra=extra, fingerprint=fingerprint,
-                     engine=engine, classes=classes, key=filename_key)
+    jobs = plan_jobs(
+        catalogue,
+        ids,
+        common=common,
+        extra=extra,
+        fingerprint=fingerprint,
+        engine=engine,
+        classes=classes,
+        key=filename_key,
+    )
     published_dir = output_subfolder(out, "published")
     runs_dir = output_subfolder(out, "runs", mode=PRIVATE_DIR_MODE)
 
     remove_leftovers(published_dir)
     remove_leftovers(out)
-    entries, to_run = decide(jobs, read_manifest(out / "manifest.json"), out,
-                             retry_failed=retry_failed)
+    entries, to_run = decide(
+        jobs, read_manifest(out / "manifest.json"), out, retry_failed=retry_failed
+    )
     if to_run:
-        settings = {"kernel_name": kernel_name, "cell_timeout": cell_timeout,
-                    "start_timeout": start_timeout, "kernels": kernels}
-        entries |= _execute_jobs(to_run, out=out, published_dir=published_dir,
-                                 run_dir=runs_dir / run_id, run_id=run_id, settings=settings,
-                                 workers=min(workers or os.cpu_count() or 1, len(to_run)),
-                                 timeout=timeout, progress=progress, ws=ws,
-                                 fingerprint=fingerprint, run_cache=run_cache,
-                                 scheduler=scheduler, pdf="pdf" in formats, results=results)
+        settings = {
+            "kernel_name": kernel_name,
+            "cell_timeout": cell_timeout,
+            "start_timeout": start_timeout,
+            "kernels": kernels,
+        }
+        entries |= _execute_jobs(
+            to_run,
+            out=out,
+            published_dir=published_dir,
+            run_dir=runs_dir / run_id,
+            run_id=run_id,
+            settings=settings,
+            workers=min(workers or os.cpu_count() or 1, len(to_run)),
+            timeout=timeout,
+            progress=progress,
+            ws=ws,
+            fingerprint=fingerprint,
+            run_cache=run_cache,
+            scheduler=scheduler,
+            pdf="pdf" in formats,
+            results=results,
+        )
 
     reports = [entries[(j.account_id, j.notebook)] for j in jobs]
     counts = {s: sum(e["status"] == s for e in reports) for s in STATUSES}
@@ -451,19 +661,24 @@ def _render_locked(workspace, out: Path, *, accounts, notebooks, account_noteboo
         "engine": engine,
         "kernel_name": kernel_name,
         "formats": list(formats),
-        "personal_details": {"included": personal, "purpose": purpose.strip() if personal else None},
+        "personal_details": {
+            "included": personal,
+            "purpose": purpose.strip() if personal else None,
+        },
         "retry_failed": retry_failed,
         "parameters": {k: v for k, v in common.items()} | extra,
-        "notebooks": {name: {"kind": kind, "sha256": sha256_file(path)}
-                      for name, path, kind, _ in catalogue},
+        "notebooks": {
+            name: {"kind": kind, "sha256": sha256_file(path)} for name, path, kind, _ in catalogue
+        },
         "totals": counts,
         "reports": reports,
     }
-    write_manifest(out / "manifest.json", manifest)
-    write_indexes(out, manifest)
+    write_manifest(out / "manifest.json", manifest)  # no data values in the manifest (case 78)
+    write_indexes(out, manifest | _account_facts(ws, ids, results))
     summary = _summary(counts, out)
     if progress:
         print(summary)
     exit_code = EXIT_FAILED if counts["failed"] or counts["timed_out"] else EXIT_OK
-    return RunResult(manifest=manifest, counts=counts, exit_code=exit_code, out=out,
-                     summary=summary)
+    return RunResult(
+        manifest=manifest, counts=counts, exit_code=exit_code, out=out, summary=summary
+    )

@@ -5,9 +5,9 @@ papermill's output, the executed notebooks of failed reports (``failed/``, with 
 files), the workers' log and, while the run lasts, its cache. Failed notebooks hold the data
 they were computing with, so they should not be kept longer than they are useful for
 debugging (docs/reliability.md case 81). :func:`cleanup` removes the run folders older than a limit;
-``OUT/published/``, ``OUT/index.html``, ``OUT/index-by-class.html`` and ``OUT/manifest.json``
-are never touched. A run's age is the time of the newest change anywhere in its folder, so a
-run that is still writing is never removed.
+``OUT/published/``, the index pages (``OUT/index*.html``, ``OUT/managers.html``) and
+``OUT/manifest.json`` are never touched. A run's age is the time of the newest change anywhere
+in its folder, so a run that is still writing is never removed.
 """
 
 from __future__ import annotations

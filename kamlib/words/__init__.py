@@ -1,7 +1,7 @@
 """Words: every sentence, label and number format of the reports, one file per domain.
 
 The files mirror :mod:`kamlib.plots`: ``abcxyz``, ``clients`` (key clients, types, criteria,
-Pareto), ``profitability``, ``churn``, ``scoring``, ``dossier``, ``meeting``, ``plan``, ``settings``
+Pareto), ``profitability``, ``churn``, ``scoring``, ``dossier``, ``meeting``, ``proposal``, ``plan``, ``settings``
 (any report), ``summary`` (what ``kam summary`` prints). Number formats live in
 :mod:`kamlib.words.numbers`, client names in :mod:`kamlib.words.labels`.
 
@@ -42,7 +42,6 @@ from kamlib.words.dossier import (
 )
 from kamlib.words.meeting import (
     actions_sentence,
-    proposal_sentence,
     tenders_sentence,
 )
 from kamlib.words.plan import (
@@ -58,6 +57,9 @@ from kamlib.words.profitability import (
     loss_makers_sentence,
     whale_peak_sentence,
     whale_sentence,
+)
+from kamlib.words.proposal import (
+    proposal_sentence,
 )
 from kamlib.words.scoring import (
     competitiveness_sentence,
@@ -108,4 +110,25 @@ __all__ = [
     "types_sentence",
     "whale_sentence",
     "win_back_sentence",
+]
+
+# B6 (issue 10): unknown is not none; column labels and cell formats
+from kamlib.words.columns import cell_text, column_kind, column_label  # noqa: E402
+from kamlib.words.labels import client_title  # noqa: E402
+from kamlib.words.missing import (  # noqa: E402
+    cost_known,
+    missing_data,
+    missing_data_lines,
+    missing_data_sentence,
+)
+
+__all__ += [
+    "cell_text",
+    "client_title",
+    "column_kind",
+    "column_label",
+    "cost_known",
+    "missing_data",
+    "missing_data_lines",
+    "missing_data_sentence",
 ]

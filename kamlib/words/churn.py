@@ -72,12 +72,22 @@ def losses_sentence(losses: pd.DataFrame) -> str:
     ...                           "clients": [1, 3], "annual_value": [1400.0, 2600.0]})
     >>> losses_sentence(by_period)
     '4 clients lost; most in 2025Q2 (3, annual value 2,600).'
+    >>> by_reason = pd.DataFrame({"reason": ["unknown", "price"], "clients": [2, 1],
+    ...                           "annual_value": [900.0, 400.0]})
+    >>> losses_sentence(by_reason)
+    'Most frequent known reason: price (1 client, annual value 400). No reason is known for 2 of the 3.'
     """
     by = losses.columns[0]
     total = int(losses["clients"].sum())
     if total == 0:
         return "No client lost."
-    top = losses.sort_values(["clients", "annual_value"], ascending=False, kind="stable").iloc[0]
+    unknown = losses[by].astype("str").eq("unknown")
+    known = losses[~unknown] if by in ("reason", "region", "manager") else losses
+    if known.empty or int(known["clients"].sum()) == 0:
+        return f"{total} client{'s' * (total != 1)} lost; no {by} is known for any of them."
+    top = known.sort_values(["clients", "annual_value"], ascending=False, kind="stable").iloc[0]
+    n_unknown = int(losses.loc[unknown, "clients"].sum()) if by != "period" else 0
+    tail = f" No {by} is known for {n_unknown} of the {total}." if n_unknown else ""
     if by == "period":
         return (
             f"{total} client{'s' * (total != 1)} lost; most in {top[by]} ({int(top['clients'])}, "
@@ -85,12 +95,13 @@ def losses_sentence(losses: pd.DataFrame) -> str:
         )
     if by == "reason":
         return (
-            f"Most frequent reason: {top[by]} ({int(top['clients'])} client"
+            f"Most frequent known reason: {top[by]} ({int(top['clients'])} client"
             f"{'s' * (int(top['clients']) != 1)}, annual value {money(top['annual_value'])})."
+            + tail
         )
     return (
         f"Most lost clients by {by}: {top[by]} ({int(top['clients'])} of {total}, annual value "
-        f"{money(top['annual_value'])})."
+        f"{money(top['annual_value'])})." + tail
     )
 
 

@@ -17,11 +17,16 @@ import numpy as np
 import pandas as pd
 
 from kamlib.words.labels import account_names, client_labels, listing
+from kamlib.words.missing import NO_COST
 from kamlib.words.numbers import percent
 
 __all__ = [
-    "criteria_sentence", "dependence_sentences", "dependence_table", "key_clients_sentence",
-    "pareto_sentence", "types_sentence",
+    "criteria_sentence",
+    "dependence_sentences",
+    "dependence_table",
+    "key_clients_sentence",
+    "pareto_sentence",
+    "types_sentence",
 ]
 
 _TYPES = ("breadwinner", "perspective", "image_maker", "expert")
@@ -52,9 +57,15 @@ def key_clients_sentence(key: pd.DataFrame, accounts: pd.DataFrame | None = None
     names = account_names(accounts)
     reasons = key["reasons"].str.split(", ").explode().value_counts()
     reasons = reasons.rename(index=lambda r: r.replace("_", " "))
+    gp = key["gp_share"].sum(min_count=1)
+    profit = (
+        "(their share of gross profit is not known without cost data)"
+        if pd.isna(gp)
+        else f"and {percent(gp)} of gross profit"
+    )
     return (
-        f"{len(key)} key clients hold {percent(key['revenue_share'].sum())} of sales and "
-        f"{percent(key['gp_share'].sum(min_count=1))} of gross profit; the largest is "
+        f"{len(key)} key clients hold {percent(key['revenue_share'].sum())} of sales "
+        f"{profit}; the largest is "
         f"{client_labels(key['client_id'].iloc[:1], names)[0]} with "
         f"{percent(key['revenue_share'].iloc[0])} of sales. Reasons: "
         + ", ".join(f"{r} {n}" for r, n in reasons.items())
@@ -85,11 +96,26 @@ def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     flags = types[list(_TYPES)].fillna(False).astype(bool)
     names = account_names(accounts)
     bread = types[flags["breadwinner"]]
-    if len(bread):
+    buying = types[types["revenue"] > 0] if "revenue" in types else types
+    unknown, n_buying = int(buying["gp_share"].isna().sum()), len(buying)
+    if n_buying and unknown == n_buying:
+        first = f"Breadwinners cannot be named: {NO_COST}."
+    elif len(bread):
         listed = client_labels(bread["client_id"], names, extra=bread["gp_share"].map(percent))
         first = "Breadwinners (10 % or more of gross profit): " + listing(listed) + "."
+    elif unknown:
+        first = (
+            f"None of the {n_buying - unknown} clients with a known gross profit earns 10 % "
+            "or more of it."
+        )
     else:
         first = "No breadwinner: no client earns 10 % or more of the gross profit."
+    if unknown and unknown < n_buying:
+        first += (
+            f" Gross profit is unknown for {unknown} of {n_buying} buying clients "
+            "(lines without cost): a cost or gross_profit column on every line would tell whether they are "
+            "breadwinners."
+        )
     reason = types.loc[flags["perspective"], "perspective_reason"].fillna("")
     new, prospects = (
         int(reason.str.startswith("new").sum()),
@@ -170,7 +196,8 @@ def pareto_sentence(shares: pd.DataFrame, *, mark: float = 0.80) -> str:
 
 def _shares_listing(frame: pd.DataFrame) -> str:
     return ", ".join(
-        f"{c} ({percent(v)})" for c, v in zip(frame["client_id"], frame["revenue_share"], strict=True)
+        f"{c} ({percent(v)})"
+        for c, v in zip(frame["client_id"], frame["revenue_share"], strict=True)
     )
 
 
@@ -205,11 +232,14 @@ def dependence_table(dep) -> pd.DataFrame:
     over20 = large[large["revenue_share"] > s20]
     over50 = large[large["revenue_share"] >= s50]
     band_text = f"the typical {lo * 100:.0f}-{hi * 100:.0f} % band."
-    key_text = f"Key clients ({len(dep.key_clients)}) hold {percent(dep.key_share)} of sales, " + {
-        "below": "below " + band_text,
-        "within": "within " + band_text,
-        "above": "above " + band_text,
-    }[dep.key_band]
+    key_text = (
+        f"Key clients ({len(dep.key_clients)}) hold {percent(dep.key_share)} of sales, "
+        + {
+            "below": "below " + band_text,
+            "within": "within " + band_text,
+            "above": "above " + band_text,
+        }[dep.key_band]
+    )
     if dep.mono_dependent:
         key_text += f" Above {mono * 100:.0f} %: mono-dependence on key clients."
     hhi, eff, n = dep.hhi, dep.effective_clients, dep.n_clients
@@ -270,15 +300,38 @@ def dependence_table(dep) -> pd.DataFrame:
             f"Effective number of clients {eff:.1f}: sales are as concentrated as if "
             f"{eff:.1f} clients shared them equally (out of {n}).",
         ),
-        ("CR1", dep.cr1, "share of the largest client", "",
-         f"The largest client holds {percent(dep.cr1)} of sales."),
-        ("CR5", dep.cr5, "share of the 5 largest", "",
-         f"The 5 largest clients hold {percent(dep.cr5)} of sales."),
-        ("CR10", dep.cr10, "share of the 10 largest", "",
-         f"The 10 largest clients hold {percent(dep.cr10)} of sales."),
+        (
+            "CR1",
+            dep.cr1,
+            "share of the largest client",
+            "",
+            f"The largest client holds {percent(dep.cr1)} of sales.",
+        ),
+        (
+            "CR5",
+            dep.cr5,
+            "share of the 5 largest",
+            "",
+            f"The 5 largest clients hold {percent(dep.cr5)} of sales.",
+        ),
+        (
+            "CR10",
+            dep.cr10,
+            "share of the 10 largest",
+            "",
+            f"The 10 largest clients hold {percent(dep.cr10)} of sales.",
+        ),
     ]
-    return pd.DataFrame(rows, columns=["indicator", "value", "reference", "flag", "sentence"]).astype(
-        {"indicator": "str", "value": "float64", "reference": "str", "flag": "str", "sentence": "str"}
+    return pd.DataFrame(
+        rows, columns=["indicator", "value", "reference", "flag", "sentence"]
+    ).astype(
+        {
+            "indicator": "str",
+            "value": "float64",
+            "reference": "str",
+            "flag": "str",
+            "sentence": "str",
+        }
     )
 
 

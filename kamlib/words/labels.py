@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["account_names", "client_labels", "listing"]
+__all__ = ["account_names", "client_labels", "client_title", "listing"]
 
 
 def account_names(accounts: pd.DataFrame | None) -> pd.Series:
@@ -84,3 +84,30 @@ def listing(items: list[str], limit: int = 5) -> str:
     """
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def client_title(account_id: object, name: object = None) -> str:
+    """A client as a title shows it: "Name (ID)", or the id alone when the name is unknown.
+
+    Never "nan" or "None": a missing name (None, NaN, ``pd.NA``, blank, or the text "nan") is
+    left out.
+
+    Parameters
+    ----------
+    account_id : object
+        The client id.
+    name : object, optional
+        The client name.
+
+    Examples
+    --------
+    >>> client_title("C0027", "Hartmann Industrietechnik GmbH")
+    'Hartmann Industrietechnik GmbH (C0027)'
+    >>> client_title(14646, float("nan")), client_title("C1", "None")
+    ('14646', 'C1')
+    """
+    text = "" if name is None or (pd.api.types.is_scalar(name) and pd.isna(name)) else str(name)
+    text = text.strip()
+    if text.lower() in ("", "nan", "none", "nat", "<na>"):
+        return str(account_id)
+    return f"{text} ({account_id})"

@@ -1,6 +1,7 @@
-"""The meeting brief in words: the previous actions, the tenders to prepare, the draft proposal.
+"""The meeting brief in words: the previous actions and the tenders to prepare.
 
-The numbers come from :mod:`kamlib.account.followup` and :mod:`kamlib.account.proposal`.
+The numbers come from :mod:`kamlib.account.followup`; the proposal's words are in
+:mod:`kamlib.words.proposal`.
 
 Examples
 --------
@@ -10,12 +11,12 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
+import numpy as np  # noqa: F401  (the doctests)
 import pandas as pd
 
-from kamlib.words.numbers import money, signed_percent
+from kamlib.words.numbers import money
 
-__all__ = ["actions_sentence", "proposal_sentence", "tenders_sentence"]
+__all__ = ["actions_sentence", "tenders_sentence"]
 
 
 def actions_sentence(actions: pd.DataFrame) -> str:
@@ -84,41 +85,3 @@ def tenders_sentence(windows: pd.DataFrame) -> str:
     ).tolist()
     n = len(windows)
     return f"{n} tender{'s' * (n != 1)} to prepare: " + "; ".join(parts) + "."
-
-
-def proposal_sentence(proposal) -> str:
-    """The draft proposal in one sentence: size, change against today, validity.
-
-    Parameters
-    ----------
-    proposal : kamlib.account.proposal.Proposal
-        ``meeting_brief(...).proposal`` (``lines``, ``totals``, ``valid_until``).
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> p = SimpleNamespace(lines=pd.DataFrame({"product_id": ["p1", "p2"]}),
-    ...     totals=pd.Series({"revenue": 1100.0, "contribution": 300.0,
-    ...                       "current_revenue": 1000.0, "current_contribution": 290.0}),
-    ...     valid_until=pd.Timestamp("2026-01-30"))
-    >>> print(proposal_sentence(p))  # doctest: +NORMALIZE_WHITESPACE
-    Draft proposal for 2 products: revenue 1,100 (+10.0 % on the last 12 months), contribution
-    300 (+3.4 %); valid until 2026-01-30.
-    """
-    lines, totals = proposal.lines, proposal.totals
-    if lines.empty:
-        return "No proposal lines: no product with a known cost and price."
-    rev_change = (
-        totals["revenue"] / totals["current_revenue"] - 1 if totals["current_revenue"] else np.nan
-    )
-    con_change = (
-        totals["contribution"] / totals["current_contribution"] - 1
-        if totals["current_contribution"] > 0
-        else np.nan
-    )
-    return (
-        f"Draft proposal for {len(lines)} product{'s' * (len(lines) != 1)}: revenue "
-        f"{money(totals['revenue'])} ({signed_percent(rev_change)} on the last 12 months), "
-        f"contribution {money(totals['contribution'])} ({signed_percent(con_change)}); "
-        f"valid until {proposal.valid_until.date()}."
-    )

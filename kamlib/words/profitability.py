@@ -16,6 +16,7 @@ import pandas as pd
 
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.labels import account_names, client_labels
+from kamlib.words.missing import NO_COST
 from kamlib.words.numbers import money, percent
 
 __all__ = ["abc_cross_sentence", "loss_makers_sentence", "whale_peak_sentence", "whale_sentence"]
@@ -85,7 +86,11 @@ def whale_peak_sentence(peak, *, noun: str = "profit") -> str:
 
 
 def loss_makers_sentence(
-    losers: pd.DataFrame, accounts: pd.DataFrame | None = None, *, value: str = "contribution"
+    losers: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    *,
+    value: str = "contribution",
+    cost_known: bool = True,
 ) -> str:
     """The large clients that lose money, named, with their loss and what drives it.
 
@@ -98,9 +103,16 @@ def loss_makers_sentence(
         Canonical accounts, to name the clients.
     value : str, default "contribution"
         The profit measure.
+    cost_known : bool, default True
+        False when the workspace has no cost data (:func:`kamlib.words.cost_known`): the sentence
+        then says loss-makers cannot be found, not that there are none.
 
     Examples
     --------
+    >>> empty = pd.DataFrame({"revenue": [], "contribution": []})
+    >>> print(loss_makers_sentence(empty, cost_known=False))  # doctest: +NORMALIZE_WHITESPACE
+    Loss-makers cannot be found: no cost data (gross profit, contribution, breadwinners and
+    loss-makers need a cost or gross_profit column).
     >>> losers = pd.DataFrame({"revenue": [1000.0], "contribution": [-50.0],
     ...     "gross_margin": [0.065], "cost_to_serve": [135.0]},
     ...     index=pd.Index(["C1"], name="account_id"))
@@ -109,6 +121,8 @@ def loss_makers_sentence(
     1 large client loses money: Baltic Cargo (C1), contribution -50 on revenue 1,000 (gross
     margin 6.5 %, cost to serve 13.5 % of revenue).
     """
+    if not cost_known or (len(losers) and losers[value].isna().all()):
+        return f"Loss-makers cannot be found: {NO_COST}."
     if losers.empty:
         return f"No large client has a negative {value.replace('_', ' ')}."
     measure = value.replace("_", " ")
@@ -154,8 +168,21 @@ def abc_cross_sentence(cross: pd.DataFrame) -> str:
     a = cross[(cross["revenue_abc"] == "A") & (cross["clients"] > 0)]
     if a.empty:
         return "No client is in revenue class A."
+    known = a["profit_abc"].isin(["A", "B", "C", "non-positive"])
+    if not known.any():
+        return f"Revenue-A clients cannot be compared with profit classes: {NO_COST}."
+    unknown = int(a.loc[~known, "clients"].sum())
+    a = a[known]
     weaker = a[a["profit_abc"] != "A"]
     n_weak, n_a = int(weaker["clients"].sum()), int(a["clients"].sum())
+    tail = (
+        f" Profit class unknown (no cost data) for {unknown} more revenue-A "
+        f"client{'s' * (unknown != 1)}."
+        if unknown
+        else ""
+    )
+    if n_weak == 0 and unknown:
+        return f"All {n_a} revenue-A clients with known profit are profit-A too." + tail
     if n_weak == 0:
         return f"All {n_a} revenue-A clients are profit-A too."
     detail = ", ".join(
@@ -165,4 +192,4 @@ def abc_cross_sentence(cross: pd.DataFrame) -> str:
     return (
         f"{n_weak} of {n_a} revenue-A clients are not profit-A ({detail}); they make "
         f"{percent(weaker['revenue_share'].sum())} of revenue."
-    )
+    ) + tail

@@ -13,6 +13,10 @@ from collections.abc import Iterable, Mapping
 __all__ = ["notes_sentence", "settings_sentence"]
 
 
+#: Setting names whose values are shares of 1, shown as percentages.
+_SHARES = ("margin", "discount", "growth", "share")
+
+
 def settings_sentence(settings: Mapping[str, object]) -> str:
     """The thresholds and dates a report used, in one line (docs/methods.md: print every threshold).
 
@@ -23,16 +27,23 @@ def settings_sentence(settings: Mapping[str, object]) -> str:
 
     Examples
     --------
+    Settings that are shares (margins, discounts, growth) read as percentages:
+
     >>> settings_sentence({"growth_bounds": (-0.5, 0.5), "key_types": ("breadwinner", "expert"),
-    ...                    "cell": None})
-    'Settings: growth bounds -0.5 to 0.5; key types breadwinner, expert; cell default.'
+    ...                    "cell": None, "max_discount": 0.1})
+    'Settings: growth bounds -50 % to +50 %; key types breadwinner, expert; cell default; max discount 10 %.'
     """
     parts = []
     for name, value in settings.items():  # a dozen settings at most
         numbers = isinstance(value, tuple | list) and all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value
         )
-        if numbers and len(value) == 2:
+        share = any(word in name for word in _SHARES)
+        if share and isinstance(value, int | float) and not isinstance(value, bool):
+            value = f"{100 * value:g} %"
+        elif share and numbers and len(value) == 2:
+            value = f"{100 * value[0]:+g} % to {100 * value[1]:+g} %"
+        elif numbers and len(value) == 2:
             value = f"{value[0]} to {value[1]}"
         elif isinstance(value, tuple | list):
             value = ", ".join(map(str, value)) or "none"

@@ -39,9 +39,11 @@ from kamlib.report.pdf import CHROMIUM_FLAGS, ChromiumNotFoundError, find_chromi
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 _SKIP = "KAM_SKIP_BROWSER"
-_HOW = ("run `bash tests/browser/install.sh` (apt-get install chromium chromium-driver "
-        "poppler-utils) and `pip install -e '.[dev]'` (playwright), or set KAM_SKIP_BROWSER=1 to "
-        "skip the browser tests on purpose")
+_HOW = (
+    "run `bash tests/browser/install.sh` (apt-get install chromium chromium-driver "
+    "poppler-utils) and `pip install -e '.[dev]'` (playwright), or set KAM_SKIP_BROWSER=1 to "
+    "skip the browser tests on purpose"
+)
 
 #: Launch arguments: the flags kamlib prints PDFs with, less the ones Playwright sets itself
 #: (headless mode; the fresh profile comes from launch()).
@@ -159,9 +161,14 @@ def _watch(context, *, allowed: tuple[str, ...]) -> PageWatch:
 
     def on_page(page):
         page.on("request", lambda request: seen.requests.append(request.url))
-        page.on("console", lambda message: seen.console_errors.append(
-            f"{message.text} ({message.location.get('url', '')})")
-            if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: (
+                seen.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+                if message.type == "error"
+                else None
+            ),
+        )
         page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
 
     context.route("**/*", on_route)
@@ -193,24 +200,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, token: str, process: subprocess.Popen, log: Path,
-                   timeout: float = 90) -> None:
+def _wait_until_up(
+    url: str, token: str, process: subprocess.Popen, log: Path, timeout: float = 90
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with code {process.returncode}:\n"
-                               f"{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"JupyterLab exited with code {process.returncode}:\n"
+                f"{log.read_text(errors='replace')[-3000:]}"
+            )
         try:
-            request = urllib.request.Request(f"{url}/api/status",
-                                             headers={"Authorization": f"token {token}"})
+            request = urllib.request.Request(
+                f"{url}/api/status", headers={"Authorization": f"token {token}"}
+            )
             with urllib.request.urlopen(request, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"JupyterLab did not answer within {timeout:g} s:\n"
-                       f"{log.read_text(errors='replace')[-3000:]}")
+    raise RuntimeError(
+        f"JupyterLab did not answer within {timeout:g} s:\n"
+        f"{log.read_text(errors='replace')[-3000:]}"
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -243,11 +256,13 @@ def lab(tmp_path_factory, chromium_path):
     settings = base / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none", "autoStartDefaultKernel": True}), encoding="utf-8")
+        json.dumps({"windowingMode": "none", "autoStartDefaultKernel": True}), encoding="utf-8"
+    )
     apputils = base / "settings" / "@jupyterlab" / "apputils-extension"
     apputils.mkdir(parents=True)
     (apputils / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    )
     env = dict(os.environ)
     env.update(
         JUPYTER_CONFIG_DIR=str(base / "config"),
@@ -261,7 +276,9 @@ def lab(tmp_path_factory, chromium_path):
     url = f"http://127.0.0.1:{port}"
     log = base / "jupyterlab.log"
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
@@ -279,8 +296,15 @@ def lab(tmp_path_factory, chromium_path):
     if os.geteuid() == 0:  # CI and these machines run as root
         command.append("--allow-root")
     with open(log, "wb") as sink:
-        process = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_up(url, token, process, log)
         yield Lab(url=url, token=token, root=root, log=log)

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.browser
 RUN_TIMEOUT_MS = 150_000
 WIDGET_TIMEOUT_MS = 30_000
 
-_PROMPTS = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
+_PROMPTS = (
+    "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
     ".map(p => p.textContent.trim())"
+)
 
 #: Run All has finished (or stopped at an error): nothing queued or running, something ran.
 _RUN_FINISHED = """
@@ -50,7 +52,8 @@ def _open_and_run_all(page, lab, name: str, artifacts, shot: str) -> None:
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     # the status bar says "Python 3 (ipykernel) | Idle" once the kernel is up and connected
     page.locator(".jp-StatusBar-Widget").get_by_text(re.compile(r"\| Idle$")).wait_for(
-        timeout=90_000)
+        timeout=90_000
+    )
     page.locator(".jp-NotebookPanel .jp-InputPrompt").first.click()  # the notebook is active
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
@@ -59,8 +62,11 @@ def _open_and_run_all(page, lab, name: str, artifacts, shot: str) -> None:
     finally:
         page.screenshot(path=artifacts / f"{shot}-after-run-all.png")
     stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    tracebacks = [text[-2000:] for text in stderr.all_inner_texts()
-                  if "Traceback" in text or re.search(r"^\w+(Error|Exception)\b", text, re.M)]
+    tracebacks = [
+        text[-2000:]
+        for text in stderr.all_inner_texts()
+        if "Traceback" in text or re.search(r"^\w+(Error|Exception)\b", text, re.M)
+    ]
     assert not tracebacks, f"a cell failed in {name}:\n{tracebacks[0]}"
     prompts = page.evaluate(_PROMPTS)
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts), f"cells not run: {prompts}"
@@ -97,8 +103,11 @@ def test_abc_xyz_cutoff_slider_redraws_the_matrix(lab_page, lab, artifacts):
     image = explorer.locator("img").first
     image.wait_for()
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-    before = {"readout": readout.inner_text(), "image": image.get_attribute("src"),
-              "text": explorer.locator(".widget-html").last.inner_text()}
+    before = {
+        "readout": readout.inner_text(),
+        "image": image.get_attribute("src"),
+        "text": explorer.locator(".widget-html").last.inner_text(),
+    }
     _shoot(explorer, artifacts / "lab-abc-xyz-explorer-before.png")
 
     # the lower handle of the ABC range slider: class A up to a smaller share of the total
@@ -107,12 +116,19 @@ def test_abc_xyz_cutoff_slider_redraws_the_matrix(lab_page, lab, artifacts):
     page.wait_for_function(
         "([img, html, oldSrc, oldText]) => img.getAttribute('src') !== oldSrc"
         " && html.innerText !== oldText",
-        arg=[image.element_handle(), explorer.locator(".widget-html").last.element_handle(),
-             before["image"], before["text"]],
+        arg=[
+            image.element_handle(),
+            explorer.locator(".widget-html").last.element_handle(),
+            before["image"],
+            before["text"],
+        ],
         timeout=WIDGET_TIMEOUT_MS,
     )
-    after = {"readout": readout.inner_text(), "image": image.get_attribute("src"),
-             "text": explorer.locator(".widget-html").last.inner_text()}
+    after = {
+        "readout": readout.inner_text(),
+        "image": image.get_attribute("src"),
+        "text": explorer.locator(".widget-html").last.inner_text(),
+    }
     _shoot(explorer, artifacts / "lab-abc-xyz-explorer-after.png")
 
     assert after["readout"] != before["readout"], "the slider's readout moved"
@@ -130,24 +146,32 @@ def test_annual_meeting_what_if_updates_its_numbers(lab_page, lab, artifacts):
     title = page.locator(".jp-OutputArea-output h1").first
     assert re.search(r"\(C\d{4}\)", title.inner_text()), "the brief names a sample account"
 
-    what_if = page.locator(".widget-vbox").filter(
-        has=page.locator(".widget-slider", has_text="Discount")).last
+    what_if = (
+        page.locator(".widget-vbox")
+        .filter(has=page.locator(".widget-slider", has_text="Discount"))
+        .last
+    )
     what_if.scroll_into_view_if_needed()
     discount = what_if.locator(".widget-slider", has_text="Discount")
     result = what_if.locator(".widget-html").last
     page.wait_for_function("el => /\\d/.test(el.innerText)", arg=result.element_handle())
-    before = {"readout": discount.locator(".widget-readout").inner_text(),
-              "numbers": re.findall(r"\d[\d,.]*", result.inner_text())}
+    before = {
+        "readout": discount.locator(".widget-readout").inner_text(),
+        "numbers": re.findall(r"\d[\d,.]*", result.inner_text()),
+    }
     shown = result.inner_text()
     _shoot(what_if, artifacts / "lab-annual-meeting-what-if-before.png")
 
     _drag(page, discount.locator(".noUi-handle"), 80)
     page.wait_for_function(
         "([el, old]) => el.innerText !== old",
-        arg=[result.element_handle(), shown], timeout=WIDGET_TIMEOUT_MS,
+        arg=[result.element_handle(), shown],
+        timeout=WIDGET_TIMEOUT_MS,
     )
-    after = {"readout": discount.locator(".widget-readout").inner_text(),
-             "numbers": re.findall(r"\d[\d,.]*", result.inner_text())}
+    after = {
+        "readout": discount.locator(".widget-readout").inner_text(),
+        "numbers": re.findall(r"\d[\d,.]*", result.inner_text()),
+    }
     _shoot(what_if, artifacts / "lab-annual-meeting-what-if-after.png")
 
     assert after["readout"] != before["readout"], "the discount slider moved"

@@ -87,10 +87,20 @@ def rendered(shared_folder, chromium_path) -> dict:
         out = folder / "out"
         if fresh:
             kam = Path(sys.executable).with_name("kam")
-            command = [str(kam), "render", str(SAMPLE), "--out", str(out),
-                       "--accounts", ",".join(ACCOUNTS), "--workers", "2"]
-            run = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                                 stdin=subprocess.DEVNULL)
+            command = [
+                str(kam),
+                "render",
+                str(SAMPLE),
+                "--out",
+                str(out),
+                "--accounts",
+                ",".join(ACCOUNTS),
+                "--workers",
+                "2",
+            ]
+            run = subprocess.run(
+                command, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL
+            )
             (folder / "exit-code").write_text(str(run.returncode))
             (folder / "output.txt").write_text(f"{run.stdout}\n{run.stderr}")
         code = int((folder / "exit-code").read_text())
@@ -115,9 +125,14 @@ def context(request, browser, watch):
     """A browser context at a laptop or a phone width; only file:// and data: may load."""
     width = WIDTHS[request.param]
     phone = request.param == "phone"
-    ctx = browser.new_context(viewport={"width": width, "height": 860 if not phone else 844},
-                              is_mobile=phone, has_touch=phone, device_scale_factor=1,
-                              service_workers="block", java_script_enabled=True)
+    ctx = browser.new_context(
+        viewport={"width": width, "height": 860 if not phone else 844},
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=1,
+        service_workers="block",
+        java_script_enabled=True,
+    )
     seen = watch(ctx, allowed=("file://", "data:"))
     try:
         yield request.param, ctx, seen
@@ -150,14 +165,18 @@ def _check_layout(layout: dict, where: str) -> list[str]:
     width = layout["width"]
     problems = []
     if layout["scrollWidth"] > width + 1:
-        problems.append(f"{where}: the page is {layout['scrollWidth']} px wide on a {width} px "
-                        "screen (scrolls sideways)")
+        problems.append(
+            f"{where}: the page is {layout['scrollWidth']} px wide on a {width} px "
+            "screen (scrolls sideways)"
+        )
     for t in layout["tables"]:
         fits = t["right"] <= width + 1
         scrolls = t["container"] is not None and t["containerRight"] <= width + 1
         if not (fits or scrolls):
-            problems.append(f"{where}: table {t['index']} ends at {t['right']} px on a {width} px "
-                            "screen and no scrollable container holds it")
+            problems.append(
+                f"{where}: table {t['index']} ends at {t['right']} px on a {width} px "
+                "screen and no scrollable container holds it"
+            )
         if t["font"] is not None and t["font"] < MIN_FONT_PX:
             problems.append(f"{where}: table {t['index']} text is {t['font']} px (< {MIN_FONT_PX})")
     for img in layout["images"]:
@@ -182,8 +201,11 @@ def test_index_and_reports_in_the_browser(rendered, context, artifacts):
         problems += _check_links(page, layout, out, where)
         problems += _check_layout(layout, where)
         if name.startswith("index"):
-            report_links |= {Path(link["href"].removeprefix("file://")).resolve()
-                             for link in layout["links"] if "/published/" in link["href"]}
+            report_links |= {
+                Path(link["href"].removeprefix("file://")).resolve()
+                for link in layout["links"]
+                if "/published/" in link["href"]
+            }
         else:
             assert layout["headings"], f"{where}: no section titles"
             assert layout["images"], f"{where}: no figure"
@@ -206,10 +228,12 @@ def test_index_and_reports_in_the_browser(rendered, context, artifacts):
 
 def _height(pdf: Path, word: str) -> float:
     """The height in points of the first occurrence of `word` in `pdf` (pdftotext -bbox)."""
-    out = subprocess.run(["pdftotext", "-bbox", "-l", "1", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    m = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">' + re.escape(word) + "</word>",
-                  out)
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    m = re.search(
+        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">' + re.escape(word) + "</word>", out
+    )
     assert m, f"{word!r} is not on the first page of {pdf.name}"
     return float(m.group(2)) - float(m.group(1))
 
@@ -224,8 +248,11 @@ def test_a_report_printed_to_pdf(rendered, browser, artifacts, tmp_path):
     from kamlib.load.workspace import load_workspace
 
     account = ACCOUNTS[0]
-    report = next(r for r in rendered["published"]
-                  if r["account_id"] == account and r["notebook"] == "annual_meeting")
+    report = next(
+        r
+        for r in rendered["published"]
+        if r["account_id"] == account and r["notebook"] == "annual_meeting"
+    )
     html_path = rendered["out"] / report["path"]
     pdf = print_pdf(html_path, tmp_path / "annual-meeting.pdf")
 
@@ -239,8 +266,11 @@ def test_a_report_printed_to_pdf(rendered, browser, artifacts, tmp_path):
     images = sorted(artifacts.glob(f"{stem}-*.png"))
     assert len(images) == pages
 
-    text = _norm(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                check=True).stdout)
+    text = _norm(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     ws = load_workspace(SAMPLE)
     name = ws.accounts.set_index("account_id").loc[account, "name"]
     assert _norm(str(name)) in text, f"the account name {name!r} is not in the PDF"
@@ -257,8 +287,9 @@ def test_a_report_printed_to_pdf(rendered, browser, artifacts, tmp_path):
 
     # no table is so wide that Chromium had to shrink the whole report to fit the paper: the
     # title is as tall as in a print of the same page without its tables and figures
-    bare = re.sub(r"<table\b.*?</table>|<img\b[^>]*>", "", html_path.read_text(encoding="utf-8"),
-                  flags=re.S)
+    bare = re.sub(
+        r"<table\b.*?</table>|<img\b[^>]*>", "", html_path.read_text(encoding="utf-8"), flags=re.S
+    )
     (tmp_path / "bare.html").write_text(bare, encoding="utf-8")
     reference = print_pdf(tmp_path / "bare.html", tmp_path / "bare.pdf")
     word = titles[0].split()[0]

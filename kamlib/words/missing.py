@@ -1,0 +1,155 @@
+"""Unknown is not none: what a report cannot compute for lack of data, and what would unlock it.
+
+A workspace without cost data has no gross profit: the reports then say so once, in the summary
+(:func:`missing_data_sentence`), and the sentences that need profit say they cannot be computed
+instead of "no breadwinner" or "no loss-maker".
+
+Examples
+--------
+>>> tx = pd.DataFrame({"account_id": ["C1"], "revenue": [10.0], "gross_profit": [float("nan")]})
+>>> cost_known(tx)
+False
+>>> print(missing_data_sentence(transactions=tx, tables=["transactions"], only=["cost_to_serve"]))
+... # doctest: +NORMALIZE_WHITESPACE
+Not computed for lack of data: no cost data (gross profit, contribution, breadwinners and
+loss-makers need a cost or gross_profit column); no cost-to-serve table (contribution is gross
+profit until a cost_to_serve table gives the cost of serving each client).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from kamlib.errors import ArgumentError
+
+__all__ = ["NO_COST", "cost_known", "missing_data", "missing_data_sentence", "missing_data_lines"]
+
+#: The reason, in words, that profit figures are missing.
+NO_COST = (
+    "no cost data (gross profit, contribution, breadwinners and loss-makers need a cost or "
+    "gross_profit column)"
+)
+
+#: Optional table -> what its absence leaves out and how to unlock it.
+_TABLES = {
+    "cost_to_serve": "no cost-to-serve table (contribution is gross profit until a "
+    "cost_to_serve table gives the cost of serving each client)",
+    "contacts": "no contacts table (the decision-making map and contact plan need one)",
+    "meetings": "no meetings table (the timeline and last contact need one)",
+    "actions": "no actions table (open and overdue actions need one)",
+    "tenders": "no tenders table (tender windows and lost tenders need one)",
+    "targets": "no targets table (targets follow the computed rule)",
+    "competitors": "no competitors table (share of wallet by competitor needs one)",
+    "scores": "no scores table (competitiveness and interest need one)",
+}
+
+
+def cost_known(transactions: pd.DataFrame) -> bool:
+    """True when at least one transaction line has a gross profit (a cost or gross_profit column).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions.
+
+    Examples
+    --------
+    >>> cost_known(pd.DataFrame({"revenue": [1.0], "gross_profit": [0.4]}))
+    True
+    >>> cost_known(pd.DataFrame({"revenue": [1.0]}))
+    False
+    """
+    for column in ("gross_profit", "cost"):
+        if column in transactions.columns and transactions[column].notna().any():
+            return True
+    return False
+
+
+def missing_data(
+    ws=None,
+    *,
+    transactions: pd.DataFrame | None = None,
+    tables: Iterable[str] | None = None,
+    only: Iterable[str] = ("cost_to_serve",),
+) -> list[str]:
+    """What cannot be computed and what would unlock it, one phrase per missing piece.
+
+    Parameters
+    ----------
+    ws : kamlib.load.workspace.Workspace, optional
+        A loaded workspace; or give `transactions` and `tables` instead.
+    transactions : DataFrame, optional
+        Canonical transactions (without `ws`).
+    tables : iterable of str, optional
+        The tables the workspace provides (without `ws`).
+    only : iterable of str, default ("cost_to_serve",)
+        The optional tables the report uses (any of cost_to_serve, contacts, meetings, actions,
+        tenders, targets, competitors, scores); cost data is always checked.
+
+    Returns
+    -------
+    list of str
+        Empty when nothing is missing.
+
+    Raises
+    ------
+    ArgumentError
+        Without `ws` and without `transactions`.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"revenue": [1.0], "cost": [0.5]})
+    >>> missing_data(transactions=tx, tables=["transactions", "cost_to_serve"])
+    []
+    >>> missing_data(transactions=tx, tables=["transactions"], only=["contacts"])
+    ['no contacts table (the decision-making map and contact plan need one)']
+    """
+    if ws is not None:
+        transactions = ws.transactions
+        has = ws.has
+    elif transactions is None:
+        raise ArgumentError("`missing_data` needs a workspace `ws` or `transactions`")
+    else:
+        present = set(tables or ())
+        has = present.__contains__
+    wanted = [t for t in only if t in _TABLES]
+    found = [] if cost_known(transactions) else [NO_COST]
+    if not found and "gross_profit" in transactions.columns:
+        gp_missing = transactions["gross_profit"].isna()
+        revenue = transactions["revenue"].abs() if "revenue" in transactions else None
+        if gp_missing.any() and revenue is not None and revenue.sum() > 0:
+            share = float(revenue[gp_missing].sum() / revenue.sum())
+            found.append(
+                f"no cost on lines worth {100 * share:.1f} % of revenue (their clients' gross "
+                "profit and contribution stay unknown until those lines have a cost)"
+            )
+    found += [_TABLES[t] for t in wanted if not has(t)]
+    return found
+
+
+def missing_data_sentence(ws=None, **kwargs) -> str:
+    """The one sentence a report's summary gives about missing data (see :func:`missing_data`).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"revenue": [1.0], "gross_profit": [0.2]})
+    >>> missing_data_sentence(transactions=tx, tables=["transactions", "cost_to_serve"])
+    'Every figure of this report could be computed from the data.'
+    """
+    found = missing_data(ws, **kwargs)
+    if not found:
+        return "Every figure of this report could be computed from the data."
+    return "Not computed for lack of data: " + "; ".join(found) + "."
+
+
+def missing_data_lines(ws=None, **kwargs) -> list[str]:
+    """The missing-data sentence as a list: empty when nothing is missing (say nothing then).
+
+    >>> lines = missing_data_lines(transactions=pd.DataFrame({"revenue": [1.0]}),
+    ...                            tables=["transactions"], only=())
+    >>> len(lines), lines[0].startswith("Not computed for lack of data: no cost data")
+    (1, True)
+    """
+    return [missing_data_sentence(ws, **kwargs)] if missing_data(ws, **kwargs) else []

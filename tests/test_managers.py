@@ -1,0 +1,192 @@
+"""Accounts at a glance and the portfolio per account manager (issue 10, bullet 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib.errors import ArgumentError
+from kamlib.portfolio.managers import (
+    account_overview,
+    lost_key_accounts,
+    manager_view,
+    plan_attainment,
+)
+from kamlib.words.managers import (
+    key_type_text,
+    manager_sentence,
+    manager_table,
+    status_text,
+    trend_text,
+)
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+AS_OF = "2025-06-30"
+
+
+def _tx():
+    """A (100 last window, 50 now: -50 %), B (new, 20), L (big, stopped buying a year ago)."""
+    weekly = pd.date_range("2024-01-01", "2024-06-24", freq="7D")
+    rows = [
+        ("A", "2024-03-01", 100.0, 30.0),
+        ("A", "2025-03-01", 50.0, 10.0),
+        ("B", "2025-05-01", 20.0, 2.0),
+    ]
+    rows += [("L", str(d.date()), 40.0, 10.0) for d in weekly]
+    tx = pd.DataFrame(rows, columns=["account_id", "date", "revenue", "gross_profit"])
+    tx["date"] = pd.to_datetime(tx["date"])
+    return tx
+
+
+def _accounts():
+    return pd.DataFrame(
+        {
+            "account_id": ["A", "B", "L"],
+            "name": ["Alfa", "Beta", "Lima"],
+            "manager": ["Ann", "Ann", "Bob"],
+            "region": ["North", "South", "North"],
+        }
+    )
+
+
+def test_overview_revenue_trend_and_unknown_contribution():
+    o = account_overview(_tx(), _accounts(), as_of=AS_OF)
+    assert o.loc["A", ["revenue", "revenue_before"]].tolist() == [50.0, 100.0]
+    assert o.loc["A", "trend"] == pytest.approx(-0.5)
+    assert np.isnan(o.loc["B", "trend"])  # nothing before: new, not +inf and not 0
+    # without cost data the contribution is not known (NaN), never 0 and never a loss
+    assert o["contribution"].isna().all()
+    assert "loss_making" not in set(o["status"])
+    assert o.loc["A", ["name", "manager", "region"]].tolist() == ["Alfa", "Ann", "North"]
+
+
+def test_overview_contribution_after_cost_to_serve_and_loss_making():
+    cost = pd.DataFrame(
+        {"account_id": ["B"], "date": pd.to_datetime(["2025-05-02"]), "amount": [5.0]}
+    )
+    o = account_overview(_tx(), _accounts(), cost_to_serve=cost, as_of=AS_OF)
+    assert o.loc["B", "contribution"] == pytest.approx(2.0 - 5.0)
+    assert o.loc["A", "contribution"] == pytest.approx(10.0)  # gross profit, no cost to serve
+    assert o.loc["B", "status"] == "loss_making"
+
+
+def test_lost_key_accounts_are_key_when_they_last_bought():
+    tx = _tx()
+    assert lost_key_accounts(tx, _accounts(), as_of=AS_OF) == ["L"]
+    o = account_overview(tx, _accounts(), as_of=AS_OF)
+    assert o.loc["L", "status"] == "lost" and bool(o.loc["L", "key"])
+    assert o.loc["L", "key_reasons"] == "lost while key"
+    with pytest.raises(ArgumentError):
+        lost_key_accounts(tx, months=0)
+
+
+def test_overdue_actions_are_open_and_past_due():
+    actions = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "A", "B"],
+            "due_date": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-12-01", "2025-01-01"]),
+            "status": ["open", "done", "open", "open"],
+        }
+    )
+    o = account_overview(_tx(), _accounts(), actions=actions, as_of=AS_OF)
+    assert o["overdue_actions"].to_dict() == {"A": 1, "B": 1, "L": 0}
+
+
+def test_plan_attainment_counts_the_target_due_so_far():
+    tx = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "A"],
+            "revenue": [60.0, 30.0, 999.0],
+            "date": pd.to_datetime(["2025-02-01", "2025-05-01", "2024-12-31"]),
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "account_id": ["A"] * 3,
+            "year": [2025, 2025, 2024],
+            "revenue_target": [100.0, 80.0, 5.0],
+            "period": ["Q1", "Q3", None],
+        }
+    )
+    a = plan_attainment(targets, tx, as_of="2025-06-30")
+    # Q1 fully due, Q3 not started: 90 of 100
+    assert a.loc["A"].tolist() == [180.0, 100.0, 90.0, pytest.approx(0.9)]
+    assert plan_attainment(None, tx).empty
+
+
+def test_manager_view_sums_accounts_and_keeps_unknown_unknown():
+    o = account_overview(_tx(), _accounts(), as_of=AS_OF)
+    targets = pd.DataFrame({"account_id": ["A"], "year": [2025], "revenue_target": [100.0]})
+    v = manager_view(o, attainment=plan_attainment(targets, _tx(), as_of=AS_OF))
+    assert list(v.index) == ["Ann", "Bob"]  # largest revenue first
+    assert v.loc["Ann", ["accounts", "revenue", "revenue_before"]].tolist() == [2, 70.0, 100.0]
+    assert v.loc["Bob", ["accounts", "key_accounts", "lost"]].tolist() == [1, 1, 1]
+    assert v.loc["Bob", "lost_value"] == pytest.approx(o.loc["L", "annual_value"])
+    assert v["contribution"].isna().all()
+    # A's target for 2025 is 100, pro rata 181 of 365 days due; B has no target
+    assert v.loc["Ann", "target_actual"] == 50.0
+    assert v.loc["Ann", "attainment"] == pytest.approx(50.0 / (100.0 * 181 / 365))
+    assert np.isnan(v.loc["Bob", "attainment"])
+
+
+def test_manager_table_has_human_labels_currency_and_says_not_known():
+    o = account_overview(_tx(), _accounts(), as_of=AS_OF)
+    t = manager_table(manager_view(o), currency="EUR")
+    assert t.index.name == "Account manager" and list(t.index) == ["Ann", "Bob", "All managers"]
+    assert "Revenue, 12 months (EUR)" in t.columns
+    assert not [c for c in t.columns if "_" in c]
+    assert set(t["Contribution after cost to serve (EUR)"]) == {"not known (no cost to serve)"}
+    assert set(t["Plan attainment"]) == {"not known (no targets)"}
+    assert t.loc["All managers", "Revenue, 12 months (EUR)"] == "70"
+    cells = " ".join(t.to_numpy().ravel())
+    assert "nan" not in cells and "None" not in cells and "-0.0" not in cells
+
+
+def test_words():
+    assert status_text("at_risk") == "at risk" and status_text(float("nan")) == "no purchases"
+    assert key_type_text(True, "breadwinner, expert") == "breadwinner, expert"
+    assert trend_text(99.99996, 100.0) == "0.0 %" and trend_text(5.0, 0.0) == "new"
+    text = manager_sentence(manager_view(account_overview(_tx(), _accounts(), as_of=AS_OF)))
+    assert text.startswith("2 account managers.") and "Bob lost the most: 1 account" in text
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from kamlib.load.workspace import load_workspace
+
+    ws = load_workspace(SAMPLE)
+    o = account_overview(
+        ws.transactions,
+        ws.accounts,
+        cost_to_serve=ws.cost_to_serve,
+        products=ws.products,
+        actions=ws.actions,
+        as_of=ws.as_of,
+    )
+    return ws, o
+
+
+def test_sample_accounts(sample):
+    _, o = sample
+    assert o.loc["C0027", "key"] and "breadwinner" in o.loc["C0027", "key_reasons"]
+    assert o.loc["C0027", "contribution"] == pytest.approx(1_626_378.82, abs=0.01)
+    assert o.loc["C0112", "status"] == "loss_making"
+    assert o.loc["C0112", "contribution"] == pytest.approx(-78_016.55, abs=0.01)
+    assert o.loc["C0009", "status"] == "lost" and o.loc["C0009", "key_reasons"] == "lost while key"
+
+
+def test_sample_manager_view_adds_up(sample):
+    ws, o = sample
+    v = manager_view(o, attainment=plan_attainment(ws.targets, ws.transactions, as_of=ws.as_of))
+    window = ws.transactions[ws.transactions["date"] > ws.as_of - pd.DateOffset(months=12)]
+    assert v["revenue"].sum() == pytest.approx(window["revenue"].sum(), rel=1e-9)
+    assert v["contribution"].sum() == pytest.approx(o["contribution"].sum(), rel=1e-9)
+    assert v["lost"].sum() == (o["cadence"] == "lost").sum() == 8
+    assert set(v.index) == set(ws.accounts["manager"].dropna())
+    assert v["attainment"].notna().all()
