@@ -128,7 +128,9 @@ def failures_run(env):
         portfolio_notebooks={n: env.nbs / f"{n}.ipynb" for n in FAILURE_NOTEBOOKS},
         workers=2,
         cell_timeout=2,
-        timeout=10,
+        # wall clock: room for a kernel start on a loaded machine before `sleeps` meets its 2 s
+        # cell limit, yet well under the 60 s that `slow` (120 cells of 0.5 s) needs
+        timeout=30,
         progress=False,
     )
     return SimpleNamespace(
