@@ -103,11 +103,11 @@ def client_title(account_id: object, name: object = None) -> str:
     --------
     >>> client_title("C0027", "Hartmann Industrietechnik GmbH")
     'Hartmann Industrietechnik GmbH (C0027)'
-    >>> client_title(14646, float("nan")), client_title("C1", "None")
-    ('14646', 'C1')
+    >>> client_title(14646, float("nan")), client_title("C1", "None"), client_title("C2", "C2")
+    ('14646', 'C1', 'C2')
     """
     text = "" if name is None or (pd.api.types.is_scalar(name) and pd.isna(name)) else str(name)
     text = text.strip()
-    if text.lower() in ("", "nan", "none", "nat", "<na>"):
+    if text.lower() in ("", "nan", "none", "nat", "<na>") or text == str(account_id):
         return str(account_id)
     return f"{text} ({account_id})"

@@ -291,8 +291,10 @@ def offer_sentence(proposal) -> str:
 
 def _volumes_sentence(proposal, shown: int = 5) -> str:
     top = proposal.lines.sort_values("revenue", ascending=False).head(shown)
+    if top.empty:
+        return "Volumes: no product lines (no products table with prices and costs)."
     names = top["name"].astype("object").where(top["name"].notna(), top["product_id"])
-    listed = ", ".join(names.astype("str") + " " + top["volume"].map("{:,.0f}".format))
+    listed = ", ".join(f"{n} {v:,.0f}" for n, v in zip(names, top["volume"], strict=True))
     more = len(proposal.lines) - len(top)
     return f"Volumes: {listed}" + (f" and {more} more" if more > 0 else "") + "."
 
