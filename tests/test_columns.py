@@ -166,7 +166,7 @@ def test_truncated_table_has_a_total_row_and_says_how_many():
         {"product_id": [f"P{i}" for i in range(30)], "revenue": [1000.0] * 30, "margin": [0.1] * 30}
     )
     out = table(frame, max_rows=5).html
-    assert out.count("<tr><td>") == 5
+    assert out.count('<tr><td style="text-align: left">') == 5
     assert "<tfoot>" in out and "Total, all 30 rows" in out and "30,000" in out
     assert "Showing the first 5 of 30 rows." in out
 

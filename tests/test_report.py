@@ -300,7 +300,8 @@ def test_table_escapes_cells_labels_names_and_caption():  # case 49
     out = table(frame, caption="<b>caption</b>").html
     dom = _Dom(out)
     assert {t for t, _ in dom.tags} <= {"table", "caption", "thead", "tbody", "tr", "th", "td"}
-    assert all(not attrs for t, attrs in dom.tags if t != "table")
+    left = {"style": "text-align: left"}  # the one attribute: words align left
+    assert all(not attrs or attrs == left for t, attrs in dom.tags if t != "table")
     text = "".join(dom.text)
     for value in (
         "<th>col</th>",
@@ -324,8 +325,9 @@ def test_table_layout_and_formats():
         }
     )
     out = table(frame, formats={"share": "{:.0%}"}, na_rep="-").html
-    assert "<tr><td>A</td><td>50%</td><td>2024</td><td>2024-01-31</td></tr>" in out
-    assert "<tr><td>B</td><td>25%</td><td>2025</td><td>-</td></tr>" in out
+    left = '<td style="text-align: left">'  # words read from the left, numbers line up right
+    assert f"<tr>{left}A</td><td>50%</td><td>2024</td><td>2024-01-31</td></tr>" in out
+    assert f"<tr>{left}B</td><td>25%</td><td>2025</td><td>-</td></tr>" in out
     indexed = table(frame.set_index("account")[["year"]]).html
     assert "<tr><th>Account</th><th>Year</th></tr>" in indexed  # human labels (words.columns)
     assert "<tr><th>A</th><td>2024</td></tr>" in indexed
@@ -334,11 +336,11 @@ def test_table_layout_and_formats():
 def test_table_truncation_is_explicit():  # case 57
     frame = pd.DataFrame({"product": [f"P{i}" for i in range(100)], "revenue": range(100)})
     cut = table(frame, max_rows=50).html
-    assert cut.count("<tr><td>") == 50
+    assert cut.count('<tr><td style="text-align: left">') == 50
     assert "Showing the first 50 of 100 rows." in cut
     assert "..." not in cut and "…" not in cut
     full = table(frame, max_rows=None).html
-    assert full.count("<tr><td>") == 100 and "Showing" not in full
+    assert full.count('<tr><td style="text-align: left">') == 100 and "Showing" not in full
 
 
 def test_table_does_not_modify_the_frame():
@@ -368,3 +370,13 @@ def test_heading_and_paragraph_escape():
     assert heading("<script>x</script>", level=3).html == "<h3>&lt;script&gt;x&lt;/script&gt;</h3>"
     assert paragraph('"quoted" & <b>').html == "<p>&quot;quoted&quot; &amp; &lt;b&gt;</p>"
     assert isinstance(heading("x"), SafeHTML) and heading("x")._repr_html_() == "<h2>x</h2>"
+
+
+def test_table_aligns_words_left_numbers_right_and_says_when_empty():
+    frame = pd.DataFrame({"action": ["call the buyer"], "revenue": [1200.0]})
+    out = table(frame).html
+    assert '<td style="text-align: left">call the buyer</td>' in out
+    assert "<td>1,200</td>" in out
+    assert table(frame.iloc[:0], caption="Actions").html == "<p>Actions: none.</p>"
+    assert table(frame.iloc[:0], empty="No action is open.").html == "<p>No action is open.</p>"
+    assert table(frame.iloc[:0], empty="").html == ""

@@ -16,6 +16,9 @@ from kamlib.errors import ArgumentError, InputError
 from kamlib.report.elements import SafeHTML
 from kamlib.widgets import abc_xyz_explorer, account_explorer, targets_explorer, what_if_explorer
 
+#: How report tables start a cell of words (numbers have a plain <td>).
+LEFT = '<td style="text-align: left">'
+
 # a: steady, 600 a month; b: every other month, 200; c: one big order, then small ones
 TX = pd.DataFrame(
     {
@@ -83,9 +86,9 @@ def test_abc_xyz_explorer_redraws_when_a_cutoff_moves():
     assert "Class A: 2 of 3 clients" in text.value
     assert bytes(image.value) != bytes(before_image) and bytes(image.value).startswith(b"\x89PNG")
     # b buys every other month: CV 1.0 on its grid; lowering Y's cut-off makes it Z
-    assert "<td>CY</td><td>1</td>" in before_text
+    assert f"{LEFT}CY</td><td>1</td>" in before_text
     _controls(box)["XYZ cut-offs (CV)"].value = (0.5, 0.9)
-    assert "<td>CZ</td><td>1</td>" in text.value and text.value != before_text
+    assert f"{LEFT}CZ</td><td>1</td>" in text.value and text.value != before_text
 
 
 def test_abc_xyz_explorer_static_lists_the_scenarios():
@@ -153,10 +156,10 @@ def test_what_if_explorer_static_table_by_hand():
     )
     static = what_if_explorer(LIMITS, grid, interactive=False, discounts=(0.05, 0.10))
     # floor 10 x 1.4 = 14: 5 % off (14.25) is above it, 10 % off (13.50) below
-    assert "<tr><td>Pump (p1)</td><td>+17.6%</td><td>+42.9% (below floor)</td></tr>" in static.html
+    assert f"<tr>{LEFT}Pump (p1)</td><td>+17.6%</td><td>+42.9% (below floor)</td></tr>" in static.html
     # p2: 19.00 - 18 = 1 per unit: +100 % volume; 18.00 - 18 = 0: not feasible
     assert (
-        "<td>Valve (p2)</td><td>+100.0% (below floor)</td><td>not feasible (below floor)</td>"
+        f"{LEFT}Valve (p2)</td><td>+100.0% (below floor)</td><td>not feasible (below floor)</td>"
         in (static.html)
     )
 
@@ -198,7 +201,7 @@ def test_targets_explorer_static_rows():
     static = targets_explorer("a", TX, interactive=False, as_of="2025-06-30", rates=(0.0, 0.1))
     rows = static.html.split("<tr>")[2:]
     assert [r.split("</td>")[0] for r in rows] == [
-        "<td>each product&#x27;s history",
+        "<td>each product&#x27;s history",  # most labels start with a sign: aligned as numbers
         "<td>+0% for every product",
         "<td>+10% for every product",
     ]
@@ -214,10 +217,10 @@ def test_account_explorer_shows_the_picked_account():
     assert picker.value == "a"  # largest annual value first
     assert "Alfa &lt;b&gt;AG&lt;/b&gt;" in text.value and "<b>AG</b>" not in text.value
     picker.value = "b"
-    assert "<td>Beta</td>" in text.value and "<td>600.00</td>" in text.value
+    assert f"{LEFT}Beta</td>" in text.value and f"{LEFT}600.00</td>" in text.value
 
 
 def test_account_explorer_static_table():
     static = account_explorer(TX, ACCOUNTS, interactive=False, as_of="2025-06-30")
     body = static.html.split("<tbody>")[1]
-    assert [r.split("</td>")[0] for r in body.split("<tr>")[1:]] == ["<td>a", "<td>c", "<td>b"]
+    assert [r.split("</td>")[0] for r in body.split("<tr>")[1:]] == [f"{LEFT}{a}" for a in "acb"]

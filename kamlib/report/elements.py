@@ -95,11 +95,15 @@ def _text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _th(text: str) -> str:
+def _th(text: str, *, left: bool = False) -> str:
+    if left:
+        return f'<th style="text-align: left">{_text(text)}</th>'
     return f"<th>{_text(text)}</th>"
 
 
-def _td(text: str) -> str:
+def _td(text: str, *, left: bool = False) -> str:
+    if left:  # JupyterLab's stylesheet right-aligns every cell; words read from the left
+        return f'<td style="text-align: left">{_text(text)}</td>'
     return f"<td>{_text(text)}</td>"
 
 
@@ -158,6 +162,17 @@ def _whole(values: pd.Series) -> bool:
     return bool(((numbers % 1) == 0).all())
 
 
+def _wordy(values: pd.Series) -> bool:
+    """True for a column of words (names, actions, reasons): most of its cells start with a letter.
+
+    Pre-formatted numbers ("+17.6 %", "80% / 95%") and codes of digits stay right-aligned.
+    """
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return False
+    text = [str(v) for v in values if isinstance(v, str) and v.strip()]
+    return sum(t.lstrip()[0].isalpha() for t in text) * 2 > len(text) if text else False
+
+
 def _column_formats(
     frame: pd.DataFrame, formats: Mapping[object, str], float_format: str | None
 ) -> list[tuple[str | None, str | None, bool]]:
@@ -212,6 +227,7 @@ def table(
     na_rep: str = MISSING,
     currency: str | None = None,
     labels: bool = True,
+    empty: str | None = None,
 ) -> SafeHTML:
     """An HTML table in which every value, label, name and the caption are escaped.
 
@@ -225,6 +241,8 @@ def table(
     columns with the `currency`); cells are written by kind (:func:`kamlib.words.columns.cell_text`:
     money without cents when a column reaches 1,000, shares as "12.3 %", changes as "+5.6 %", no
     "-0.0 %", booleans "yes"/"no", missing values `na_rep`, dates without a time of day).
+    Columns of words are aligned left, numbers right. A table without rows is not drawn: the
+    `empty` sentence says what that means instead (none recorded is not the same as not known).
 
     Parameters
     ----------
@@ -247,6 +265,9 @@ def table(
         The workspace currency (``ws.config.currency``), shown in money headers.
     labels : bool, default True
         Map column and index names through the label catalogue; False shows them as they are.
+    empty : str, optional
+        What to say instead of a table without rows; ``""`` says nothing (a sentence next to the
+        table already does). Default: "<caption>: none."
 
     Returns
     -------
@@ -266,12 +287,14 @@ def table(
     <table class="kam-table">
     <caption>Top &amp; bottom</caption>
     <thead>
-    <tr><th>Name</th><th>Revenue (EUR)</th><th>At risk</th></tr>
+    <tr><th style="text-align: left">Name</th><th>Revenue (EUR)</th><th>At risk</th></tr>
     </thead>
     <tbody>
-    <tr><td>&lt;script&gt;x&lt;/script&gt;</td><td>1,234</td><td>no</td></tr>
+    <tr><td style="text-align: left">&lt;script&gt;x&lt;/script&gt;</td><td>1,234</td><td>no</td></tr>
     </tbody>
     </table>
+    >>> table(df.iloc[:0], caption="Tenders", empty="No tender recorded.").html
+    '<p>No tender recorded.</p>'
     """
     if max_rows is not None and max_rows < 0:
         raise ArgumentError(f"`max_rows` must be >= 0 or None, got {max_rows!r}")
@@ -287,6 +310,9 @@ def table(
             and frame.index.step == 1
         )
     total = len(frame)
+    if total == 0:
+        text = f"{caption or 'This table'}: none." if empty is None else empty
+        return paragraph(text) if text else SafeHTML("")
     shown = frame if max_rows is None else frame.iloc[:max_rows]
     columns = list(shown.columns)
     kinds = _column_formats(frame, formats, float_format)
@@ -294,7 +320,11 @@ def table(
     def label(value: object) -> str:
         return _label(value, currency, labels)
 
-    head = [_th(label(c)) for c in columns]
+    words = [
+        kind is None and fmt is None and _wordy(shown.iloc[:, i])
+        for i, (kind, fmt, _) in enumerate(kinds)
+    ]
+    head = [_th(label(c), left=left) for c, left in zip(columns, words, strict=True)]
     names = [label(n) for n in frame.index.names] if index else []
     header = []
     if frame.columns.name is not None:
@@ -311,7 +341,7 @@ def table(
 
     cells = [
         [
-            _td(cell_text(v, kind, fmt=fmt, cents=cents, na_rep=na_rep))
+            _td(cell_text(v, kind, fmt=fmt, cents=cents, na_rep=na_rep), left=words[i])
             for v in shown.iloc[:, i].tolist()
         ]
         for i, (kind, fmt, cents) in enumerate(kinds)
