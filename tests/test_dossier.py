@@ -446,7 +446,7 @@ def test_dmu_map_text_is_literal_and_empty_roster_is_handled():
     plt.close(fig)
     fig, ax = plt.subplots()
     plot_dmu_map(roster.iloc[:0], ax=ax)
-    assert ax.texts[0].get_text() == "no contacts"
+    assert ax.texts[0].get_text() == "No contacts recorded: no org chart to draw."
     plt.close(fig)
 
 

@@ -81,13 +81,18 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "proposal_sentence",
     }
     covered |= {"dependence_sentences", "dependence_table", "whale_peak_sentence"}  # doctests
-    covered |= {"missing_data_sentence", "missing_data_lines"}  # below
+    covered |= {
+        "missing_data_sentence",
+        "missing_data_lines",
+        "missing_data_table",
+    }  # below, doctest
     helpers = {
         "cell_text",
         "client_title",
         "column_kind",
         "column_label",
         "cost_known",
+        "if_recorded",
         "missing_data",
     }
     sentences = {name for name in words.__all__ if name != "portfolio_summary"} - helpers
@@ -227,10 +232,10 @@ def test_missing_data_sentence_names_the_unlocking_column():
     tx = pd.DataFrame({"account_id": ["a"], "revenue": [10.0], "gross_profit": [np.nan]})
     text = words.missing_data_sentence(transactions=tx, tables=["transactions"])
     assert text == (
-        "Not computed for lack of data: no cost data (gross profit, contribution, breadwinners "
+        "Not known for lack of data: no cost data (gross profit, contribution, breadwinners "
         "and loss-makers need a cost or gross_profit column); no cost-to-serve table "
-        "(contribution is gross profit until a cost_to_serve table gives the cost of serving "
-        "each client)."
+        "(contribution after cost to serve not known; the client P&L ranks clients on gross "
+        "profit until a cost_to_serve table gives the cost of serving each client)."
     )
     full = tx.assign(gross_profit=[4.0])
     assert (

@@ -156,7 +156,9 @@ def test_what_if_explorer_static_table_by_hand():
     )
     static = what_if_explorer(LIMITS, grid, interactive=False, discounts=(0.05, 0.10))
     # floor 10 x 1.4 = 14: 5 % off (14.25) is above it, 10 % off (13.50) below
-    assert f"<tr>{LEFT}Pump (p1)</td><td>+17.6%</td><td>+42.9% (below floor)</td></tr>" in static.html
+    assert (
+        f"<tr>{LEFT}Pump (p1)</td><td>+17.6%</td><td>+42.9% (below floor)</td></tr>" in static.html
+    )
     # p2: 19.00 - 18 = 1 per unit: +100 % volume; 18.00 - 18 = 0: not feasible
     assert (
         f"{LEFT}Valve (p2)</td><td>+100.0% (below floor)</td><td>not feasible (below floor)</td>"

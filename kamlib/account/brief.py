@@ -123,7 +123,7 @@ def financial_report(
             "gross_profit": gp,
             "gp_revenue": tx["revenue"].where(gp.notna()),
             "quantity": tx["quantity"] if "quantity" in tx.columns else np.nan,
-            "order": tx["order_id"] if "order_id" in tx.columns else pd.Series(tx.index, tx.index),
+            "order": tx["order_id"] if "order_id" in tx.columns else np.nan,
         }
     )
 
@@ -132,14 +132,34 @@ def financial_report(
         out = grouped[["revenue", "gross_profit", "gp_revenue", "quantity"]].sum(min_count=1)
         out["revenue"] = out["revenue"].fillna(0.0)
         out["margin"] = out["gross_profit"] / out["gp_revenue"].where(out["gp_revenue"] != 0)
-        out["orders"] = grouped["order"].nunique()
+        orders = grouped["order"].nunique()
+        out["orders"] = orders.where(grouped["order"].count() > 0)  # no order ids: not known
         return out.drop(columns="gp_revenue").reset_index()
 
     by_year = summarise(["year"])
     previous = by_year["revenue"].shift(1).where(by_year["year"].diff() == 1)
+    # the year of `as_of` is cut short: it is compared with the same dates of the year before
+    partial = (by_year["year"] == as_of.year) & ((as_of.month, as_of.day) != (12, 31))
+    if partial.any():
+        before = tx[
+            (tx["date"].dt.year == as_of.year - 1) & (tx["date"] <= as_of - pd.DateOffset(years=1))
+        ]
+        previous = previous.where(~partial, before["revenue"].sum() if len(before) else np.nan)
     by_year["revenue_growth"] = (by_year["revenue"] - previous) / previous.where(previous > 0)
+    by_year["through"] = pd.to_datetime(by_year["year"].astype(str) + "-12-31").where(
+        ~partial, as_of.normalize()
+    )
     by_year = by_year[
-        ["year", "revenue", "gross_profit", "margin", "quantity", "orders", "revenue_growth"]
+        [
+            "year",
+            "through",
+            "revenue",
+            "gross_profit",
+            "margin",
+            "quantity",
+            "orders",
+            "revenue_growth",
+        ]
     ]
     by_quarter = summarise(["year", "quarter"])[
         ["year", "quarter", "revenue", "gross_profit", "margin"]
@@ -419,7 +439,15 @@ def meeting_brief(
         months=months,
     )
     if limits.empty:
-        messages.append(f"no purchases in the last {months} months: no limits or proposal lines")
+        own_lines = account_rows(transactions, account_id)
+        if len(own_lines) and (
+            "product_id" not in own_lines or own_lines["product_id"].isna().all()
+        ):
+            messages.append("no product on the transaction lines: no limits or proposal lines")
+        else:
+            messages.append(
+                f"no purchases in the last {months} months: no limits or proposal lines"
+            )
     grid = discount_grid(None, max_discount, 0.01)
     table = what_if_table(limits, grid, min_margin)
     roster = dmu_roster(account_id, contacts=contacts, as_of=meeting)

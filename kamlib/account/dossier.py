@@ -62,6 +62,15 @@ def _category(tx: pd.DataFrame, products: pd.DataFrame | None) -> pd.Series:
     return tx["product_id"].map(cats).fillna("(unknown)").astype("str")
 
 
+def _distinct(rows: pd.DataFrame, column: str) -> float:
+    """Distinct values of `column`; NaN (not known) when the export has no such values at all."""
+    if column not in rows:
+        return np.nan
+    if len(rows) and rows[column].isna().all():
+        return np.nan
+    return int(rows[column].nunique())
+
+
 def account_info(
     account_id: str,
     *,
@@ -145,8 +154,8 @@ def account_info(
         revenue_total=float(tx["revenue"].sum()),
         revenue_last_12m=float(recent["revenue"].sum()),
         gross_profit_last_12m=float(gross_profit(recent).sum(min_count=1)),
-        orders_last_12m=int(recent["order_id"].nunique()) if "order_id" in recent else len(recent),
-        products_bought=int(tx["product_id"].nunique()) if "product_id" in tx else np.nan,
+        orders_last_12m=_distinct(recent, "order_id"),
+        products_bought=_distinct(tx, "product_id"),
     )
     return pd.Series(info, dtype=object, name=account_id)
 

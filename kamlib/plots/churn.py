@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
+from kamlib.plots.axes import money_axis
 
 __all__ = ["plot_losses"]
 
@@ -71,4 +72,6 @@ def plot_losses(
         ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel(str(x), parse_math=False)
     ax.set_ylabel("lost clients" if y == "clients" else str(y), parse_math=False)
+    if y != "clients":
+        money_axis(ax)
     return ax

@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from kamlib.errors import InputError, Problem
+from kamlib.plots.axes import money_axis, nothing_to_draw
 
 __all__ = ["ATTITUDE_COLORS", "plot_dmu_map", "plot_revenue_history"]
 
@@ -117,8 +118,7 @@ def plot_dmu_map(
         ax = plt.gca()
     ax.set_axis_off()
     if dmu.empty:
-        ax.text(0.5, 0.5, "no contacts", ha="center", va="center", transform=ax.transAxes)
-        return ax
+        return nothing_to_draw(ax, "No contacts recorded: no org chart to draw.")
     colors = {**ATTITUDE_COLORS, **(palette or {})}
     ids = dmu["contact_id"].astype("str").tolist()
     layout = _tree_layout(ids, dmu["reports_to"].tolist())
@@ -229,6 +229,7 @@ def plot_revenue_history(
     ax.set_xticks(positions, [str(v) for v in table.index])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
+    money_axis(ax)
     legend = ax.legend(title=hue, frameon=False)
     for text in legend.get_texts():
         text.set_parse_math(False)

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
+from kamlib.plots.axes import money_axis, nothing_to_draw
 
 __all__ = ["plot_plan_vs_actual", "plot_what_if"]
 
@@ -70,6 +71,8 @@ def plot_plan_vs_actual(
     _require(pva, ["year", "revenue_target", "actual"], "pva")
     if ax is None:
         ax = plt.gca()
+    if pva.empty:
+        return nothing_to_draw(ax, "No target lines recorded: no plan against actual to draw.")
     x = np.arange(len(pva))
     ax.bar(x - width / 2, pva["revenue_target"], width, label="target", color="0.75", **kwargs)
     ax.bar(x + width / 2, pva["actual"].fillna(0.0), width, label="actual", color="C0", **kwargs)
@@ -82,6 +85,7 @@ def plot_plan_vs_actual(
     for text in ax.get_xticklabels():
         text.set_parse_math(False)
     ax.set_ylabel("revenue")
+    money_axis(ax)
     ax.legend(frameon=False)
     return ax
 

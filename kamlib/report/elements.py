@@ -144,8 +144,13 @@ def paragraph(text: object) -> SafeHTML:
     --------
     >>> paragraph("3 clients hold 52 % of sales & more").html
     '<p>3 clients hold 52 % of sales &amp; more</p>'
+
+    An empty sentence shows nothing (e.g. :func:`kamlib.words.if_recorded` without its table):
+
+    >>> paragraph("").html
+    ''
     """
-    return SafeHTML(f"<p>{_text(text)}</p>")
+    return SafeHTML(f"<p>{_text(text)}</p>") if str(text) else SafeHTML("")
 
 
 def _label(value: object, currency: str | None = None, labels: bool = True) -> str:
@@ -281,7 +286,7 @@ def table(
 
     Examples
     --------
-    >>> df = pd.DataFrame({"name": ["<script>x</script>"], "revenue": [1234.5],
+    >>> df = pd.DataFrame({"name": ["Ada <script>x</script>"], "revenue": [1234.5],
     ...                    "at_risk": [False]})
     >>> print(table(df, caption="Top & bottom", currency="EUR").html)
     <table class="kam-table">
@@ -290,7 +295,7 @@ def table(
     <tr><th style="text-align: left">Name</th><th>Revenue (EUR)</th><th>At risk</th></tr>
     </thead>
     <tbody>
-    <tr><td style="text-align: left">&lt;script&gt;x&lt;/script&gt;</td><td>1,234</td><td>no</td></tr>
+    <tr><td style="text-align: left">Ada &lt;script&gt;x&lt;/script&gt;</td><td>1,234</td><td>no</td></tr>
     </tbody>
     </table>
     >>> table(df.iloc[:0], caption="Tenders", empty="No tender recorded.").html

@@ -117,9 +117,11 @@ from kamlib.words.columns import cell_text, column_kind, column_label  # noqa: E
 from kamlib.words.labels import client_title  # noqa: E402
 from kamlib.words.missing import (  # noqa: E402
     cost_known,
+    if_recorded,
     missing_data,
     missing_data_lines,
     missing_data_sentence,
+    missing_data_table,
 )
 
 __all__ += [
@@ -128,7 +130,9 @@ __all__ += [
     "column_kind",
     "column_label",
     "cost_known",
+    "if_recorded",
     "missing_data",
     "missing_data_lines",
+    "missing_data_table",
     "missing_data_sentence",
 ]

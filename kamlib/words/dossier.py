@@ -40,20 +40,39 @@ def financial_sentence(by_year: pd.DataFrame) -> str:
     ...     "margin": [0.33, 0.25], "revenue_growth": [np.nan, 0.3333]})
     >>> financial_sentence(fy)
     'Revenue 200 in 2025, +33.3 % on 2024 (150); gross margin 25.0 % (33.0 % in 2024).'
+
+    A year cut short by the data is compared with the same months of the year before:
+
+    >>> part = fy.assign(through=pd.to_datetime(["2024-12-31", "2025-06-30"]))
+    >>> print(financial_sentence(part))  # doctest: +NORMALIZE_WHITESPACE
+    Revenue 200 in 2025 up to 30 June, +33.3 % on the same months of 2024; gross margin 25.0 %
+    (33.0 % in 2024 as a whole).
     """
     if by_year.empty:
         return "No purchases in the period."
     last = by_year.iloc[-1]
     text = f"Revenue {money(last['revenue'])} in {int(last['year'])}"
-    if len(by_year) > 1:
+    through = pd.Timestamp(last.get("through", pd.NaT))
+    if pd.notna(through) and (through.month, through.day) != (12, 31) and len(by_year) > 1:
+        prev = by_year.iloc[-2]
+        text += (
+            f" up to {through.day} {through:%B}, {signed_percent(last['revenue_growth'])} on "
+            f"the same months of {int(prev['year'])}"
+        )
+        margin = f"; gross margin {percent(last['margin'])} ({percent(prev['margin'])} in "
+        margin += f"{int(prev['year'])} as a whole)."
+    elif len(by_year) > 1:
         prev = by_year.iloc[-2]
         text += (
             f", {signed_percent(last['revenue_growth'])} on {int(prev['year'])} "
-            f"({money(prev['revenue'])}); gross margin {percent(last['margin'])} "
-            f"({percent(prev['margin'])} in {int(prev['year'])})."
+            f"({money(prev['revenue'])})"
         )
-        return text
-    return text + f"; gross margin {percent(last['margin'])}."
+        margin = f"; gross margin {percent(last['margin'])} ({percent(prev['margin'])} in "
+        margin += f"{int(prev['year'])})."
+    else:
+        margin = f"; gross margin {percent(last['margin'])}."
+    known = pd.notna(last.get("margin")) or (len(by_year) > 1 and pd.notna(prev.get("margin")))
+    return text + (margin if known else ".")
 
 
 def product_mix_sentence(history: pd.DataFrame) -> str:
@@ -75,6 +94,8 @@ def product_mix_sentence(history: pd.DataFrame) -> str:
     """
     if history.empty:
         return "No purchases by product category."
+    if set(history["category"]) <= {"(all)", "(unknown)"}:
+        return "Revenue by product category not known."
     years = sorted(history["year"].unique())
     last = history[history["year"] == years[-1]].sort_values("revenue", ascending=False)
     top = last.iloc[0]
@@ -108,9 +129,21 @@ def coverage_sentence(coverage: pd.DataFrame) -> str:
     ...     "finding": ["Decision maker known: Ada.", "No champion among the contacts."]})
     >>> coverage_sentence(cov)
     'No champion among the contacts. Decision maker known: Ada.'
+
+    Without contacts the checks all say so; the sentence says it once:
+
+    >>> none = pd.DataFrame({"check": ["decision maker", "champion"], "ok": [False, False],
+    ...     "finding": ["No contacts recorded: no decision maker known.", "No contacts recorded."]})
+    >>> coverage_sentence(none)
+    'No contacts recorded: no decision maker, champion or recent contact known.'
     """
     if coverage.empty:
         return "No contacts: the decision-making unit is unknown."
+    if (
+        not coverage["ok"].any()
+        and coverage["finding"].str.startswith("No contacts recorded").all()
+    ):
+        return "No contacts recorded: no decision maker, champion or recent contact known."
     ordered = coverage.sort_values("ok", kind="stable")  # problems first
     return " ".join(ordered["finding"])
 

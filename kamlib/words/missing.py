@@ -11,9 +11,10 @@ Examples
 False
 >>> print(missing_data_sentence(transactions=tx, tables=["transactions"], only=["cost_to_serve"]))
 ... # doctest: +NORMALIZE_WHITESPACE
-Not computed for lack of data: no cost data (gross profit, contribution, breadwinners and
-loss-makers need a cost or gross_profit column); no cost-to-serve table (contribution is gross
-profit until a cost_to_serve table gives the cost of serving each client).
+Not known for lack of data: no cost data (gross profit, contribution, breadwinners and
+loss-makers need a cost or gross_profit column); no cost-to-serve table (contribution after cost
+to serve not known; the client P&L ranks clients on gross profit until a cost_to_serve table gives
+the cost of serving each client).
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ import pandas as pd
 
 from kamlib.errors import ArgumentError
 
-__all__ = ["NO_COST", "cost_known", "missing_data", "missing_data_sentence", "missing_data_lines"]
+__all__ = [
+    "NO_COST",
+    "cost_known",
+    "if_recorded",
+    "missing_data",
+    "missing_data_sentence",
+    "missing_data_lines",
+    "missing_data_table",
+]
 
 #: The reason, in words, that profit figures are missing.
 NO_COST = (
@@ -34,8 +43,9 @@ NO_COST = (
 
 #: Optional table -> what its absence leaves out and how to unlock it.
 _TABLES = {
-    "cost_to_serve": "no cost-to-serve table (contribution is gross profit until a "
-    "cost_to_serve table gives the cost of serving each client)",
+    "cost_to_serve": "no cost-to-serve table (contribution after cost to serve not known; "
+    "the client P&L ranks clients on gross profit until a cost_to_serve table gives the cost of "
+    "serving each client)",
     "contacts": "no contacts table (the decision-making map and contact plan need one)",
     "meetings": "no meetings table (the timeline and last contact need one)",
     "actions": "no actions table (open and overdue actions need one)",
@@ -141,15 +151,95 @@ def missing_data_sentence(ws=None, **kwargs) -> str:
     found = missing_data(ws, **kwargs)
     if not found:
         return "Every figure of this report could be computed from the data."
-    return "Not computed for lack of data: " + "; ".join(found) + "."
+    return "Not known for lack of data: " + "; ".join(found) + "."
 
 
-def missing_data_lines(ws=None, **kwargs) -> list[str]:
-    """The missing-data sentence as a list: empty when nothing is missing (say nothing then).
+def missing_data_table(
+    ws=None, *, messages: Iterable[Iterable[str]] = (), **kwargs
+) -> pd.DataFrame:
+    """What a report leaves out for lack of data: one row per missing input, each named once.
 
-    >>> lines = missing_data_lines(transactions=pd.DataFrame({"revenue": [1.0]}),
-    ...                            tables=["transactions"], only=())
-    >>> len(lines), lines[0].startswith("Not computed for lack of data: no cost data")
-    (1, True)
+    The analyses' `messages` ("no contacts table: decision-making map skipped") and the
+    workspace's missing data (:func:`missing_data`) are merged by table.
+
+    Parameters
+    ----------
+    ws : kamlib.load.workspace.Workspace, optional
+        As for :func:`missing_data` (or `transactions` and `tables` in `kwargs`).
+    messages : iterable of iterables of str, optional
+        The ``messages`` of the analyses the report shows (dossier, brief, plan ...).
+    **kwargs
+        Passed to :func:`missing_data` (`transactions`, `tables`, `only`).
+
+    Returns
+    -------
+    DataFrame
+        ``Missing`` and ``Not known without it``; no rows when nothing is missing.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"revenue": [1.0], "gross_profit": [0.2]})
+    >>> missing_data_table(transactions=tx, tables=["transactions"], only=["contacts"],
+    ...     messages=[("no contacts table: decision-making map skipped",),
+    ...               ("no contacts table: arguments not assigned to named contacts",)]
+    ...     ).iloc[0].tolist()
+    ['no contacts table', 'decision-making map skipped; arguments not assigned to named contacts']
     """
-    return [missing_data_sentence(ws, **kwargs)] if missing_data(ws, **kwargs) else []
+    groups: dict[str, list[str]] = {}
+    for message in dict.fromkeys(m for group in messages for m in group):
+        head, sep, text = message.partition(": ")
+        if sep and head.startswith("no ") and head.endswith(" table"):
+            groups.setdefault(head, []).append(text)
+        else:
+            groups.setdefault(message, [])
+    rows = []
+    for phrase in missing_data(ws, **kwargs):  # the workspace's own phrases, merged by table
+        head, _, why = phrase.partition(" (")
+        texts = groups.pop(head, None)
+        rows.append((head, "; ".join(texts) if texts else why.removesuffix(")")))
+    rows += [(head, "; ".join(texts)) for head, texts in groups.items()]
+    return pd.DataFrame(rows, columns=["Missing", "Not known without it"], dtype="str")
+
+
+def missing_data_lines(ws=None, *, messages: Iterable[Iterable[str]] = (), **kwargs) -> list[str]:
+    """:func:`missing_data_table` as one line; empty when nothing is missing.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"revenue": [1.0], "gross_profit": [0.2]})
+    >>> missing_data_lines(transactions=tx, tables=["transactions"], only=["contacts"],
+    ...     messages=[("no contacts table: decision-making map skipped",), ("growth given",)])
+    ['Not known for lack of data: no contacts table (decision-making map skipped); growth given.']
+    >>> missing_data_lines(transactions=tx, tables=["transactions", "cost_to_serve"])
+    []
+    """
+    frame = missing_data_table(ws, messages=messages, **kwargs)
+    parts = [f"{head} ({why})" if why else head for head, why in frame.itertuples(index=False)]
+    return ["Not known for lack of data: " + "; ".join(parts) + "."] if parts else []
+
+
+def if_recorded(ws, table: str, text: str) -> str:
+    """`text` when the workspace has `table`, else ``""``: none recorded is not the same as not known.
+
+    A sentence such as "No tender recorded at this client." is true only when there is a tenders
+    table; without one the report's "Not known for lack of data" line says so, once.
+
+    Parameters
+    ----------
+    ws : kamlib.load.workspace.Workspace or None
+        The loaded workspace (anything with ``has(table)``); None: every table counts as present.
+    table : str
+        The optional table the sentence is about.
+    text : str
+        What to say when the table is there.
+
+    Examples
+    --------
+    >>> class Ws:
+    ...     def has(self, table): return table == "tenders"
+    >>> if_recorded(Ws(), "tenders", "No tender recorded.")
+    'No tender recorded.'
+    >>> if_recorded(Ws(), "actions", "No action open.")
+    ''
+    """
+    return text if ws is None or ws.has(table) else ""

@@ -55,7 +55,9 @@ def baseline_sentence(baseline: pd.DataFrame, *, by: str = "product_id") -> str:
         f"Last 12 months {money(last)}, {signed_percent(change)} on the 12 months before "
         f"({money(prev)})."
     )
-    ordered = baseline.sort_values("revenue_change", kind="stable")
+    ordered = baseline[baseline[by].notna()].sort_values("revenue_change", kind="stable")
+    if ordered.empty:  # no product (or region) on the lines: nothing to name
+        return text
     up, down = ordered.iloc[-1], ordered.iloc[0]
     moves = []
     if up["revenue_change"] > 0:
