@@ -61,12 +61,51 @@ def _validate(args) -> int:
     return EXIT_OK
 
 
+#: The parameters of ``kam summary`` (as papermill describes a notebook's): the same names and
+#: defaults as the notebooks', so that kam.toml [parameters] and -p mean the same everywhere.
+SUMMARY_PARAMETERS = {
+    "as_of": {"inferred_type_name": "str", "default": '""'},
+    "months": {"inferred_type_name": "int", "default": "12"},
+    "abc_a": {"inferred_type_name": "float", "default": "0.80"},
+    "abc_b": {"inferred_type_name": "float", "default": "0.95"},
+    "xyz_x": {"inferred_type_name": "float", "default": "0.5"},
+    "xyz_y": {"inferred_type_name": "float", "default": "1.0"},
+    "zero_periods": {"inferred_type_name": "str", "default": '"from_first"'},
+}
+
+
+def _bundled_parameters() -> set[str]:
+    """Every parameter name the bundled notebooks declare (for kam.toml's [parameters])."""
+    from kamlib.run.plan import notebook_catalogue
+
+    try:
+        return {n for _, _, _, declared in notebook_catalogue(None, None, None) for n in declared}
+    except ArgumentError:  # no bundled notebooks (a stripped install)
+        return set()
+
+
 def _summary(args) -> int:
     from kamlib.load.workspace import load_workspace
+    from kamlib.run.parameters import resolve_parameters
     from kamlib.words.summary import portfolio_summary
 
     ws = load_workspace(args.workspace)
-    print(portfolio_summary(ws))
+    values = resolve_parameters(
+        args.parameter or [],
+        defaults=ws.config.parameters,
+        declared={"kam summary": SUMMARY_PARAMETERS},
+        available=_bundled_parameters(),
+    )
+    print(
+        portfolio_summary(
+            ws,
+            as_of=values.get("as_of") or None,
+            months=values.get("months", 12),
+            abc_cutoffs=(values.get("abc_a", 0.80), values.get("abc_b", 0.95)),
+            xyz_cutoffs=(values.get("xyz_x", 0.5), values.get("xyz_y", 1.0)),
+            zero_periods=values.get("zero_periods", "from_first"),
+        )
+    )
     return EXIT_OK
 
 
@@ -105,6 +144,8 @@ def _select_accounts(ws, selection: str) -> list[str]:
 
 def _render(args) -> int:
     from kamlib.load.workspace import load_workspace
+    from kamlib.run.parameters import resolve_parameters
+    from kamlib.run.plan import notebook_catalogue
     from kamlib.run.render import render
 
     ws = load_workspace(args.workspace)
@@ -118,7 +159,15 @@ def _render(args) -> int:
             if not path.is_file():
                 raise ArgumentError(f"--notebooks: no notebook {path}")
             notebooks[path.stem] = path
-    parameters = {"include_personal_details": True} if args.include_personal_details else None
+    declared = {name: d for name, _, _, d in notebook_catalogue(notebooks, None, None)}
+    parameters = resolve_parameters(
+        args.parameter or [],
+        defaults=ws.config.parameters,
+        declared=declared,
+        available=_bundled_parameters(),
+    )
+    if args.include_personal_details:
+        parameters["include_personal_details"] = True
     result = render(
         ws,
         args.out,
@@ -127,7 +176,7 @@ def _render(args) -> int:
         classes="abc_xyz",
         workers=args.workers,
         formats=tuple(args.format.split(",")),
-        parameters=parameters,
+        parameters=parameters or None,
         retry_failed=args.retry_failed,
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
@@ -171,6 +220,18 @@ def _sample(args) -> int:
     return EXIT_OK
 
 
+def _parameter_option(parser: argparse.ArgumentParser, names: str) -> None:
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help=f"set a parameter (repeatable; wins over kam.toml [parameters]): {names}. "
+        "An unknown name exits 78 and lists the known ones",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kam", description="Key Account Management analysis on CRM/ERP exports."
@@ -192,15 +253,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--problems", type=Path, help="write every problem found to this CSV file")
     v.set_defaults(func=_validate)
 
-    s = sub.add_parser("summary", help="print a portfolio summary of a workspace")
+    s = sub.add_parser(
+        "summary",
+        help="print a portfolio summary of a workspace",
+        description="Every figure is labelled with its window. Exit 0, 65 bad input, 78 bad "
+        "configuration or an unknown parameter.",
+    )
     s.add_argument("workspace")
+    _parameter_option(s, ", ".join(SUMMARY_PARAMETERS))
     s.set_defaults(func=_summary)
 
     r = sub.add_parser(
         "render",
         help="render the notebooks as HTML reports, per key account",
         description="Exit 0 all published (or up to date), 3 some failed, 65 bad input, "
-        "75 another run holds the lock, 78 bad configuration.",
+        "75 another run holds the lock, 78 bad configuration or an unknown parameter.",
     )
     r.add_argument("workspace")
     r.add_argument(
@@ -252,6 +319,10 @@ def _parser() -> argparse.ArgumentParser:
         default="forked",
         help="forked (default): kernels forked from a pre-imported process; fresh: a new kernel "
         "per report",
+    )
+    _parameter_option(
+        r, "any parameter of the rendered notebooks (months, abc_a, at_risk_k ...; see "
+        "notebooks/README.md)"
     )
     r.set_defaults(func=_render)
 
