@@ -1,4 +1,4 @@
-"""The ``kam`` command: validate, summarise and render a workspace; generate the sample.
+"""The ``kam`` command: validate, summarise, render and export a workspace; generate the sample.
 
 Exit codes follow sysexits so a scheduler can act on them: 0 ok, 3 some reports failed
 (``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 75 retry
@@ -86,26 +86,44 @@ def _bundled_parameters() -> set[str]:
 
 def _summary(args) -> int:
     from kamlib.load.workspace import load_workspace
-    from kamlib.run.parameters import resolve_parameters
     from kamlib.words.summary import portfolio_summary
 
     ws = load_workspace(args.workspace)
+    print(portfolio_summary(ws, **_conventions(args, ws)))
+    return EXIT_OK
+
+
+def _conventions(args, ws) -> dict:
+    """The summary's and the export's parameters (-p, kam.toml) as keyword arguments."""
+    from kamlib.run.parameters import resolve_parameters
+
     values = resolve_parameters(
         args.parameter or [],
         defaults=ws.config.parameters,
-        declared={"kam summary": SUMMARY_PARAMETERS},
+        declared={f"kam {args.command}": SUMMARY_PARAMETERS},
         available=_bundled_parameters(),
     )
-    print(
-        portfolio_summary(
-            ws,
-            as_of=values.get("as_of") or None,
-            months=values.get("months", 12),
-            abc_cutoffs=(values.get("abc_a", 0.80), values.get("abc_b", 0.95)),
-            xyz_cutoffs=(values.get("xyz_x", 0.5), values.get("xyz_y", 1.0)),
-            zero_periods=values.get("zero_periods", "from_first"),
-        )
-    )
+    return {
+        "as_of": values.get("as_of") or None,
+        "months": values.get("months", 12),
+        "abc_cutoffs": (values.get("abc_a", 0.80), values.get("abc_b", 0.95)),
+        "xyz_cutoffs": (values.get("xyz_x", 0.5), values.get("xyz_y", 1.0)),
+        "zero_periods": values.get("zero_periods", "from_first"),
+    }
+
+
+def _export(args) -> int:
+    from kamlib.load.workspace import load_workspace
+    from kamlib.run.export import export_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise ArgumentError(f"--out must name an .xlsx file, got {args.out!r}")
+    if not out.parent.is_dir():
+        raise ArgumentError(f"--out: the folder {out.parent} does not exist")
+    ws = load_workspace(args.workspace)
+    path = export_workbook(ws, out, **_conventions(args, ws))
+    print(f"kam export: wrote {path}")
     return EXIT_OK
 
 
@@ -321,10 +339,24 @@ def _parser() -> argparse.ArgumentParser:
         "per report",
     )
     _parameter_option(
-        r, "any parameter of the rendered notebooks (months, abc_a, at_risk_k ...; see "
-        "notebooks/README.md)"
+        r,
+        "any parameter of the rendered notebooks (months, abc_a, at_risk_k ...; see "
+        "notebooks/README.md)",
     )
     r.set_defaults(func=_render)
+
+    e = sub.add_parser(
+        "export",
+        help="write the portfolio analysis to a formatted Excel workbook",
+        description="One sheet per table (settings, ABC-XYZ classes and matrix, key clients, "
+        "client types, dependence, client P&L, client status, win-back list, targets) with "
+        "human headers, number formats, a frozen header row and an autofilter. Exit 0, 64 bad "
+        "option, 65 bad input, 78 bad configuration or an unknown parameter.",
+    )
+    e.add_argument("workspace")
+    e.add_argument("--out", required=True, help="the workbook to write, e.g. analysis.xlsx")
+    _parameter_option(e, ", ".join(SUMMARY_PARAMETERS))
+    e.set_defaults(func=_export)
 
     c = sub.add_parser(
         "cleanup",

@@ -209,7 +209,9 @@ def read_config(root: str | Path) -> Config:
     ):
         raise _bad('[workspace] currency must be a short text such as "EUR"', path)
     parameters = raw.get("parameters", {})
-    if not isinstance(parameters, dict) or any(isinstance(v, dict | list) for v in parameters.values()):
+    if not isinstance(parameters, dict) or any(
+        isinstance(v, dict | list) for v in parameters.values()
+    ):
         raise _bad("[parameters] must be a table of name = value (text, number, true/false)", path)
     defaults = _read_spec(ReadSpec(), raw.get("defaults", {}), "defaults", path)
 

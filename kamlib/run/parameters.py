@@ -292,8 +292,10 @@ def resolve_parameters(
 
     def typed(name: str, value: object, where: str) -> object:
         if name in STANDARD_PARAMETERS:
-            raise ConfigError(f"{where}: {name!r} is set by the run itself; settable: "
-                              f"{', '.join(settable) or 'none'}")
+            raise ConfigError(
+                f"{where}: {name!r} is set by the run itself; settable: "
+                f"{', '.join(settable) or 'none'}"
+            )
         if name not in known:
             raise ConfigError(
                 f"{where}: unknown parameter (not declared by {', '.join(declared)}); known: "

@@ -106,7 +106,6 @@ def portfolio_summary(
     losers = loss_makers(pnl)
     if len(losers):
         lines.append(
-            f"Large clients with negative contribution ({whole}): "
-            f"{', '.join(losers.index)}."
+            f"Large clients with negative contribution ({whole}): {', '.join(losers.index)}."
         )
     return "\n".join(lines)
