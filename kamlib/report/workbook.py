@@ -3,8 +3,8 @@
 ``kam export`` writes the portfolio analysis with :func:`write_workbook`. Each table becomes one
 sheet with human column headers (the catalogue of :mod:`kamlib.words.columns`, money headers with
 the currency), a number format per column kind (money ``#,##0.00``, percentages ``0.0%``,
-changes with a sign, counts and whole numbers ``#,##0``, dates ``yyyy-mm-dd``), the header row
-frozen, an autofilter over the table and columns wide enough for their contents.
+changes with a sign, counts and whole numbers ``#,##0``, dates ``yyyy-mm-dd``; flags read
+"yes"/"no" as in the reports), the header row frozen, an autofilter over the table and columns wide enough for their contents.
 
 Cells are formula-safe (docs/reliability.md section G, case 64): text is always written as a
 string cell, exactly as it is, never as a formula, a hyperlink or a number; numbers are numbers,
@@ -168,8 +168,8 @@ def _write_sheet(sheet, frame: pd.DataFrame, header, formats, currency, labels) 
 def _write_cell(sheet, r: int, c: int, value: object, fmt) -> None:
     if value is None or value is pd.NA or value is pd.NaT:
         sheet.write_blank(r, c, None, fmt)
-    elif isinstance(value, bool | np.bool_):
-        sheet.write_boolean(r, c, bool(value))
+    elif isinstance(value, bool | np.bool_):  # as the reports say it; LibreOffice would
+        sheet.write_string(r, c, "yes" if value else "no")  # re-save a boolean as =TRUE()
     elif isinstance(value, int | np.integer):
         sheet.write_number(r, c, int(value), fmt)
     elif isinstance(value, float | np.floating):
