@@ -234,6 +234,25 @@ def test_render_types_the_values_and_gives_each_notebook_only_its_names(tmp_path
     assert manifest["parameters"]["months"] == 36
 
 
+def test_render_in_python_takes_kam_toml_defaults_and_refuses_bad_ones(tmp_path):
+    from kamlib.run.render import render
+
+    ws = shutil.copytree(SAMPLE, tmp_path / "ws")
+    notebook = _notebook(tmp_path / "n.ipynb", "months: int = 12", 'print(f"months={months!r}")')
+    (ws / "kam.toml").write_text("[parameters]\nmonths = 24\n", encoding="utf-8")
+    result = render(ws, tmp_path / "out", notebooks={"n": notebook}, workers=1, progress=False)
+    assert result.exit_code == 0, result.error
+    assert "months=24" in _published(tmp_path / "out")["n"]
+    assert result.manifest["parameters"]["months"] == 24
+    (ws / "kam.toml").write_text("[parameters]\nmonths = 'x'\n", encoding="utf-8")
+    result = render(ws, tmp_path / "out2", notebooks={"n": notebook}, progress=False)
+    assert result.exit_code == 78 and "kam.toml [parameters] months" in result.error
+    (ws / "kam.toml").write_text("[parameters]\ninclude_personal_details = true\n", "utf-8")
+    declared = {"brief": {"include_personal_details": {"inferred_type_name": "bool"}}}
+    with pytest.raises(ConfigError, match="its own option"):
+        resolve_parameters([], defaults=read_config(ws).parameters, declared=declared)
+
+
 def test_render_refuses_an_unknown_name_before_anything_runs(tmp_path, capsys):
     notebook = _notebook(tmp_path / "n.ipynb", "months: int = 12", "print(months)")
     out = tmp_path / "out"

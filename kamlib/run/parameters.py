@@ -11,6 +11,7 @@ __all__ = [
     "STANDARD_PARAMETERS",
     "VALUE_RULES",
     "DATE_PARAMETERS",
+    "OWN_OPTION",
     "validate_parameters",
     "check_value",
     "resolve_parameters",
@@ -121,6 +122,10 @@ VALUE_RULES: dict[str, tuple] = {
     "by": ("product_id", "category"),
     "similar_by": ("industry", "class"),
 }
+
+#: Parameters with an option of their own (``--include-personal-details`` needs ``--purpose``):
+#: neither ``-p`` nor kam.toml may set them.
+OWN_OPTION = ("include_personal_details",)
 
 #: Parameters that hold a date (``YYYY-MM-DD``; empty: the analysis date).
 DATE_PARAMETERS = ("as_of", "meeting_date")
@@ -287,7 +292,7 @@ def resolve_parameters(
             known.setdefault(name, []).append(
                 (notebook, str(info.get("inferred_type_name", "str")), default)
             )
-    settable = sorted(n for n in known if n not in STANDARD_PARAMETERS)
+    settable = sorted(n for n in known if n not in STANDARD_PARAMETERS + OWN_OPTION)
     elsewhere = set(available) - set(known)
 
     def typed(name: str, value: object, where: str) -> object:
@@ -295,6 +300,11 @@ def resolve_parameters(
             raise ConfigError(
                 f"{where}: {name!r} is set by the run itself; settable: "
                 f"{', '.join(settable) or 'none'}"
+            )
+        if name in OWN_OPTION:
+            raise ConfigError(
+                f"{where}: {name!r} is set only by its own option "
+                "(--include-personal-details with --purpose)"
             )
         if name not in known:
             raise ConfigError(
