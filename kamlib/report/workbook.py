@@ -4,7 +4,8 @@
 sheet with human column headers (the catalogue of :mod:`kamlib.words.columns`, money headers with
 the currency), a number format per column kind (money ``#,##0.00``, percentages ``0.0%``,
 changes with a sign, counts and whole numbers ``#,##0``, dates ``yyyy-mm-dd``; flags read
-"yes"/"no" as in the reports), the header row frozen, an autofilter over the table and columns wide enough for their contents.
+"yes"/"no" as in the reports), the header row frozen, an autofilter over the table and columns
+wide enough for their contents.
 
 Cells are formula-safe (docs/reliability.md section G, case 64): text is always written as a
 string cell, exactly as it is, never as a formula, a hyperlink or a number; numbers are numbers,
