@@ -274,8 +274,16 @@ def test_export_writes_one_formatted_sheet_per_table(exported):
     _, tables, out = exported
     book = openpyxl.load_workbook(out)
     assert list(tables) == [
-        "Settings", "ABC-XYZ classes", "ABC-XYZ matrix", "Key clients", "Client types",
-        "Dependence", "Client P&L", "Client status", "Win-back list", "Targets",
+        "Settings",
+        "ABC-XYZ classes",
+        "ABC-XYZ matrix",
+        "Key clients",
+        "Client types",
+        "Dependence",
+        "Client P&L",
+        "Client status",
+        "Win-back list",
+        "Targets",
     ]
     _assert_same_values(book, tables)
     for sheet in book.worksheets:
@@ -320,13 +328,25 @@ def test_libreoffice_converts_the_export_and_reads_back_the_same_values(exported
     _, tables, out = exported
     converted = tmp_path / "converted"
     done = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(converted), str(out)],
-        capture_output=True, text=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(converted),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Error" not in done.stderr, done.stderr
     book = openpyxl.load_workbook(converted / out.name)
     _assert_same_values(book, tables)
-    names = [r[1] for r in book["ABC-XYZ classes"].iter_rows(min_row=2) if r[1].value == HOSTILE_NAME]
+    names = [
+        r[1] for r in book["ABC-XYZ classes"].iter_rows(min_row=2) if r[1].value == HOSTILE_NAME
+    ]
     assert names and all(c.data_type == "s" for c in names)
