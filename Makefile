@@ -36,7 +36,7 @@ test: $(VENV)/.dev browser  ## set up with the dev dependencies, then lint and r
 fuzz: $(VENV)/.dev  ## the loader fuzz with all its 500 examples (docs/reliability.md case 46)
 	$(BIN)/python -m pytest -n auto tests/test_loading.py --fuzz -k fuzz
 
-browser:  ## Chromium, ChromeDriver and poppler-utils (Debian packages) for browser tests and PDF reports
+browser:  ## Chromium, ChromeDriver, poppler-utils and LibreOffice Calc (Debian packages) for browser, PDF and export tests
 	bash tests/browser/install.sh
 
 lab: $(VENV)/.base  ## start JupyterLab on the notebooks with the kamlib kernel

@@ -1,4 +1,4 @@
-"""The ``kam`` command: validate, summarise and render a workspace; generate the sample.
+"""The ``kam`` command: validate, summarise, render and export a workspace; generate the sample.
 
 Exit codes follow sysexits so a scheduler can act on them: 0 ok, 3 some reports failed
 (``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 75 retry
@@ -61,12 +61,69 @@ def _validate(args) -> int:
     return EXIT_OK
 
 
+#: The parameters of ``kam summary`` (as papermill describes a notebook's): the same names and
+#: defaults as the notebooks', so that kam.toml [parameters] and -p mean the same everywhere.
+SUMMARY_PARAMETERS = {
+    "as_of": {"inferred_type_name": "str", "default": '""'},
+    "months": {"inferred_type_name": "int", "default": "12"},
+    "abc_a": {"inferred_type_name": "float", "default": "0.80"},
+    "abc_b": {"inferred_type_name": "float", "default": "0.95"},
+    "xyz_x": {"inferred_type_name": "float", "default": "0.5"},
+    "xyz_y": {"inferred_type_name": "float", "default": "1.0"},
+    "zero_periods": {"inferred_type_name": "str", "default": '"from_first"'},
+}
+
+
+def _bundled_parameters() -> set[str]:
+    """Every parameter name the bundled notebooks declare (for kam.toml's [parameters])."""
+    from kamlib.run.plan import notebook_catalogue
+
+    try:
+        return {n for _, _, _, declared in notebook_catalogue(None, None, None) for n in declared}
+    except ArgumentError:  # no bundled notebooks (a stripped install)
+        return set()
+
+
 def _summary(args) -> int:
     from kamlib.load.workspace import load_workspace
     from kamlib.words.summary import portfolio_summary
 
     ws = load_workspace(args.workspace)
-    print(portfolio_summary(ws))
+    print(portfolio_summary(ws, **_conventions(args, ws)))
+    return EXIT_OK
+
+
+def _conventions(args, ws) -> dict:
+    """The summary's and the export's parameters (-p, kam.toml) as keyword arguments."""
+    from kamlib.run.parameters import resolve_parameters
+
+    values = resolve_parameters(
+        args.parameter or [],
+        defaults=ws.config.parameters,
+        declared={f"kam {args.command}": SUMMARY_PARAMETERS},
+        available=_bundled_parameters(),
+    )
+    return {
+        "as_of": values.get("as_of") or None,
+        "months": values.get("months", 12),
+        "abc_cutoffs": (values.get("abc_a", 0.80), values.get("abc_b", 0.95)),
+        "xyz_cutoffs": (values.get("xyz_x", 0.5), values.get("xyz_y", 1.0)),
+        "zero_periods": values.get("zero_periods", "from_first"),
+    }
+
+
+def _export(args) -> int:
+    from kamlib.load.workspace import load_workspace
+    from kamlib.run.export import export_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise ArgumentError(f"--out must name an .xlsx file, got {args.out!r}")
+    if not out.parent.is_dir():
+        raise ArgumentError(f"--out: the folder {out.parent} does not exist")
+    ws = load_workspace(args.workspace)
+    path = export_workbook(ws, out, **_conventions(args, ws))
+    print(f"kam export: wrote {path}")
     return EXIT_OK
 
 
@@ -105,6 +162,8 @@ def _select_accounts(ws, selection: str) -> list[str]:
 
 def _render(args) -> int:
     from kamlib.load.workspace import load_workspace
+    from kamlib.run.parameters import resolve_parameters
+    from kamlib.run.plan import notebook_catalogue
     from kamlib.run.render import render
 
     ws = load_workspace(args.workspace)
@@ -118,7 +177,15 @@ def _render(args) -> int:
             if not path.is_file():
                 raise ArgumentError(f"--notebooks: no notebook {path}")
             notebooks[path.stem] = path
-    parameters = {"include_personal_details": True} if args.include_personal_details else None
+    declared = {name: d for name, _, _, d in notebook_catalogue(notebooks, None, None)}
+    parameters = resolve_parameters(
+        args.parameter or [],
+        defaults=ws.config.parameters,
+        declared=declared,
+        available=_bundled_parameters(),
+    )
+    if args.include_personal_details:
+        parameters["include_personal_details"] = True
     result = render(
         ws,
         args.out,
@@ -127,7 +194,7 @@ def _render(args) -> int:
         classes="abc_xyz",
         workers=args.workers,
         formats=tuple(args.format.split(",")),
-        parameters=parameters,
+        parameters=parameters or None,
         retry_failed=args.retry_failed,
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
@@ -171,6 +238,18 @@ def _sample(args) -> int:
     return EXIT_OK
 
 
+def _parameter_option(parser: argparse.ArgumentParser, names: str) -> None:
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help=f"set a parameter (repeatable; wins over kam.toml [parameters]): {names}. "
+        "An unknown name exits 78 and lists the known ones",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kam", description="Key Account Management analysis on CRM/ERP exports."
@@ -192,15 +271,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--problems", type=Path, help="write every problem found to this CSV file")
     v.set_defaults(func=_validate)
 
-    s = sub.add_parser("summary", help="print a portfolio summary of a workspace")
+    s = sub.add_parser(
+        "summary",
+        help="print a portfolio summary of a workspace",
+        description="Every figure is labelled with its window. Exit 0, 65 bad input, 78 bad "
+        "configuration or an unknown parameter.",
+    )
     s.add_argument("workspace")
+    _parameter_option(s, ", ".join(SUMMARY_PARAMETERS))
     s.set_defaults(func=_summary)
 
     r = sub.add_parser(
         "render",
         help="render the notebooks as HTML reports, per key account",
         description="Exit 0 all published (or up to date), 3 some failed, 65 bad input, "
-        "75 another run holds the lock, 78 bad configuration.",
+        "75 another run holds the lock, 78 bad configuration or an unknown parameter.",
     )
     r.add_argument("workspace")
     r.add_argument(
@@ -253,7 +338,25 @@ def _parser() -> argparse.ArgumentParser:
         help="forked (default): kernels forked from a pre-imported process; fresh: a new kernel "
         "per report",
     )
+    _parameter_option(
+        r,
+        "any parameter of the rendered notebooks (months, abc_a, at_risk_k ...; see "
+        "notebooks/README.md)",
+    )
     r.set_defaults(func=_render)
+
+    e = sub.add_parser(
+        "export",
+        help="write the portfolio analysis to a formatted Excel workbook",
+        description="One sheet per table (settings, ABC-XYZ classes and matrix, key clients, "
+        "client types, dependence, client P&L, client status, win-back list, targets) with "
+        "human headers, number formats, a frozen header row and an autofilter. Exit 0, 64 bad "
+        "option, 65 bad input, 78 bad configuration or an unknown parameter.",
+    )
+    e.add_argument("workspace")
+    e.add_argument("--out", required=True, help="the workbook to write, e.g. analysis.xlsx")
+    _parameter_option(e, ", ".join(SUMMARY_PARAMETERS))
+    e.set_defaults(func=_export)
 
     c = sub.add_parser(
         "cleanup",

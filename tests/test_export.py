@@ -199,3 +199,154 @@ def test_cell_functions_live_below_the_loader_and_stay_reexported():
     tree = ast.parse(inspect.getsource(kamlib.load.workspace))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not {m for m in imported if m.startswith("kamlib.report")}  # load is below report
+
+
+# --- kam export: the portfolio analysis as a formatted workbook (issue 11) ---------------------
+
+HOSTILE_NAME = '=HYPERLINK("http://x","click")'
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The sample with a hostile client name, exported once: (workspace, tables, workbook)."""
+    import shutil
+    from pathlib import Path
+
+    from kamlib.cli import main
+    from kamlib.load.workspace import load_workspace
+    from kamlib.run.export import analysis_tables
+
+    root = tmp_path_factory.mktemp("export")
+    ws_dir = shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "sample", root / "ws")
+    accounts = (ws_dir / "accounts.csv").read_text(encoding="utf-8")
+    name = accounts.split("\n")[1].split(",")[1]  # C0001's name
+    quoted = '"' + HOSTILE_NAME.replace('"', '""') + '"'
+    (ws_dir / "accounts.csv").write_text(accounts.replace(name, quoted, 1), encoding="utf-8")
+    out = root / "analysis.xlsx"
+    assert main(["export", str(ws_dir), "--out", str(out), "-p", "months", "24"]) == 0
+    tables = analysis_tables(load_workspace(ws_dir), months=24)
+    return ws_dir, tables, out
+
+
+def _rows(sheet):
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def _expected(frame):
+    """The cells a table should become: the index when named, NaN/NA/NaT as empty cells."""
+    import math
+
+    data = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+    rows = []
+    for row in data.astype(object).itertuples(index=False, name=None):
+        cells = []
+        for v in row:
+            missing = v is None or v is pd.NA or v is pd.NaT or v == ""  # empty text: empty cell
+            if missing or (isinstance(v, float) and math.isnan(v)):
+                cells.append(None)
+            elif isinstance(v, pd.Timestamp):
+                cells.append(v.to_pydatetime())
+            elif isinstance(v, bool):  # flags as the reports say them
+                cells.append("yes" if v else "no")
+            elif isinstance(v, int | float):
+                # LibreOffice writes 15 significant digits
+                cells.append(pytest.approx(float(v), rel=1e-12, abs=1e-12))
+            else:
+                cells.append(str(v))
+        rows.append(cells)
+    return rows
+
+
+def _assert_same_values(book, tables):
+    from kamlib.report.workbook import sheet_name
+    from kamlib.words.columns import column_label
+
+    assert book.sheetnames == [sheet_name(t) for t in tables]
+    for title, frame in tables.items():
+        rows = _rows(book[sheet_name(title)])
+        data = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+        assert rows[0] == [column_label(c) for c in data.columns], title
+        body = [[None if v == "" else v for v in r] for r in rows[1:]]
+        assert body == _expected(frame), title
+
+
+def test_export_writes_one_formatted_sheet_per_table(exported):
+    _, tables, out = exported
+    book = openpyxl.load_workbook(out)
+    assert list(tables) == [
+        "Settings",
+        "ABC-XYZ classes",
+        "ABC-XYZ matrix",
+        "Key clients",
+        "Client types",
+        "Dependence",
+        "Client P&L",
+        "Client status",
+        "Win-back list",
+        "Targets",
+    ]
+    _assert_same_values(book, tables)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref.startswith("A1:"), sheet.title
+        assert "f" not in {c.data_type for row in sheet.iter_rows() for c in row}
+    key = book["Key clients"]
+    header = [c.value for c in key[1]]
+    assert header[:4] == ["Client", "Name", "Revenue", "Share of revenue"]
+    assert key.cell(2, 3).number_format == "#,##0.00" and key.cell(2, 4).number_format == "0.0%"
+    assert book["Client status"].cell(2, 3).number_format == "yyyy-mm-dd"
+    settings = dict(_rows(book["Settings"])[1:])
+    assert settings["analysis window"] == "last 24 months to 2025-12-31"
+    assert "months 24" in settings["settings"]
+
+
+def test_export_keeps_a_hostile_name_as_text(exported):
+    _, _, out = exported
+    sheet = openpyxl.load_workbook(out)["ABC-XYZ classes"]
+    found = [row[1] for row in sheet.iter_rows(min_row=2) if row[1].value == HOSTILE_NAME]
+    assert found and all(c.data_type == "s" for c in found)
+
+
+def test_export_refuses_bad_options(exported, tmp_path, capsys):
+    from kamlib.cli import main
+
+    ws_dir, _, _ = exported
+    assert main(["export", str(ws_dir), "--out", str(tmp_path / "a.csv")]) == 64
+    assert main(["export", str(ws_dir), "--out", str(tmp_path / "a.xlsx"), "-p", "top", "1"]) == 78
+    assert "known: abc_a, abc_b, as_of, months" in capsys.readouterr().err
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_libreoffice_converts_the_export_and_reads_back_the_same_values(exported, tmp_path):
+    """LibreOffice headless opens the workbook without error; the values survive its round trip."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: bash tests/browser/install.sh")
+    _, tables, out = exported
+    converted = tmp_path / "converted"
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(converted),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Error" not in done.stderr, done.stderr
+    book = openpyxl.load_workbook(converted / out.name)
+    _assert_same_values(book, tables)
+    names = [
+        r[1] for r in book["ABC-XYZ classes"].iter_rows(min_row=2) if r[1].value == HOSTILE_NAME
+    ]
+    assert names and all(c.data_type == "s" for c in names)

@@ -64,3 +64,32 @@ def test_sum_is_exact(values, decimals):
     # each shown share is within one display unit of the true share
     true = pd.Series(values) / sum(values) * 100
     assert ((out - true).abs() <= 10**-decimals + 1e-9).all()
+
+
+# ---- one denominator for every share of revenue (issue 11) -----------------------------------
+
+
+def test_key_client_share_is_the_same_in_every_table():
+    """Net total vs positive clients' total gave 59.5 % in one table and 59.4 % in the next."""
+    import kamlib
+    from kamlib.portfolio.shares import revenue_shares
+
+    day = pd.Timestamp("2025-06-01")
+    tx = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "d", "e", "ret"],
+            "date": [day] * 6,
+            "revenue": [500.0, 200.0, 150.0, 100.0, 50.0, -60.0],  # "ret": net returns
+            "gross_profit": [100.0, 2.0, 2.0, 2.0, 2.0, -1.0],  # one breadwinner: a
+        }
+    )
+    key = kamlib.key_clients(tx, top_share=0.2)  # the top 20 % of 5 positive clients: a
+    dep = kamlib.dependence(tx, key=key["client_id"])
+    pnl = kamlib.client_pnl(tx)
+    shares = kamlib.client_shares(tx).set_index("client_id")["revenue_share"]
+    assert list(key["client_id"]) == ["a"]
+    assert key["revenue_share"].sum() == dep.key_share == pnl.loc["a", "revenue_share"] == 0.5
+    assert shares["a"] == 0.5 and shares["ret"] == -0.06  # 500 and -60 of the positive 1 000
+    assert shares.tolist() == revenue_shares(pd.Series([500.0, 200, 150, 100, 50, -60])).tolist()
+    abc = kamlib.abc_xyz(tx, as_of=day).set_index("account_id")
+    assert dep.cr1 == 0.5 and abc.loc["a", "share"] == 0.5

@@ -34,8 +34,12 @@ with the defaults below. A full example::
     header_row = 2               # 1-based row of the header in the sheet
     fill_merged = ["region"]     # merged cells in these columns are forward-filled
 
+    [parameters]                 # workspace defaults for the notebooks' parameters (kam render)
+    months = 12                  # checked and typed by kamlib.run.parameters; -p NAME VALUE wins
+
 Analysis thresholds (ABC/XYZ cut-offs, the at-risk factor ...) are keyword arguments of the kamlib
-functions and parameters of the notebooks, not part of this file.
+functions and parameters of the notebooks; ``[parameters]`` sets the notebooks' defaults for a
+workspace (``Config.parameters``, read as it is here and checked by ``kam render``).
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ class Config:
     duplicates: str = "keep"
     future_dates: str = "warn"
     currency: str | None = None
+    parameters: dict = field(default_factory=dict)
 
 
 _READ_KEYS = {f.name for f in fields(ReadSpec)}
@@ -186,7 +191,7 @@ def read_config(root: str | Path) -> Config:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise _bad(f"not valid TOML: {exc}", path) from None
-    unknown = set(raw) - {"workspace", "defaults", "tables"}
+    unknown = set(raw) - {"workspace", "defaults", "tables", "parameters"}
     if unknown:
         raise _bad(f"unknown section(s) {sorted(unknown)}", path)
     ws = raw.get("workspace", {})
@@ -203,6 +208,11 @@ def read_config(root: str | Path) -> Config:
         isinstance(currency, str) and 0 < len(currency.strip()) <= 8 and "\n" not in currency
     ):
         raise _bad('[workspace] currency must be a short text such as "EUR"', path)
+    parameters = raw.get("parameters", {})
+    if not isinstance(parameters, dict) or any(
+        isinstance(v, dict | list) for v in parameters.values()
+    ):
+        raise _bad("[parameters] must be a table of name = value (text, number, true/false)", path)
     defaults = _read_spec(ReadSpec(), raw.get("defaults", {}), "defaults", path)
 
     declared = raw.get("tables", {})
@@ -250,4 +260,5 @@ def read_config(root: str | Path) -> Config:
         duplicates=ws.get("duplicates", "keep"),
         future_dates=ws.get("future_dates", "warn"),
         currency=currency.strip() if currency is not None else None,
+        parameters=dict(parameters),
     )

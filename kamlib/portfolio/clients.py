@@ -19,7 +19,7 @@ import pandas as pd
 from kamlib.errors import ArgumentError, InputError, Problem
 from kamlib.portfolio.abcxyz import NON_POSITIVE, abc_classes
 from kamlib.portfolio.cube import Source, aggregate, as_timestamp, last_date
-from kamlib.portfolio.shares import half_up
+from kamlib.portfolio.shares import half_up, revenue_shares
 from kamlib.schema import require_columns
 from kamlib.window import since, until, window_start
 
@@ -166,11 +166,6 @@ def _accounts_by_client(accounts: pd.DataFrame | None, parents: pd.Series) -> pd
     return out
 
 
-def _shares(values: pd.Series) -> pd.Series:
-    total = values.sum()
-    return values / total if total > 0 else values * np.nan
-
-
 # ---- key clients ------------------------------------------------------------------------------
 
 
@@ -205,7 +200,9 @@ def client_shares(
     DataFrame
         One row per client with sales in the window, largest first: ``client_id``,
         ``accounts`` (member accounts with sales), ``revenue``, ``gross_profit``,
-        ``revenue_share`` and ``gp_share`` (of the portfolio totals), ``rank``,
+        ``revenue_share`` (of the revenue of the clients with positive revenue, see
+        :func:`kamlib.portfolio.shares.revenue_shares`) and ``gp_share`` (of the portfolio's gross
+        profit), ``rank``,
         ``cum_revenue_share`` and ``abc`` (revenue ABC, 80/95), ``first_date`` and
         ``last_date`` (in the window).
 
@@ -232,7 +229,7 @@ def client_shares(
 
 def _finish_shares(c: pd.DataFrame) -> pd.DataFrame:
     c = c.copy()
-    c["revenue_share"] = _shares(c["revenue"])
+    c["revenue_share"] = revenue_shares(c["revenue"])  # of the positive clients' total
     unknown = c["gross_profit"].isna()
     if unknown.any():
         log.warning(
@@ -908,8 +905,7 @@ def dependence(
         **{k: rule_kw.pop(k) for k in _TYPE_KW if k in rule_kw},
     )
     pos = types.loc[types["revenue"] > 0, ["revenue"]].reset_index()
-    total = pos["revenue"].sum()
-    s = pos["revenue"] / total if total > 0 else pos["revenue"] * np.nan
+    s = revenue_shares(pos["revenue"])
     pos["revenue_share"] = s
     if key is None:
         kc = _key_table(

@@ -44,6 +44,7 @@ from kamlib.portfolio.cube import (
     sum_runs,
     window_sql,
 )
+from kamlib.portfolio.shares import revenue_shares
 from kamlib.schema import require_columns
 from kamlib.window import since, until
 
@@ -247,7 +248,8 @@ def client_pnl(
         id count as one order per client and day; NA from a cube built with
         ``orders=False``), ``lines``, ``gross_revenue`` (sum of
         positive lines), ``returns`` (sum of negative lines, <= 0), ``revenue`` (net:
-        gross_revenue + returns), ``revenue_share`` (of the total net revenue), ``cost``,
+        gross_revenue + returns), ``revenue_share`` (of the positive clients' revenue,
+        :func:`kamlib.portfolio.shares.revenue_shares`), ``cost``,
         ``gross_profit``, ``gross_margin`` (gross profit / revenue), ``cost_to_serve``,
         ``contribution``, ``contribution_margin`` (contribution / revenue) and
         ``lines_without_cost``. Per line, a missing cost is revenue - gross_profit and a
@@ -310,7 +312,7 @@ def client_pnl(
     positive = pnl["revenue"].where(pnl["revenue"] > 0)
     pnl["gross_margin"] = pnl["gross_profit"] / positive
     pnl["contribution_margin"] = pnl["contribution"] / positive
-    pnl["revenue_share"] = _share(pnl["revenue"], pnl["revenue"].sum())
+    pnl["revenue_share"] = revenue_shares(pnl["revenue"])  # of the positive clients' total
     pnl.index.name = account
     return pnl[_PNL_COLUMNS]
 
@@ -438,7 +440,7 @@ def loss_makers(
 ) -> pd.DataFrame:
     """Large clients that lose money: negative `value` and at least `min_revenue_share` of revenue.
 
-    docs/methods.md does not fix what "large" means; the default 1 % of total net revenue is
+    docs/methods.md does not fix what "large" means; the default 1 % of revenue (of the positive clients' total) is
     kamlib's choice (with a few dozen to a few hundred key clients it keeps the clients whose
     loss matters). Pass 0 to list every loss-maker.
 
@@ -449,7 +451,7 @@ def loss_makers(
     value : str, default "contribution"
         The profit measure.
     min_revenue_share : float, default 0.01
-        Smallest share of total net revenue for a client to count as large.
+        Smallest share of revenue (of the positive clients' total) for a client to count as large.
 
     Returns
     -------
@@ -476,7 +478,7 @@ def loss_makers(
     out = pnl.copy()
     if "revenue_share" not in out.columns:
         require_columns(out, ["revenue"], "pnl")
-        out["revenue_share"] = _share(out["revenue"], out["revenue"].sum())
+        out["revenue_share"] = revenue_shares(out["revenue"])
     out = out[(out[value] < 0) & (out["revenue_share"] >= min_revenue_share)]
     key = out.index.name or "index"
     return (
@@ -517,7 +519,7 @@ def abc_cross(
     DataFrame
         Long format, every combination of the labels that occur (empty cells included):
         ``revenue_abc``, ``profit_abc``, ``clients``, ``revenue`` and ``revenue_share`` (of the
-        total net revenue). Clients whose profit is unknown get the profit label
+        positive clients' revenue). Clients whose profit is unknown get the profit label
         ``"unknown"``. ``.pivot(index="revenue_abc", columns="profit_abc", values="clients")``
         gives the familiar table.
 
@@ -561,7 +563,8 @@ def abc_cross(
             "revenue": grouped["revenue"].sum().reindex(grid, fill_value=0.0),
         }
     )
-    out["revenue_share"] = _share(out["revenue"], float(cells["revenue"].sum()))
+    total = float(cells["revenue"].where(cells["revenue"] > 0).sum())  # as revenue_shares
+    out["revenue_share"] = _share(out["revenue"], total)
     return out.reset_index()
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from kamlib.errors import ArgumentError
 
-__all__ = ["round_shares", "half_up"]
+__all__ = ["round_shares", "half_up", "revenue_shares"]
 
 # raw shares are rounded to this many decimals before flooring, so that float noise such as
 # 24.999999999999996 counts as 25 (one unit must not go to the wrong item)
@@ -25,6 +25,39 @@ def half_up(x: float) -> int:
     (3, 1, 3, 2)
     """
     return int(np.floor(x + 0.5 + _TOL))
+
+
+def revenue_shares(values) -> pd.Series:
+    """Each client's share of the revenue of the clients whose revenue is positive.
+
+    kamlib's one denominator for every share of revenue (key clients, client types, the
+    dependence indicators, the client P&L, loss-makers, ABC): the total of the clients with
+    positive revenue in the window, as ABC ranks them (docs/methods.md, "Shares of revenue").
+    A client with net returns keeps its negative revenue and gets a negative share of that same
+    total, so that the share of any group is the sum of its members' shares whichever table
+    shows it. NaN when no client has positive revenue; a missing value stays missing.
+
+    Parameters
+    ----------
+    values : Series or array-like of float
+        Revenue per client.
+
+    Returns
+    -------
+    Series
+        Same index (and name) as `values`.
+
+    Examples
+    --------
+    >>> revenue_shares(pd.Series({"a": 60.0, "b": 40.0, "c": -10.0})).tolist()
+    [0.6, 0.4, -0.1]
+    >>> revenue_shares([0.0, -5.0]).isna().all()
+    np.True_
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype="float64")
+    s = s.astype("float64")
+    total = float(s[s > 0].sum())
+    return s / total if total > 0 else s * np.nan
 
 
 def round_shares(values, *, decimals: int = 1, total: float = 100.0) -> pd.Series:

@@ -57,7 +57,7 @@ from kamlib.report.paths import output_subfolder
 from kamlib.run.cache import Portfolio, compute_portfolio, input_fingerprint, prepare
 from kamlib.run.files import DIR_MODE, FILE_MODE, PRIVATE_DIR_MODE, remove_leftovers, sha256_file
 from kamlib.run.index import write_indexes
-from kamlib.run.parameters import STANDARD_PARAMETERS, validate_parameters
+from kamlib.run.parameters import STANDARD_PARAMETERS, resolve_parameters, validate_parameters
 from kamlib.run.plan import (
     Job,
     check_accounts,
@@ -191,7 +191,9 @@ def render(
         Name to path, when the kind should be explicit.
     parameters : mapping, optional
         Extra parameters (primitives) for the notebooks that declare them, e.g. ``{"year":
-        2024}``; a name that no notebook declares is refused.
+        2024}``; a name that no notebook declares is refused. They win over the workspace's
+        defaults, the ``[parameters]`` table of its ``kam.toml`` (typed and checked by
+        :func:`kamlib.run.parameters.resolve_parameters`; a bad one gives exit 78).
     classes : mapping or "abc_xyz", optional
         Account id to a label shown (and sortable) in the index; ``"abc_xyz"``: the ABC-XYZ
         cell of each selected account, taken from the run's portfolio results
@@ -550,6 +552,20 @@ def _execute_jobs(
     return entries
 
 
+def _workspace_defaults(config, catalogue) -> dict:
+    """kam.toml ``[parameters]``, typed and checked for the notebooks of the run (ConfigError)."""
+    defaults = getattr(config, "parameters", None)
+    if not defaults:
+        return {}
+    bundled = notebook_catalogue(None, None, None)
+    return resolve_parameters(
+        (),
+        defaults=defaults,
+        declared={name: declared for name, _, _, declared in catalogue},
+        available={n for _, _, _, declared in bundled for n in declared},
+    )
+
+
 def _render_locked(
     workspace,
     out: Path,
@@ -582,7 +598,7 @@ def _render_locked(
     check_kernel(kernel_name)
     catalogue = notebook_catalogue(notebooks, account_notebooks, portfolio_notebooks)
     ids = check_accounts(accounts, ws)
-    extra = validate_parameters(parameters)
+    extra = validate_parameters(_workspace_defaults(config, catalogue) | dict(parameters))
     personal = extra.get("include_personal_details") is True
     if personal and not (
         isinstance(purpose, str) and purpose.strip() and "\n" not in purpose and len(purpose) <= 200

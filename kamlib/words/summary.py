@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from kamlib.load.workspace import Workspace
 from kamlib.portfolio.abcxyz import abc_xyz
 from kamlib.portfolio.churn import client_status
@@ -9,19 +11,36 @@ from kamlib.portfolio.clients import dependence
 from kamlib.portfolio.profitability import client_pnl, loss_makers
 from kamlib.words.clients import dependence_sentences
 from kamlib.words.numbers import money
+from kamlib.words.settings import conventions_sentence, window_label
 
 __all__ = ["portfolio_summary"]
 
 
-def portfolio_summary(ws: Workspace, *, months: int = 12) -> str:
+def portfolio_summary(
+    ws: Workspace,
+    *,
+    as_of=None,
+    months: int = 12,
+    abc_cutoffs: tuple[float, float] = (0.80, 0.95),
+    xyz_cutoffs: tuple[float, float] = (0.5, 1.0),
+    zero_periods: str = "from_first",
+) -> str:
     """The portfolio at a glance: size, revenue by year, dependence, ABC-XYZ, losses.
+
+    The settings and conventions come first, and every figure says its window: the shares and
+    dependence over the last `months` months, the classes, losses and profitability over the
+    whole history up to `as_of`.
 
     Parameters
     ----------
     ws : Workspace
         A loaded workspace (:func:`kamlib.load_workspace`).
+    as_of : date-like, optional
+        The analysis date; default ``ws.as_of``.
     months : int
-        The window for shares and dependence, ending at ``ws.as_of``.
+        The window for shares and dependence, ending at `as_of`.
+    abc_cutoffs, xyz_cutoffs, zero_periods
+        The ABC-XYZ conventions (:func:`kamlib.abc_xyz`).
 
     Examples
     --------
@@ -31,38 +50,62 @@ def portfolio_summary(ws: Workspace, *, months: int = 12) -> str:
     'Portfolio of 150 accounts; analysis date 2025-12-31.'
     """
     tx = ws.transactions
-    lines = [f"Portfolio of {len(ws.accounts)} accounts; analysis date {ws.as_of.date()}."]
+    day = pd.Timestamp(as_of if as_of is not None else ws.as_of).normalize()
+    lines = [f"Portfolio of {len(ws.accounts)} accounts; analysis date {day.date()}."]
     if tx.empty:
         return "\n".join(lines + ["No transactions: nothing to summarise."])
+    lines.append(
+        conventions_sentence(
+            as_of=day,
+            months=months,
+            abc_cutoffs=abc_cutoffs,
+            xyz_cutoffs=xyz_cutoffs,
+            zero_periods=zero_periods,
+        )
+    )
+    whole = window_label(day, None)
+    tx = tx[tx["date"] < day + pd.Timedelta(days=1)]
     by_year = tx.groupby(tx["date"].dt.year)["revenue"].sum()
     first, last = tx["date"].min().date(), tx["date"].max().date()
     lines.append(
         f"{len(tx):,} transaction lines from {first} to {last}; "
-        "revenue by year: " + ", ".join(f"{y} {money(v)}" for y, v in by_year.items()) + "."
+        "revenue by calendar year: "
+        + ", ".join(f"{y} {money(v)}" for y, v in by_year.items())
+        + "."
     )
     accounts = ws.accounts if ws.has("accounts") else None
-    dep = dependence(tx, accounts, as_of=ws.as_of, months=months)
-    lines.append(f"\nDependence (last {months} months):")
+    dep = dependence(tx, accounts, as_of=day, months=months)
+    lines.append(f"\nDependence ({window_label(day, months)}):")
     lines += [f"  {s}" for s in dependence_sentences(dep)]
 
-    classes = abc_xyz(tx, as_of=ws.as_of)
+    classes = abc_xyz(
+        tx,
+        as_of=day,
+        abc_cutoffs=abc_cutoffs,
+        xyz_cutoffs=xyz_cutoffs,
+        zero_periods=zero_periods,
+    )
     counts = classes["cell"].value_counts().sort_index()
     lines.append(
-        "\nABC-XYZ cells (clients): " + ", ".join(f"{c} {n}" for c, n in counts.items()) + "."
+        f"\nABC-XYZ cells (clients, {whole}): "
+        + ", ".join(f"{c} {n}" for c, n in counts.items())
+        + "."
     )
 
-    status = client_status(tx, as_of=ws.as_of)
+    status = client_status(tx, as_of=day)
     key_risk = status.index.to_series().isin(dep.key_clients) & status["status"].isin(
         ["at_risk", "lost"]
     )
     counts = status["status"].value_counts()
     lines.append(
-        "\nLoss of clients: "
+        f"\nLoss of clients (status on {day.date()} from the whole history): "
         + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
         + f"; {int(key_risk.sum())} of them key clients at risk or lost."
     )
-    pnl = client_pnl(tx, ws.cost_to_serve if ws.has("cost_to_serve") else None)
+    pnl = client_pnl(tx, ws.cost_to_serve if ws.has("cost_to_serve") else None, as_of=day)
     losers = loss_makers(pnl)
     if len(losers):
-        lines.append(f"Large clients with negative contribution: {', '.join(losers.index)}.")
+        lines.append(
+            f"Large clients with negative contribution ({whole}): {', '.join(losers.index)}."
+        )
     return "\n".join(lines)

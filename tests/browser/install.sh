@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the browser tests (tests/browser/, tests/test_pdf.py) and PDF reports need:
 # Chromium and ChromeDriver from Debian's packages (a browser download is not possible here,
-# so Playwright drives this Chromium) and poppler-utils (pdftoppm, pdftotext, pdfinfo).
+# so Playwright drives this Chromium) and poppler-utils (pdftoppm, pdftotext, pdfinfo); and
+# LibreOffice Calc without a GUI (soffice), which tests/test_export.py uses to check that the
+# `kam export` workbook opens and converts cleanly.
 #
 #   bash tests/browser/install.sh      # as root, or with password-less sudo
 #
@@ -20,12 +22,13 @@ missing() {
     command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
     { command -v pdftoppm && command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 \
         || need+=(poppler-utils)
+    command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
     echo "${need[@]:-}"
 }
 
 need=$(missing)
 if [ -z "$need" ]; then
-    echo "install.sh: chromium, chromedriver and poppler-utils are installed"
+    echo "install.sh: chromium, chromedriver, poppler-utils and LibreOffice Calc are installed"
     exit 0
 fi
 
@@ -48,9 +51,16 @@ fi
 
 echo "install.sh: installing $need (Debian packages)"
 export DEBIAN_FRONTEND=noninteractive
-# shellcheck disable=SC2086  # $need is a list of package names
+# LibreOffice without its recommends (a desktop's worth of packages); the rest as before
+office=""
+case " $need " in *" libreoffice-calc-nogui "*) office=libreoffice-calc-nogui ;; esac
+rest=${need//libreoffice-calc-nogui/}
+# shellcheck disable=SC2086  # $rest is a list of package names
 if ! { "${as_root[@]}" apt-get update -qq \
-       && "${as_root[@]}" apt-get install -y -qq $need; } >/tmp/kam-browser-install.log 2>&1; then
+       && { [ -z "${rest// /}" ] || "${as_root[@]}" apt-get install -y -qq $rest; } \
+       && { [ -z "$office" ] \
+            || "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$office"; }; } \
+       >/tmp/kam-browser-install.log 2>&1; then
     tail -n 20 /tmp/kam-browser-install.log >&2
     echo "install.sh: apt-get could not install $need (log: /tmp/kam-browser-install.log)." >&2
     echo "  The browser tests need Chromium: they fail until it is installed." >&2
