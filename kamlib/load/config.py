@@ -25,9 +25,13 @@ with the defaults below. A full example::
     delimiter = ";"
     decimal = ","
     date_format = "%d.%m.%Y"
-    columns = { account_id = "Customer ID", date = "Order Date", revenue = "Sales",
-                gross_profit = "Profit" }
     ids = { strip = true, upper = true, zero_pad = 0 }
+
+    [tables.transactions.columns]  # canonical name = the file's name (an inline table must
+    account_id = "Customer ID"     # stay on one line in TOML 1.0)
+    date = "Order Date"
+    revenue = "Sales"
+    gross_profit = "Profit"
 
     [tables.accounts]
     file = "clients.xlsx"
@@ -57,9 +61,14 @@ says what the discount column holds: ``"rate"`` (0.1 = 10 %, the default), ``"pe
 
     [tables.transactions]
     file = "Online Retail.csv"
-    columns = { account_id = "CustomerID", date = "InvoiceDate", order_id = "InvoiceNo",
-                quantity = "Quantity", unit_price = "UnitPrice", region = "Country" }
     discount = "rate"
+
+    [tables.transactions.columns]
+    account_id = "CustomerID"
+    date = "InvoiceDate"
+    quantity = "Quantity"
+    unit_price = "UnitPrice"
+    discount = "Discount"
 
 Header names are matched to the mapping ignoring letter case and spaces (``" COST "`` is
 ``cost``); an exact match wins, and two headers that both match one name are an error.
@@ -161,9 +170,7 @@ def _read_spec(base: ReadSpec, raw: dict, where: str, path: Path) -> ReadSpec:
     if values.get("decimal", ".") not in (".", ","):
         raise _bad(f"[{where}] decimal must be '.' or ','", path)
     delimiter = values.get("delimiter", ",")
-    if not isinstance(delimiter, str) or (
-        len(delimiter) != 1 and delimiter not in DELIMITER_WORDS
-    ):
+    if not isinstance(delimiter, str) or (len(delimiter) != 1 and delimiter not in DELIMITER_WORDS):
         raise _bad(
             f"[{where}] delimiter = {delimiter!r} is not usable: give one character "
             f'(",", ";", "\\t", "|"), "auto" or "whitespace" (runs of spaces and tabs)',
@@ -302,7 +309,7 @@ def read_config(root: str | Path) -> Config:
         discount = t.get("discount", "rate")
         if discount not in _DISCOUNTS:
             raise _bad(
-                f'[tables.{name}] discount = {discount!r}: say what the discount column holds, '
+                f"[tables.{name}] discount = {discount!r}: say what the discount column holds, "
                 f'"rate" (0.1 = 10 %), "percent" (10 = 10 %) or "amount" (money off the line)',
                 path,
             )

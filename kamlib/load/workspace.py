@@ -21,6 +21,7 @@ dates when so configured); quarantined rows are counted and listed, never lost:
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -276,7 +277,14 @@ def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem],
                 hint = (
                     f"; the header looks {best!r}-separated: set delimiter = {best!r} in kam.toml"
                 )
-        if table == "transactions" and "revenue" not in present:
+        if len(header) == 1 and len(header[0].split()) > 1:
+            hint += '; the header looks blank-separated: set delimiter = "whitespace" in kam.toml'
+        if header and any(re.fullmatch(r"[-+.,\d\s/:]+", h) for h in header if h):
+            hint += (
+                "; the first line looks like data, not a header: name the columns with "
+                "names = [...] in kam.toml"
+            )
+        if table == "transactions" and "revenue" not in present and len(header) > 1:
             hint += (
                 "; without a revenue column, map quantity and unit_price (and discount) "
                 "and revenue is derived from them"
