@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kamlib import InputError, load_workspace
 from kamlib.cli import main
@@ -608,3 +610,32 @@ def test_107_config_docstring_examples_are_valid_toml():
     assert len(blocks) == 3
     for block in blocks:
         tomllib.loads("\n".join(line[4:] for line in block.splitlines()))
+
+
+_CELL = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+    min_size=1,
+    max_size=12,
+).filter(lambda v: v.strip() != "")
+_GAP = st.text(alphabet=" \t", min_size=1, max_size=4)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(_CELL, _GAP, st.booleans()), min_size=1, max_size=8))
+def test_105_whitespace_cells_round_trip(tmp_path, rows):
+    """Property: any text, quoted ("" for a quote) or bare when it can be, comes back as written."""
+
+    def cell(value, bare):
+        if bare and not any(c in value for c in ' \t"'):
+            return value
+        return '"' + value.replace('"', '""') + '"'
+
+    text = "account_id date revenue account_name\n" + "".join(
+        f"A{i}{gap}2024-01-01{gap}1{gap}{cell(value, bare)}{gap}\n"
+        for i, (value, gap, bare) in enumerate(rows)
+    )
+    make(tmp_path, {"transactions.csv": text}, '[defaults]\ndelimiter = "whitespace"\n')
+    ws = load_workspace(tmp_path)
+    assert ws.transactions["account_name"].tolist() == [v for v, _, _ in rows]
