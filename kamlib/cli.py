@@ -31,8 +31,10 @@ def _print_ledger(ws) -> None:
     print(
         f"transactions revenue: read {tx.revenue_read:,.2f} = loaded {tx.revenue_loaded:,.2f}"
         f" + rejected {tx.revenue_rejected:,.2f} + quarantined {tx.revenue_quarantined:,.2f};"
-        f" returns {tx.returns} lines ({tx.returns_revenue:,.2f}); exact duplicates {tx.duplicates}"
+        f" returns {tx.returns} lines ({tx.returns_revenue:,.2f}); exact duplicates {tx.duplicates};"
+        f" zero-value lines {tx.zero_value}"
     )
+    print(f"transactions revenue from: {tx.revenue_from}")
     if ws.derived:
         print(f"derived from the transactions: {', '.join(ws.derived)}")
     if len(ws.problems):
@@ -84,12 +86,31 @@ def _bundled_parameters() -> set[str]:
         return set()
 
 
+def _set_aside_lines(ws) -> list[str]:
+    """What the loader kept out of the figures: one line per table and rule, amount and share."""
+    tx = ws.ledger.set_index("table").loc["transactions"]
+    lines = [f"\nRevenue read {tx.revenue_read:,.2f} ({tx.revenue_from})."]
+    rows = ws.set_aside
+    if rows.empty:
+        lines.append("Set aside: nothing; every line read is in the figures above.")
+    else:
+        lines.append("Set aside, not in the figures above:")
+        for r in rows.itertuples():
+            money = "" if r.revenue != r.revenue else f", revenue {r.revenue:,.2f}"
+            share = "" if r.share != r.share else f" ({r.share:.1%} of revenue read)"
+            lines.append(f"  {r.table} {r.rule}: {r.lines:,} line(s){money}{share}; {r.reason}")
+    if tx.zero_value:
+        lines.append(f"Zero-value lines (kept, revenue 0): {tx.zero_value:,}.")
+    return lines
+
+
 def _summary(args) -> int:
     from kamlib.load.workspace import load_workspace
     from kamlib.words.summary import portfolio_summary
 
     ws = load_workspace(args.workspace)
     print(portfolio_summary(ws, **_conventions(args, ws)))
+    print("\n".join(_set_aside_lines(ws)))
     return EXIT_OK
 
 

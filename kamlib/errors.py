@@ -112,19 +112,28 @@ class InputError(KamlibError):
     """Input data failed parsing, validation or business rules.
 
     ``problems`` lists every finding (all of them, not just the first), each with file, physical
-    line, column, reason code and a short excerpt.
+    line, column, reason code and a short excerpt. `problems_file` is the file they were
+    written to, when one was; the message points to it only then.
     """
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, problems: list[Problem], *, limit: int = 50):
+    def __init__(self, problems: list[Problem], *, limit: int = 50, problems_file=None):
         self.problems = list(problems)
+        self.problems_file = problems_file
         shown = [str(p) for p in self.problems[:limit]]
         more = len(self.problems) - len(shown)
         head = f"{len(self.problems)} input problem(s) found:"
         lines = [head, *("  " + s for s in shown)]
         if more > 0:
-            lines.append(f"  ... and {more} more (see the problems file or Workspace.problems)")
+            where = (
+                f"all of them are in {problems_file}"
+                if problems_file is not None
+                else "write all of them with kam validate WORKSPACE --problems FILE.csv"
+            )
+            lines.append(f"  ... and {more} more ({where})")
+        elif problems_file is not None:
+            lines.append(f"  (also written to {problems_file})")
         super().__init__("\n".join(lines))
 
     @property

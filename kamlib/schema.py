@@ -82,6 +82,10 @@ TABLES: dict[str, dict[str, Column]] = {
         "gross_profit": _c("number", "revenue minus cost; derived when cost is given"),
         "currency": _c("text", "ISO 4217 code of revenue and cost"),
         "account_name": _c("text", "client name as exported with the line"),
+        "unit_price": _c("number", "price per unit before discount; revenue is derived from it"),
+        "discount": _c("number", "discount of the line: a rate, a percent or an amount (kam.toml)"),
+        "manager": _c("text", "key-account manager on the line; fills accounts.manager"),
+        "industry": _c("text", "client's industry on the line; fills accounts.industry"),
     },
     "accounts": {
         "account_id": _c("id", "client id", required=True),

@@ -14,7 +14,8 @@ with the defaults below. A full example::
 
     [defaults]                   # read settings shared by every table
     encoding = "utf-8"           # any Python codec, or "auto" (BOM sniffing: UTF-8/16/32)
-    delimiter = ","              # "auto" sniffs , ; TAB |
+    delimiter = ","              # one character; "auto" sniffs , ; TAB |; "whitespace": runs of
+                                 # spaces and tabs (values with spaces in double quotes)
     decimal = "."
     thousands = ""               # "", ".", ",", "'" (spaces between digits are always allowed)
     date_format = "auto"         # "auto" (ISO, dd.mm.yyyy, Excel serials) or a strftime format
@@ -24,9 +25,13 @@ with the defaults below. A full example::
     delimiter = ";"
     decimal = ","
     date_format = "%d.%m.%Y"
-    columns = { account_id = "Customer ID", date = "Order Date", revenue = "Sales",
-                gross_profit = "Profit" }
     ids = { strip = true, upper = true, zero_pad = 0 }
+
+    [tables.transactions.columns]  # canonical name = the file's name (an inline table must
+    account_id = "Customer ID"     # stay on one line in TOML 1.0)
+    date = "Order Date"
+    revenue = "Sales"
+    gross_profit = "Profit"
 
     [tables.accounts]
     file = "clients.xlsx"
@@ -36,6 +41,40 @@ with the defaults below. A full example::
 
     [parameters]                 # workspace defaults for the notebooks' parameters (kam render)
     months = 12                  # checked and typed by kamlib.run.parameters; -p NAME VALUE wins
+
+A text file without a header line names its columns with ``names``; a fixed-width file declares
+the width of each field in characters with ``widths`` (then ``delimiter`` is not used)::
+
+    [tables.transactions]
+    file = "CDNOW_master.txt"          # 00001 19970101 1 11.77
+    delimiter = "whitespace"
+    names = ["customer", "day", "cds", "amount"]
+    date_format = "%Y%m%d"
+    columns = { account_id = "customer", date = "day", quantity = "cds", revenue = "amount" }
+
+    [tables.products]
+    file = "items.dat"
+    widths = [6, 30, 10]               # characters 1-6, 7-36, 37-46
+    names = ["sku", "title", "price"]
+
+An invoice-line export without a line total gets its revenue derived from ``quantity`` x
+``unit_price``, less ``discount`` when that column is mapped too; the table's ``discount`` key
+says what the discount column holds: ``"rate"`` (0.1 = 10 %, the default), ``"percent"``
+(10 = 10 %) or ``"amount"`` (money off the line)::
+
+    [tables.transactions]
+    file = "Online Retail.csv"
+    discount = "rate"
+
+    [tables.transactions.columns]
+    account_id = "CustomerID"
+    date = "InvoiceDate"
+    quantity = "Quantity"
+    unit_price = "UnitPrice"
+    discount = "Discount"
+
+Header names are matched to the mapping ignoring letter case and spaces (``" COST "`` is
+``cost``); an exact match wins, and two headers that both match one name are an error.
 
 Analysis thresholds (ABC/XYZ cut-offs, the at-risk factor ...) are keyword arguments of the kamlib
 functions and parameters of the notebooks; ``[parameters]`` sets the notebooks' defaults for a
@@ -70,6 +109,8 @@ class ReadSpec:
     sheet: str | None = None
     header_row: int = 1
     fill_merged: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # text files without a header line: the column names
+    widths: tuple[int, ...] = ()  # fixed-width text files: characters per field, in order
 
 
 @dataclass(frozen=True)
@@ -81,6 +122,7 @@ class TableConfig:
     read: ReadSpec = ReadSpec()
     columns: dict[str, str] = field(default_factory=dict)  # canonical -> name in the file
     ids: dict[str, object] = field(default_factory=dict)
+    discount: str = "rate"  # what a discount column holds: "rate", "percent" or "amount"
 
     def foreign(self, canonical: str) -> str:
         """The file's name for a canonical column."""
@@ -103,7 +145,10 @@ class Config:
 
 
 _READ_KEYS = {f.name for f in fields(ReadSpec)}
-_TABLE_KEYS = _READ_KEYS | {"file", "files", "columns", "ids"}
+_TABLE_KEYS = _READ_KEYS | {"file", "files", "columns", "ids", "discount"}
+_DISCOUNTS = ("rate", "percent", "amount")
+#: delimiter values that are not a single character
+DELIMITER_WORDS = ("auto", "whitespace")
 _ID_KEYS = {"strip", "upper", "zero_pad"}
 _WS_KEYS = {"mode", "timezone", "as_of", "duplicates", "future_dates", "currency"}
 
@@ -129,7 +174,38 @@ def _read_spec(base: ReadSpec, raw: dict, where: str, path: Path) -> ReadSpec:
         raise _bad(f"[{where}] thousands must be one of '', '.', ',', \"'\", ' '", path)
     if values.get("decimal", ".") not in (".", ","):
         raise _bad(f"[{where}] decimal must be '.' or ','", path)
-    return replace(base, **values)
+    delimiter = values.get("delimiter", ",")
+    if not isinstance(delimiter, str) or (len(delimiter) != 1 and delimiter not in DELIMITER_WORDS):
+        raise _bad(
+            f"[{where}] delimiter = {delimiter!r} is not usable: give one character "
+            f'(",", ";", "\\t", "|"), "auto" or "whitespace" (runs of spaces and tabs)',
+            path,
+        )
+    if delimiter in ('"', "\n", "\r"):
+        raise _bad(f"[{where}] delimiter cannot be {delimiter!r}", path)
+    for key in ("names", "widths"):
+        if key in values:
+            items = values[key]
+            kind = str if key == "names" else int
+            if (
+                not isinstance(items, list)
+                or not items
+                or not all(isinstance(v, kind) and not isinstance(v, bool) for v in items)
+            ):
+                what = "texts" if key == "names" else "whole numbers"
+                raise _bad(f"[{where}] {key} must be a non-empty list of {what}", path)
+            values[key] = tuple(items)
+    if any(w < 1 for w in values.get("widths", ())):
+        raise _bad(f"[{where}] widths must be whole numbers >= 1 (characters per field)", path)
+    spec = replace(base, **values)
+    if spec.names and len(set(spec.names)) != len(spec.names):
+        raise _bad(f"[{where}] names has a name twice", path)
+    if spec.widths and spec.names and len(spec.widths) != len(spec.names):
+        raise _bad(
+            f"[{where}] widths has {len(spec.widths)} fields but names has {len(spec.names)}",
+            path,
+        )
+    return spec
 
 
 def _discover(root: Path, name: str) -> tuple[Path, ...]:
@@ -240,12 +316,19 @@ def read_config(root: str | Path) -> Config:
             raise _bad(
                 f"[tables.{name}] ids has unknown rule(s) {sorted(set(ids) - _ID_KEYS)}", path
             )
+        discount = t.get("discount", "rate")
+        if discount not in _DISCOUNTS:
+            raise _bad(
+                f"[tables.{name}] discount = {discount!r}: say what the discount column holds, "
+                f'"rate" (0.1 = 10 %), "percent" (10 = 10 %) or "amount" (money off the line)',
+                path,
+            )
         read_raw = {k: v for k, v in t.items() if k in _READ_KEYS}
         spec = _read_spec(defaults, read_raw, f"tables.{name}", path)
         if "delimiter" not in read_raw and "delimiter" not in raw.get("defaults", {}):
             if all(f.suffix.lower() == ".tsv" for f in files):
                 spec = replace(spec, delimiter="\t")
-        tables[name] = TableConfig(name, files, spec, columns, ids)
+        tables[name] = TableConfig(name, files, spec, columns, ids, discount)
     if "transactions" not in tables:
         raise ConfigError(
             f"workspace {root} has no transactions table: add transactions.csv (or .xlsx, .parquet) "

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Finding", "Parsed", "parse_column", "CURRENCY_SYMBOLS"]
+__all__ = ["Finding", "Parsed", "parse_column", "suggest_date_format", "CURRENCY_SYMBOLS"]
 
 CURRENCY_SYMBOLS = {
     "€": "EUR",
@@ -39,6 +39,24 @@ _FALSE = {"false", "no", "n", "0", "f", "nein", "нет", "falsch", "non"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _OPEN_ENDED = pd.Timestamp("9999-12-31")
 _TZ_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+#: date formats tried on values that fail, to suggest a ``date_format`` in the error message
+DATE_FORMAT_HINTS = (
+    "%Y%m%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%Y/%m/%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+)
 _HOMOGLYPHS = str.maketrans("АВЕКМНОРСТУХаеорсухіІ", "ABEKMHOPCTYXaeopcyxiI")
 
 
@@ -198,8 +216,9 @@ def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Pa
             Finding(
                 _positions(ambiguous),
                 "ambiguous-number",
-                f"{other!r} is neither the decimal mark ({decimal!r}) nor a declared thousands "
-                f"separator; declare thousands = {other!r} if it groups digits",
+                f"{other!r} is neither the decimal mark (decimal = {decimal!r}) nor a declared "
+                f"thousands separator; set thousands = {other!r} in kam.toml if it groups digits, "
+                f"or decimal = {other!r} if it is the decimal mark",
             )
         )
     bad = ~ok & ~blank & ~ambiguous & ~is_num.to_numpy()
@@ -208,8 +227,8 @@ def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Pa
             Finding(
                 _positions(bad),
                 "type-error",
-                f"not a number with decimal mark {decimal!r}"
-                + (f" and thousands separator {thousands!r}" if thousands else ""),
+                f"not a number with decimal = {decimal!r} and thousands = {thousands!r}; check "
+                f"decimal and thousands in kam.toml",
             )
         )
     clean = t.where(ok, None)
@@ -251,6 +270,24 @@ def parse_bool(s: pd.Series) -> Parsed:
 
 def _from_serial(num: pd.Series) -> pd.Series:
     return _EXCEL_EPOCH + pd.to_timedelta(num, unit="D")
+
+
+def suggest_date_format(values: pd.Series, *, limit: int = 200) -> list[str]:
+    """Formats of :data:`DATE_FORMAT_HINTS` that read every one of (up to `limit` of) `values`.
+
+    >>> suggest_date_format(pd.Series(["19970101", "19971231"]))
+    ['%Y%m%d']
+    >>> suggest_date_format(pd.Series(["12/1/2010 8:26", "12/13/2010 9:01"]))
+    ['%m/%d/%Y %H:%M']
+    """
+    sample = pd.Series(values.dropna().astype("str").str.strip().unique()[:limit], dtype="str")
+    if sample.empty:
+        return []
+    return [
+        fmt
+        for fmt in DATE_FORMAT_HINTS
+        if pd.to_datetime(sample, format=fmt, errors="coerce").notna().all()
+    ]
 
 
 def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None = None) -> Parsed:
@@ -337,9 +374,19 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
         bad[idx[~good]] = True
         expected = f"a date in the format {date_format!r}"
     if bad.any():
-        findings.append(
-            Finding(_positions(bad), "invalid-date", f"not a valid date; expected {expected}")
-        )
+        message = f"not a valid date with date_format = {date_format!r}; expected {expected}"
+        fits = [f for f in suggest_date_format(text[bad]) if f != date_format]
+        if len(fits) == 1:
+            message += f'; these values read with date_format = "{fits[0]}"'
+        elif fits:
+            message += "; these values read with date_format = " + " or ".join(
+                f'"{f}"' for f in fits[:3]
+            )
+            if any("%d/%m" in f for f in fits) and any("%m/%d" in f for f in fits):
+                message += " (day and month cannot be told apart here: check the source)"
+        else:
+            message += "; set date_format in kam.toml to the file's format (strftime codes)"
+        findings.append(Finding(_positions(bad), "invalid-date", message))
     if open_ended.any():
         findings.append(
             Finding(

@@ -11,6 +11,13 @@ millions of lines. Text files are decoded explicitly (byte-order marks are check
 configured encoding) and split with the standard library's ``csv`` module in strict mode, which keeps the
 physical line of every record even when quoted fields hold newlines. Rows with more or fewer
 cells than the header are reported, never shifted or padded.
+
+Two more text layouts are split line by line: ``delimiter = "whitespace"`` (fields separated by
+runs of spaces and tabs, leading and trailing blanks ignored, a value with blanks in double
+quotes, ``""`` for a quote inside one) and fixed-width files (``widths``: characters per field,
+each cell stripped; a line shorter than the layout has blank trailing cells, a line with text
+beyond the last field is an ``extra-cell`` error). With ``names`` the file has no header line
+and every line is a record.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +35,7 @@ import pandas as pd
 from kamlib.errors import Problem
 from kamlib.load.config import ReadSpec
 
-__all__ = ["RawTable", "iter_file", "CHUNK_ROWS"]
+__all__ = ["RawTable", "iter_file", "label_key", "CHUNK_ROWS"]
 
 log = logging.getLogger("kamlib")
 
@@ -82,6 +90,61 @@ class RawTable:
         return any(
             p.severity == "error" and p.line in (None, self.header_line) for p in self.problems
         )
+
+
+def label_key(label: str) -> str:
+    """A header label as matched to the mapping: letter case and every blank ignored.
+
+    >>> label_key(" Unit Price "), label_key("COST") == label_key("cost")
+    ('unitprice', True)
+    """
+    return "".join(str(label).split()).casefold()
+
+
+# one field of a whitespace-separated line: a quoted value ("" is a quote) or a bare word
+_WS_FIELD = re.compile(r'[ \t]*(?:"((?:[^"]|"")*)"|([^ \t"][^ \t]*))(?=[ \t]|$)')
+
+
+def _split_whitespace(text: str) -> list[str]:
+    out: list[str] = []
+    pos = 0
+    while m := _WS_FIELD.match(text, pos):
+        quoted, bare = m.groups()
+        out.append(bare if quoted is None else quoted.replace('""', '"'))
+        pos = m.end()
+    if text[pos:].strip(" \t"):
+        raise csv.Error(
+            "a double quote is not closed, or a closing quote is followed by text; "
+            'with delimiter = "whitespace" a value with blanks is written "like this"'
+        )
+    return out
+
+
+def _split_fixed(text: str, widths: tuple[int, ...]) -> list[str]:
+    cells, pos = [], 0
+    for w in widths:
+        cells.append(text[pos : pos + w].strip())
+        pos += w
+    rest = text[pos:]
+    return cells + [rest] if rest.strip() else cells
+
+
+class _LineReader:
+    """Records split line by line (whitespace or fixed width), with ``csv.reader``'s ``line_num``."""
+
+    def __init__(self, fh, split):
+        self._fh, self._split, self.line_num = fh, split, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        line = self._fh.readline()
+        if not line:
+            raise StopIteration
+        self.line_num += 1
+        text = line.rstrip("\r\n")
+        return self._split(text) if text.strip() else []
 
 
 def _codec(name: str) -> str:
@@ -167,13 +230,20 @@ def _encoding_problem(path: Path, codec: str, encoding: str, rel: str) -> Proble
                     line,
                     None,
                     "encoding-error",
-                    f"byte {bad[:1]!r} at character {col} is not valid {encoding}; check the file's "
-                    f"encoding (e.g. cp1251, latin-1) and set encoding in kam.toml",
+                    f"byte {bad[:1]!r} at character {col} is not valid {encoding} "
+                    f"(encoding = {encoding!r}); check the file's encoding and set it in kam.toml, "
+                    f'e.g. encoding = "cp1252", "latin-1" or "cp1251"',
                     excerpt=bad.hex(" "),
                 )
             newlines += block.count(b"\n")
             offset += len(block)
-    return Problem(rel, None, None, "encoding-error", f"the file is not valid {encoding}")
+    return Problem(
+        rel,
+        None,
+        None,
+        "encoding-error",
+        f"the file is not valid {encoding} (encoding = {encoding!r}); set encoding in kam.toml",
+    )
 
 
 def _sniff(first_line: str) -> str:
@@ -203,13 +273,19 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
         yield _empty(rel, [], problems)
         return
     delimiter = spec.delimiter
-    header: list[str] | None = None
-    header_line = 1
+    header: list[str] | None = list(spec.names) if spec.names else None
+    header_line = 0 if spec.names else 1
     counts: dict[str, int] = {}
     rows: list[list[str]] = []
     lines: list[int] = []
     records = 0
     prev = 0
+    if spec.widths:
+        joiner, setting = "", f"widths = {list(spec.widths)}"
+    elif delimiter == "whitespace":
+        joiner, setting = " ", 'delimiter = "whitespace"'
+    else:
+        joiner, setting = None, None
 
     def chunk() -> RawTable:
         frame = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
@@ -217,11 +293,17 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
         return RawTable(rel, header, frame, lines, records, problems, header_line, counts)
 
     with path.open("r", encoding=codec, newline="") as fh:
-        if delimiter == "auto":
-            delimiter = _sniff(fh.readline().lstrip("\ufeff\r\n"))
-            fh.seek(0)
-            log.info("%s: delimiter sniffed as %r", rel, delimiter)
-        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        if spec.widths:
+            reader = _LineReader(fh, lambda text: _split_fixed(text, spec.widths))
+        elif delimiter == "whitespace":
+            reader = _LineReader(fh, _split_whitespace)
+        else:
+            if delimiter == "auto":
+                delimiter = _sniff(fh.readline().lstrip("\ufeff\r\n"))
+                fh.seek(0)
+                log.info("%s: delimiter sniffed as %r", rel, delimiter)
+            reader = csv.reader(fh, delimiter=delimiter, strict=True)
+            joiner, setting = delimiter, f"delimiter = {delimiter!r}"
         try:
             for rec in reader:
                 start, prev = prev + 1, reader.line_num
@@ -229,22 +311,38 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                     continue  # a blank line: not a record; line numbers stay physical
                 if header is None:
                     header, header_line = [h.strip() for h in rec], start
-                    line_text = delimiter.join(rec)
-                    counts = {d: line_text.count(d) for d in _DELIMITERS}
-                    counts[delimiter] = len(rec) - 1
+                    if not isinstance(reader, _LineReader):  # csv: for the delimiter hint
+                        line_text = delimiter.join(rec)
+                        counts = {d: line_text.count(d) for d in _DELIMITERS}
+                        counts[delimiter] = len(rec) - 1
                     continue
                 records += 1
                 n = len(header)
                 if len(rec) > n and any(c.strip() for c in rec[n:]):
+                    if spec.widths:
+                        cause = (
+                            f"the line has text after the {n} declared fields "
+                            f"({sum(spec.widths)} characters): check {setting} in kam.toml"
+                        )
+                    elif delimiter == "whitespace":
+                        cause = (
+                            f"the record has {len(rec)} cells but the header has {n}; a value "
+                            f"with blanks must be in double quotes ({setting} in kam.toml)"
+                        )
+                    else:
+                        cause = (
+                            f"the record has {len(rec)} cells but the header has {n}; check "
+                            f"{setting} in kam.toml: a delimiter or decimal comma inside an "
+                            f"unquoted value shifts every later column"
+                        )
                     problems.append(
                         Problem(
                             rel,
                             start,
                             f"#{n + 1}",
                             "extra-cell",
-                            f"the record has {len(rec)} cells but the header has {n}; a delimiter or "
-                            f"decimal comma inside an unquoted value shifts every later column",
-                            excerpt=delimiter.join(rec)[:60],
+                            cause,
+                            excerpt=joiner.join(rec)[:60],
                         )
                     )
                 elif len(rec) < n:
@@ -254,8 +352,9 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                             start,
                             header[len(rec)],
                             "missing-cell",
-                            f"the record has {len(rec)} cells but the header has {n}",
-                            excerpt=delimiter.join(rec)[:60],
+                            f"the record has {len(rec)} cells but the header has {n}; check "
+                            f"{setting} in kam.toml",
+                            excerpt=joiner.join(rec)[:60],
                         )
                     )
                 else:
@@ -363,12 +462,13 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
     while header and header[-1] == "":
         header.pop()
     problems: list[Problem] = []
-    if expected and not set(expected) <= set(header):
+    want = {label_key(e) for e in expected}
+    if expected and not want <= {label_key(h) for h in header}:
         found = next(
             (
                 i + 1
                 for i, row in enumerate(values[:30])
-                if set(expected) <= {_cell_text(v) for v in row}
+                if want <= {label_key(_cell_text(v)) for v in row}
             ),
             None,
         )
@@ -466,7 +566,8 @@ def _iter_parquet(path: Path, rel: str, chunk_rows: int, wanted: list[str]) -> I
         )
         return
     header = [str(c) for c in pf.schema_arrow.names]
-    columns = [c for c in dict.fromkeys(wanted) if c in header] if wanted else header
+    keys = {label_key(w) for w in wanted}
+    columns = [h for h in header if label_key(h) in keys] if wanted else header
     row = 1
     empty = True
     for batch in pf.iter_batches(batch_size=chunk_rows, columns=columns):

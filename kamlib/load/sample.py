@@ -1029,6 +1029,10 @@ def _kam_toml(seed: int) -> str:
     )
 
 
+#: Canonical columns the sample has no data for: not written, so its files stay as they were.
+SAMPLE_OMITS = {"transactions": ("unit_price", "discount", "manager", "industry")}
+
+
 def write_sample(out: str | Path, *, seed: int = 7) -> list[Path]:
     """Write the sample portfolio as a workspace: one CSV per table plus ``kam.toml``.
 
@@ -1060,6 +1064,7 @@ def write_sample(out: str | Path, *, seed: int = 7) -> list[Path]:
     written = []
     for name, frame in generate_sample(seed=seed).items():
         path = folder / f"{name}.csv"
+        frame = frame.drop(columns=list(SAMPLE_OMITS.get(name, ())))
         _csv_ready(frame).to_csv(
             path,
             index=False,

@@ -21,9 +21,10 @@ dates when so configured); quarantined rows are counted and listed, never lost:
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -36,7 +37,7 @@ from kamlib.cells import safe_csv
 from kamlib.errors import InputError, Problem
 from kamlib.load.config import Config, TableConfig, read_config
 from kamlib.load.parsing import parse_column
-from kamlib.load.reading import iter_file
+from kamlib.load.reading import iter_file, label_key
 from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
 
 __all__ = ["Workspace", "load_workspace", "resolve_workspace", "write_problems", "OUTLIER_FACTOR"]
@@ -44,6 +45,10 @@ __all__ = ["Workspace", "load_workspace", "resolve_workspace", "write_problems",
 log = logging.getLogger("kamlib")
 
 OUTLIER_FACTOR = 1000.0
+#: columns of ``Workspace.set_aside``: one row per table and rule that kept lines out of the analysis
+SET_ASIDE_COLUMNS = ["table", "rule", "reason", "lines", "revenue", "share"]
+#: account attributes the transactions can carry; they fill the accounts' blanks
+ACCOUNT_ATTRIBUTES = ("region", "manager", "industry")
 _LINEAGE = ["_file", "_line"]
 _PROBLEM_COLUMNS = ["file", "line", "column", "code", "severity", "message", "excerpt"]
 
@@ -70,6 +75,7 @@ class Workspace:
     derived: tuple[str, ...] = ()
     sources: dict[str, Path] = field(default_factory=dict)
     staging: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SET_ASIDE_COLUMNS))
 
     @property
     def currency(self) -> str | None:
@@ -176,12 +182,71 @@ def _validate(table: str, frame: pd.DataFrame, tcfg: TableConfig) -> list[tuple[
     return []
 
 
+def _match_header(table: str, tcfg: TableConfig, raw) -> tuple[dict[str, str], list[Problem]]:
+    """Canonical -> header label: the exact name first, else the one label equal to it with letter
+    case and blanks ignored; two such labels are a ``header-collision`` (an error when neither is
+    an exact match)."""
+    present: dict[str, str] = {}
+    problems: list[Problem] = []
+    line = raw.header_line or None
+    by_key: dict[str, list[str]] = {}
+    for label in dict.fromkeys(raw.header):
+        if label:
+            by_key.setdefault(label_key(label), []).append(label)
+    for canon in TABLES[table]:
+        wanted = tcfg.foreign(canon)
+        candidates = by_key.get(label_key(wanted), [])
+        if wanted in raw.header:
+            present[canon] = wanted
+            others = [c for c in candidates if c != wanted]
+            if others:
+                problems.append(
+                    Problem(
+                        raw.file,
+                        line,
+                        wanted,
+                        "header-collision",
+                        f"the header also has {', '.join(repr(o) for o in others)}, equal to "
+                        f"{wanted!r} when letter case and blanks are ignored; {wanted!r} (the exact "
+                        f"name) is read as {canon}",
+                        severity="warning",
+                    )
+                )
+        elif len(candidates) == 1:
+            present[canon] = candidates[0]
+            if candidates[0] != wanted:
+                log.info("%s: column %r read as %r (%s)", raw.file, candidates[0], wanted, canon)
+        elif candidates:
+            problems.append(
+                Problem(
+                    raw.file,
+                    line,
+                    ", ".join(candidates),
+                    "header-collision",
+                    f"the columns {', '.join(repr(c) for c in candidates)} all match {wanted!r} "
+                    f"({canon}) once letter case and blanks are ignored; map one by its exact "
+                    f"name in kam.toml: [tables.{table}] columns = {{ {canon} = "
+                    f"{candidates[0]!r} }}",
+                )
+            )
+    return present, problems
+
+
+def _derives_revenue(table: str, present: dict[str, str]) -> bool:
+    """Transactions without a revenue column but with quantity and unit price: revenue is derived."""
+    return (
+        table == "transactions"
+        and "revenue" not in present
+        and {"quantity", "unit_price"} <= set(present)
+    )
+
+
 def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem], dict[str, str]]:
     """Check the header: duplicates, required columns; return the canonical -> file name mapping."""
     spec = TABLES[table]
-    problems: list[Problem] = []
     header = raw.header
-    present = {c: tcfg.foreign(c) for c in spec if tcfg.foreign(c) in header}
+    line = raw.header_line or None
+    present, problems = _match_header(table, tcfg, raw)
     counts = Counter(header)
     for label, n in counts.items():
         if n > 1 and label:
@@ -189,7 +254,7 @@ def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem],
             problems.append(
                 Problem(
                     raw.file,
-                    raw.header_line,
+                    line,
                     label,
                     "duplicate-label",
                     f"the header has {n} columns named {label!r}"
@@ -197,7 +262,12 @@ def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem],
                     severity="error" if used else "warning",
                 )
             )
-    missing = [tcfg.foreign(c) for c, col in spec.items() if col.required and c not in present]
+    derived = _derives_revenue(table, present)
+    missing = [
+        tcfg.foreign(c)
+        for c, col in spec.items()
+        if col.required and c not in present and not (c == "revenue" and derived)
+    ]
     if missing:
         hint = ""
         counts_d = raw.delimiter_counts
@@ -207,10 +277,22 @@ def _header_problems(table: str, tcfg: TableConfig, raw) -> tuple[list[Problem],
                 hint = (
                     f"; the header looks {best!r}-separated: set delimiter = {best!r} in kam.toml"
                 )
+        if len(header) == 1 and len(header[0].split()) > 1:
+            hint += '; the header looks blank-separated: set delimiter = "whitespace" in kam.toml'
+        if header and any(re.fullmatch(r"[-+.,\d\s/:]+", h) for h in header if h):
+            hint += (
+                "; the first line looks like data, not a header: name the columns with "
+                "names = [...] in kam.toml"
+            )
+        if table == "transactions" and "revenue" not in present and len(header) > 1:
+            hint += (
+                "; without a revenue column, map quantity and unit_price (and discount) "
+                "and revenue is derived from them"
+            )
         problems.append(
             Problem(
                 raw.file,
-                raw.header_line,
+                line,
                 ", ".join(missing),
                 "missing-column",
                 f"required column(s) {', '.join(repr(m) for m in missing)} not found in the "
@@ -272,6 +354,8 @@ def _parse_chunk(
         cols[canon] = parsed.values
         if canon == "revenue" and parsed.currency is not None:
             currency_marks = parsed.currency
+    if _derives_revenue(table, present):
+        cols["revenue"] = _derive_revenue(cols, tcfg, raw, lines, bad, problems)
     frame = pd.DataFrame(cols, index=range(n))
     for canon, col in spec.items():
         if canon not in frame:
@@ -310,23 +394,120 @@ def _parse_chunk(
     return frame
 
 
+#: discount kinds: how a discount cell turns quantity x unit price into revenue
+_DISCOUNT_RANGE = {"rate": (0.0, 1.0), "percent": (0.0, 100.0)}
+
+
+def _derive_revenue(
+    cols: dict[str, pd.Series],
+    tcfg: TableConfig,
+    raw,
+    lines: np.ndarray,
+    bad: np.ndarray,
+    problems: list[Problem],
+) -> pd.Series:
+    """Revenue = quantity x unit_price, less the discount, for an export without a line total.
+
+    A discount ``rate`` (0.1 = 10 %) or ``percent`` (10 = 10 %) scales the line; an ``amount`` is
+    taken off the line's absolute value whatever its sign in the file (a return stays negative).
+    A blank discount is no discount. The result is rounded to 6 decimals (float noise, never
+    cents). A line without quantity or unit price, or with a discount out of range, is an error
+    naming the column (and the ``discount`` setting); `bad` is updated in place.
+    """
+
+    def report(mask, canon, code, message):
+        for pos in np.flatnonzero(mask):
+            problems.append(
+                Problem(
+                    raw.file,
+                    int(lines[pos]),
+                    tcfg.foreign(canon),
+                    code,
+                    message,
+                    _excerpt(raw.frame[tcfg.foreign(canon)].iat[pos], False),
+                )
+            )
+        bad[np.asarray(mask)] = True
+
+    for canon in ("quantity", "unit_price"):
+        miss = cols[canon].isna().to_numpy() & ~bad
+        report(
+            miss,
+            canon,
+            "missing-value",
+            f"revenue is derived from quantity x unit_price (no revenue column) and the line "
+            f"has no {canon}",
+        )
+    gross = cols["quantity"] * cols["unit_price"]
+    revenue = gross
+    if "discount" in cols:
+        disc = cols["discount"].fillna(0.0)
+        kind = tcfg.discount
+        if kind == "amount":
+            over = (disc.abs() > gross.abs() + 1e-9).to_numpy() & ~bad
+            report(
+                over,
+                "discount",
+                "out-of-range",
+                'the discount amount exceeds quantity x unit_price (discount = "amount" in '
+                'kam.toml; "rate" or "percent" if the column holds a share)',
+            )
+            revenue = np.sign(gross) * (gross.abs() - disc.abs())
+        else:
+            lo, hi = _DISCOUNT_RANGE[kind]
+            out = ((disc < lo) | (disc > hi)).to_numpy() & ~bad
+            other = '"percent" if 10 means 10 %' if kind == "rate" else '"rate" if 0.1 means 10 %'
+            report(
+                out,
+                "discount",
+                "out-of-range",
+                f"a discount {kind} must lie between {lo:g} and {hi:g} (discount = {kind!r} in "
+                f'kam.toml; {other}, "amount" if it is money off the line)',
+            )
+            revenue = gross * (1.0 - disc / (100.0 if kind == "percent" else 1.0))
+    return revenue.round(6).astype("float64")
+
+
+def _revenue_source(tcfg: TableConfig, present: dict[str, str]) -> str:
+    """How the transactions' revenue was found, for the ledger."""
+    if "revenue" in present:
+        return f"column {present['revenue']!r}"
+    text = f"derived: {present['quantity']!r} x {present['unit_price']!r}"
+    if "discount" in present:
+        text += f" less {present['discount']!r} (discount = {tcfg.discount!r})"
+    return text
+
+
+@dataclass
+class _TableRead:
+    """What reading one table found: records read, header labels used, how revenue was found."""
+
+    read: int = 0
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> label in the file
+    revenue_from: list[str] = field(default_factory=list)
+
+
 def _read_table(
     table: str, tcfg: TableConfig, root: Path, timezone: str | None, sink, problems: list[Problem]
-) -> int:
+) -> _TableRead:
     """Read every file of `table` chunk by chunk, handing each parsed chunk to `sink`.
 
-    Returns the number of records read (good or bad). File-level problems end that file.
+    Returns the number of records read (good or bad), the header labels matched and (for
+    transactions) how revenue was found. File-level problems end that file. Header labels match
+    the mapping ignoring case and blanks; each file's chunks are parsed with the labels it has.
     """
     spec = TABLES[table]
-    expected = [tcfg.foreign(c) for c, col in spec.items() if col.required]
+    # revenue may be derived, so the columns that locate a sheet's header row leave it out
+    expected = [tcfg.foreign(c) for c, col in spec.items() if col.required and c != "revenue"]
     wanted = [tcfg.foreign(c) for c in spec]
-    read = 0
+    out = _TableRead()
     for path in tcfg.files:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
         present = None
+        file_cfg = tcfg
         for raw in iter_file(path, tcfg.read, rel, expected=expected, wanted=wanted):
             problems += raw.problems
-            read += raw.records
+            out.read += raw.records
             if raw.fatal:
                 break
             if present is None:
@@ -334,8 +515,15 @@ def _read_table(
                 problems += header_problems
                 if any(p.severity == "error" for p in header_problems):
                     break
-            sink(_parse_chunk(table, tcfg, raw, present, timezone, problems))
-    return read
+                file_cfg = replace(tcfg, columns={**tcfg.columns, **present})
+                for canon, label in present.items():
+                    out.labels.setdefault(canon, label)
+                if table == "transactions":
+                    source = _revenue_source(tcfg, present)
+                    if source not in out.revenue_from:
+                        out.revenue_from.append(source)
+            sink(_parse_chunk(table, file_cfg, raw, present, timezone, problems))
+    return out
 
 
 def _mark(
@@ -424,9 +612,10 @@ SELECT _row, _file, _line, revenue, date, currency, unassigned, sign_conflict, m
        orphan, quarantined,
        NOT quarantined AND coalesce(cost > revenue AND revenue > 0, false) AS negative_margin,
        NOT quarantined AND coalesce(abs(revenue) > $outlier_factor * base.median_line, false) AS outlier,
+       NOT quarantined AND coalesce(revenue = 0, false) AS zero_value,
        base.median_line
 FROM s7, base
-WHERE quarantined OR dup OR future OR negative_margin OR outlier
+WHERE quarantined OR dup OR future OR negative_margin OR outlier OR zero_value
 ORDER BY _row
 """
 
@@ -498,6 +687,7 @@ def _flag_problems(
     tcfg: TableConfig,
     horizon: pd.Timestamp,
     problems: list[Problem],
+    labels: dict[str, str] | None = None,
 ) -> None:
     def add(mask, code, column, severity, message, excerpt_col=None):
         sub = flags[mask.to_numpy(dtype=bool)]
@@ -530,12 +720,26 @@ def _flag_problems(
         f"dated after the analysis date {horizon.date()}",
         "date",
     )
+    # name the column the margin came from: cost when the file has it, else gross_profit
+    found = tcfg.columns if labels is None else labels
+    margin_col = "cost" if "cost" in found or "gross_profit" not in found else None
     add(
         flags["negative_margin"],
         "negative-margin",
-        tcfg.foreign("cost"),
+        tcfg.foreign("cost") if margin_col else tcfg.foreign("gross_profit"),
         "warning",
-        "cost exceeds revenue: kept, the margin is negative",
+        "cost exceeds revenue: kept, the margin is negative"
+        if margin_col
+        else "gross profit is negative: kept, the margin is negative",
+        "revenue",
+    )
+    add(
+        flags["zero_value"],
+        "zero-value",
+        tcfg.foreign("revenue"),
+        "warning",
+        "revenue is 0: kept and counted (zero_value in the ledger); free goods, samples or "
+        "price-less lines add nothing to revenue but count as lines",
         "revenue",
     )
     if flags["outlier"].any():
@@ -568,6 +772,114 @@ def _derive_profit(tx: pd.DataFrame, tcfg: TableConfig, problems: list[Problem])
     tx["gross_profit"] = tx["gross_profit"].where(~has_cost, tx["revenue"] - tx["cost"])
     tx["cost"] = tx["cost"].where(has_cost, tx["revenue"] - tx["gross_profit"])
     return tx
+
+
+_FILL_SQL = """
+WITH v AS (SELECT account_id, {col} AS value, max(date) AS last, count(*) AS n FROM {source}
+           WHERE account_id IS NOT NULL AND {col} IS NOT NULL AND trim({col}) <> ''
+           GROUP BY ALL)
+SELECT account_id, value FROM v
+QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY last DESC, n DESC, value) = 1
+"""
+
+
+def _fill_accounts(
+    con, path: Path | None, frame: pd.DataFrame | None, accounts: pd.DataFrame, columns
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Fill the accounts' blank region, manager and industry from the transactions.
+
+    Precedence: a value in the accounts table wins; a blank one takes the value of the account's
+    most recent transaction line that has one (a client that moved region or changed manager
+    shows where it is now); lines of the same latest date with different values: the value on
+    most of the account's lines, then the first in alphabetical order, so row order never
+    matters. Returns the accounts and, per column, how many accounts were filled.
+    """
+    if path is None:
+        con.register("kept", frame)
+    source = f"read_parquet('{path}')" if path is not None else "kept"
+    accounts = accounts.copy()
+    filled: dict[str, int] = {}
+    for col in columns:
+        found = con.execute(_FILL_SQL.replace("{col}", col).replace("{source}", source)).df()
+        values = pd.Series(
+            found["value"].astype("str").to_numpy(), index=found["account_id"].astype("str")
+        )
+        blank = accounts[col].isna()
+        fill = accounts["account_id"].map(values).where(blank)
+        filled[col] = int(fill.notna().sum())
+        accounts[col] = accounts[col].fillna(fill).astype("str")
+    return accounts, filled
+
+
+_SET_ASIDE_TEXT = {
+    "unassigned": "no account id (unassigned revenue)",
+    "sign_conflict": "quantity and revenue of opposite signs",
+    "mixed_currency": "account billed in several currencies",
+    "dup": "exact duplicate lines dropped",
+    "future": "dated after the analysis date",
+    "orphan": "account id not in the accounts table",
+}
+_SET_ASIDE_CODE = {
+    "sign_conflict": "sign-conflict",
+    "mixed_currency": "mixed-currency",
+    "dup": "duplicate-row",
+    "future": "future-date",
+    "orphan": "orphan-account",
+}
+
+
+def _set_aside(
+    flags: pd.DataFrame, ledger: pd.DataFrame, quarantined: dict[str, pd.DataFrame], cfg: Config
+) -> pd.DataFrame:
+    """Every line kept out of the analysis, by table and rule, with its revenue and share.
+
+    One row per rule that quarantined lines (``unassigned``, ``sign-conflict`` ...) and one
+    ``rejected`` row per table with rejected lines (lenient mode); ``share`` is the revenue's
+    share of the transactions' revenue read (NaN for other tables, which carry no revenue).
+    """
+    rows = []
+    tx = ledger.set_index("table").loc["transactions"]
+    total = float(tx["revenue_read"])
+    q = flags[flags["quarantined"]]
+    for flag, reason in _SET_ASIDE_TEXT.items():
+        mask = q[flag].to_numpy(dtype=bool)
+        if mask.any():
+            rows.append(
+                (
+                    "transactions",
+                    _SET_ASIDE_CODE.get(flag, flag),
+                    reason,
+                    int(mask.sum()),
+                    float(q.loc[mask, "revenue"].sum()),
+                )
+            )
+    for row in ledger.itertuples():
+        if row.rejected:
+            revenue = float(row.revenue_rejected) if row.table == "transactions" else np.nan
+            rows.append(
+                (
+                    row.table,
+                    "rejected",
+                    "rows with errors (lenient mode)",
+                    int(row.rejected),
+                    revenue,
+                )
+            )
+        if row.table != "transactions" and row.table in quarantined:
+            rows.append(
+                (
+                    row.table,
+                    "orphan-account",
+                    _SET_ASIDE_TEXT["orphan"],
+                    len(quarantined[row.table]),
+                    np.nan,
+                )
+            )
+    out = pd.DataFrame(rows, columns=SET_ASIDE_COLUMNS[:-1])
+    out["lines"] = out["lines"].astype("int64")
+    out["revenue"] = out["revenue"].astype("float64")
+    out["share"] = out["revenue"] / total if total else np.nan
+    return out
 
 
 _NAMES_SQL = """
@@ -615,6 +927,7 @@ SELECT count(*) AS parsed,
        coalesce(sum(revenue) FILTER (WHERE _bad), 0) AS revenue_rejected,
        coalesce(sum(revenue) FILTER (WHERE q._row IS NOT NULL), 0) AS revenue_quarantined,
        count(*) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue < 0) AS returns,
+       count(*) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue = 0) AS zero_value,
        coalesce(sum(revenue) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue < 0), 0) AS returns_revenue,
        max(date) FILTER (WHERE NOT _bad AND q._row IS NULL) AS last_date
 FROM {source} LEFT JOIN qrows AS q USING (_row)
@@ -727,7 +1040,7 @@ def load_workspace(
         large = sum(f.stat().st_size for f in tx_cfg.files) > LARGE_BYTES
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
-    reads: dict[str, int] = {}
+    reads: dict[str, _TableRead] = {}
     staging = tempfile.TemporaryDirectory(prefix="kamlib-") if large else None
     sink = None
     for table, tcfg in cfg.tables.items():
@@ -748,14 +1061,27 @@ def load_workspace(
                 _line=pd.Series(dtype="int64"),
                 _bad=pd.Series(dtype="bool"),
             )
+
+    def stop() -> InputError:
+        """The error that ends the load; every problem found so far goes to `problems_file`."""
+        written = None
+        if problems_file is not None:
+            written = write_problems(_problem_frame(_sorted(problems)), problems_file)
+        return InputError(
+            _sorted([p for p in problems if p.severity == "error"]), problems_file=written
+        )
+
     # a file that cannot be read (encoding, header, structure of the whole file) stops the load
     if any(p.severity == "error" and p.code in _FILE_LEVEL for p in problems):
-        raise InputError(_sorted([p for p in problems if p.severity == "error"]))
+        raise stop()
     for table, frame in frames.items():
-        _primary_keys(table, frame[~frame["_bad"]], cfg.tables[table], problems)
+        labelled = replace(
+            cfg.tables[table], columns={**cfg.tables[table].columns, **reads[table].labels}
+        )
+        _primary_keys(table, frame[~frame["_bad"]], labelled, problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors and (mode == "strict" or any(p.code == "primary-key" for p in errors)):
-        raise InputError(_sorted(errors))
+        raise stop()
 
     # business rules on transactions, in DuckDB (rows with errors are rejected in lenient mode)
     has_accounts = "accounts" in frames
@@ -773,7 +1099,17 @@ def load_workspace(
         source = "tx"
     horizon = as_of_cfg if as_of_cfg is not None else pd.Timestamp.today().normalize()
     flags = _transaction_flags(con, source, cfg, known, horizon)
-    _flag_problems(flags, cfg, tx_cfg, horizon, problems)
+    tx_labels = dict(reads["transactions"].labels)
+    if "revenue" not in tx_labels and {"quantity", "unit_price"} <= set(tx_labels):
+        tx_labels["revenue"] = f"{tx_labels['quantity']} x {tx_labels['unit_price']}"
+    _flag_problems(
+        flags,
+        cfg,
+        replace(tx_cfg, columns={**tx_cfg.columns, **tx_labels}),
+        horizon,
+        problems,
+        labels=tx_labels,
+    )
     con.register("qrows", flags.loc[flags["quarantined"], ["_row"]])
     totals = con.execute(_LEDGER_SQL.replace("{source}", source)).df().iloc[0]
     tx_files = [f.relative_to(root).as_posix() for f in tx_cfg.files]
@@ -782,7 +1118,7 @@ def load_workspace(
             **_ledger_row(
                 "transactions",
                 tx_files,
-                reads["transactions"],
+                reads["transactions"].read,
                 int(totals.parsed),
                 int(totals.rejected),
                 int(totals.quarantined),
@@ -799,6 +1135,8 @@ def load_workspace(
             },
             "returns": int(totals.returns),
             "duplicates": int(flags["dup"].sum()),
+            "zero_value": int(totals.zero_value),
+            "revenue_from": "; ".join(reads["transactions"].revenue_from) or "no file read",
         }
     ]
     canonical = ", ".join(TABLES["transactions"])
@@ -858,7 +1196,7 @@ def load_workspace(
             )
         files = [f.relative_to(root).as_posix() for f in cfg.tables[table].files]
         ledger_rows.append(
-            _ledger_row(table, files, reads[table], len(frame), int(bad.sum()), int(q.sum()))
+            _ledger_row(table, files, reads[table].read, len(frame), int(bad.sum()), int(q.sum()))
         )
         tables[table] = frame[~bad & ~q].drop(columns=[*_LINEAGE, "_bad"]).reset_index(drop=True)
         if q.any():
@@ -869,6 +1207,19 @@ def load_workspace(
             con, sources.get("transactions"), tables.get("transactions")
         )
         derived = ("accounts",)
+    attributes = [c for c in ACCOUNT_ATTRIBUTES if c in tx_labels]
+    if attributes:
+        tables["accounts"], filled = _fill_accounts(
+            con,
+            sources.get("transactions"),
+            tables.get("transactions"),
+            tables["accounts"],
+            attributes,
+        )
+        derived += tuple(f"accounts.{c}" for c, n in filled.items() if n)
+        for c, n in filled.items():
+            if n:
+                log.info("accounts.%s: %d account(s) take it from the transactions", c, n)
     con.close()
 
     as_of = as_of_cfg
@@ -878,7 +1229,9 @@ def load_workspace(
             pd.Timestamp(last).normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
         )
     ledger = pd.DataFrame(ledger_rows)
-    ledger = ledger.astype({c: "Int64" for c in ("returns", "duplicates")})
+    ledger = ledger.astype({c: "Int64" for c in ("returns", "duplicates", "zero_value")})
+    ledger["revenue_from"] = ledger["revenue_from"].astype("str")
+    set_aside = _set_aside(flags, ledger, quarantined, cfg)
     problem_frame = _problem_frame(problems)
     for (code, sev), n in Counter(
         (p.code, p.severity) for p in problems if p.severity != "error"
@@ -897,6 +1250,7 @@ def load_workspace(
         derived,
         sources,
         staging,
+        set_aside,
     )
     if problems_file is not None:
         write_problems(problem_frame, problems_file)
@@ -925,6 +1279,7 @@ _FILE_LEVEL = {
     "header-not-found",
     "missing-column",
     "duplicate-label",
+    "header-collision",
     "unbalanced-quote",
     "bad-quote",
 }
