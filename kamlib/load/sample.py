@@ -999,8 +999,9 @@ def _deliveries(tx: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     delay = rng.integers(1, 8, n)
     poor = (orders["account_id"].eq(_POOR_SERVICE) & (orders["date"] >= "2024-01-01")).to_numpy()
     chronic = orders["account_id"].isin(_LATE_DELIVERIES).to_numpy()
-    late_p = np.where(poor, 0.45, np.where(chronic, 0.5, late_p))
-    short_p = np.where(poor, 0.25, short_p)
+    worse = poor & (orders["date"] >= "2024-07-01").to_numpy()  # and worse from mid-2024
+    late_p = np.where(worse, 0.6, np.where(poor, 0.35, np.where(chronic, 0.5, late_p)))
+    short_p = np.where(worse, 0.3, np.where(poor, 0.2, short_p))
     delay = np.where(poor | chronic, rng.integers(3, 16, n), delay)
     u_late, u_short, early = rng.random(n), rng.random(n), rng.random(n) < 0.1
     shift = np.where(u_late < late_p, delay, np.where(early, -1, 0))
