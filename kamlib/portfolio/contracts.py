@@ -53,9 +53,10 @@ CONTRACT_COLUMNS = {
 
 def _meetings(next_meetings: Mapping | pd.Series | None) -> pd.Series:
     if next_meetings is None:
-        return pd.Series(dtype="datetime64[us]")
-    series = pd.Series(next_meetings) if not isinstance(next_meetings, pd.Series) else next_meetings
+        return pd.Series(dtype="datetime64[us]", index=pd.Index([], dtype="str"))
+    series = pd.Series(next_meetings, dtype=object).copy()
     series.index = series.index.astype("str")
+    series = series[~series.index.duplicated()]
     return pd.to_datetime(series).astype("datetime64[us]")
 
 
@@ -120,7 +121,7 @@ def contract_terms(
     notice = pd.to_numeric(col("notice_months"), errors="coerce").fillna(0).astype(int)
     term_end = []
     for e, auto, n in zip(end, automatic, step.astype(int), strict=True):
-        while pd.notna(e) and auto and e < as_of:
+        while pd.notna(e) and auto and e <= as_of:
             e = (e + pd.Timedelta(days=1) + pd.DateOffset(months=int(n))) - pd.Timedelta(days=1)
         term_end.append(e)
     term_end = pd.Series(term_end, index=k.index, dtype="datetime64[us]")
@@ -137,7 +138,12 @@ def contract_terms(
         ["open-ended", "ended", "notice passed"],
         "running",
     )
-    meeting = k["account_id"].astype("str").map(_meetings(next_meetings))
+    meetings = _meetings(next_meetings)
+    meeting = pd.Series(
+        meetings.reindex(k["account_id"].astype("str")).to_numpy(),
+        index=k.index,
+        dtype="datetime64[us]",
+    )
     before = (deadline >= as_of) & (deadline < meeting)
     known = meeting.notna() & deadline.notna()
     flag = pd.array(np.where(known, before, None), dtype="boolean")
