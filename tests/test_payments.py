@@ -187,3 +187,14 @@ def test_the_cost_of_capital_is_small_for_prompt_payers(ws):
     prompt = prompt[prompt["behaviour"] == "prompt"].index
     share = cap.loc[prompt, "capital_cost"] / cap.loc[prompt, "revenue"]
     assert (share < 0.025).all()  # 30-60 days terms at 8 % a year: under 2.5 % of revenue
+
+
+def test_payment_terms_as_a_lever():
+    from kamlib.portfolio.payments import terms_lever
+
+    t = terms_lever(365_000.0, days=[30, -10], rate=0.10).set_index("days")
+    assert t.loc[30, "capital"] == 30_000.0 and t.loc[30, "cost_per_year"] == 3_000.0
+    assert t.loc[30, "equivalent_discount"] == pytest.approx(30 * 0.10 / 365, abs=1e-6)
+    assert t.loc[-10, "cost_per_year"] == -1_000.0
+    with pytest.raises(ArgumentError, match="annual_revenue"):
+        terms_lever(-1.0)

@@ -18,6 +18,8 @@ Method (docs/methods.md, "Payments and the cost of capital"):
 - **Class**: ``prompt`` (days late at most `prompt_days`, default 5), ``late`` (at most
   `slow_days`, default 30) or ``slow``; any amount more than 90 days overdue makes a client
   ``slow``.
+- **Payment terms as a lever** (:func:`terms_lever`): d more days to pay cost revenue x d /
+  365 x `rate` a year, the same as a price discount of d x `rate` / 365.
 - **Cost of capital**: capital-days x `rate` / 365, with `rate` the annual cost of capital,
   default :data:`CAPITAL_RATE` (8 % a year, a typical pre-tax cost of working capital for a
   mid-sized industrial supplier; set your own finance department's figure).
@@ -26,6 +28,8 @@ A missing table is *not known*: every column is NaN, never 0.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -41,6 +45,7 @@ __all__ = [
     "capital_cost",
     "capital_days",
     "payment_behaviour",
+    "terms_lever",
 ]
 
 CAPITAL_RATE = 0.08
@@ -259,3 +264,53 @@ def payment_behaviour(
     cls = np.where(out["overdue_90"] > 0, "slow", cls)
     out["behaviour"] = pd.Series(cls, index=index, dtype="str")
     return out[list(PAYMENT_COLUMNS)]
+
+
+def terms_lever(
+    annual_revenue: float,
+    *,
+    days: Iterable[int] = (-30, -15, 15, 30, 45),
+    rate: float = CAPITAL_RATE,
+) -> pd.DataFrame:
+    """Payment terms as a lever in a negotiation: what longer or shorter terms are worth.
+
+    Giving a client `d` more days to pay ties up ``annual_revenue x d / 365`` more capital all
+    year, which costs that x `rate`; as a share of the revenue it is the price discount with the
+    same cost, ``d x rate / 365``. Shorter terms (negative `d`) are worth as much to us: a
+    concession to ask for in exchange for a discount.
+
+    Parameters
+    ----------
+    annual_revenue : float
+        The client's yearly revenue (e.g. the last 12 months).
+    days : iterable of int, default (-30, -15, 15, 30, 45)
+        Changes of the payment terms in days (+ = longer terms for the client).
+    rate : float, default :data:`CAPITAL_RATE`
+        Annual cost of capital.
+
+    Returns
+    -------
+    DataFrame
+        ``days``, ``capital`` (extra capital tied up, negative when freed), ``cost_per_year``
+        (its cost a year) and ``equivalent_discount`` (the same cost as a price discount).
+
+    Examples
+    --------
+    >>> terms_lever(1_000_000.0, days=[15, -30], rate=0.073)
+       days  capital  cost_per_year  equivalent_discount
+    0    15  41095.9         3000.0                0.003
+    1   -30 -82191.8        -6000.0               -0.006
+    """
+    rate = _rate(rate)
+    if not np.isfinite(annual_revenue) or annual_revenue < 0:
+        raise ArgumentError(f"`annual_revenue` must be a number >= 0, got {annual_revenue!r}")
+    d = np.array(list(days), dtype="float64")
+    capital = annual_revenue * d / 365.0
+    return pd.DataFrame(
+        {
+            "days": d.astype("int64"),
+            "capital": capital.round(1),
+            "cost_per_year": (capital * rate).round(2),
+            "equivalent_discount": (d * rate / 365.0).round(6),
+        }
+    )
