@@ -123,3 +123,40 @@ def test_c0105_notice_deadline_before_the_next_annual_meeting(ws):
     # the lost key clients' contracts have ended
     for a in ("C0009", "C0054", "C0088"):
         assert d.loc[a, "contracts"] == 0
+
+
+def _run(tmp_path, name, **parameters):
+    import nbformat
+    import papermill as pm
+
+    from kamlib.bundled import notebooks_folder
+
+    out = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(
+        str(notebooks_folder() / f"{name}.ipynb"), str(out),
+        parameters={"interactive": False, **parameters}, kernel_name="python3", progress_bar=False,
+    )  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    texts = [
+        "".join(o.get("data", {}).get("text/html", "") or o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    ]
+    return "\n".join(texts)
+
+
+def test_the_brief_warns_of_the_notice_deadline_before_the_meeting(tmp_path):
+    text = _run(tmp_path, "annual_meeting", account_id="C0105")
+    assert "Notice deadline of Framework agreement" in text
+    assert "falls before the next annual meeting (2026-01-09)" in text
+
+
+def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
+    text = _run(tmp_path, "client_analysis")
+    assert (
+        "notice deadline before the next annual meeting 1 (Vandenberg Food Group BV (C0105))"
+        in (text)
+    )
+    assert "Precision Castings plc (C0088, 27.9 % on time and in full, 43 complaints open)" in text
+    assert "Risks beyond sales by account manager" in text

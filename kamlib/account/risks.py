@@ -29,7 +29,7 @@ from kamlib.account.contacts import usual_meeting_day
 from kamlib.errors import ArgumentError
 from kamlib.portfolio.contracts import contract_deadlines, contract_terms
 from kamlib.portfolio.deals import deal_pipeline, open_deals
-from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour
+from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour, terms_lever
 from kamlib.portfolio.profitability import client_pnl
 from kamlib.portfolio.service import service_levels, service_trend
 from kamlib.schema import is_missing
@@ -134,7 +134,10 @@ class BeyondSales:
     :func:`~kamlib.portfolio.contracts.contract_terms`; ``deals`` its open deals
     (:func:`~kamlib.portfolio.deals.open_deals`) and ``pipeline`` its row of
     :func:`~kamlib.portfolio.deals.deal_pipeline`; ``act_on`` the items to act on, columns
-    ``kind`` (one of :data:`BEYOND_KINDS`), ``subject``, ``number``, ``value``, ``date``.
+    ``kind`` (one of :data:`BEYOND_KINDS`), ``subject``, ``number``, ``value``, ``date``;
+    ``terms_lever`` what longer or shorter payment terms are worth
+    (:func:`~kamlib.portfolio.payments.terms_lever` on the revenue of the last 12 months);
+    ``missing`` the optional tables the workspace lacks (their measures are not known).
     """
 
     account_id: str
@@ -149,13 +152,15 @@ class BeyondSales:
     deals: pd.DataFrame
     pipeline: pd.Series
     act_on: pd.DataFrame
+    terms_lever: pd.DataFrame
+    missing: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
     parameters: dict[str, object] = field(default_factory=dict)
 
 
 def _tables(**tables: pd.DataFrame | None) -> tuple[dict[str, pd.DataFrame | None], list[str]]:
-    messages = [_MESSAGES[name] for name, frame in tables.items() if is_missing(frame)]
-    return {k: (None if is_missing(v) else v) for k, v in tables.items()}, messages
+    missing = [name for name, frame in tables.items() if is_missing(frame)]
+    return {k: (None if is_missing(v) else v) for k, v in tables.items()}, missing
 
 
 def _contribution(
@@ -354,7 +359,7 @@ def beyond_sales(
     if isinstance(deadline_days, bool) or not isinstance(deadline_days, (int, np.integer)):
         raise ArgumentError(f"`deadline_days` must be a whole number, got {deadline_days!r}")
     as_of = analysis_date(transactions, as_of)
-    t, messages = _tables(
+    t, missing = _tables(
         deliveries=deliveries,
         complaints=complaints,
         invoices=invoices,
@@ -415,7 +420,9 @@ def beyond_sales(
         deals=deals,
         pipeline=d_row,
         act_on=act_on,
-        messages=tuple(messages),
+        terms_lever=terms_lever(float(revenue.get(account_id, 0.0)), rate=capital_rate),
+        missing=tuple(missing),
+        messages=tuple(_MESSAGES[name] for name in missing),
         parameters={
             "as_of": as_of.date().isoformat(),
             "months": months,

@@ -19,7 +19,7 @@ def _day(value: object) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def contracts_sentence(terms: pd.DataFrame | None) -> str:
+def contracts_sentence(terms: pd.DataFrame | None, *, known: bool = True) -> str:
     """One client's contracts: renewal, notice deadline, and a warning before the meeting.
 
     Parameters
@@ -27,6 +27,9 @@ def contracts_sentence(terms: pd.DataFrame | None) -> str:
     terms : DataFrame or None
         The client's rows of :func:`kamlib.portfolio.contracts.contract_terms` (None: no
         contracts table).
+    known : bool, default True
+        False when the workspace has no contracts table (``"contracts" in
+        BeyondSales.missing``): the sentence says not known, whatever `terms` holds.
 
     Examples
     --------
@@ -41,7 +44,7 @@ def contracts_sentence(terms: pd.DataFrame | None) -> str:
     2026-01-02 (prices fixed for the term). The notice deadline falls before the next annual
     meeting (2026-01-09): decide on the renewal now, not at the meeting.
     """
-    if terms is None:
+    if terms is None or not known:
         return "Contracts not known (no contracts table)."
     if terms.empty:
         return "No contract with this client in the contracts table."

@@ -22,7 +22,7 @@ def _day(value: object) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def beyond_act_on_lines(act_on: pd.DataFrame) -> list[str]:
+def beyond_act_on_lines(act_on: pd.DataFrame, *, empty: str | None = None) -> list[str]:
     """One line per item of ``BeyondSales.act_on``, in its order.
 
     Parameters
@@ -30,6 +30,8 @@ def beyond_act_on_lines(act_on: pd.DataFrame) -> list[str]:
     act_on : DataFrame
         ``kind``, ``subject``, ``number``, ``value``, ``date``
         (:func:`kamlib.account.risks.beyond_sales`).
+    empty : str, optional
+        The one line to return when there is nothing to act on (default: no line).
 
     Examples
     --------
@@ -59,9 +61,8 @@ def beyond_act_on_lines(act_on: pd.DataFrame) -> list[str]:
                 f"Complaints: {r.number:.0f} open for too long ({r.value:.0f} open in all)."
             )
         elif r.kind == "slow payer":
-            lines.append(
-                f"Slow payer: {r.number:.0f} days late on average, {money(r.value)} overdue."
-            )
+            owed = f", {money(r.value)} overdue" if r.value > 0 else ""
+            lines.append(f"Slow payer: {r.number:.0f} days late on average{owed}.")
         elif r.kind == "capital cost":
             lines.append(
                 f"Negative once the capital is costed: {money(r.number)} after "
@@ -75,6 +76,8 @@ def beyond_act_on_lines(act_on: pd.DataFrame) -> list[str]:
             )
         else:
             lines.append(f"{r.kind}: {subject or ''}".strip())
+    if not lines and empty:
+        return [empty]
     return lines
 
 
@@ -86,10 +89,10 @@ def not_known_sentence(messages: tuple[str, ...] | list[str]) -> str:
     >>> not_known_sentence(["no invoices table: payment behaviour not known"])
     'Not known for lack of data: no invoices table: payment behaviour not known.'
     >>> not_known_sentence([])
-    ''
+    'Every table of this section is present.'
     """
     if not messages:
-        return ""
+        return "Every table of this section is present."
     return "Not known for lack of data: " + "; ".join(messages) + "."
 
 
