@@ -135,3 +135,32 @@ def test_key_account_risks_show_each_planted_case(ws):
         "C0027", transactions=ws.transactions, opportunities=ws.opportunities, as_of=ws.as_of
     )
     assert b.act_on["kind"].tolist() == ["large deal"]
+
+
+def test_the_summary_act_on_list_takes_the_items_beyond_sales(ws):
+    from kamlib.words.account import act_on_table
+
+    tables = dict(
+        transactions=ws.transactions, products=ws.products, accounts=ws.accounts,
+        contacts=ws.contacts, meetings=ws.meetings, actions=ws.actions, targets=ws.targets,
+        tenders=ws.tenders, competitors=ws.competitors, cost_to_serve=ws.cost_to_serve,
+    )  # fmt: skip
+    beyond = dict(
+        deliveries=ws.deliveries, complaints=ws.complaints, invoices=ws.invoices,
+        contracts=ws.contracts, opportunities=ws.opportunities,
+    )  # fmt: skip
+    plain = kamlib.meeting_brief("C0105", meeting_date=ws.as_of, as_of=ws.as_of, **tables)
+    assert "notice deadline" not in plain.summary.act_on["kind"].tolist()
+    brief = kamlib.meeting_brief("C0105", meeting_date=ws.as_of, as_of=ws.as_of, **tables, **beyond)
+    kinds = brief.summary.act_on["kind"].tolist()
+    assert kinds[0] == "notice deadline"  # no tender open at C0105: the deadline comes first
+    rows = act_on_table(brief.summary)
+    assert rows.iloc[0]["Act on"].startswith("Decide on the renewal of Framework agreement")
+    assert rows.iloc[0]["Date"] == "2026-01-02"
+    c9 = kamlib.account_summary("C0009", as_of=ws.as_of, **tables, **beyond)
+    assert {"slow payer", "capital cost"} <= set(c9.act_on["kind"])
+    c88 = kamlib.account_summary("C0088", as_of=ws.as_of, **tables, **beyond)
+    assert {"late deliveries", "overdue complaints"} <= set(c88.act_on["kind"])
+    big = kamlib.account_summary("C0027", as_of=ws.as_of, **tables, **beyond)
+    assert "large deal" in big.act_on["kind"].tolist()
+    assert big.act_on["kind"].tolist()[0] == "tender"  # the open tender window stays first

@@ -15,7 +15,7 @@ import pandas as pd
 from kamlib.words.labels import client_labels, listing
 from kamlib.words.numbers import money, percent
 
-__all__ = ["beyond_act_on_lines", "key_risks_sentence", "not_known_sentence"]
+__all__ = ["beyond_act_on_lines", "beyond_item_text", "key_risks_sentence", "not_known_sentence"]
 
 
 def _day(value: object) -> str:
@@ -79,6 +79,58 @@ def beyond_act_on_lines(act_on: pd.DataFrame, *, empty: str | None = None) -> li
     if not lines and empty:
         return [empty]
     return lines
+
+
+def beyond_item_text(
+    kind: str, subject: object, number: float, value: float, date: object
+) -> tuple[str, str, str]:
+    """An act-on item beyond sales as the summary's act-on table shows it: what, figure, date.
+
+    Parameters
+    ----------
+    kind, subject, number, value, date
+        One row of ``BeyondSales.act_on`` (or of the summary's act-on list).
+
+    Examples
+    --------
+    >>> beyond_item_text("notice deadline", "Framework agreement", 2.0, float("nan"),
+    ...                  pd.Timestamp("2026-01-02"))
+    ('Decide on the renewal of Framework agreement before its notice deadline', 'in 2 days', '2026-01-02')
+    >>> beyond_item_text("something else", None, 1.0, 1.0, pd.NaT)
+    ('something else', '', '')
+    """
+    day = "" if date is None or pd.isna(date) else _day(date)
+    subject = subject if isinstance(subject, str) and subject else None
+    if kind == "notice deadline":
+        return (
+            f"Decide on the renewal of {subject or 'the contract'} before its notice deadline",
+            f"in {number:.0f} days",
+            day,
+        )
+    if kind == "late deliveries":
+        return (
+            "Fix the late and incomplete deliveries",
+            f"{percent(number)} of {value:.0f} on time and in full",
+            day,
+        )
+    if kind == "overdue complaints":
+        return (
+            "Close the complaints open for too long",
+            f"{number:.0f} overdue, {value:.0f} open",
+            day,
+        )
+    if kind == "slow payer":
+        owed = f", {money(value)} overdue" if value > 0 else ""
+        return ("Agree on payment: the client pays slowly", f"{number:.0f} days late{owed}", day)
+    if kind == "capital cost":
+        return (
+            "Shorten the payment terms: negative once the capital is costed",
+            f"{money(number)} after {money(value)} cost of capital",
+            day,
+        )
+    if kind == "large deal":
+        return (f"Win the large deal {subject or ''}".rstrip(), money(number), day)
+    return (kind, "", day)
 
 
 def not_known_sentence(messages: tuple[str, ...] | list[str]) -> str:
