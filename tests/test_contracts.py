@@ -160,3 +160,29 @@ def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
     )
     assert "Precision Castings plc (C0088, 27.9 % on time and in full, 43 complaints open)" in text
     assert "Risks beyond sales by account manager" in text
+
+
+@pytest.mark.parametrize("seed", [99, 2024])
+def test_the_planted_cases_hold_for_other_seeds(seed):
+    """Which account carries which case is fixed; the seed only moves sizes and dates."""
+    from kamlib.load.sample import generate_sample
+    from kamlib.portfolio.deals import deal_pipeline
+    from kamlib.portfolio.service import service_before
+
+    t = generate_sample(seed=seed)
+    as_of = pd.Timestamp("2025-12-31")
+    key = list(PLANTED["key_accounts"])
+    meet = next_annual_meetings(t["meetings"], key, as_of=as_of)
+    d = contract_deadlines(t["contracts"], as_of=as_of, next_meetings=meet, accounts=key)
+    assert d.index[d["notice_before_meeting"].fillna(False).astype(bool)].tolist() == ["C0105"]
+    status = kamlib.client_status(t["transactions"], as_of=as_of)
+    lost = status.loc[status["status"] == "lost", "last_purchase"]
+    before = service_before(lost, deliveries=t["deliveries"], complaints=t["complaints"])
+    assert bool(before.loc["C0088", "service_risk"]) and before.loc["C0088", "otif"] < 0.5
+    tx = t["transactions"]
+    revenue = tx[tx["date"] > "2024-12-31"].groupby("account_id")["revenue"].sum()
+    p = deal_pipeline(t["opportunities"], as_of=as_of, accounts=key, revenue=revenue)
+    assert p.index[p["large_deal"].fillna(False).astype(bool)].tolist() == ["C0027"]
+    pnl = kamlib.client_pnl(tx, t["cost_to_serve"], as_of=as_of, months=12)
+    cap = kamlib.client_pnl(tx, t["cost_to_serve"], as_of=as_of, months=12, invoices=t["invoices"])
+    assert cap.loc["C0009", "capital_cost"] > 0.2 * pnl.loc["C0009", "contribution"] > 0

@@ -1154,7 +1154,10 @@ def _contracts(meetings: pd.DataFrame, bought: pd.Series, rng: np.random.Generat
         elif acc == "C0101":  # won by the tender of January 2025
             end, years, automatic = pd.Timestamp("2028-01-31"), 3, False
         elif acc == _NOTICE_BEFORE_MEETING:
-            deadline = _next_annual_meeting(meetings, acc) - pd.Timedelta(days=7)
+            deadline = max(
+                _next_annual_meeting(meetings, acc) - pd.Timedelta(days=7),
+                as_of + pd.Timedelta(days=1),
+            )
             notice, automatic, years = 3, True, 3
             end = deadline + pd.DateOffset(months=notice)
             review = "prices fixed for the term"
