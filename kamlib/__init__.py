@@ -126,3 +126,32 @@ __all__ = [
     "xyz_classes",
     "yoy_change",
 ]
+
+# issue 13: beyond sales (service, payments, contracts, big deals)
+from kamlib.account.risks import (  # noqa: E402
+    BeyondSales,
+    beyond_sales,
+    key_account_risks,
+    risks_by_manager,
+)
+from kamlib.portfolio.contracts import contract_deadlines, contract_terms  # noqa: E402
+from kamlib.portfolio.deals import STAGE_PROBABILITY, deal_pipeline, open_deals  # noqa: E402
+from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour  # noqa: E402
+from kamlib.portfolio.service import service_before, service_levels, service_trend  # noqa: E402
+
+__all__ += [
+    "BeyondSales",
+    "CAPITAL_RATE",
+    "STAGE_PROBABILITY",
+    "beyond_sales",
+    "contract_deadlines",
+    "contract_terms",
+    "deal_pipeline",
+    "key_account_risks",
+    "open_deals",
+    "payment_behaviour",
+    "risks_by_manager",
+    "service_before",
+    "service_levels",
+    "service_trend",
+]

@@ -191,6 +191,54 @@ TABLES: dict[str, dict[str, Column]] = {
         ),
         "kind": _c("text", "logistics, service, marketing, rebate ..."),
     },
+    # Beyond sales (issue 13): service, payments, contracts and big deals; all optional.
+    "deliveries": {
+        "delivery_id": _c("id", "delivery (shipment) id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "promised_date": _c("date", "delivery date promised to the client", required=True),
+        "actual_date": _c("date", "date delivered; blank while not delivered"),
+        "order_id": _c("id", "order the delivery is for"),
+        "quantity": _c("number", "units delivered", min=0),
+        "complete": _c("bool", "delivered in full (every line, the whole quantity)"),
+    },
+    "complaints": {
+        "complaint_id": _c("id", "complaint or incident id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "date": _c("date", "date the complaint was received", required=True),
+        "category": _c("text", "delivery, quality, invoicing, service ..."),
+        "severity": _c("text", "low, medium or high"),
+        "resolved_date": _c("date", "date it was resolved; blank while open"),
+        "description": _c("text", "what the client complained about"),
+    },
+    "invoices": {
+        "invoice_id": _c("id", "invoice number", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "date": _c("date", "invoice date", required=True),
+        "due_date": _c("date", "payment due date", required=True),
+        "amount": _c("number", "invoiced amount; negative for credit notes", required=True),
+        "paid_date": _c("date", "date paid in full; blank while open"),
+    },
+    "contracts": {
+        "contract_id": _c("id", "contract id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "start_date": _c("date", "start of the contract", required=True),
+        "end_date": _c("date", "end of the current term; blank for an open-ended contract"),
+        "notice_months": _c("integer", "notice period before the end, in months", min=0, max=60),
+        "renewal": _c("text", "automatic (renews unless notice is given) or none"),
+        "renewal_months": _c("integer", "length of an automatic renewal", min=1, max=120),
+        "price_review": _c("text", "price-review clause (indexation, annual review, fixed)"),
+        "title": _c("text", "subject of the contract"),
+    },
+    "opportunities": {
+        "opportunity_id": _c("id", "opportunity (deal) id", required=True),
+        "account_id": _c("id", "client id", required=True),
+        "stage": _c("text", "lead, qualified, proposal, negotiation, won or lost", required=True),
+        "value": _c("number", "expected annual value of the deal", min=0),
+        "expected_close": _c("date", "expected decision date"),
+        "title": _c("text", "subject of the deal"),
+        "decision_criteria": _c("text", "the client's decision criteria, separated by ;"),
+        "competitors": _c("text", "competitors in the race, separated by ;"),
+    },
 }
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -200,6 +248,11 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "meetings": ("meeting_id",),
     "actions": ("action_id",),
     "tenders": ("tender_id",),
+    "deliveries": ("delivery_id",),
+    "complaints": ("complaint_id",),
+    "invoices": ("invoice_id",),
+    "contracts": ("contract_id",),
+    "opportunities": ("opportunity_id",),
 }
 
 

@@ -19,9 +19,16 @@ of flagging at random), pooled over the cut-offs, on
     columns (customer id, yyyymmdd date, number of CDs, dollar value) are converted by this
     script to a transactions frame (account_id, date, revenue = dollar value).
 
+Service (issue 13): does bad service predict a stop? ``--service-only`` runs just this part, on
+the sample (CDNOW has no deliveries): at the same cut-offs and on the same population, the flag
+``service_risk`` of :func:`kamlib.service_levels` (OTIF below 85 % on at least 10 due
+deliveries, or a complaint open for more than 30 days, in the 12 months up to the cut-off,
+from the sample's ``deliveries.csv`` and ``complaints.csv``), alone and combined with the
+at-risk rule (flagged by either).
+
 Run from the repository root::
 
-    .venv/bin/python validation/at_risk_backtest.py [--cdnow PATH] [--horizon 6]
+    .venv/bin/python validation/at_risk_backtest.py [--cdnow PATH] [--horizon 6] [--service-only]
 
 It takes about half a minute. The rule that wins (highest F1, averaged over the two data sets)
 is printed at the end with the defaults of ``client_status``; validation/README.md records the
@@ -42,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamlib.portfolio.churn import client_status
+from kamlib.portfolio.service import service_levels
 
 ROOT = Path(__file__).resolve().parents[1]
 LOST_AFTER_DAYS = 180
@@ -149,6 +157,66 @@ def backtest(tx: pd.DataFrame, cutoffs: list[pd.Timestamp], horizon: int) -> pd.
     return pd.DataFrame(rows)
 
 
+def read_service(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    d = pd.read_csv(
+        folder / "deliveries.csv",
+        dtype={"account_id": "str"},
+        parse_dates=["promised_date", "actual_date"],
+    )
+    d["complete"] = d["complete"].map({True: True, False: False}).astype("boolean")
+    c = pd.read_csv(
+        folder / "complaints.csv",
+        dtype={"account_id": "str"},
+        parse_dates=["date", "resolved_date"],
+    )
+    return d, c
+
+
+def service_backtest(
+    tx: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    complaints: pd.DataFrame,
+    cutoffs: list[pd.Timestamp],
+    horizon: int,
+) -> pd.DataFrame:
+    """Service risk, the at-risk rule and either, against "stopped" at each cut-off."""
+    rows = []
+    bought = tx[tx["revenue"] > 0]
+    for cut in cutoffs:
+        end = cut + pd.DateOffset(months=horizon)
+        again = set(bought[(bought["date"] > cut) & (bought["date"] <= end)]["account_id"])
+        past = tx[tx["date"] <= cut]
+        st = client_status(
+            past, as_of=cut, lost_after_days=LOST_AFTER_DAYS, min_purchases=MIN_PURCHASES
+        )
+        judged = st[st["status"].isin(["active", "at_risk"]) & st["at_risk_after"].notna()]
+        # what was known at the cut-off: deliveries promised and complaints received by then
+        d = deliveries[deliveries["promised_date"] <= cut].copy()
+        d.loc[d["actual_date"] > cut, ["actual_date", "complete"]] = [pd.NaT, pd.NA]
+        c = complaints[complaints["date"] <= cut]
+        svc = service_levels(d, c, as_of=cut, months=12, accounts=list(judged.index))
+        stopped = ~judged.index.isin(list(again))
+        service = svc["service_risk"].fillna(False).to_numpy(dtype=bool)
+        at_risk = (judged["status"] == "at_risk").to_numpy()
+        for name, flagged in (
+            ("service risk", service),
+            ("at risk (default rule)", at_risk),
+            ("at risk or service risk", at_risk | service),
+        ):
+            rows.append(
+                {
+                    "rule": name,
+                    "cutoff": cut.date(),
+                    "population": len(judged),
+                    "stopped": int(stopped.sum()),
+                    "flagged": int(flagged.sum()),
+                    "hits": int((flagged & stopped).sum()),
+                    "hit ids": ", ".join(sorted(judged.index[flagged & stopped])),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def scores(per_cutoff: pd.DataFrame) -> pd.DataFrame:
     out = per_cutoff.groupby("rule", sort=False)[["population", "stopped", "flagged", "hits"]].sum()
     out["precision"] = out["hits"] / out["flagged"].where(out["flagged"] > 0)
@@ -163,12 +231,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cdnow", type=Path, help="CDNOW_master.txt or the lifetimes wheel")
     parser.add_argument("--sample", type=Path, default=ROOT / "data" / "sample")
     parser.add_argument("--horizon", type=int, default=6, help="months after the cut-off")
+    parser.add_argument(
+        "--service-only", action="store_true", help="only the service back-test on the sample"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     pd.set_option("display.width", 160)
     pd.set_option("display.float_format", "{:.3f}".format)
 
     sample = read_sample(args.sample)
+    if (args.sample / "deliveries.csv").is_file():
+        deliveries, complaints = read_service(args.sample)
+        last = sample["date"].max()
+        cutoffs = [
+            c
+            for c in pd.date_range("2024-03-31", "2025-06-30", freq="QE")
+            if c + pd.DateOffset(months=args.horizon) <= last
+        ]
+        per_cut = service_backtest(sample, deliveries, complaints, cutoffs, args.horizon)
+        hits = per_cut.groupby("rule", sort=False)["hit ids"].agg(
+            lambda s: ", ".join(sorted({i for ids in s for i in ids.split(", ") if i}))
+        )
+        table = scores(per_cut.drop(columns="hit ids"))
+        table["stopped and flagged"] = hits
+        print("service (sample): does bad service predict a stop?")
+        print(f"cut-offs {', '.join(str(c.date()) for c in cutoffs)}")
+        print(table.to_string(), end="\n\n")
+    if args.service_only:
+        print(f"({time.perf_counter() - started:.0f} s)")
+        return 0
     cdnow, source = read_cdnow(args.cdnow)
     print(
         f"CDNOW: {source}: {len(cdnow):,} lines, {cdnow['account_id'].nunique():,} customers, "

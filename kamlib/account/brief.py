@@ -251,6 +251,11 @@ def meeting_brief(
     prep_months: int = 9,
     horizon_months: int = 3,
     holidays: Iterable[object] = (),
+    deliveries: pd.DataFrame | None = None,
+    complaints: pd.DataFrame | None = None,
+    invoices: pd.DataFrame | None = None,
+    contracts: pd.DataFrame | None = None,
+    opportunities: pd.DataFrame | None = None,
 ) -> MeetingBrief:
     """Assemble the annual-meeting brief of one account for a meeting date.
 
@@ -300,6 +305,10 @@ def meeting_brief(
         Tender preparation window and look-ahead.
     holidays : iterable of date-like
         Non-working days for the follow-up schedule.
+    deliveries, complaints, invoices, contracts, opportunities : DataFrame, optional
+        The beyond-sales tables (issue 13), passed to
+        :func:`kamlib.account.summary.account_summary`: their items to act on join the
+        summary's list.
 
     Returns
     -------
@@ -400,6 +409,12 @@ def meeting_brief(
         growth=0.0 if growth is None else float(growth),
         prep_months=prep_months,
         min_margin=min_margin,
+        # issue 13: the beyond-sales tables join the summary's act-on list when given
+        deliveries=deliveries,
+        complaints=complaints,
+        invoices=invoices,
+        contracts=contracts,
+        opportunities=opportunities,
     )
     target, source = summary.target, summary.target_source
     spread = spread_target(

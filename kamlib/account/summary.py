@@ -15,6 +15,11 @@ Method (docs/methods.md, "Account summary"):
   not contacted for more than `stale_days` days; overdue actions (count, oldest); products sold
   below the price floor now (count); the largest share of wallet held by a named competitor
   (at least `competitor_share`, default 10 %).
+- **Beyond sales** (issue 13), only when one of the optional tables ``deliveries``,
+  ``complaints``, ``invoices``, ``contracts`` or ``opportunities`` is passed: the items of
+  :func:`kamlib.account.risks.beyond_sales`, a notice deadline right after the tenders (it
+  has a date that will not wait), the others (late deliveries, overdue complaints, slow payer,
+  negative once the capital is costed, large deal) after the overdue actions.
 - **Target**: :func:`kamlib.account.targets.plan_target`.
 """
 
@@ -30,6 +35,7 @@ from kamlib.account.dmu import dmu_roster
 from kamlib.account.dossier import competitors_at
 from kamlib.account.followup import previous_actions, tender_windows
 from kamlib.account.pricing import negotiation_limits
+from kamlib.account.risks import beyond_sales
 from kamlib.account.targets import plan_target
 from kamlib.errors import ArgumentError
 from kamlib.portfolio.churn import client_status
@@ -41,6 +47,7 @@ __all__ = ["ACT_ON_KINDS", "AccountSummary", "account_summary"]
 
 ACT_ON_KINDS = ("tender", "decision maker", "overdue actions", "below floor", "competitor")
 """The kinds of "act on" items, in the order they are ranked."""
+# issue 13: with the beyond-sales tables, BEYOND_KINDS join them (see the module docstring)
 
 _ACT_ON_COLUMNS = {
     "rank": "int64",
@@ -105,6 +112,11 @@ def _window_sums(
     return revenue, profit, profit - float(serve)
 
 
+def _given(tables: dict[str, pd.DataFrame | None]) -> set[str]:
+    """The "no ... table" phrases of the beyond-sales tables that were passed but are empty."""
+    return {f"no {name} table" for name, t in tables.items() if t is not None}
+
+
 def _change(last: float, previous: float) -> float:
     if np.isfinite(previous) and previous > 0 and np.isfinite(last):
         return last / previous - 1
@@ -138,6 +150,11 @@ def account_summary(
     min_margin: float = 0.15,
     competitor_share: float = 0.10,
     max_items: int = 5,
+    deliveries: pd.DataFrame | None = None,
+    complaints: pd.DataFrame | None = None,
+    invoices: pd.DataFrame | None = None,
+    contracts: pd.DataFrame | None = None,
+    opportunities: pd.DataFrame | None = None,
 ) -> AccountSummary:
     """The one-screen summary of an account: who, status, the year, the target, what to act on.
 
@@ -175,6 +192,10 @@ def account_summary(
         competitor's share of wallet worth naming.
     max_items : int, default 5
         Most act-on items shown.
+    deliveries, complaints, invoices, contracts, opportunities : DataFrame, optional
+        The beyond-sales tables; when any is given, the items of
+        :func:`kamlib.account.risks.beyond_sales` join the act-on list (not known, and left
+        out, for the ones not given).
 
     Returns
     -------
@@ -353,6 +374,34 @@ def account_summary(
             )
     else:
         messages.append("no competitors table: competitors not checked")
+    # --- issue 13: beyond sales (service, payments, contracts, deals) ----------------------
+    beyond_tables = {
+        "deliveries": deliveries,
+        "complaints": complaints,
+        "invoices": invoices,
+        "contracts": contracts,
+        "opportunities": opportunities,
+    }
+    if any(t is not None for t in beyond_tables.values()):
+        beyond = beyond_sales(
+            account_id,
+            transactions=transactions,
+            meetings=meetings,
+            cost_to_serve=cost_to_serve,
+            as_of=as_of,
+            months=months,
+            **beyond_tables,
+        )
+        extra = beyond.act_on.to_dict("records")
+        urgent = [i for i in extra if i["kind"] == "notice deadline"]
+        later = [i for i in extra if i["kind"] != "notice deadline"]
+        tenders_first = sum(1 for i in items if i["kind"] == "tender")
+        rest = items[tenders_first:]
+        before_rest = [i for i in rest if i["kind"] in ("decision maker", "overdue actions")]
+        after_rest = [i for i in rest if i["kind"] not in ("decision maker", "overdue actions")]
+        items = items[:tenders_first] + urgent + before_rest + later + after_rest
+        messages += [m for m in beyond.messages if m.split(":")[0] in _given(beyond_tables)]
+    # --- end of issue 13 ------------------------------------------------------------------
     act_on = pd.DataFrame(items, columns=[c for c in _ACT_ON_COLUMNS if c != "rank"])
     act_on.insert(0, "rank", np.arange(1, len(act_on) + 1))
     act_on = act_on.head(max_items).astype(_ACT_ON_COLUMNS)

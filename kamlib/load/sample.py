@@ -110,6 +110,11 @@ PLANTED: dict[str, tuple[str, ...]] = {
     "group_G01": _GROUPS["G01"],
     "image_makers": _IMAGE_MAKERS,
     "experts": _EXPERTS,
+    "poor_service": ("C0088",),
+    "late_deliveries": ("C0088", "C0077"),
+    "slow_payer": ("C0009",),
+    "notice_before_meeting": ("C0105",),
+    "large_open_deal": ("C0027",),
 }
 """Account ids carrying each planted phenomenon (the same for every seed)."""
 
@@ -928,6 +933,310 @@ def _cost_to_serve(
     return out[["account_id", "date", "amount", "kind"]]
 
 
+# --------------------------------------------------------------------------------------------
+# beyond sales: service, payments, contracts and big deals (a random stream of their own, so
+# that the tables above stay byte-identical for a seed)
+
+_POOR_SERVICE = "C0088"  # late and incomplete deliveries and open complaints from 2024 on
+_LATE_DELIVERIES = ("C0077",)  # a small client lost for "repeated late deliveries"
+_SLOW_PAYER = "C0009"  # pays late, then stops paying from September 2024 on
+_NOTICE_BEFORE_MEETING = "C0105"  # notice deadline a week before the next annual meeting
+_LARGE_DEAL = "C0027"  # a large deal in negotiation
+_COMPLAINTS = {
+    "delivery": ("delivery {d} days late", "delivery arrived after the promised date"),
+    "completeness": ("incomplete delivery: {cat} missing", "short delivery, back order open"),
+    "quality": (
+        "damaged packaging on arrival",
+        "wrong item delivered",
+        "defective {cat} items",
+        "certificate of conformity missing",
+    ),
+    "invoicing": ("price on the invoice differs from the agreed price", "duplicate invoice"),
+    "service": ("no answer from customer service for a week", "order confirmation missing"),
+}
+_CRITERIA = (
+    "total cost of ownership", "delivery reliability", "price", "technical support",
+    "e-procurement integration", "range breadth", "local stock", "sustainability",
+)  # fmt: skip
+_DEAL_TITLES = (
+    "Standardise {cat} across all sites",
+    "Consignment stock for {cat}",
+    "Framework extension: {cat}",
+    "New site equipment: {cat}",
+    "Private-label {cat} range",
+)
+_STAGE_CHOICES = ("lead", "qualified", "proposal", "negotiation")
+
+
+def _beyond_rng(seed: int) -> np.random.Generator:
+    """The generator of the beyond-sales tables: its own stream, apart from the one above."""
+    return np.random.default_rng([int(seed), 13])
+
+
+def _bdays_after(dates: pd.Series, days: np.ndarray) -> np.ndarray:
+    return np.busday_offset(
+        dates.to_numpy().astype("datetime64[D]"), days.astype(int), roll="forward"
+    )
+
+
+def _deliveries(tx: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """One delivery per order: promised 2-5 working days after the order; some late or short."""
+    as_of = pd.Timestamp(SAMPLE_AS_OF)
+    sold = tx[(tx["revenue"] > 0) & tx["order_id"].str.startswith("SO")]
+    orders = sold.groupby(["account_id", "order_id"], as_index=False).agg(
+        date=("date", "min"), quantity=("quantity", "sum")
+    )
+    orders = orders.sort_values(["date", "order_id"], ignore_index=True)
+    n = len(orders)
+    promised = pd.Series(_bdays_after(orders["date"], rng.integers(2, 6, n))).astype(
+        "datetime64[us]"
+    )
+    ids = orders["account_id"].unique()
+    p_late = dict(zip(ids, rng.uniform(0.01, 0.07, len(ids)), strict=True))
+    p_short = dict(zip(ids, rng.uniform(0.005, 0.04, len(ids)), strict=True))
+    late_p = orders["account_id"].map(p_late).to_numpy()
+    short_p = orders["account_id"].map(p_short).to_numpy()
+    delay = rng.integers(1, 8, n)
+    poor = (orders["account_id"].eq(_POOR_SERVICE) & (orders["date"] >= "2024-01-01")).to_numpy()
+    chronic = orders["account_id"].isin(_LATE_DELIVERIES).to_numpy()
+    worse = poor & (orders["date"] >= "2024-07-01").to_numpy()  # and worse from mid-2024
+    late_p = np.where(worse, 0.6, np.where(poor, 0.35, np.where(chronic, 0.5, late_p)))
+    short_p = np.where(worse, 0.3, np.where(poor, 0.2, short_p))
+    delay = np.where(poor | chronic, rng.integers(3, 16, n), delay)
+    u_late, u_short, early = rng.random(n), rng.random(n), rng.random(n) < 0.1
+    shift = np.where(u_late < late_p, delay, np.where(early, -1, 0))
+    actual = promised + pd.to_timedelta(shift, unit="D")
+    complete = u_short >= short_p
+    quantity = np.where(complete, orders["quantity"], np.floor(orders["quantity"] * 0.7))
+    return pd.DataFrame(
+        {
+            "delivery_id": [f"D{i:06d}" for i in range(1, n + 1)],
+            "account_id": orders["account_id"],
+            "promised_date": promised,
+            "actual_date": actual.where(actual <= as_of),
+            "order_id": orders["order_id"],
+            "quantity": np.maximum(quantity, 1.0),
+            "complete": pd.array(np.where(actual <= as_of, complete, None), dtype="boolean"),
+        }
+    )
+
+
+def _complaints(
+    deliveries: pd.DataFrame, bought: pd.Series, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Complaints after some late or short deliveries, plus quality and other incidents."""
+    as_of = pd.Timestamp(SAMPLE_AS_OF)
+    d = deliveries[deliveries["actual_date"].notna()].reset_index(drop=True)
+    n = len(d)
+    late_days = (d["actual_date"] - d["promised_date"]).dt.days.to_numpy()
+    short = ~d["complete"].fillna(True).to_numpy(dtype=bool)
+    poor = (d["account_id"].eq(_POOR_SERVICE) & (d["promised_date"] >= "2024-01-01")).to_numpy()
+    p_report = np.where(poor, 0.6, 0.15)
+    u = rng.random(n)
+    category = np.where(
+        (late_days > 0) & (u < p_report),
+        "delivery",
+        np.where(short & (u < p_report), "completeness", ""),
+    )
+    other = rng.random(n) < np.where(poor, 0.08, 0.006)
+    other_cat = np.array(("quality", "quality", "invoicing", "service"))[rng.integers(0, 4, n)]
+    category = np.where((category == "") & other, other_cat, category)
+    pick = np.flatnonzero(category != "")
+    c = d.iloc[pick].reset_index(drop=True)
+    cat = category[pick]
+    m = len(c)
+    date = c["actual_date"] + pd.to_timedelta(rng.integers(0, 4, m), unit="D")
+    bad = poor[pick]
+    severity = np.where(
+        rng.random(m) < np.where(bad, 0.45, 0.1),
+        "high",
+        np.where(rng.random(m) < 0.5, "medium", "low"),
+    )
+    days = np.where(bad, rng.integers(20, 121, m), rng.integers(1, 26, m))
+    never = bad & (rng.random(m) < 0.4)  # the poorly served client's complaints stay open
+    resolved = (date + pd.to_timedelta(days, unit="D")).where(~never)
+    resolved = resolved.where(resolved <= as_of)
+    texts = []
+    for k, kind in enumerate(cat):
+        text = _COMPLAINTS[kind][int(rng.integers(0, len(_COMPLAINTS[kind])))]
+        texts.append(
+            text.format(
+                d=max(int(late_days[pick[k]]), 1),
+                cat=_pick(rng, bought[c["account_id"][k]]).lower(),
+            )
+        )
+    out = pd.DataFrame(
+        {
+            "account_id": c["account_id"],
+            "date": date,
+            "category": cat,
+            "severity": severity,
+            "resolved_date": resolved,
+            "description": texts,
+        }
+    )
+    out = out[out["date"] <= as_of].sort_values(["date", "account_id"], kind="stable")
+    out.insert(0, "complaint_id", [f"Q{i:05d}" for i in range(1, len(out) + 1)])
+    return out.reset_index(drop=True)
+
+
+def _invoices(tx: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """One invoice per client and month (net of returns), due after the client's terms."""
+    as_of = pd.Timestamp(SAMPLE_AS_OF)
+    month_end = tx["date"].dt.to_period("M").dt.end_time.dt.normalize()
+    inv = tx.assign(date=month_end).groupby(["date", "account_id"], as_index=False)["revenue"].sum()
+    inv = inv[inv["revenue"] > 0].reset_index(drop=True)
+    n = len(inv)
+    ids = np.sort(inv["account_id"].unique())
+    terms = dict(zip(ids, rng.choice([30, 45, 60], len(ids), p=[0.6, 0.3, 0.1]), strict=True))
+    habit = dict(zip(ids, rng.choice(3, len(ids), p=[0.6, 0.3, 0.1]), strict=True))
+    terms[_SLOW_PAYER] = 30
+    habit[_SLOW_PAYER] = 3
+    lo = np.array([-5, 3, 25, 40])
+    hi = np.array([4, 25, 60, 80])
+    h = inv["account_id"].map(habit).to_numpy()
+    delay = lo[h] + (rng.random(n) * (hi[h] - lo[h])).astype(int)
+    due = inv["date"] + pd.to_timedelta(inv["account_id"].map(terms).to_numpy(), unit="D")
+    paid = due + pd.to_timedelta(delay, unit="D")
+    paid = paid.where(paid > inv["date"], inv["date"] + pd.Timedelta(days=1))
+    stopped = inv["account_id"].eq(_SLOW_PAYER) & (inv["date"] >= "2024-09-01")
+    paid = paid.where(~stopped & (paid <= as_of))
+    year = inv["date"].dt.year.astype(str)
+    number = inv.groupby(year).cumcount() + 1
+    return pd.DataFrame(
+        {
+            "invoice_id": "INV-" + year + "-" + number.map("{:05d}".format),
+            "account_id": inv["account_id"],
+            "date": inv["date"],
+            "due_date": due,
+            "amount": inv["revenue"].round(2),
+            "paid_date": paid,
+        }
+    )
+
+
+def _next_annual_meeting(meetings: pd.DataFrame, account_id: str) -> pd.Timestamp:
+    """The client's usual annual-meeting day (most common month, median day) after the as-of."""
+    rows = meetings[(meetings["account_id"] == account_id) & (meetings["type"] == "annual")]
+    month = int(rows["date"].dt.month.mode().min())
+    day = int(np.floor(rows["date"].dt.day[rows["date"].dt.month == month].median()))
+    as_of = pd.Timestamp(SAMPLE_AS_OF)
+    when = pd.Timestamp(as_of.year, month, day)
+    return when if when > as_of else pd.Timestamp(as_of.year + 1, month, day)
+
+
+def _contracts(meetings: pd.DataFrame, bought: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
+    """A framework contract per key account; ended for the lost ones."""
+    as_of = pd.Timestamp(SAMPLE_AS_OF)
+    reviews = (
+        "annual review at the annual meeting",
+        "indexed yearly to the producer price index",
+        "prices fixed for the term",
+        "review on request with 3 months notice",
+    )
+    rows = []
+    for i, acc in enumerate(PLANTED["key_accounts"]):
+        years = int(rng.integers(2, 4))
+        notice = int(rng.choice([3, 6]))
+        automatic = rng.random() < 0.6
+        end = pd.Timestamp(
+            f"{int(rng.integers(2026, 2029))}-{int(rng.choice([3, 6, 9, 12])):02d}-01"
+        )
+        end = end + pd.offsets.MonthEnd(0)
+        if end - pd.DateOffset(months=notice) < pd.Timestamp("2026-03-31"):
+            end = end + pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
+        review = _pick(rng, reviews)
+        if acc in PLANTED["lost_key_clients"] and acc != "C0131":
+            end, automatic = (
+                pd.Timestamp(f"2025-0{int(rng.integers(3, 7))}-01") - pd.Timedelta(days=1),
+                False,
+            )
+        elif acc == "C0101":  # won by the tender of January 2025
+            end, years, automatic = pd.Timestamp("2028-01-31"), 3, False
+        elif acc == _NOTICE_BEFORE_MEETING:
+            deadline = max(
+                _next_annual_meeting(meetings, acc) - pd.Timedelta(days=7),
+                as_of + pd.Timedelta(days=1),
+            )
+            notice, automatic, years = 3, True, 3
+            end = deadline + pd.DateOffset(months=notice)
+            review = "prices fixed for the term"
+        elif acc == "C0131":  # still a client in the CRM, under contract until 2026
+            end, years = pd.Timestamp("2026-12-31"), 3
+        elif acc == "C0012":  # renewed automatically last June
+            end, automatic, years, notice = pd.Timestamp("2025-06-30"), True, 2, 3
+        start = end - pd.DateOffset(years=years) + pd.Timedelta(days=1)
+        while start > as_of - pd.Timedelta(days=90):  # every contract started in the past
+            years += 1
+            start = end - pd.DateOffset(years=years) + pd.Timedelta(days=1)
+        open_ended = acc in ("C0066", "C0126") and end > as_of
+        rows.append(
+            {
+                "contract_id": f"K{2000 + i:04d}",
+                "account_id": acc,
+                "start_date": start,
+                "end_date": pd.NaT if open_ended else end,
+                "notice_months": notice,
+                "renewal": None if open_ended else "automatic" if automatic else "none",
+                "renewal_months": 12 if automatic and not open_ended else None,
+                "price_review": review,
+                "title": f"Framework agreement {', '.join(bought[acc][:2])}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _opportunities(tx: pd.DataFrame, bought: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
+    """One to three deals per key account: open ones closing in 2026, decided ones before."""
+    annual = tx[tx["date"] >= "2025-01-01"].groupby("account_id")["revenue"].sum()
+    lost_key = PLANTED["lost_key_clients"]
+    rows = []
+    for acc in PLANTED["key_accounts"]:
+        for _ in range(int(rng.integers(1, 4))):
+            if acc in lost_key:
+                stage = "lost"
+            else:
+                stage = str(
+                    rng.choice(
+                        [*_STAGE_CHOICES, "won", "lost"], p=[0.15, 0.2, 0.25, 0.15, 0.15, 0.1]
+                    )
+                )
+            decided = stage in ("won", "lost")
+            close = (
+                pd.Timestamp("2024-03-01") + pd.Timedelta(days=int(rng.integers(0, 600)))
+                if decided
+                else pd.Timestamp("2026-01-15") + pd.Timedelta(days=int(rng.integers(0, 330)))
+            )
+            rivals = rng.choice(len(_COMPETITORS), int(rng.integers(0, 3)), replace=False)
+            crit = rng.choice(len(_CRITERIA), int(rng.integers(1, 4)), replace=False)
+            value = max(annual.get(acc, 0.0), 200_000.0) * rng.uniform(0.04, 0.15)
+            rows.append(
+                {
+                    "account_id": acc,
+                    "stage": stage,
+                    "value": np.round(value, -3),
+                    "expected_close": close,
+                    "title": _pick(rng, _DEAL_TITLES).format(cat=_pick(rng, bought[acc])),
+                    "decision_criteria": "; ".join(_CRITERIA[k] for k in sorted(crit)),
+                    "competitors": "; ".join(_COMPETITORS[k] for k in sorted(rivals)) or None,
+                }
+            )
+    rows.append(
+        {
+            "account_id": _LARGE_DEAL,
+            "stage": "negotiation",
+            "value": 1_800_000.0,
+            "expected_close": pd.Timestamp("2026-03-31"),
+            "title": "New assembly plant 2026: fasteners, tools and safety equipment",
+            "decision_criteria": "total cost of ownership; delivery reliability; local stock",
+            "competitors": "Kronberg Industrial GmbH; NordSupply AG",
+        }
+    )
+    out = pd.DataFrame(rows).sort_values(["account_id", "expected_close"], kind="stable")
+    out.insert(0, "opportunity_id", [f"O{i:04d}" for i in range(1, len(out) + 1)])
+    return out.reset_index(drop=True)
+
+
 def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """`df` with exactly the canonical columns of `table`, in order, with canonical dtypes."""
     spec = TABLES[table]
@@ -993,6 +1302,12 @@ def generate_sample(*, seed: int = 7) -> dict[str, pd.DataFrame]:
         "targets": _targets(tx, products, rng),
         "cost_to_serve": _cost_to_serve(tx, roster, rng),
     }
+    more = _beyond_rng(seed)  # beyond sales: a stream of its own, the tables above unchanged
+    frames["deliveries"] = _deliveries(tx, more)
+    frames["complaints"] = _complaints(frames["deliveries"], bought, more)
+    frames["invoices"] = _invoices(tx, more)
+    frames["contracts"] = _contracts(meetings, bought, more)
+    frames["opportunities"] = _opportunities(tx, bought, more)
     return {name: _typed(name, frames[name]) for name in TABLES}
 
 

@@ -7,6 +7,10 @@ Definitions (docs/methods.md, "Profitability"):
   ``cost_to_serve`` table's ``amount`` plus ``cost_per_order`` x orders plus ``cost_per_line`` x
   lines (both rates 0 by default). Without a cost-to-serve table and with zero rates,
   contribution equals gross profit;
+* with ``invoices`` (the optional invoices table), contribution is also after the cost of the
+  capital tied up in the client's receivables in the window
+  (:func:`kamlib.portfolio.payments.capital_cost`, annual `capital_rate`, default 8 %), shown
+  in the column ``capital_cost``; the whale curve then sorts by that contribution;
 * the whale curve sorts clients by contribution (descending) and plots the cumulative
   contribution as a share of the total against the cumulative share of clients. Its peak is
   usually well above 100 %: the most profitable clients earn more than the whole portfolio,
@@ -44,6 +48,8 @@ from kamlib.portfolio.cube import (
     sum_runs,
     window_sql,
 )
+from kamlib.portfolio.payments import CAPITAL_RATE
+from kamlib.portfolio.payments import capital_cost as _capital_cost
 from kamlib.portfolio.shares import revenue_shares
 from kamlib.schema import require_columns
 from kamlib.window import since, until
@@ -213,6 +219,8 @@ def client_pnl(
     account: str = "account_id",
     start: str | pd.Timestamp | None = None,
     end: str | pd.Timestamp | None = None,
+    invoices: pd.DataFrame | None = None,
+    capital_rate: float = CAPITAL_RATE,
 ) -> pd.DataFrame:
     """Profit and loss per client, from revenue down to contribution.
 
@@ -239,6 +247,14 @@ def client_pnl(
     account : str, default "account_id"
         Column that identifies the client in both tables; pass e.g. ``"parent_id"`` after
         merging it in, to roll clients up to their group.
+    invoices : DataFrame, optional
+        Canonical invoices (``account_id``, ``date``, ``amount``, ``paid_date``). When given,
+        the cost of the capital tied up in each client's receivables inside the window
+        (capital-days x `capital_rate` / 365, :func:`kamlib.portfolio.payments.capital_cost`)
+        is a column ``capital_cost`` and is deducted from the contribution; a client without
+        invoices has 0. None (default): no such column, contribution as before.
+    capital_rate : float, default 0.08
+        Annual cost of capital (:data:`kamlib.portfolio.payments.CAPITAL_RATE`).
 
     Returns
     -------
@@ -251,7 +267,7 @@ def client_pnl(
         gross_revenue + returns), ``revenue_share`` (of the positive clients' revenue,
         :func:`kamlib.portfolio.shares.revenue_shares`), ``cost``,
         ``gross_profit``, ``gross_margin`` (gross profit / revenue), ``cost_to_serve``,
-        ``contribution``, ``contribution_margin`` (contribution / revenue) and
+        ``capital_cost`` (only with `invoices`), ``contribution``, ``contribution_margin`` (contribution / revenue) and
         ``lines_without_cost``. Per line, a missing cost is revenue - gross_profit and a
         missing gross profit revenue - cost; cost, gross profit and contribution are NaN when
         any line still lacks them (a partial sum would overstate the margin). Margins are NaN
@@ -309,12 +325,33 @@ def client_pnl(
         pnl["orders"] = pnl["orders"].astype("int64")
         pnl["cost_to_serve"] += cost_per_order * pnl["orders"]
     pnl["contribution"] = pnl["gross_profit"] - pnl["cost_to_serve"]
+    columns = list(_PNL_COLUMNS)
+    if invoices is not None and len(invoices):
+        # the cost of the capital tied up in receivables, in the same window (payments.py)
+        require_columns(invoices, [account, "date", "amount", "paid_date"], "invoices")
+        last = as_timestamp(end, "end")
+        if last is None:
+            last = max(invoices["date"].max(), invoices["paid_date"].max())
+        first = as_timestamp(start, "start")
+        cap = _capital_cost(invoices, as_of=last, start=first, rate=capital_rate, account=account)
+        cap.index = cap.index.astype("str")
+        keys = pnl.index.union(cap.index).sort_values(na_position="last")
+        if len(keys) > len(pnl):
+            pnl = pnl.reindex(keys)
+            pnl[zero_fill + ["cost", "gross_profit", "cost_to_serve"]] = pnl[
+                zero_fill + ["cost", "gross_profit", "cost_to_serve"]
+            ].fillna(0)
+            pnl = pnl.astype({"lines": "int64", "lines_without_cost": "int64"})
+            pnl["contribution"] = pnl["gross_profit"] - pnl["cost_to_serve"]
+        pnl["capital_cost"] = cap.reindex(pnl.index).fillna(0.0)
+        pnl["contribution"] = pnl["contribution"] - pnl["capital_cost"]
+        columns.insert(columns.index("contribution"), "capital_cost")
     positive = pnl["revenue"].where(pnl["revenue"] > 0)
     pnl["gross_margin"] = pnl["gross_profit"] / positive
     pnl["contribution_margin"] = pnl["contribution"] / positive
     pnl["revenue_share"] = revenue_shares(pnl["revenue"])  # of the positive clients' total
     pnl.index.name = account
-    return pnl[_PNL_COLUMNS]
+    return pnl[columns]
 
 
 def whale_curve(pnl: pd.DataFrame, *, value: str = "contribution") -> pd.DataFrame:

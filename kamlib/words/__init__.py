@@ -136,3 +136,26 @@ __all__ += [
     "missing_data_table",
     "missing_data_sentence",
 ]
+
+# issue 13: beyond sales (service, payments, contracts, big deals)
+from kamlib.words.contracts import contracts_sentence  # noqa: E402
+from kamlib.words.deals import pipeline_sentence  # noqa: E402
+from kamlib.words.payments import capital_sentence, payment_sentence  # noqa: E402
+from kamlib.words.risks import (  # noqa: E402
+    beyond_act_on_lines,
+    key_risks_sentence,
+    not_known_sentence,
+)
+from kamlib.words.service import service_loss_sentence, service_sentence  # noqa: E402
+
+__all__ += [
+    "beyond_act_on_lines",
+    "capital_sentence",
+    "contracts_sentence",
+    "key_risks_sentence",
+    "not_known_sentence",
+    "payment_sentence",
+    "pipeline_sentence",
+    "service_loss_sentence",
+    "service_sentence",
+]

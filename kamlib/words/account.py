@@ -12,6 +12,7 @@ import pandas as pd
 
 from kamlib.account.summary import AccountSummary
 from kamlib.words.numbers import money, percent, signed_percent
+from kamlib.words.risks import beyond_item_text
 
 __all__ = [
     "account_facts",
@@ -214,7 +215,7 @@ def _item_text(
             f"{percent(number, 0)} of the client's spend",
             day,
         )
-    return (kind, "", day)
+    return beyond_item_text(kind, subject, number, value, date)  # issue 13: beyond sales
 
 
 def act_on_table(summary: AccountSummary) -> pd.DataFrame:
