@@ -67,8 +67,10 @@ from kamlib.words.scoring import (
     quadrants_sentence,
 )
 from kamlib.words.settings import (
+    conventions_sentence,
     notes_sentence,
     settings_sentence,
+    window_label,
 )
 from kamlib.words.summary import (
     portfolio_summary,
@@ -103,6 +105,8 @@ __all__ = [
     "reclassified_sentence",
     "seasonality_sentence",
     "settings_sentence",
+    "conventions_sentence",
+    "window_label",
     "share_of_wallet_sentence",
     "status_sentence",
     "targets_sentence",
