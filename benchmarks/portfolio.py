@@ -146,7 +146,9 @@ def run_pandas(path: str) -> tuple[dict, dict]:
     total = m.sum(axis=1)
     pos = total[total > 0].sort_index().sort_values(ascending=False, kind="stable")
     cum = pos.cumsum() / pos.sum()
-    abc = pd.Series(np.where(cum <= 0.8 + 1e-9, "A", np.where(cum <= 0.95 + 1e-9, "B", "C")), pos.index)
+    abc = pd.Series(
+        np.where(cum <= 0.8 + 1e-9, "A", np.where(cum <= 0.95 + 1e-9, "B", "C")), pos.index
+    )
     abc.iloc[0] = "A"
     abc = abc.groupby(pos.to_numpy()).transform("min")  # ties: the best class of the group
     n = m.notna().sum(axis=1)
@@ -160,7 +162,9 @@ def run_pandas(path: str) -> tuple[dict, dict]:
         ),
         m.index,
     )
-    out = pd.DataFrame({"total": total, "cv": cv, "abc": abc.reindex(m.index).fillna("non-positive"), "xyz": xyz})
+    out = pd.DataFrame(
+        {"total": total, "cv": cv, "abc": abc.reindex(m.index).fillna("non-positive"), "xyz": xyz}
+    )
     both = out["abc"].isin(["A", "B", "C"]) & out["xyz"].isin(["X", "Y", "Z"])
     out["cell"] = (out["abc"] + out["xyz"]).where(
         both, out["abc"].where(~out["abc"].isin(["A", "B", "C"]), out["xyz"])
@@ -429,8 +433,8 @@ def run_sql(path: str) -> tuple[dict, dict]:
     status = con.execute(SQL_STATUS).df().set_index("account_id")
     steps["loss_status"] = time.perf_counter() - t
     seconds = time.perf_counter() - t0
-    dep["key_clients"] = list(dep["key_clients"])
-    dep["large"] = list(dep["large"])
+    dep["key_clients"] = list(dep["key_clients"] if dep["key_clients"] is not None else [])
+    dep["large"] = list(dep["large"] if dep["large"] is not None else [])  # NULL: none
     result = {
         "abc": abc,
         "dep": dep,

@@ -105,10 +105,10 @@ def _set_aside_lines(ws) -> list[str]:
 
 
 def _summary(args) -> int:
-    from kamlib.load.workspace import load_workspace
+    from kamlib.load.store import load_cached
     from kamlib.words.summary import portfolio_summary
 
-    ws = load_workspace(args.workspace)
+    ws = load_cached(args.workspace)  # the workspace cache: instant on unchanged inputs
     print(portfolio_summary(ws, **_conventions(args, ws)))
     print("\n".join(_set_aside_lines(ws)))
     return EXIT_OK
@@ -182,12 +182,12 @@ def _select_accounts(ws, selection: str) -> list[str]:
 
 
 def _render(args) -> int:
-    from kamlib.load.workspace import load_workspace
+    from kamlib.load.store import load_cached
     from kamlib.run.parameters import resolve_parameters
     from kamlib.run.plan import notebook_catalogue
     from kamlib.run.render import render
 
-    ws = load_workspace(args.workspace)
+    ws = load_cached(args.workspace)  # the workspace cache: instant on unchanged inputs
     accounts = _select_accounts(ws, args.accounts)
     notebooks = None
     if args.notebooks:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import json
 import os
 import pickle
@@ -36,7 +35,6 @@ from pathlib import Path
 import pandas as pd
 
 from kamlib.errors import ArgumentError
-from kamlib.run.files import sha256_file
 
 __all__ = [
     "ENV_VAR",
@@ -113,12 +111,9 @@ def input_fingerprint(config) -> str:
     >>> input_fingerprint(read_config(d)).startswith("sha256:")
     True
     """
-    root = Path(config.root).resolve()
-    digest = hashlib.sha256()
-    for path in _input_files(config):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00")
-        digest.update(sha256_file(path).encode("ascii") + b"\n")
-    return "sha256:" + digest.hexdigest()
+    from kamlib.load.store import input_fingerprint as fingerprint
+
+    return fingerprint(config)  # one definition: the workspace cache keys on it too
 
 
 def _stats(config) -> list[list]:
@@ -293,8 +288,9 @@ def _read(path: Path):
 def workspace(path: str | Path = ""):
     """The workspace at `path` (empty: the bundled sample), from the run cache when it has it.
 
-    Same as ``load_workspace(resolve_workspace(path))``, minus the loading time inside a
-    report run.
+    Same as ``load_workspace(resolve_workspace(path))``, minus the loading time: inside a
+    report run from the run cache, elsewhere from the workspace cache
+    (:func:`kamlib.load.store.load_cached`, instant while the inputs do not change).
 
     Parameters
     ----------
@@ -314,7 +310,8 @@ def workspace(path: str | Path = ""):
     1
     """
     from kamlib.load.config import read_config
-    from kamlib.load.workspace import load_workspace, resolve_workspace
+    from kamlib.load.store import load_cached
+    from kamlib.load.workspace import resolve_workspace
 
     folder = resolve_workspace(path)
     found = _index()
@@ -322,7 +319,7 @@ def workspace(path: str | Path = ""):
         cache, index = found
         if _matches(index, read_config(folder)):
             return _read(cache / _WORKSPACE)
-    return load_workspace(folder)
+    return load_cached(folder)
 
 
 def portfolio(ws, *, as_of=None) -> Portfolio:
