@@ -1,18 +1,31 @@
-"""Benchmark: the sample's account reports, plain papermill + nbconvert vs `kam render`.
+"""Benchmark: account reports, plain papermill + nbconvert vs `kam render`, and at scale.
+
+Part 1, throughput on the sample (target >= 10x):
 
 (a) plain: for every report, the ``papermill`` command (a fresh kernel) and then the
     ``jupyter nbconvert --to html`` command, with as many reports in parallel as (b) has workers;
 (b) ``kam render`` with ``--workers`` the same number: forked kernels, in-process HTML export,
     the run cache;
-(c) when the account notebooks do not read the run cache yet: (b) on copies of them whose
-    loading cell calls ``kamlib.run.cache.workspace``/``portfolio`` instead (what they should do).
+(c) when the account notebooks do not read the run cache: (b) on copies of them whose loading
+    cell calls ``kamlib.run.cache.workspace``/``portfolio`` (today's notebooks do; then skipped).
 
 Prints reports per minute for each, the ratio to (a), CPU seconds per report (this process's
 children, waited for) and peak memory (the largest sum of the resident memory of this process's
-descendants, sampled every 0.2 s). Not a test: timings depend on the machine and its load.
+descendants, sampled every 0.2 s).
+
+Part 2, with ``--large FOLDER`` (e.g. ``kam sample --lines 2000000 --accounts 5000 --format csv
+--out FOLDER``): ``kam render --workers 1`` of the same account notebooks for ``--scale-accounts``
+accounts on the sample and on FOLDER, one after the other. Prints the mean time per account
+report (``duration_s`` in the manifest; the first report of a run apart, it pays for the
+worker's start) and the largest resident memory of one kernel (sampled), with the targets
+(issue 16): time on FOLDER / time on the sample <= 1.2, <= 300 MB per kernel. The workspace
+cache (kamlib/load/store.py) is filled before timing, so the load of FOLDER is not counted.
+
+Not a test: timings depend on the machine and its load.
 
     python benchmarks/render.py                  # 20 accounts x 2 account notebooks = 40 reports
     python benchmarks/render.py --accounts 10 --workers 2 --skip-plain
+    python benchmarks/render.py --skip-plain --skip-sample --large data/bench/tx_2000000_5000_csv
 """
 
 from __future__ import annotations
@@ -52,11 +65,28 @@ _CACHE_CALLS = [  # the loading lines of the account notebooks -> their run-cach
 
 
 class _Peak:
-    """Samples the summed RSS of this process's descendants in a background thread."""
+    """Samples the resident memory of this process's descendants in a background thread.
+
+    ``peak``: the largest sum over all descendants; ``kernel``: the largest of one kernel (a
+    process started as ``ipykernel_launcher``, or forked by a zygote: same command line as its
+    parent, kamlib/run/kernels.py).
+    """
 
     def __init__(self, interval: float = 0.2):
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self.interval, self.peak, self.kernel, self._stop = interval, 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._kinds: dict[int, bool] = {}
+
+    def _is_kernel(self, proc) -> bool:
+        if proc.pid not in self._kinds:
+            try:
+                cmd = proc.cmdline()
+                parent = proc.parent()
+                forked = parent is not None and parent.cmdline() == cmd and "-c" in cmd
+                self._kinds[proc.pid] = forked or any("ipykernel_launcher" in c for c in cmd)
+            except psutil.Error:
+                return False
+        return self._kinds[proc.pid]
 
     def _run(self) -> None:
         me = psutil.Process()
@@ -64,9 +94,12 @@ class _Peak:
             total = 0
             for proc in me.children(recursive=True):
                 try:
-                    total += proc.memory_info().rss
+                    rss = proc.memory_info().rss
                 except psutil.Error:
-                    pass
+                    continue
+                total += rss
+                if self._is_kernel(proc):
+                    self.kernel = max(self.kernel, rss)
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
 
@@ -184,6 +217,51 @@ def _reads_cache(path: Path) -> bool:
     return "kamlib.run.cache." in path.read_text(encoding="utf-8")
 
 
+def _scale_run(label: str, workspace: Path, accounts: list[str], out: Path) -> dict:
+    """`kam render --workers 1` of the account notebooks; mean time per report, kernel peak."""
+    import json
+
+    with _Peak() as peak:
+        started = time.perf_counter()
+        _kam_render(
+            accounts,
+            [ROOT / "notebooks" / f"{n}.ipynb" for n in ACCOUNT_NOTEBOOKS],
+            workspace,
+            out,
+            1,
+        )
+        seconds = time.perf_counter() - started
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    done = [r for r in manifest["reports"] if r.get("duration_s") is not None]
+    durations = [r["duration_s"] for r in done if r["status"] == "published"]
+    later = durations[1:] or durations
+    row = {
+        "label": label,
+        "published": len(durations),
+        "reports": len(manifest["reports"]),
+        "seconds": seconds,
+        "first": durations[0] if durations else float("nan"),
+        "per_report": sum(later) / len(later) if later else float("nan"),
+        "kernel_mib": peak.kernel / 2**20,
+        "peak_mib": peak.peak / 2**20,
+    }
+    print(
+        f"{label:<34} {row['published']:>3}/{row['reports']} ok  run {seconds:6.1f} s  "
+        f"first report {row['first']:5.2f} s, next ones {row['per_report']:5.2f} s each  "
+        f"kernel peak {row['kernel_mib']:5.0f} MiB  all processes {row['peak_mib']:6.0f} MiB",
+        flush=True,
+    )
+    return row
+
+
+def _top_accounts(workspace: Path, n: int) -> list[str]:
+    from kamlib.load.store import load_cached
+
+    ws = load_cached(workspace)  # and the workspace cache is filled for the runs below
+    revenue = ws.transactions.groupby("account_id")["revenue"].sum().sort_values(ascending=False)
+    return list(revenue.index[:n])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -195,18 +273,49 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--workspace", type=Path, default=ROOT / "data" / "sample")
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--skip-sample", action="store_true", help="no part 1")
+    parser.add_argument("--large", type=Path, help="part 2: a large workspace folder")
+    parser.add_argument("--scale-accounts", type=int, default=3, help="accounts in part 2")
     parser.add_argument("--keep", action="store_true", help="keep the output folder")
     args = parser.parse_args(argv)
 
-    import kamlib
+    work = Path(tempfile.mkdtemp(prefix="kam-bench-"))
+    verdict = {True: "met", False: "MISSED"}
+    try:
+        if not args.skip_sample:
+            _throughput(args, work, verdict)
+        if args.large:
+            small = _top_accounts(args.workspace, args.scale_accounts)
+            large = _top_accounts(args.large, args.scale_accounts)
+            print(
+                f"\nat scale: {args.scale_accounts} accounts x {', '.join(ACCOUNT_NOTEBOOKS)}, "
+                f"1 worker, load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            a = _scale_run("sample", args.workspace, small, work / "scale-sample")
+            b = _scale_run(args.large.name, args.large, large, work / "scale-large")
+            ratio = b["per_report"] / a["per_report"]
+            print(
+                f"time per account report, large / sample = {ratio:.2f}  "
+                f"(target <= 1.2: {verdict[ratio <= 1.2]}); first report "
+                f"{b['first'] / a['first']:.2f}\n"
+                f"kernel peak memory on {args.large.name} = {b['kernel_mib']:.0f} MiB  "
+                f"(target <= 300: {verdict[b['kernel_mib'] <= 300]}); "
+                f"on the sample {a['kernel_mib']:.0f} MiB"
+            )
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(f"largest single process: {usage.ru_maxrss / 1024:.0f} MiB")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
-    ws = kamlib.load_workspace(args.workspace)
-    revenue = ws.transactions.groupby("account_id")["revenue"].sum().sort_values(ascending=False)
-    accounts = list(revenue.index[: args.accounts])
+
+def _throughput(args, work: Path, verdict: dict) -> None:
+    accounts = _top_accounts(args.workspace, args.accounts)
     notebooks = [ROOT / "notebooks" / f"{name}.ipynb" for name in ACCOUNT_NOTEBOOKS]
     jobs = [(a, nb) for a in accounts for nb in notebooks]
     n = len(jobs)
-    work = Path(tempfile.mkdtemp(prefix="kam-bench-"))
     print(
         f"{n} reports ({len(accounts)} accounts x {', '.join(ACCOUNT_NOTEBOOKS)}), "
         f"{args.workers} parallel, {os.cpu_count()} CPUs, load average "
@@ -214,48 +323,40 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     rows = []
-    try:
-        if not args.skip_plain:
-            rows.append(
-                _measure(
-                    "(a) papermill + nbconvert commands",
-                    n,
-                    lambda: _plain(jobs, args.workspace, work / "plain", args.workers),
-                )
-            )
+    if not args.skip_plain:
         rows.append(
             _measure(
-                "(b) kam render",
+                "(a) papermill + nbconvert commands",
+                n,
+                lambda: _plain(jobs, args.workspace, work / "plain", args.workers),
+            )
+        )
+    rows.append(
+        _measure(
+            "(b) kam render",
+            n,
+            lambda: _kam_render(accounts, notebooks, args.workspace, work / "render", args.workers),
+        )
+    )
+    if not all(_reads_cache(nb) for nb in notebooks):
+        variants = _cache_variants(work / "notebooks")
+        rows.append(
+            _measure(
+                "(c) kam render, notebooks on cache",
                 n,
                 lambda: _kam_render(
-                    accounts, notebooks, args.workspace, work / "render", args.workers
+                    accounts, variants, args.workspace, work / "render-cached", args.workers
                 ),
             )
         )
-        if not all(_reads_cache(nb) for nb in notebooks):
-            variants = _cache_variants(work / "notebooks")
-            rows.append(
-                _measure(
-                    "(c) kam render, notebooks on cache",
-                    n,
-                    lambda: _kam_render(
-                        accounts, variants, args.workspace, work / "render-cached", args.workers
-                    ),
-                )
+    if rows and rows[0]["label"].startswith("(a)"):
+        for row in rows[1:]:
+            speed = row["per_minute"] / rows[0]["per_minute"]
+            cpu = rows[0]["cpu_per_report"] / row["cpu_per_report"]
+            print(
+                f"ratio {row['label'][:3]}/(a): {speed:.1f}x reports per minute "
+                f"(target >= 10: {verdict[speed >= 10]}), {cpu:.1f}x less CPU per report"
             )
-        if rows and rows[0]["label"].startswith("(a)"):
-            for row in rows[1:]:
-                speed = row["per_minute"] / rows[0]["per_minute"]
-                cpu = rows[0]["cpu_per_report"] / row["cpu_per_report"]
-                print(
-                    f"ratio {row['label'][:3]}/(a): {speed:.1f}x reports per minute, "
-                    f"{cpu:.1f}x less CPU per report"
-                )
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        print(f"largest single process: {usage.ru_maxrss / 1024:.0f} MiB")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
