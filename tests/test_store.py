@@ -183,6 +183,16 @@ def test_a_folder_others_can_write_is_not_used(folder, cache, monkeypatch, caplo
     assert "not a private folder" in caplog.text
 
 
+def test_an_entry_in_a_folder_others_can_write_is_not_read(folder, cache, monkeypatch):
+    load_cached(folder, mode="lenient")
+    (cache / "workspaces").chmod(0o777)
+    calls = []
+    real = store.load_workspace
+    monkeypatch.setattr(store, "load_workspace", lambda *a, **k: calls.append(1) or real(*a, **k))
+    load_cached(folder, mode="lenient")
+    assert calls == [1]
+
+
 def test_a_damaged_entry_is_loaded_again(folder, cache):
     want = load_cached(folder, mode="lenient")
     (entry,) = (cache / "workspaces").iterdir()

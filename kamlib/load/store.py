@@ -87,10 +87,11 @@ def cache_folder() -> Path | None:
     return Path(name).expanduser() / "workspaces"
 
 
-def _private(folder: Path) -> bool:
+def _private(folder: Path, *, create: bool = True) -> bool:
     """Create `folder` (0700) when missing; True when it is this user's and only theirs."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if create:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         st = folder.lstat()
     except OSError as exc:
         log.info("workspace cache not used: %s", exc)
@@ -214,7 +215,7 @@ class _Entry:
 def _find(config: Config, key: dict) -> _Entry | None:
     """The stored entry for `config` when it matches the key and the inputs, else None."""
     base = cache_folder()
-    if base is None or not base.is_dir():
+    if base is None or not base.is_dir() or not _private(base, create=False):
         return None
     folder = base / _slot(key)
     try:
