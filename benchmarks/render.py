@@ -214,7 +214,8 @@ def _cache_variants(folder: Path) -> list[Path]:
 
 
 def _reads_cache(path: Path) -> bool:
-    return "kamlib.run.cache." in path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    return "kamlib.run.cache." in text or "cache.workspace(" in text
 
 
 def _scale_run(label: str, workspace: Path, accounts: list[str], out: Path) -> dict:
