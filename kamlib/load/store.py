@@ -32,6 +32,7 @@ the folder is always safe. Entries hold only Parquet and JSON, never pickles.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -56,7 +57,7 @@ log = logging.getLogger("kamlib")
 
 #: Environment variable: the cache folder, or ``off`` to switch the workspace cache off.
 CACHE_ENV = "KAMLIB_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 2
 _ENTRY = "entry.json"
 _SETTLE_NS = 2_000_000_000  # stats of a file changed this recently are not trusted
 _CODE = ("load", "schema.py", "errors.py", "cells.py", "bundled.py", "window.py")
@@ -238,12 +239,16 @@ def _frame(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path, engine="pyarrow")
 
 
+_SPECIAL = ("path", "config", "sources", "staging", "as_of", "derived")
+
+
 def _restore(entry: _Entry, config: Config) -> Workspace:
     folder, meta = entry.folder, entry.meta
-    tables = {name: _frame(folder / f"table.{name}.parquet") for name in meta["tables"]}
-    quarantine = {
-        name: _frame(folder / f"quarantine.{name}.parquet") for name in meta["quarantine"]
-    }
+    fields: dict[str, object] = {}
+    for name in meta["frames"]:  # ledger, problems, set_aside ...
+        fields[name] = _frame(folder / f"frame.{name}.parquet")
+    for name, keys in meta["frame_dicts"].items():  # tables, quarantine
+        fields[name] = {k: _frame(folder / f"{name}.{k}.parquet") for k in keys}
     sources: dict[str, Path] = {}
     staging = None
     if meta["sources"]:  # a large export: its clean file stays on disk, read on first use
@@ -255,18 +260,14 @@ def _restore(entry: _Entry, config: Config) -> Workspace:
             except OSError:
                 shutil.copyfile(src, dst)
             sources[name] = dst
-    as_of = pd.Timestamp(meta["as_of"]).as_unit(meta["as_of_unit"])
     return Workspace(
-        Path(config.root),
-        config,
-        tables,
-        _frame(folder / "ledger.parquet"),
-        _frame(folder / "problems.parquet"),
-        as_of,
-        quarantine,
-        tuple(meta["derived"]),
-        sources,
-        staging,
+        path=Path(config.root),
+        config=config,
+        as_of=pd.Timestamp(meta["as_of"]).as_unit(meta["as_of_unit"]),
+        derived=tuple(meta["derived"]),
+        sources=sources,
+        staging=staging,
+        **fields,
     )
 
 
@@ -286,15 +287,26 @@ def _store(ws: Workspace, config: Config, key: dict, fingerprint: str, stats: li
     tmp = base / f".{_slot(key)}.{secrets.token_hex(4)}.tmp"
     tmp.mkdir(mode=0o700)
     try:
-        for name, frame in ws.tables.items():
-            _write_frame(frame, tmp / f"table.{name}.parquet")
-        for name, frame in ws.quarantine.items():
-            _write_frame(frame, tmp / f"quarantine.{name}.parquet")
+        frames, frame_dicts = [], {}
+        for f in dataclasses.fields(ws):
+            value = getattr(ws, f.name)
+            if f.name in _SPECIAL:
+                continue
+            if isinstance(value, pd.DataFrame):
+                _write_frame(value, tmp / f"frame.{f.name}.parquet")
+                frames.append(f.name)
+            elif isinstance(value, dict) and all(
+                isinstance(v, pd.DataFrame) for v in value.values()
+            ):
+                for k, frame in value.items():
+                    _write_frame(frame, tmp / f"{f.name}.{k}.parquet")
+                frame_dicts[f.name] = list(value)
+            else:  # a kind of field this cache does not know: do not store a partial copy
+                log.info("workspace cache: %s not stored (field %s)", config.root, f.name)
+                return
         for name, src in ws.sources.items():
             shutil.copyfile(src, tmp / f"source.{name}.parquet")
             os.chmod(tmp / f"source.{name}.parquet", 0o600)
-        _write_frame(ws.ledger, tmp / "ledger.parquet")
-        _write_frame(ws.problems, tmp / "problems.parquet")
         now = time.time_ns()
         meta = {
             "key": key,
@@ -302,8 +314,8 @@ def _store(ws: Workspace, config: Config, key: dict, fingerprint: str, stats: li
             "stats": stats,
             # a file changed moments ago may still be written to: hash it next time
             "trusted": all(now - s[3] > _SETTLE_NS for s in stats),
-            "tables": list(ws.tables),
-            "quarantine": list(ws.quarantine),
+            "frames": frames,
+            "frame_dicts": frame_dicts,
             "sources": list(ws.sources),
             "derived": list(ws.derived),
             "as_of": ws.as_of.isoformat(),
