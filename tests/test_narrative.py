@@ -81,6 +81,19 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "proposal_sentence",
     }
     covered |= {"dependence_sentences", "dependence_table", "whale_peak_sentence"}  # doctests
+    covered |= {"glance_table"}  # doctest and tests/test_notebooks.py
+    covered |= {"conventions_sentence"}  # tests/test_parameters.py
+    covered |= {  # tests/test_service.py, test_payments.py, test_contracts.py, test_deals.py
+        "beyond_act_on_lines",
+        "capital_sentence",
+        "contracts_sentence",
+        "key_risks_sentence",
+        "not_known_sentence",
+        "payment_sentence",
+        "pipeline_sentence",
+        "service_loss_sentence",
+        "service_sentence",
+    }
     covered |= {
         "missing_data_sentence",
         "missing_data_lines",
@@ -94,6 +107,7 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "cost_known",
         "if_recorded",
         "missing_data",
+        "window_label",
     }
     sentences = {name for name in words.__all__ if name != "portfolio_summary"} - helpers
     assert sentences <= covered

@@ -40,6 +40,7 @@ from kamlib.words.dossier import (
     product_mix_sentence,
     share_of_wallet_sentence,
 )
+from kamlib.words.glance import glance_table  # noqa: E402
 from kamlib.words.meeting import (
     actions_sentence,
     tenders_sentence,
@@ -106,6 +107,7 @@ __all__ = [
     "seasonality_sentence",
     "settings_sentence",
     "conventions_sentence",
+    "glance_table",
     "window_label",
     "share_of_wallet_sentence",
     "status_sentence",

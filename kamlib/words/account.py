@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kamlib.account.summary import AccountSummary
-from kamlib.words.numbers import money, percent, signed_percent
+from kamlib.words.numbers import money, percent, signed_money, signed_percent
 from kamlib.words.risks import beyond_item_text
 
 __all__ = [
@@ -176,6 +176,8 @@ def summary_figures(summary: AccountSummary) -> pd.DataFrame:
 def _change_text(key: str, last: float, prev: float, change: float) -> str:
     if key == "share_of_wallet":  # a change of a share is said in points
         return "" if pd.isna(last - prev) else f"{100 * (last - prev):+.1f} points"
+    if pd.isna(change) and pd.notna(last) and pd.notna(prev) and prev <= 0:
+        return signed_money(last - prev)  # no percentage of a loss: the amount it moved by
     return "" if pd.isna(change) else signed_percent(change)
 
 

@@ -140,11 +140,11 @@ def not_known_sentence(messages: tuple[str, ...] | list[str]) -> str:
     --------
     >>> not_known_sentence(["no invoices table: payment behaviour not known"])
     'Not known for lack of data: no invoices table: payment behaviour not known.'
-    >>> not_known_sentence([])
-    'Every table of this section is present.'
+    >>> not_known_sentence([])  # nothing missing: nothing to say (an empty paragraph shows nothing)
+    ''
     """
     if not messages:
-        return "Every table of this section is present."
+        return ""
     return "Not known for lack of data: " + "; ".join(messages) + "."
 
 

@@ -126,7 +126,7 @@ def conventions_sentence(
 ) -> str:
     """The window, the class conventions and a report's other settings, in one line.
 
-    Every report prints it under its title (the cell after the parameters), and ``kam
+    Every report prints it (portfolio reports under the title, account reports at the end), and ``kam
     summary`` prints it first, so that a reader knows which window and which conventions
     each figure uses (docs/methods.md).
 
