@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,11 @@ def _print_ledger(ws) -> None:
         f" zero-value lines {tx.zero_value}"
     )
     print(f"transactions revenue from: {tx.revenue_from}")
+    if tx.unparsed:
+        print(
+            f"  {tx.unparsed} rejected line(s) have no readable revenue cell and are in no total"
+            f" (their lines are in the problems)"
+        )
     if ws.derived:
         print(f"derived from the transactions: {', '.join(ws.derived)}")
     if len(ws.problems):
@@ -48,6 +54,17 @@ def _print_ledger(ws) -> None:
             print(f"  {code} ({severity}): {len(g)}  e.g. {where}{more}")
 
 
+def _stdout_closed() -> int:
+    """The reader of our output went away (``kam validate ws | head``): stop without a traceback.
+
+    Standard output is pointed at the null device so that the final flush cannot fail again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
+
+
 def _validate(args) -> int:
     from kamlib.load.workspace import load_workspace
 
@@ -57,9 +74,13 @@ def _validate(args) -> int:
     ws = load_workspace(
         args.workspace, mode="lenient" if args.lenient else None, problems_file=problems
     )
-    _print_ledger(ws)
-    if problems is not None:
-        print(f"problems written to {problems}")
+    try:
+        _print_ledger(ws)
+        if problems is not None:
+            print(f"problems written to {problems}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_closed()
     return EXIT_OK
 
 
@@ -109,8 +130,12 @@ def _summary(args) -> int:
     from kamlib.words.summary import portfolio_summary
 
     ws = load_cached(args.workspace)  # the workspace cache: instant on unchanged inputs
-    print(portfolio_summary(ws, **_conventions(args, ws)))
-    print("\n".join(_set_aside_lines(ws)))
+    try:
+        print(portfolio_summary(ws, **_conventions(args, ws)))
+        print("\n".join(_set_aside_lines(ws)))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_closed()
     return EXIT_OK
 
 

@@ -14,6 +14,11 @@ number    ``float64``         locale-aware numbers (decimal/thousands marks)
 integer   ``Int64``           whole numbers
 bool      ``boolean``         yes/no, true/false, 1/0, x/blank
 ========  ==================  =============================================
+
+Dates on the analysis time axis (``timeline=True``: transaction, meeting, action, tender, score,
+cost and last-contact dates; not ``since`` or ``birthday``) must lie in the workspace's plausible
+range, ``[workspace] date_min`` (default 1990-01-01) to ``date_max`` (default: the analysis date,
+or today, plus one year); a date outside it is a problem, never data.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class Column:
     doc: str = ""
     min: float | None = None
     max: float | None = None
+    timeline: bool = False  # a date on the analysis time axis: must lie in the plausible range
 
     @property
     def dtype(self) -> str:
@@ -72,7 +78,7 @@ def _c(kind: str, doc: str, **kw) -> Column:
 TABLES: dict[str, dict[str, Column]] = {
     "transactions": {
         "account_id": _c("id", "client (sold-to) id", required=True),
-        "date": _c("date", "invoice or order date", required=True),
+        "date": _c("date", "invoice or order date", required=True, timeline=True),
         "revenue": _c("number", "net sales value of the line; negative for returns", required=True),
         "order_id": _c("id", "order or invoice number"),
         "product_id": _c("id", "product (SKU) id"),
@@ -122,7 +128,7 @@ TABLES: dict[str, dict[str, Column]] = {
         "influence": _c("number", "influence on the decision, 1 (low) to 5 (high)", min=1, max=5),
         "attitude": _c("text", "champion, supporter, neutral, sceptic or opponent"),
         "reports_to": _c("id", "contact_id of the manager"),
-        "last_contact": _c("date", "date of the last meeting or call"),
+        "last_contact": _c("date", "date of the last meeting or call", timeline=True),
         "birthday": _c("date", "personal: date of birth", personal=True),
         "family": _c("text", "personal: family", personal=True),
         "hobbies": _c("text", "personal: hobbies", personal=True),
@@ -131,7 +137,7 @@ TABLES: dict[str, dict[str, Column]] = {
     "meetings": {
         "meeting_id": _c("id", "meeting id", required=True),
         "account_id": _c("id", "client id", required=True),
-        "date": _c("date", "meeting date", required=True),
+        "date": _c("date", "meeting date", required=True, timeline=True),
         "type": _c("text", "annual, review, negotiation, visit, call"),
         "participants": _c("text", "who took part"),
         "summary": _c("text", "what was discussed"),
@@ -141,17 +147,17 @@ TABLES: dict[str, dict[str, Column]] = {
         "action_id": _c("id", "action id", required=True),
         "account_id": _c("id", "client id", required=True),
         "description": _c("text", "what was agreed", required=True),
-        "due_date": _c("date", "due date", required=True),
+        "due_date": _c("date", "due date", required=True, timeline=True),
         "meeting_id": _c("id", "meeting that agreed it"),
         "owner": _c("text", "who does it"),
         "department": _c("text", "owner's department"),
         "status": _c("text", "open or done"),
-        "done_date": _c("date", "when it was done"),
+        "done_date": _c("date", "when it was done", timeline=True),
     },
     "tenders": {
         "tender_id": _c("id", "tender id", required=True),
         "account_id": _c("id", "client id", required=True),
-        "date": _c("date", "tender (submission) date", required=True),
+        "date": _c("date", "tender (submission) date", required=True, timeline=True),
         "title": _c("text", "subject of the tender"),
         "value": _c("number", "estimated annual value", min=0),
         "status": _c("text", "planned, open, won or lost"),
@@ -169,7 +175,7 @@ TABLES: dict[str, dict[str, Column]] = {
     },
     "scores": {
         "account_id": _c("id", "client id", required=True),
-        "date": _c("date", "assessment date", required=True),
+        "date": _c("date", "assessment date", required=True, timeline=True),
         "category": _c("text", "image, distribution channels, supply channels, ...", required=True),
         "score": _c("number", "competitiveness score 1-10", required=True, min=1, max=10),
         "assessor": _c("text", "who assessed"),
@@ -185,7 +191,7 @@ TABLES: dict[str, dict[str, Column]] = {
     },
     "cost_to_serve": {
         "account_id": _c("id", "client id", required=True),
-        "date": _c("date", "date the cost was incurred", required=True),
+        "date": _c("date", "date the cost was incurred", required=True, timeline=True),
         "amount": _c(
             "number", "cost to serve (logistics, service, discounts off-invoice)", required=True
         ),

@@ -6,22 +6,42 @@ the caller can name the file, physical line and column. Nothing is guessed silen
 
 * numbers follow the configured decimal mark and thousands separator; spaces (also no-break and
   narrow no-break) between digit groups are always allowed; a value that could be read two ways
-  (``1.234`` in a decimal-comma file with no thousands separator declared) is an error;
+  (``1.234`` in a decimal-comma file with no thousands separator declared) is an error; digits of
+  other scripts (Arabic-Indic ``١٢٣``, full-width ``１２３`` ...: Unicode category Nd) are read as
+  the ASCII digits they stand for, and the full-width ``＋－．，`` and the minus sign ``−`` as
+  ``+-.,`` (counted in the log); a value that is not finite (``1`` and 400 zeros, ``inf`` in
+  Parquet) or of :data:`MAX_MAGNITUDE` or more is an error, never a loaded amount;
 * dates follow the configured format, or with ``date_format = "auto"`` exactly three unambiguous
   forms: ISO 8601, ``dd.mm.yyyy`` and Excel serial numbers (61 and up); time-zone-aware stamps
   are converted to the workspace's business time zone; ``31.12.9999`` means open-ended;
-* IDs stay text (leading zeros kept) and are only changed by the declared rules.
+* IDs stay text (leading zeros kept) and are only changed by the declared rules, and by one
+  cleaning rule: invisible and control characters (Unicode categories Cc, Cf, Zl, Zp: the
+  right-to-left override U+202E, zero-width spaces, a stray BOM, tabs ...) are removed, with a
+  warning (``id-invisible-characters``) for every ID changed, so they are never printed raw.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Finding", "Parsed", "parse_column", "suggest_date_format", "CURRENCY_SYMBOLS"]
+__all__ = [
+    "Finding",
+    "Parsed",
+    "parse_column",
+    "suggest_date_format",
+    "CURRENCY_SYMBOLS",
+    "MAX_MAGNITUDE",
+]
+
+#: Numbers of this size or more are refused: float64 no longer keeps cents, and no export holds
+#: such an amount by intent.
+MAX_MAGNITUDE = 1e15
 
 CURRENCY_SYMBOLS = {
     "€": "EUR",
@@ -58,6 +78,37 @@ DATE_FORMAT_HINTS = (
     "%Y-%m-%d %H:%M:%S",
 )
 _HOMOGLYPHS = str.maketrans("АВЕКМНОРСТУХаеорсухіІ", "ABEKMHOPCTYXaeopcyxiI")
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+@functools.cache
+def _digit_table() -> dict[int, str]:
+    """Every non-ASCII decimal digit (category Nd) to its ASCII digit; full-width signs to ASCII."""
+    table = {
+        cp: str(unicodedata.decimal(chr(cp)))
+        for cp in range(0x80, 0x110000)
+        if unicodedata.category(chr(cp)) == "Nd"
+    }
+    table.update({0xFF0B: "+", 0xFF0D: "-", 0xFF0E: ".", 0xFF0C: ",", 0x2212: "-"})
+    return table
+
+
+def _ascii_digits(text: pd.Series) -> tuple[pd.Series, int]:
+    """`text` with the digits of other scripts as ASCII digits, and how many cells changed."""
+    foreign = text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
+    if not foreign.any():
+        return text, 0
+    table = _digit_table()
+    changed = text[foreign].map(lambda v: v.translate(table))
+    n = int((changed != text[foreign]).sum())
+    out = text.copy()
+    out[foreign] = changed
+    return out, n
 
 
 @dataclass
@@ -124,6 +175,18 @@ def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad:
                 Finding(_positions(frac), "type-error", "an ID must be text or a whole number")
             )
     out = _as_text(s)
+    invisible = out.str.contains(_INVISIBLE.pattern, regex=True).fillna(False).astype(bool)
+    if invisible.any():
+        out = out.str.replace(_INVISIBLE.pattern, "", regex=True)
+        parsed.findings.append(
+            Finding(
+                _positions(invisible),
+                "id-invisible-characters",
+                "the ID held invisible or control characters (such as U+202E, the right-to-left "
+                "override, or a zero-width space): removed",
+                "warning",
+            )
+        )
     if strip:
         out = out.str.strip()
     if upper:
@@ -184,10 +247,18 @@ def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad:
 def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Parsed:
     """Locale-aware numbers: e.g. ``1 234,56``, ``1.234,56``, ``1'234.56``, ``€1.234,56``."""
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        return Parsed(s.astype("float64"))
+        values = s.astype("float64")
+        implausible = _implausible(values)
+        for f in implausible:
+            values.iloc[f.positions] = np.nan
+        return Parsed(values, implausible)
     findings: list[Finding] = []
+    notes: list[str] = []
     is_num = s.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
     text = _as_text(s).str.strip()
+    text, foreign = _ascii_digits(text)
+    if foreign:
+        notes.append(f"{foreign} value(s) with digits or signs of another script read as ASCII")
     blank = _blank(text)
     sym = text.str.extract(f"([{re.escape(_SYMBOLS)}])", expand=False)
     t = text.str.replace(f"[{re.escape(_SYMBOLS)}]", "", regex=True).str.strip(_SPACES)
@@ -239,8 +310,40 @@ def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Pa
     out = pd.to_numeric(clean, errors="coerce").astype("float64")
     if is_num.any():
         out = out.where(~is_num, pd.to_numeric(s.where(is_num), errors="coerce"))
+    unread = ok & out.isna().to_numpy()  # the shape matched but the text is still no number
+    if unread.any():
+        findings.append(Finding(_positions(unread), "type-error", "not a number"))
+    implausible = _implausible(out)
+    for f in implausible:  # never an amount: the ledger counts such a line as unparsed
+        out.iloc[f.positions] = np.nan
+    findings += implausible
     currency = sym.map(CURRENCY_SYMBOLS.get) if sym.notna().any() else None
-    return Parsed(out.astype("float64"), findings, currency=currency)
+    return Parsed(out.astype("float64"), findings, notes, currency=currency)
+
+
+def _implausible(values: pd.Series) -> list[Finding]:
+    """Findings for values that are not finite, or too large to be an amount."""
+    v = values.to_numpy(dtype="float64", na_value=np.nan)
+    infinite = np.isinf(v)
+    huge = np.isfinite(v) & (np.abs(v) >= MAX_MAGNITUDE)
+    findings = []
+    if infinite.any():
+        findings.append(
+            Finding(
+                _positions(infinite),
+                "non-finite-number",
+                "the value is not a finite number (too many digits, or inf in the source)",
+            )
+        )
+    if huge.any():
+        findings.append(
+            Finding(
+                _positions(huge),
+                "number-too-large",
+                f"the value is {MAX_MAGNITUDE:.0e} or more: not a plausible amount",
+            )
+        )
+    return findings
 
 
 def parse_integer(s: pd.Series, **kw) -> Parsed:
@@ -307,7 +410,9 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
     else:
         if is_dt.any():
             out[is_dt] = pd.to_datetime(s[is_dt].map(pd.Timestamp)).astype("datetime64[us]")
-        text = _as_text(s.where(~is_dt, None)).str.strip()
+        text, foreign = _ascii_digits(_as_text(s.where(~is_dt, None)).str.strip())
+        if foreign:
+            notes.append(f"{foreign} date(s) with digits of another script read as ASCII digits")
     blank = _blank(text) & ~is_dt
     todo = ~blank & ~is_dt
     aware = (

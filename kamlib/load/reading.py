@@ -10,7 +10,10 @@ Files are read in chunks (:data:`CHUNK_ROWS` records), so memory stays bounded f
 millions of lines. Text files are decoded explicitly (byte-order marks are checked against the
 configured encoding) and split with the standard library's ``csv`` module in strict mode, which keeps the
 physical line of every record even when quoted fields hold newlines. Rows with more or fewer
-cells than the header are reported, never shifted or padded.
+cells than the header are reported, never shifted into other columns: they stay in the chunk
+flagged as ``broken`` (their cells cut or padded to the header) so that the ledger can still count
+their revenue cell where it is found, and they are always rejected. Empty cells at the end of the
+header line are not columns. Excerpts of broken rows never show a personal column's value.
 
 Two more text layouts are split line by line: ``delimiter = "whitespace"`` (fields separated by
 runs of spaces and tabs, leading and trailing blanks ignored, a value with blanks in double
@@ -18,6 +21,11 @@ quotes, ``""`` for a quote inside one) and fixed-width files (``widths``: charac
 each cell stripped; a line shorter than the layout has blank trailing cells, a line with text
 beyond the last field is an ``extra-cell`` error). With ``names`` the file has no header line
 and every line is a record.
+
+Hostile files are bounded before they are read: a CSV field may hold up to
+:data:`FIELD_LIMIT` characters; a workbook whose parts expand to more than
+:data:`MAX_XLSX_BYTES` uncompressed, or whose sheet spans more than :data:`MAX_XLSX_CELLS` cells
+(declared or actual), is refused before openpyxl builds it in memory.
 """
 
 from __future__ import annotations
@@ -35,11 +43,25 @@ import pandas as pd
 from kamlib.errors import Problem
 from kamlib.load.config import ReadSpec
 
-__all__ = ["RawTable", "iter_file", "label_key", "CHUNK_ROWS"]
+__all__ = [
+    "RawTable",
+    "iter_file",
+    "label_key",
+    "CHUNK_ROWS",
+    "FIELD_LIMIT",
+    "MAX_XLSX_BYTES",
+    "MAX_XLSX_CELLS",
+]
 
 log = logging.getLogger("kamlib")
 
 CHUNK_ROWS = 200_000
+#: Longest CSV field read (characters); the csv module's own default is 131,072.
+FIELD_LIMIT = 16 * 2**20
+#: Largest uncompressed size of all the parts of an XLSX workbook (bytes): a zip bomb stops here.
+MAX_XLSX_BYTES = 256 * 2**20
+#: Largest sheet read from an XLSX workbook, in cells (rows x columns of its used range).
+MAX_XLSX_CELLS = 5_000_000
 _PROBE = 1 << 20  # bytes read up front to check byte-order marks and the encoding
 _DELIMITERS = (",", ";", "\t", "|")
 _EXCEL_ERRORS = {
@@ -83,6 +105,7 @@ class RawTable:
     delimiter_counts: dict[str, int] = field(
         default_factory=dict
     )  # text files: each candidate's count in the header line
+    broken: list[bool] = field(default_factory=list)  # per row: structurally bad, always rejected
 
     @property
     def fatal(self) -> bool:
@@ -191,6 +214,17 @@ def _choose_codec(head: bytes, encoding: str, rel: str) -> tuple[str | None, lis
             ]
     if codec in ("auto", "utf-8"):
         return "utf-8-sig", []  # a BOM is never part of the first column's name
+    if codec in ("utf-16", "utf-32"):
+        return None, [
+            Problem(
+                rel,
+                1,
+                None,
+                "bom-missing",
+                f"encoding = {encoding!r} needs a byte-order mark (BOM) and the file has none; "
+                f'set encoding = "{codec}-le" or "{codec}-be"',
+            )
+        ]
     if not codec.startswith("utf") and any(b > 0x7F for b in head):
         cut = head[: head.rfind(b"\n") + 1] or head
         try:
@@ -220,7 +254,11 @@ def _encoding_problem(path: Path, codec: str, encoding: str, rel: str) -> Proble
         while block := fh.read(1 << 20):
             try:
                 decoder.decode(block)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:
+                if not isinstance(exc, UnicodeDecodeError):
+                    return Problem(
+                        rel, None, None, "encoding-error", f"not valid {encoding}: {exc}"
+                    )
                 pos = max(exc.start - len(exc.object) + len(block), 0)
                 line = newlines + block.count(b"\n", 0, pos) + 1
                 col = pos - (block.rfind(b"\n", 0, pos) + 1) + 1
@@ -252,12 +290,27 @@ def _sniff(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _row_excerpt(rec: list[str], delimiter: str, n: int, personal: list[int]) -> str:
+    """The start of a broken record, cut before any cell that may hold a personal value.
+
+    The cells of a record with too many or too few cells may sit in other columns than their
+    header's, so every cell from the first personal column on (moved left by the number of
+    missing cells) is left out.
+    """
+    if not personal:
+        return delimiter.join(rec)[:60]
+    keep = max(min(personal) - max(n - len(rec), 0), 0)
+    return (delimiter.join(rec[:keep]) + f"{delimiter}<masked: personal columns>")[-80:]
+
+
 def _empty(rel: str, header: list[str], problems: list[Problem], header_line: int = 1) -> RawTable:
     frame = pd.DataFrame({h: pd.Series(dtype="str") for h in dict.fromkeys(header)})
     return RawTable(rel, header, frame, [], 0, problems, header_line)
 
 
-def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterator[RawTable]:
+def _iter_text(
+    path: Path, spec: ReadSpec, rel: str, chunk_rows: int, personal: tuple[str, ...] = ()
+) -> Iterator[RawTable]:
     with path.open("rb") as fh:
         head = fh.read(_PROBE)
     if not head.strip() and path.stat().st_size <= len(head):
@@ -278,6 +331,8 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
     counts: dict[str, int] = {}
     rows: list[list[str]] = []
     lines: list[int] = []
+    broken: list[bool] = []
+    masked = [i for i, h in enumerate(header or []) if h in personal]
     records = 0
     prev = 0
     if spec.widths:
@@ -290,7 +345,9 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
     def chunk() -> RawTable:
         frame = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
         frame.columns = header
-        return RawTable(rel, header, frame, lines, records, problems, header_line, counts)
+        return RawTable(rel, header, frame, lines, records, problems, header_line, counts, broken)
+
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
     with path.open("r", encoding=codec, newline="") as fh:
         if spec.widths:
@@ -311,10 +368,13 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                     continue  # a blank line: not a record; line numbers stay physical
                 if header is None:
                     header, header_line = [h.strip() for h in rec], start
+                    while len(header) > 1 and header[-1] == "":
+                        header.pop()  # trailing empty header cells are not columns
                     if not isinstance(reader, _LineReader):  # csv: for the delimiter hint
                         line_text = delimiter.join(rec)
                         counts = {d: line_text.count(d) for d in _DELIMITERS}
                         counts[delimiter] = len(rec) - 1
+                    masked = [i for i, h in enumerate(header) if h in personal]
                     continue
                 records += 1
                 n = len(header)
@@ -342,9 +402,11 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                             f"#{n + 1}",
                             "extra-cell",
                             cause,
-                            excerpt=joiner.join(rec)[:60],
+                            excerpt=_row_excerpt(rec, joiner, n, masked),
                         )
                     )
+                    rows.append(rec[:n])
+                    broken.append(True)
                 elif len(rec) < n:
                     problems.append(
                         Problem(
@@ -354,16 +416,19 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                             "missing-cell",
                             f"the record has {len(rec)} cells but the header has {n}; check "
                             f"{setting} in kam.toml",
-                            excerpt=joiner.join(rec)[:60],
+                            excerpt=_row_excerpt(rec, joiner, n, masked),
                         )
                     )
+                    rows.append(rec + [""] * (n - len(rec)))
+                    broken.append(True)
                 else:
                     rows.append(rec[:n])
-                    lines.append(start)
+                    broken.append(False)
+                lines.append(start)
                 if len(rows) >= chunk_rows:
                     yield chunk()
-                    rows, lines, records, problems = [], [], 0, []
-        except UnicodeDecodeError:
+                    rows, lines, broken, records, problems = [], [], [], 0, []
+        except UnicodeError:
             yield _empty(
                 rel, header or [], problems + [_encoding_problem(path, codec, spec.encoding, rel)]
             )
@@ -378,6 +443,17 @@ def _iter_text(path: Path, spec: ReadSpec, rel: str, chunk_rows: int) -> Iterato
                         None,
                         "unbalanced-quote",
                         "a quoted field opened here is never closed; the rest of the file was not read",
+                    )
+                )
+            elif "field limit" in msg:
+                problems.append(
+                    Problem(
+                        rel,
+                        prev + 1,
+                        None,
+                        "field-too-long",
+                        f"a field longer than {FIELD_LIMIT:,} characters starts here (a quote "
+                        f"opened and never closed?); the rest of the file was not read",
                     )
                 )
             else:
@@ -399,9 +475,76 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]{1,40})"')
+
+
+def _grid(ref: str) -> int:
+    """Cells in a sheet range such as ``A1:XFD1048576`` (0 when it cannot be read)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return 0
+    return (max_col - (min_col or 1) + 1) * (max_row - (min_row or 1) + 1)
+
+
+def _xlsx_bounds(path: Path, rel: str) -> Problem | None:
+    """Refuse a workbook too large to open before openpyxl expands it (zip bombs, huge ranges).
+
+    Checks the uncompressed size of all parts (zip members cannot decompress past their declared
+    size) and each sheet's declared ``<dimension>``; a broken zip is left to openpyxl to report.
+    """
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    with zf:
+        members = zf.infolist()
+        total = sum(m.file_size for m in members)
+        if total > MAX_XLSX_BYTES:
+            return Problem(
+                rel,
+                None,
+                None,
+                "xlsx-too-large",
+                f"the workbook's parts expand to {total / 2**20:,.0f} MB uncompressed "
+                f"({path.stat().st_size / 2**10:,.0f} KB on disk); the limit is "
+                f"{MAX_XLSX_BYTES / 2**20:,.0f} MB (kamlib.load.reading.MAX_XLSX_BYTES): "
+                f"export the table as CSV or Parquet",
+            )
+        for m in members:
+            if not (m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")):
+                continue
+            with zf.open(m) as fh:
+                head = fh.read(1 << 16)
+            found = _DIMENSION.search(head)
+            ref = found.group(1).decode("ascii", "replace") if found else ""
+            if ref and _grid(ref) > MAX_XLSX_CELLS:
+                return _too_many_cells(rel, ref, "declares")
+    return None
+
+
+def _too_many_cells(rel: str, extent: str, verb: str) -> Problem:
+    return Problem(
+        rel,
+        None,
+        None,
+        "xlsx-too-large",
+        f"a sheet {verb} the range {extent}, more than {MAX_XLSX_CELLS:,} cells (the limit, "
+        f"kamlib.load.reading.MAX_XLSX_CELLS); delete the stray cells far from the table or "
+        f"export it as CSV or Parquet",
+    )
+
+
 def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> RawTable:
     import openpyxl
 
+    bound = _xlsx_bounds(path, rel)
+    if bound is not None:
+        return _empty(rel, [], [bound])
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
         wb_formulas = openpyxl.load_workbook(path, data_only=False)
@@ -445,6 +588,8 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
         )
     ws, wsf = wb[sheet], wb_formulas[sheet]
     where = f"{rel}[{sheet}]"
+    if ws.max_row * ws.max_column > MAX_XLSX_CELLS:
+        return _empty(where, [], [_too_many_cells(where, ws.dimensions, "uses")])
     hrow = spec.header_row
     values = [list(r) for r in ws.iter_rows(values_only=True)]
     if len(values) < hrow:
@@ -510,7 +655,7 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
                         f"fill_merged = [{name!r}] to forward-fill",
                     )
                 )
-    rows, lines = [], []
+    rows, lines, broken = [], [], []
     records = 0
     for r, row in enumerate(values[hrow:], start=hrow + 1):
         row = (list(row) + [None] * ncol)[:ncol]
@@ -544,12 +689,12 @@ def _read_xlsx(path: Path, spec: ReadSpec, rel: str, expected: list[str]) -> Raw
                     )
                 )
                 bad = True
-        if not bad:
-            rows.append(row)
-            lines.append(r)
+        rows.append(row)
+        lines.append(r)
+        broken.append(bad)
     frame = pd.DataFrame(rows, columns=range(ncol), dtype=object)
     frame.columns = header
-    return RawTable(where, header, frame, lines, records, problems, hrow)
+    return RawTable(where, header, frame, lines, records, problems, hrow, broken=broken)
 
 
 def _iter_parquet(path: Path, rel: str, chunk_rows: int, wanted: list[str]) -> Iterator[RawTable]:
@@ -577,7 +722,30 @@ def _iter_parquet(path: Path, rel: str, chunk_rows: int, wanted: list[str]) -> I
                 col = col.cast(pa.float64())
                 if row == 1:
                     log.info("%s: decimal column %r read as float64", rel, name)
-            cols[name] = col.to_pandas()
+            if (
+                pa.types.is_binary(col.type)
+                or pa.types.is_large_binary(col.type)
+                or pa.types.is_fixed_size_binary(col.type)
+            ):
+                try:  # bytes are text in UTF-8, never "b'A'"
+                    col = col.cast(pa.large_binary()).cast(pa.large_string())
+                except pa.ArrowInvalid:
+                    yield _empty(
+                        rel,
+                        header,
+                        [
+                            Problem(
+                                rel,
+                                None,
+                                name,
+                                "encoding-error",
+                                f"the binary column {name!r} holds bytes that are not UTF-8 text",
+                            )
+                        ],
+                    )
+                    return
+            # whole numbers with gaps stay exact Python ints (int64 above 2**53 is not a float)
+            cols[name] = col.to_pandas(integer_object_nulls=pa.types.is_integer(col.type))
         frame = pd.DataFrame(cols, index=range(batch.num_rows))
         for name in header:
             if name not in frame:  # not needed: present in the header only
@@ -600,6 +768,7 @@ def iter_file(
     *,
     expected: list[str] | tuple[str, ...] = (),
     wanted: list[str] | tuple[str, ...] = (),
+    personal: list[str] | tuple[str, ...] = (),
     chunk_rows: int | None = None,
 ) -> Iterator[RawTable]:
     """Read one file into raw cells, by its suffix (.csv/.tsv/.txt, .xlsx, .parquet), in chunks.
@@ -608,7 +777,8 @@ def iter_file(
     of millions of lines never sits in memory at once. A chunk whose ``fatal`` is true ends the
     file. `rel` is the name used in problems (the path relative to the workspace); `expected`
     lists the file's names for the required columns (XLSX uses it to find a misplaced header
-    row); `wanted` the file's names of every column to read (Parquet reads only those).
+    row); `wanted` the file's names of every column to read (Parquet reads only those);
+    `personal` the header names whose values never appear in an excerpt.
     """
     chunk_rows = chunk_rows or CHUNK_ROWS
     suffix = path.suffix.lower()
@@ -617,4 +787,4 @@ def iter_file(
     elif suffix == ".parquet":
         yield from _iter_parquet(path, rel, chunk_rows, list(wanted))
     else:
-        yield from _iter_text(path, spec, rel, chunk_rows)
+        yield from _iter_text(path, spec, rel, chunk_rows, tuple(personal))

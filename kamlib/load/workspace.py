@@ -16,11 +16,18 @@ rejects rows with errors and goes on. In both modes the documented cleaning rule
 rows (blank or unknown account id, sign conflict, mixed currency, dropped duplicates, future
 dates when so configured); quarantined rows are counted and listed, never lost:
 ``read == loaded + rejected + quarantined`` holds for every table, and so do the revenue totals.
+A line with too many or too few cells is rejected with its revenue cell read where the header
+puts it; a rejected line whose revenue cannot be read at all is counted in the ledger's
+``unparsed`` column (its line is in the problems), so no amount disappears without a trace.
+Dates on the time axis outside the plausible range (``date_min`` .. ``date_max``) are rejected
+(``implausible-date``) and never move the analysis date. A load that keeps no transaction line
+out of some read, or whose accounts table has no rows, stops with an error.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tempfile
 from collections import Counter
@@ -34,13 +41,20 @@ import pandera.pandas as pa
 
 from kamlib.bundled import sample_folder
 from kamlib.cells import safe_csv
-from kamlib.errors import InputError, Problem
+from kamlib.errors import InputError, Problem, SetupError
 from kamlib.load.config import Config, TableConfig, read_config
-from kamlib.load.parsing import parse_column
+from kamlib.load.parsing import Finding, parse_column
 from kamlib.load.reading import iter_file, label_key
 from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
 
-__all__ = ["Workspace", "load_workspace", "resolve_workspace", "write_problems", "OUTLIER_FACTOR"]
+__all__ = [
+    "Workspace",
+    "load_workspace",
+    "resolve_workspace",
+    "write_problems",
+    "plausible_dates",
+    "OUTLIER_FACTOR",
+]
 
 log = logging.getLogger("kamlib")
 
@@ -312,13 +326,20 @@ def _parse_chunk(
     present: dict[str, str],
     timezone: str | None,
     problems: list[Problem],
+    dates: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
-    """Parse and validate one chunk of raw cells into canonical columns plus lineage and ``_bad``."""
+    """Parse and validate one chunk of raw cells into canonical columns plus lineage and ``_bad``.
+
+    Broken rows (too many or too few cells, Excel error cells) are rejected: only their revenue
+    is kept, for the ledger, and their other cells raise no further problems. Dates of
+    ``timeline`` columns outside `dates` are ``implausible-date`` errors.
+    """
     spec = TABLES[table]
     n = len(raw.frame)
     lines = np.asarray(raw.lines, dtype="int64")
     cols: dict[str, pd.Series] = {}
-    bad = np.zeros(n, dtype=bool)
+    broken = np.asarray(raw.broken, dtype=bool) if len(raw.broken) == n else np.zeros(n, bool)
+    bad = broken.copy()
     currency_marks = None
     for canon, foreign in present.items():
         col = spec[canon]
@@ -336,8 +357,23 @@ def _parse_chunk(
         )
         for note in parsed.notes:
             log.info("%s column %r: %s", raw.file, foreign, note)
+        if col.timeline and dates is not None:
+            vals = parsed.values
+            outside = (vals.notna() & ((vals < dates[0]) | (vals > dates[1]))).to_numpy()
+            if outside.any():
+                parsed.findings.append(
+                    Finding(
+                        np.flatnonzero(outside).tolist(),
+                        "implausible-date",
+                        f"the date lies outside the plausible range {dates[0].date()} .. "
+                        f"{dates[1].date()} ([workspace] date_min, date_max in kam.toml)",
+                    )
+                )
+                parsed.values = vals.where(~outside)
         for f in parsed.findings:
             for pos in f.positions:
+                if broken[pos]:
+                    continue
                 problems.append(
                     Problem(
                         raw.file,
@@ -351,7 +387,7 @@ def _parse_chunk(
                 )
             if f.severity == "error":
                 bad[f.positions] = True
-        cols[canon] = parsed.values
+        cols[canon] = parsed.values if canon == "revenue" else parsed.values.where(~broken)
         if canon == "revenue" and parsed.currency is not None:
             currency_marks = parsed.currency
     if _derives_revenue(table, present):
@@ -487,8 +523,17 @@ class _TableRead:
     revenue_from: list[str] = field(default_factory=list)
 
 
+_PERSONAL = {c for cols in TABLES.values() for c, col in cols.items() if col.personal}
+
+
 def _read_table(
-    table: str, tcfg: TableConfig, root: Path, timezone: str | None, sink, problems: list[Problem]
+    table: str,
+    tcfg: TableConfig,
+    root: Path,
+    timezone: str | None,
+    sink,
+    problems: list[Problem],
+    dates: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> _TableRead:
     """Read every file of `table` chunk by chunk, handing each parsed chunk to `sink`.
 
@@ -500,12 +545,15 @@ def _read_table(
     # revenue may be derived, so the columns that locate a sheet's header row leave it out
     expected = [tcfg.foreign(c) for c, col in spec.items() if col.required and c != "revenue"]
     wanted = [tcfg.foreign(c) for c in spec]
+    personal = [tcfg.foreign(c) for c, col in spec.items() if col.personal] + sorted(_PERSONAL)
     out = _TableRead()
     for path in tcfg.files:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
         present = None
         file_cfg = tcfg
-        for raw in iter_file(path, tcfg.read, rel, expected=expected, wanted=wanted):
+        for raw in iter_file(
+            path, tcfg.read, rel, expected=expected, wanted=wanted, personal=personal
+        ):
             problems += raw.problems
             out.read += raw.records
             if raw.fatal:
@@ -522,7 +570,7 @@ def _read_table(
                     source = _revenue_source(tcfg, present)
                     if source not in out.revenue_from:
                         out.revenue_from.append(source)
-            sink(_parse_chunk(table, file_cfg, raw, present, timezone, problems))
+            sink(_parse_chunk(table, file_cfg, raw, present, timezone, problems, dates))
     return out
 
 
@@ -926,6 +974,7 @@ SELECT count(*) AS parsed,
        coalesce(sum(revenue) FILTER (WHERE NOT _bad AND q._row IS NULL), 0) AS revenue_loaded,
        coalesce(sum(revenue) FILTER (WHERE _bad), 0) AS revenue_rejected,
        coalesce(sum(revenue) FILTER (WHERE q._row IS NOT NULL), 0) AS revenue_quarantined,
+       count(*) FILTER (WHERE _bad AND revenue IS NULL) AS unparsed,
        count(*) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue < 0) AS returns,
        count(*) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue = 0) AS zero_value,
        coalesce(sum(revenue) FILTER (WHERE NOT _bad AND q._row IS NULL AND revenue < 0), 0) AS returns_revenue,
@@ -1035,6 +1084,7 @@ def load_workspace(
         raise ValueError(f"`mode` must be 'strict' or 'lenient', not {mode!r}")
     root = Path(cfg.root)
     as_of_cfg = pd.Timestamp(cfg.as_of) if cfg.as_of else None
+    dates = plausible_dates(cfg)
     tx_cfg = cfg.tables["transactions"]
     if large is None:
         large = sum(f.stat().st_size for f in tx_cfg.files) > LARGE_BYTES
@@ -1047,12 +1097,12 @@ def load_workspace(
         if table == "transactions" and large:
             sink = _ParquetSink(Path(staging.name) / "staged.parquet")
             try:
-                reads[table] = _read_table(table, tcfg, root, cfg.timezone, sink, problems)
+                reads[table] = _read_table(table, tcfg, root, cfg.timezone, sink, problems, dates)
             finally:
                 sink.close()
             continue
         parts: list[pd.DataFrame] = []
-        reads[table] = _read_table(table, tcfg, root, cfg.timezone, parts.append, problems)
+        reads[table] = _read_table(table, tcfg, root, cfg.timezone, parts.append, problems, dates)
         if parts:
             frames[table] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         else:
@@ -1061,6 +1111,19 @@ def load_workspace(
                 _line=pd.Series(dtype="int64"),
                 _bad=pd.Series(dtype="bool"),
             )
+    if "accounts" in frames and reads["accounts"].read == 0 and reads["transactions"].read > 0:
+        acc_files = ", ".join(f.relative_to(root).as_posix() for f in cfg.tables["accounts"].files)
+        problems.append(
+            Problem(
+                acc_files,
+                None,
+                None,
+                "empty-table",
+                "the accounts table has a header but no rows: every transaction would be "
+                "quarantined as an orphan; fill it or remove the file (accounts are then "
+                "derived from the transactions)",
+            )
+        )
 
     def stop() -> InputError:
         """The error that ends the load; every problem found so far goes to `problems_file`."""
@@ -1137,8 +1200,29 @@ def load_workspace(
             "duplicates": int(flags["dup"].sum()),
             "zero_value": int(totals.zero_value),
             "revenue_from": "; ".join(reads["transactions"].revenue_from) or "no file read",
+            "unparsed": reads["transactions"].read - int(totals.parsed) + int(totals.unparsed),
         }
     ]
+    if ledger_rows[0]["read"] > 0 and ledger_rows[0]["loaded"] == 0:
+        row = ledger_rows[0]
+        written = None
+        if problems_file is not None:
+            written = write_problems(_problem_frame(_sorted(problems)), problems_file)
+        raise InputError(
+            [
+                Problem(
+                    ", ".join(tx_files),
+                    None,
+                    None,
+                    "nothing-loaded",
+                    f"none of the {row['read']} transaction line(s) read could be loaded "
+                    f"({row['rejected']} rejected, {row['quarantined']} quarantined); "
+                    f"nothing to analyse",
+                ),
+                *_sorted([p for p in problems if p.severity in ("error", "quarantine")]),
+            ],
+            problems_file=written,
+        )
     canonical = ", ".join(TABLES["transactions"])
     quarantined: dict[str, pd.DataFrame] = {}
     sources: dict[str, Path] = {}
@@ -1229,7 +1313,9 @@ def load_workspace(
             pd.Timestamp(last).normalize() if pd.notna(last) else pd.Timestamp.today().normalize()
         )
     ledger = pd.DataFrame(ledger_rows)
-    ledger = ledger.astype({c: "Int64" for c in ("returns", "duplicates", "zero_value")})
+    ledger = ledger.astype(
+        {c: "Int64" for c in ("returns", "duplicates", "zero_value", "unparsed")}
+    )
     ledger["revenue_from"] = ledger["revenue_from"].astype("str")
     set_aside = _set_aside(flags, ledger, quarantined, cfg)
     problem_frame = _problem_frame(problems)
@@ -1257,6 +1343,22 @@ def load_workspace(
     return ws
 
 
+def plausible_dates(config: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The plausible range of dates on the time axis: ``date_min`` .. ``date_max`` of kam.toml.
+
+    ``date_max`` defaults to the analysis date (``as_of``, else today) plus one year.
+
+    >>> from kamlib.load.config import Config
+    >>> [d.date().isoformat() for d in plausible_dates(Config(Path("."), {}, as_of="2025-12-31"))]
+    ['1990-01-01', '2026-12-31']
+    """
+    lo = pd.Timestamp(config.date_min)
+    if config.date_max is not None:
+        return lo, pd.Timestamp(config.date_max) + pd.Timedelta(days=1) - pd.Timedelta(1, "us")
+    base = pd.Timestamp(config.as_of) if config.as_of else pd.Timestamp.today().normalize()
+    return lo, base + pd.DateOffset(years=1) + pd.Timedelta(days=1) - pd.Timedelta(1, "us")
+
+
 def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Canonical dtypes for a frame that came back from DuckDB."""
     dtypes = {c: col.dtype for c, col in TABLES[table].items() if c in frame}
@@ -1282,6 +1384,10 @@ _FILE_LEVEL = {
     "header-collision",
     "unbalanced-quote",
     "bad-quote",
+    "bom-missing",
+    "field-too-long",
+    "xlsx-too-large",
+    "empty-table",
 }
 
 
@@ -1293,7 +1399,30 @@ def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def write_problems(problems: pd.DataFrame, path: str | Path) -> Path:
-    """Write the problems frame as CSV that is safe to open in a spreadsheet."""
+    """Write the problems frame as CSV that is safe to open in a spreadsheet.
+
+    The file is written next to `path` under a temporary name and renamed over it, so a link at
+    `path` is replaced by the file and its target is never written (nor is a half-written file
+    ever left at `path`).
+
+    Raises
+    ------
+    SetupError
+        The folder cannot be written (read-only workspace, no space, a folder at `path`).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return safe_csv(problems[_PROBLEM_COLUMNS], path)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".problems-", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        safe_csv(problems[_PROBLEM_COLUMNS], tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise SetupError(
+            f"cannot write the problems file {path}: {exc.strerror or exc}; "
+            f"pass --problems with a path in a writable folder"
+        ) from None
+    return path
