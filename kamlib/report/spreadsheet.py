@@ -51,7 +51,8 @@ def safe_xlsx(
     sheet_name : str, default "Sheet1"
         Name of the worksheet.
     engine : {"xlsxwriter", "openpyxl"}, default "xlsxwriter"
-        Writer library; both store text as strings.
+        Writer library; both store text as strings. With openpyxl, control characters that
+        an XLSX file cannot hold (NUL and the other C0 controls but TAB, CR, LF) become U+FFFD.
     index : bool, default False
         Write the index as the first column(s).
 
@@ -88,6 +89,7 @@ def safe_xlsx(
 
 def _write_openpyxl(data: pd.DataFrame, path: Path, sheet_name: str) -> None:
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -98,6 +100,9 @@ def _write_openpyxl(data: pd.DataFrame, path: Path, sheet_name: str) -> None:
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
+            if isinstance(value, str):
+                # control characters XML cannot hold (NUL ...) become U+FFFD, never a crash
+                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
             cell.value = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
