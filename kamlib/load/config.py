@@ -547,7 +547,7 @@ def _message(err: dict) -> str:
             return f"[parameters] name {shown}: {err['msg'].removeprefix('Value error, ')}"
         canonical = ", ".join(TABLES.get(str(loc[1]), {}))
         return (
-            f"{section} columns maps {shown}, which is not a canonical column of "
+            f"{section} columns maps {shown}, an unknown canonical column of "
             f"{loc[1]}; allowed: {canonical} (data/README.md)"
         )
     if kind == "literal_error":
