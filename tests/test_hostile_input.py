@@ -431,3 +431,34 @@ def test_121_safe_xlsx_with_openpyxl_writes_a_nul_as_a_replacement_character(tmp
     cells = openpyxl.load_workbook(path).active["A"]
     assert [c.value for c in cells] == ["a", "x\ufffdy", "=1"]
     assert cells[2].data_type == "s"
+
+
+def test_104_the_large_path_keeps_the_same_ledger_for_broken_lines(tmp_path):
+    make(
+        tmp_path,
+        {
+            "transactions.csv": "account_id,date,revenue,region\nA,2024-01-05,100,North\n"
+            "A,2024-01-06,5000,North,x\nA,2024-01-07,7000\nA,2024-01-08\nB,999999,5,S\n"
+            "C,2024-01-09,1" + "0" * 400 + ",S\n"
+        },
+    )
+    small = load_workspace(tmp_path, mode="lenient", large=False)
+    large = load_workspace(tmp_path, mode="lenient", large=True)
+    pd.testing.assert_frame_equal(small.ledger, large.ledger)
+    pd.testing.assert_frame_equal(small.problems, large.problems)
+    row = ledger(large)
+    assert (row.read, row.rejected, row.unparsed, row.revenue_rejected) == (6, 5, 2, 12005)
+
+
+def test_113_a_read_only_workspace_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    import kamlib.load.workspace as workspace
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(workspace.tempfile, "mkstemp", refuse)  # root ignores chmod 0o555
+    make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\nA,x,2\n"})
+    assert main(["validate", str(tmp_path), "--lenient"]) == 78
+    err = capsys.readouterr().err
+    assert "cannot write the problems file" in err and "Permission denied" in err
+    assert "Traceback" not in err and not (tmp_path / "problems.csv").exists()
