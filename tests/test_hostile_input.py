@@ -1,4 +1,4 @@
-"""docs/reliability.md catalogue, section L (cases 104-122): hostile exports and hostile kam.toml.
+"""docs/reliability.md catalogue, section L (cases 115-132): hostile exports and hostile kam.toml.
 
 Each test writes its input, runs the loader or ``kam validate`` in process, and checks the exit
 code (or the error class), the message naming file, line and column or the setting, and the
@@ -61,7 +61,7 @@ def ledger(ws) -> pd.Series:
 # ------------------------------------------------------------------------- the ledger (104-106)
 
 
-def test_104_rows_with_too_many_or_too_few_cells_keep_their_revenue_in_the_ledger(tmp_path, capsys):
+def test_115_rows_with_too_many_or_too_few_cells_keep_their_revenue_in_the_ledger(tmp_path, capsys):
     make(
         tmp_path,
         {
@@ -81,14 +81,14 @@ def test_104_rows_with_too_many_or_too_few_cells_keep_their_revenue_in_the_ledge
     assert "1 rejected line(s) have no readable revenue cell" in out
 
 
-def test_105_trailing_empty_header_cells_are_not_columns(tmp_path):
+def test_116_trailing_empty_header_cells_are_not_columns(tmp_path):
     make(tmp_path, {"transactions.csv": "account_id,date,revenue" + "," * 10_000 + "\n"
                     "A,2024-01-05,100\nB,2024-01-06,5\n"})  # fmt: skip
     row = ledger(load_workspace(tmp_path))
     assert (row.read, row.loaded, row.revenue_loaded) == (2, 2, 105)
 
 
-def test_105_a_load_that_keeps_nothing_is_an_error(tmp_path, capsys):
+def test_116_a_load_that_keeps_nothing_is_an_error(tmp_path, capsys):
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-13-05,100\nB,x,5\n"})
     found = codes(tmp_path, mode="lenient")
     assert "nothing-loaded" in found and "invalid-date" in found
@@ -97,7 +97,7 @@ def test_105_a_load_that_keeps_nothing_is_an_error(tmp_path, capsys):
     assert "analysis date" not in capsys.readouterr().out
 
 
-def test_106_header_only_accounts_table_is_an_error_not_100_percent_orphans(tmp_path):
+def test_117_header_only_accounts_table_is_an_error_not_100_percent_orphans(tmp_path):
     make(
         tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\n", "accounts.csv": "account_id\n"}
     )
@@ -108,7 +108,7 @@ def test_106_header_only_accounts_table_is_an_error_not_100_percent_orphans(tmp_
 # ----------------------------------------------------------------- numbers and dates (107-110)
 
 
-def test_107_non_finite_revenue_is_rejected_never_loaded(tmp_path):
+def test_118_non_finite_revenue_is_rejected_never_loaded(tmp_path):
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05," + "1" + "0" * 400 + "\nA,2024-01-06,5\n"})  # fmt: skip
     p = codes(tmp_path)["non-finite-number"][0]
     assert (p.file, p.line, p.column) == ("transactions.csv", 2, "revenue")
@@ -117,7 +117,7 @@ def test_107_non_finite_revenue_is_rejected_never_loaded(tmp_path):
 
 
 @pytest.mark.parametrize("value", [np.inf, -np.inf, 1e16])
-def test_107_non_finite_or_huge_revenue_in_parquet(tmp_path, value):
+def test_118_non_finite_or_huge_revenue_in_parquet(tmp_path, value):
     frame = pd.DataFrame(
         {
             "account_id": ["A", "B"],
@@ -134,7 +134,7 @@ def test_107_non_finite_or_huge_revenue_in_parquet(tmp_path, value):
 
 
 @pytest.mark.parametrize("bad", ["999999", "0001-01-01", "12.12.0001", "1989-12-31"])
-def test_108_implausible_dates_are_problems_and_never_move_the_analysis_date(tmp_path, bad):
+def test_119_implausible_dates_are_problems_and_never_move_the_analysis_date(tmp_path, bad):
     make(tmp_path, {"transactions.csv": HEADER + f"A,2024-01-05,100\nB,{bad},5\n"})
     p = codes(tmp_path)["implausible-date"][0]
     assert (p.file, p.line, p.column, p.excerpt) == ("transactions.csv", 3, "date", bad)
@@ -143,7 +143,7 @@ def test_108_implausible_dates_are_problems_and_never_move_the_analysis_date(tmp
     assert ledger(ws).revenue_rejected == 5
 
 
-def test_108_the_plausible_range_is_configurable(tmp_path):
+def test_119_the_plausible_range_is_configurable(tmp_path):
     make(
         tmp_path,
         {"transactions.csv": HEADER + "A,1985-01-05,100\nA,2031-01-01,5\n"},
@@ -157,7 +157,7 @@ def test_108_the_plausible_range_is_configurable(tmp_path):
     assert "1990-01-01 .. 2025-06-30" in p[0].message
 
 
-def test_109_digits_of_other_scripts_are_read_as_ascii_digits(tmp_path, caplog):
+def test_120_digits_of_other_scripts_are_read_as_ascii_digits(tmp_path, caplog):
     make(
         tmp_path,
         {
@@ -172,13 +172,13 @@ def test_109_digits_of_other_scripts_are_read_as_ascii_digits(tmp_path, caplog):
     assert ledger(ws).revenue_loaded == 216
 
 
-def test_109_a_number_that_only_looks_numeric_is_a_problem(tmp_path):
+def test_120_a_number_that_only_looks_numeric_is_a_problem(tmp_path):
     make(tmp_path, {"transactions.csv": "account_id,date,revenue,cost\nA,2024-01-05,100,1٫5\n"})
     p = codes(tmp_path)["type-error"][0]
     assert (p.line, p.column) == (2, "cost")
 
 
-def test_110_thousands_equal_to_decimal_is_refused(tmp_path):
+def test_121_thousands_equal_to_decimal_is_refused(tmp_path):
     make(tmp_path, {"transactions.csv": HEADER + 'A,2024-01-05,"1,5"\n'},
          '[tables.transactions]\ndecimal = ","\nthousands = ","\n')  # fmt: skip
     with pytest.raises(
@@ -225,7 +225,7 @@ BAD_TOML = [
 
 
 @pytest.mark.parametrize(("toml", "names", "allowed"), BAD_TOML)
-def test_111_every_bad_kam_toml_value_is_exit_78_naming_key_value_and_allowed(
+def test_122_every_bad_kam_toml_value_is_exit_78_naming_key_value_and_allowed(
     tmp_path, capsys, toml, names, allowed
 ):
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\n"}, toml)
@@ -237,7 +237,7 @@ def test_111_every_bad_kam_toml_value_is_exit_78_naming_key_value_and_allowed(
     assert "Traceback" not in err and names in err
 
 
-def test_111_all_bad_values_are_reported_at_once(tmp_path):
+def test_122_all_bad_values_are_reported_at_once(tmp_path):
     make(
         tmp_path,
         {"transactions.csv": HEADER},
@@ -248,7 +248,7 @@ def test_111_all_bad_values_are_reported_at_once(tmp_path):
     assert "mode = 1" in str(info.value) and "delimiter = ''" in str(info.value)
 
 
-def test_111_parameters_and_allowed_values_pass(tmp_path):
+def test_122_parameters_and_allowed_values_pass(tmp_path):
     make(
         tmp_path,
         {"transactions.csv": HEADER},
@@ -262,7 +262,7 @@ def test_111_parameters_and_allowed_values_pass(tmp_path):
     assert cfg.tables["transactions"].read.delimiter == "whitespace"
 
 
-def test_111_utf16_without_a_byte_order_mark_is_an_input_error(tmp_path):
+def test_122_utf16_without_a_byte_order_mark_is_an_input_error(tmp_path):
     make(tmp_path, {"transactions.csv": (HEADER + "A,2024-01-05,1\n").encode("utf-16-le")},
          '[defaults]\nencoding = "utf_16"\n')  # fmt: skip
     p = codes(tmp_path)["bom-missing"][0]
@@ -278,7 +278,7 @@ def test_111_utf16_without_a_byte_order_mark_is_an_input_error(tmp_path):
         ("accounts.csv", lambda p: p.symlink_to(p.parent / "gone.csv"), "a broken link"),
     ],
 )
-def test_112_a_folder_fifo_or_dead_link_under_a_table_name_is_an_error(tmp_path, name, build, what):
+def test_123_a_folder_fifo_or_dead_link_under_a_table_name_is_an_error(tmp_path, name, build, what):
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\n", name: build})
     with pytest.raises(ConfigError, match=f"{what}, not a regular file"):
         read_config(tmp_path)
@@ -287,7 +287,7 @@ def test_112_a_folder_fifo_or_dead_link_under_a_table_name_is_an_error(tmp_path,
 # ------------------------------------------------------------------ files and privacy (113-116)
 
 
-def test_113_problems_file_is_never_written_through_a_link(tmp_path):
+def test_124_problems_file_is_never_written_through_a_link(tmp_path):
     target = tmp_path.parent / f"{tmp_path.name}-precious.txt"
     target.write_text("precious\n")
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\nA,x,2\n",
@@ -298,7 +298,7 @@ def test_113_problems_file_is_never_written_through_a_link(tmp_path):
     assert not link.is_symlink() and "invalid-date" in link.read_text()
 
 
-def test_113_an_unwritable_problems_file_is_a_clear_error(tmp_path, capsys):
+def test_124_an_unwritable_problems_file_is_a_clear_error(tmp_path, capsys):
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\nA,x,2\n",
                     "problems.csv": lambda p: p.mkdir()})  # fmt: skip
     assert main(["validate", str(tmp_path), "--lenient"]) == 78
@@ -306,7 +306,7 @@ def test_113_an_unwritable_problems_file_is_a_clear_error(tmp_path, capsys):
     assert "cannot write the problems file" in err and "Traceback" not in err
 
 
-def test_114_a_table_found_by_name_that_links_out_of_the_workspace_is_refused(tmp_path, capsys):
+def test_125_a_table_found_by_name_that_links_out_of_the_workspace_is_refused(tmp_path, capsys):
     secret = tmp_path.parent / f"{tmp_path.name}-secret.csv"
     secret.write_text(HEADER + "SECRET,2024-01-05,1\nSECRET2,x,y\n")
     make(tmp_path, {"transactions.csv": lambda p: p.symlink_to(secret)})
@@ -318,7 +318,7 @@ def test_114_a_table_found_by_name_that_links_out_of_the_workspace_is_refused(tm
         read_config(tmp_path)
 
 
-def test_115_cell_count_excerpts_never_show_personal_values(tmp_path):
+def test_126_cell_count_excerpts_never_show_personal_values(tmp_path):
     make(
         tmp_path,
         {
@@ -335,7 +335,7 @@ def test_115_cell_count_excerpts_never_show_personal_values(tmp_path):
     assert "SECRET" not in text and "1980" not in text and "1970" not in text
 
 
-def test_116_invisible_characters_are_removed_from_ids_with_a_warning(tmp_path):
+def test_127_invisible_characters_are_removed_from_ids_with_a_warning(tmp_path):
     make(
         tmp_path,
         {"transactions.csv": HEADER + "A\u202eB,2024-01-05,1\n\ufeffC\u200b,2024-01-05,2\n"},
@@ -366,13 +366,13 @@ def _far_cell(path):
 @pytest.mark.parametrize(
     ("build", "said"), [(_zip_bomb, "MAX_XLSX_BYTES"), (_far_cell, "XFD1048576")]
 )
-def test_117_spreadsheets_are_bounded_before_they_are_opened(tmp_path, build, said):
+def test_128_spreadsheets_are_bounded_before_they_are_opened(tmp_path, build, said):
     make(tmp_path, {"transactions.csv": HEADER + "A,2024-01-05,1\n", "accounts.xlsx": build})
     p = codes(tmp_path)["xlsx-too-large"][0]
     assert p.file == "accounts.xlsx" and said in p.message
 
 
-def test_117_a_lying_dimension_is_caught_by_the_used_range(tmp_path, monkeypatch):
+def test_128_a_lying_dimension_is_caught_by_the_used_range(tmp_path, monkeypatch):
     import kamlib.load.reading as reading
 
     monkeypatch.setattr(reading, "MAX_XLSX_CELLS", 100)
@@ -386,7 +386,7 @@ def test_117_a_lying_dimension_is_caught_by_the_used_range(tmp_path, monkeypatch
     assert "A1:Z200" in codes(tmp_path)["xlsx-too-large"][0].message
 
 
-def test_118_parquet_binary_ids_are_text_and_big_int64_ids_stay_exact(tmp_path):
+def test_129_parquet_binary_ids_are_text_and_big_int64_ids_stay_exact(tmp_path):
     big = 2**53 + 1
     table = pa.table(
         {
@@ -402,13 +402,13 @@ def test_118_parquet_binary_ids_are_text_and_big_int64_ids_stay_exact(tmp_path):
     assert tx["product_id"].tolist() == ["Pé", "R"]
 
 
-def test_119_a_long_field_loads(tmp_path):
+def test_130_a_long_field_loads(tmp_path):
     make(tmp_path, {"transactions.csv": "account_id,date,revenue,account_name\n"
                     f'A,2024-01-05,1,"{"x" * 200_000}"\n'})  # fmt: skip
     assert len(load_workspace(tmp_path).transactions["account_name"].iloc[0]) == 200_000
 
 
-def test_120_validate_into_a_closed_pipe_prints_no_traceback(tmp_path):
+def test_131_validate_into_a_closed_pipe_prints_no_traceback(tmp_path):
     import subprocess
     import sys
 
@@ -424,7 +424,7 @@ def test_120_validate_into_a_closed_pipe_prints_no_traceback(tmp_path):
     assert "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_121_safe_xlsx_with_openpyxl_writes_a_nul_as_a_replacement_character(tmp_path):
+def test_132_safe_xlsx_with_openpyxl_writes_a_nul_as_a_replacement_character(tmp_path):
     from kamlib.report.spreadsheet import safe_xlsx
 
     path = safe_xlsx(pd.DataFrame({"a": ["x\x00y", "=1"]}), tmp_path / "a.xlsx", engine="openpyxl")
@@ -433,7 +433,7 @@ def test_121_safe_xlsx_with_openpyxl_writes_a_nul_as_a_replacement_character(tmp
     assert cells[2].data_type == "s"
 
 
-def test_104_the_large_path_keeps_the_same_ledger_for_broken_lines(tmp_path):
+def test_115_the_large_path_keeps_the_same_ledger_for_broken_lines(tmp_path):
     make(
         tmp_path,
         {
@@ -450,7 +450,7 @@ def test_104_the_large_path_keeps_the_same_ledger_for_broken_lines(tmp_path):
     assert (row.read, row.rejected, row.unparsed, row.revenue_rejected) == (6, 5, 2, 12005)
 
 
-def test_113_a_read_only_workspace_is_a_clear_error(tmp_path, capsys, monkeypatch):
+def test_124_a_read_only_workspace_is_a_clear_error(tmp_path, capsys, monkeypatch):
     import kamlib.load.workspace as workspace
 
     def refuse(*args, **kwargs):

@@ -53,7 +53,7 @@ def one(problems, code):
 
 
 def loaded_or_nothing(tmp_path, **kw):
-    """The workspace, or None when no transaction line could be loaded (case 104: an error)."""
+    """The workspace, or None when no transaction line could be loaded (case 116: an error)."""
     try:
         return load_workspace(tmp_path, **kw)
     except InputError as exc:
