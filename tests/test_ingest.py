@@ -124,6 +124,7 @@ def test_104_derived_revenue_errors_name_the_column_and_the_setting(tmp_path):
         "account_id,date,quantity,unit_price,discount\n"
         "A,2024-01-01,2,,0.1\n"  # no unit price
         "A,2024-01-02,2,5,15\n"  # a rate of 15
+        "A,2024-01-03,1,5,0.1\n"  # good: a lenient load that keeps nothing is an error (case 116)
     )
     make(tmp_path, {"transactions.csv": text})
     problems = problems_of(tmp_path).problems
