@@ -476,7 +476,9 @@ def test_a_double_forked_process_does_not_outlive_its_report(ws):
         accounts=[],
         portfolio_notebooks=notebooks,
         workers=2,
-        timeout=15,
+        # room for a worker's first kernel (its zygote imports pandas and matplotlib) on a
+        # loaded machine, well under the 300 s that `daemon_hangs` sleeps
+        timeout=45,
         progress=False,
     )
     got = {e["notebook"]: (e["status"], e["reason"]) for e in result.manifest["reports"]}
