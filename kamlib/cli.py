@@ -1,7 +1,8 @@
 """The ``kam`` command: validate, summarise, render and export a workspace; generate the sample.
 
 Exit codes follow sysexits so a scheduler can act on them: 0 ok, 3 some reports failed
-(``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 75 retry
+(``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 74 the output
+folder's disk is full (``EX_IOERR``; what was published stays), 75 retry
 later: another run holds the lock (``EX_TEMPFAIL``), 78 bad configuration (``EX_CONFIG``); they
 are defined once, in :mod:`kamlib.errors`. Bad input never prints a traceback: one readable
 paragraph per problem.

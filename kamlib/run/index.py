@@ -329,7 +329,8 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
 <p class="meta">{len(accounts)} accounts with a report, one row each, sorted by {esc(order)}; click a
 column title to sort by it.{window} Run {esc(manifest["run_id"])}, finished
 {esc(_when(manifest["finished"]))}: {totals["published"]} reports published, {totals["failed"]} failed,
-{totals["timed_out"]} timed out, {totals["skipped"]} unchanged since the last run.</p>
+{totals["timed_out"]} timed out, {totals["skipped"]} kept from earlier runs (unchanged, or not
+selected in this one).</p>
 {managers}{portfolio_block}<h2>Account reports</h2>
 <div class="table-wrap"><table>
 <thead><tr>{"".join(heads)}</tr></thead>

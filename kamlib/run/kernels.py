@@ -278,6 +278,17 @@ class Zygote:
                 f"the kernel zygote has {threads} threads after its imports; fresh kernels instead"
             )
 
+    def wait_ready(self) -> None:
+        """Wait until the zygote has imported everything (a worker calls it before its first
+        report, so that a slow start counts against the start limit, not a report's wall clock).
+        A zygote that fails to start is closed; :meth:`fork` starts it again when needed."""
+        if not self.enabled or self.ready:
+            return
+        try:
+            self._start()
+        except (OSError, EOFError, TimeoutError, RuntimeError):
+            self.close()
+
     def fork(self, request: dict) -> int:
         """Fork a kernel; returns its pid. Starts (or restarts) the zygote when needed."""
         for attempt in (1, 2):

@@ -73,6 +73,8 @@ def worker_main(fd: int, settings_json: str) -> None:
     exporter = html_exporter()
     exporter.optimistic_validation = True  # validate once, not after every preprocessor
     zygote = Zygote(settings) if settings.get("kernels") == "forked" else None
+    if zygote is not None:
+        zygote.wait_ready()  # before the first job: its wall clock starts at "started"
     try:
         while True:
             try:

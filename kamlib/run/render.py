@@ -196,8 +196,10 @@ def render(
         before anything runs).
     out : str or Path
         Output folder: ``index.html`` and the other sorted index pages, ``managers.html``,
-        ``manifest.json``,
-        ``published/``, ``runs/<run_id>/failed/``. Created when missing.
+        ``manifest.json``, ``published/``, ``runs/<run_id>/failed/``. Created when missing; one
+        the run cannot write is refused (exit 64). Reports of other accounts or notebooks
+        already there stay in the manifest and the index (a partial run); reports with and
+        without personal details never share a folder (exit 64).
     accounts : iterable of str
         Account ids for the account notebooks (the caller chooses: all, key clients, a list).
     notebooks : mapping, optional
@@ -258,7 +260,8 @@ def render(
     Returns
     -------
     RunResult
-        The manifest, counts per status, the exit code (0, 3, 65, 75 or 78) and the summary.
+        The manifest, counts per status, the exit code (0, 3, 64, 65, 74, 75 or 78) and the
+        summary.
 
     Examples
     --------
