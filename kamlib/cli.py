@@ -1,7 +1,8 @@
 """The ``kam`` command: validate, summarise, render and export a workspace; generate the sample.
 
 Exit codes follow sysexits so a scheduler can act on them: 0 ok, 3 some reports failed
-(``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 75 retry
+(``kam render``), 64 a bad option (``EX_USAGE``), 65 bad input (``EX_DATAERR``), 74 the output
+folder's disk is full (``EX_IOERR``; what was published stays), 75 retry
 later: another run holds the lock (``EX_TEMPFAIL``), 78 bad configuration (``EX_CONFIG``); they
 are defined once, in :mod:`kamlib.errors`. Bad input never prints a traceback: one readable
 paragraph per problem.
@@ -16,7 +17,15 @@ import sys
 from pathlib import Path
 
 from kamlib.bundled import notebooks_folder
-from kamlib.errors import EXIT_FAILED, EXIT_OK, ArgumentError, InputError, KamlibError
+from kamlib.errors import (
+    EXIT_DISK_FULL,
+    EXIT_FAILED,
+    EXIT_OK,
+    ArgumentError,
+    BusyError,
+    InputError,
+    KamlibError,
+)
 
 __all__ = ["main"]
 
@@ -200,6 +209,11 @@ def _select_accounts(ws, selection: str) -> list[str]:
         )
         return sorted(set(members) | set(lost))
     ids = [a.strip() for a in selection.split(",") if a.strip()]
+    if not ids:
+        raise ArgumentError(
+            f"--accounts: no account id in {selection!r}; give 'key', 'all' or a "
+            "comma-separated list of ids"
+        )
     unknown = [a for a in ids if a not in set(known)]
     if unknown:
         raise ArgumentError(f"--accounts: unknown account id(s) {', '.join(unknown)}")
@@ -248,7 +262,7 @@ def _render(args) -> int:
         kernels=args.kernels,
         purpose=args.purpose,
     )
-    if result.exit_code in (EXIT_OK, EXIT_FAILED):
+    if result.exit_code in (EXIT_OK, EXIT_FAILED, EXIT_DISK_FULL):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
 
@@ -330,7 +344,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "render",
         help="render the notebooks as HTML reports, per key account",
-        description="Exit 0 all published (or up to date), 3 some failed, 65 bad input, "
+        description="Exit 0 all published (or up to date), 3 some failed, 64 bad option, "
+        "65 bad input, 74 disk full (the run stopped; what was published stays), "
         "75 another run holds the lock, 78 bad configuration or an unknown parameter.",
     )
     r.add_argument("workspace")
@@ -365,7 +380,8 @@ def _parser() -> argparse.ArgumentParser:
         "--include-personal-details",
         action="store_true",
         help="add contacts' upcoming birthdays (DD.MM, no year) to the annual-meeting brief; "
-        "needs --purpose; render such reports into their own --out folder",
+        "needs --purpose and an --out folder of its own (a folder with the default reports "
+        "is refused)",
     )
     r.add_argument(
         "--purpose",
@@ -407,9 +423,10 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "cleanup",
         help="delete old runs' working files (never the published reports)",
-        description="Removes OUT/runs/<run id>/ folders (staging, failed notebooks, logs) in "
-        "which nothing changed for longer than --older-than; never published/, "
-        "the index pages or manifest.json. Exit 0, or 64 on a bad age.",
+        description="Removes OUT/runs/<run id>/ folders made by kam render (they carry its "
+        "marker) in which nothing changed for longer than --older-than, and what killed runs "
+        "left behind; never published/, the index pages or manifest.json. Takes the output "
+        "folder's lock. Exit 0, 64 on a bad age, 75 while a render runs.",
     )
     c.add_argument("out", help="output folder of kam render")
     c.add_argument("--older-than", default="30d", help="age: 30d (days, default), 12h, 2w")
@@ -445,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except ArgumentError as exc:
         print(f"kam {args.command}: bad option: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BusyError as exc:
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KamlibError as exc:  # ConfigError (kam.toml), SetupError (the machine)
         print(f"kam {args.command}: bad configuration: {exc}", file=sys.stderr)

@@ -17,8 +17,10 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_USAGE",
     "EXIT_INPUT",
+    "EXIT_DISK_FULL",
     "EXIT_LOCKED",
     "EXIT_CONFIG",
+    "BusyError",
 ]
 
 #: Exit codes of the ``kam`` command (sysexits.h where one fits), documented in the README.
@@ -26,6 +28,7 @@ EXIT_OK = 0  # everything done
 EXIT_FAILED = 3  # some reports failed or timed out; the others are published
 EXIT_USAGE = 64  # a bad option or argument (ArgumentError)
 EXIT_INPUT = 65  # bad input data (InputError)
+EXIT_DISK_FULL = 74  # the output folder's disk is full (EX_IOERR); what was published stays
 EXIT_LOCKED = 75  # another run holds the output folder's lock
 EXIT_CONFIG = 78  # bad kam.toml (ConfigError) or machine set-up (SetupError)
 
@@ -106,6 +109,16 @@ class SetupError(KamlibError):
     """The machine lacks something a run needs (a Jupyter kernel, Chromium for PDFs)."""
 
     exit_code = EXIT_CONFIG
+
+
+class BusyError(KamlibError):
+    """Another process holds the output folder's lock (a render is running): try again later.
+
+    >>> BusyError.exit_code
+    75
+    """
+
+    exit_code = EXIT_LOCKED
 
 
 class InputError(KamlibError):

@@ -84,6 +84,8 @@ def test_broken_copy_of_the_sample_exits_65_naming_each_problem(tmp_path, capsys
 def test_cleanup_removes_old_run_folders_only(tmp_path, capsys):
     import os
 
+    from kamlib.run.files import write_run_marker
+
     out = tmp_path / "reports"
     (out / "published").mkdir(parents=True)
     (out / "published" / "r.html").write_text("report")
@@ -91,7 +93,8 @@ def test_cleanup_removes_old_run_folders_only(tmp_path, capsys):
     for run in (old, new):
         (run / "failed").mkdir(parents=True)
         (run / "workers.log").write_text("log")
-    for p in [old, old / "failed", old / "workers.log"]:
+        write_run_marker(run, run.name)
+    for p in [old, old / "failed", old / "workers.log", old / ".kamlib-run"]:
         os.utime(p, (1_000_000_000, 1_000_000_000))
     assert main(["cleanup", str(out), "--older-than", "30d"]) == 0
     assert "removed 1 run folder(s)" in capsys.readouterr().out

@@ -622,6 +622,8 @@ def _aged(path: Path, days: float) -> None:
 
 
 def _run_folder(out: Path, run_id: str, days: float) -> Path:
+    from kamlib.run.files import write_run_marker
+
     run = out / "runs" / run_id
     (run / "staging" / "c0001--brief").mkdir(parents=True)
     (run / "staging" / "c0001--brief" / "executed.ipynb").write_text("{}")
@@ -629,6 +631,7 @@ def _run_folder(out: Path, run_id: str, days: float) -> Path:
     (run / "failed" / "c0002--brief.ipynb").write_text("{}")
     (run / "failed" / "c0002--brief.error.txt").write_text("ValueError")
     (run / "workers.log").write_text("")
+    write_run_marker(run, run_id)  # made by kam render (kam cleanup removes nothing else)
     _aged(run, days)
     return run
 
@@ -673,6 +676,7 @@ def test_cleanup_removes_old_runs_only(output):
         "20270110T000000Z-cccccc",
     ]
     after = _tree(output)
+    assert after.pop(".lock") == b""  # the output folder's lock, taken by cleanup as by render
     assert {k: v for k, v in after.items() if not k.startswith("runs/")} == kept_outside_runs
 
 

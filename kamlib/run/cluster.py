@@ -196,7 +196,9 @@ def run_on_cluster(
                 _run_batch, batch, remote_settings, timeout, shipped, pure=False, retries=_RETRIES
             )
             futures[future] = [spec["id"] for spec in batch]
-        for future in as_completed(list(futures)):
+        # the loop of *this* client: without it, as_completed looks for a default client,
+        # which a client made with set_as_default=False is not ("No clients found")
+        for future in as_completed(list(futures), loop=client.loop):
             try:
                 results = future.result()
             except Exception as exc:  # noqa: BLE001 - the cluster lost the batch

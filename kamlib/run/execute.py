@@ -5,21 +5,25 @@ path (:mod:`kamlib.run.cluster`): it runs inside a worker process and never rais
 failing notebook. Each report gets its own kernel over IPC transport with its own socket
 folder, so parallel starts cannot race for TCP ports; a kernel that fails to start is retried
 once. A completion sentinel cell, appended to every notebook, tells a finished notebook from
-one cut short by ``sys.exit(0)``.
+one cut short by ``sys.exit(0)``. A report whose figures did not render (a figure shown as the
+text ``<Figure size ...>``, or pyplot left on another backend than the inline one, reported by
+the sentinel cell) is failed (``missing_figures``), never published without its charts; a full disk while staging is
+reported as ``disk_full``, which stops the run.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import re
 import secrets
 import time
 from pathlib import Path
 
-from kamlib.run.files import PRIVATE_DIR_MODE
+from kamlib.run.files import PRIVATE_DIR_MODE, disk_full
 from kamlib.run.kernels import Zygote, forked_kernel_manager, shutdown_kernel
 
-__all__ = ["SENTINEL_TAG", "run_job"]
+__all__ = ["SENTINEL_TAG", "run_job", "missing_figures"]
 
 log = logging.getLogger("kamlib")
 
@@ -34,11 +38,30 @@ def _mark_ready(flags: list, **_) -> None:
 
 
 def _sentinel_cell(nonce: str):
+    """The last cell: prints the nonce and, when pyplot was used, matplotlib's backend."""
     import nbformat
 
-    return nbformat.v4.new_code_cell(
-        f"print({nonce!r})", metadata={"tags": [SENTINEL_TAG], "jupyter": {"source_hidden": True}}
+    source = (
+        "import sys as _kam_sys\n"
+        "print("
+        f"{nonce!r}, "
+        "dict.__getitem__(_kam_sys.modules['matplotlib'].rcParams, 'backend') "
+        "if 'matplotlib.pyplot' in _kam_sys.modules else '')"
     )
+    return nbformat.v4.new_code_cell(
+        source, metadata={"tags": [SENTINEL_TAG], "jupyter": {"source_hidden": True}}
+    )
+
+
+def _backend(nb, nonce: str) -> str:
+    """The matplotlib backend the sentinel saw ("" when pyplot was not used)."""
+    for cell in nb.cells:
+        if SENTINEL_TAG in cell.get("metadata", {}).get("tags", []):
+            for o in cell.get("outputs", []):
+                text = "".join(o.get("text", "")) if o.get("output_type") == "stream" else ""
+                if nonce in text:
+                    return text.split(nonce, 1)[1].strip()
+    return ""
 
 
 def _completed(nb, nonce: str) -> bool:
@@ -49,6 +72,48 @@ def _completed(nb, nonce: str) -> bool:
                 for o in cell.get("outputs", [])
             )
     return False
+
+
+_INLINE = ("module://matplotlib_inline.backend_inline", "inline")
+_FIGURE_TEXT = re.compile(r"^<Figure size [\d.]+x[\d.]+ with \d+ Axes>$")
+_NOT_SHOWN = "non-interactive, and thus cannot be shown"
+_IMAGES = ("image/png", "image/svg+xml", "image/jpeg")
+
+
+def missing_figures(nb) -> list[int]:
+    """Indexes of the cells that meant to show a figure and did not: it is not in the report.
+
+    With a non-inline matplotlib backend (``MPLBACKEND=Agg`` inherited by the kernel), a
+    displayed figure becomes the text ``<Figure size 700x400 with 1 Axes>`` and ``plt.show()``
+    only warns that the backend "is non-interactive, and thus cannot be shown".
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("fig")
+    >>> cell.outputs = [nbformat.v4.new_output("display_data",
+    ...     data={"text/plain": "<Figure size 700x400 with 1 Axes>"})]
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1"), cell])
+    >>> missing_figures(nb)
+    [1]
+    """
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            kind = output.get("output_type")
+            data = output.get("data", {})
+            text = data.get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            stream = output.get("text", "")
+            stream = "".join(stream) if isinstance(stream, list) else stream
+            if (
+                kind in ("display_data", "execute_result")
+                and _FIGURE_TEXT.match(text.strip())
+                and not any(k in data for k in _IMAGES)
+            ) or (kind == "stream" and _NOT_SHOWN in stream):
+                found.append(index)
+                break
+    return found
 
 
 def run_job(job: dict, settings: dict, exporter=None, zygote: Zygote | None = None) -> dict:
@@ -79,7 +144,17 @@ def run_job(job: dict, settings: dict, exporter=None, zygote: Zygote | None = No
     It needs a Jupyter kernel, so its examples are the tests (``tests/test_render.py``).
     """
     started_at = time.monotonic()
-    result = _execute(job, settings, exporter, zygote)
+    try:
+        result = _execute(job, settings, exporter, zygote)
+    except OSError as exc:
+        if not disk_full(exc):
+            raise
+        result = {
+            "status": "failed",
+            "reason": "disk_full",
+            "attempts": 1,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
     result["duration"] = time.monotonic() - started_at
     return result
 
@@ -144,6 +219,9 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
         except DeadKernelError as exc:
             return base | {"status": "failed", "reason": "kernel_died", "error": str(exc)}
         except Exception as exc:
+            full = next((e for e in (exc, exc.__cause__, exc.__context__) if disk_full(e)), None)
+            if full is not None:  # staging on a full disk: run_job reports it, the run stops
+                raise full from None
             if not kernel_ready:
                 if attempt == 1:
                     log.warning("kernel start failed (%s); retrying once", type(exc).__name__)
@@ -169,6 +247,23 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
             "attempts": attempt,
             "error": "the notebook stopped before its last cell (sys.exit or exit in a cell?): "
             "the completion sentinel did not run",
+        }
+    unshown = missing_figures(executed)
+    backend = _backend(executed, nonce)
+    if unshown or (backend and backend not in _INLINE):
+        where = (
+            f"{len(unshown)} cell(s) showed no figure where one was drawn (cells "
+            f"{', '.join(map(str, unshown[:10]))}); "
+            if unshown
+            else ""
+        )
+        return {
+            "status": "failed",
+            "reason": "missing_figures",
+            "attempts": attempt,
+            "cell_index": unshown[0] if unshown else None,
+            "error": f"{where}matplotlib's backend in the kernel was {backend or 'not inline'!r}, "
+            "not the inline one (MPLBACKEND, matplotlib.use?): the report would have no charts",
         }
     try:
         document = export_html(executed, title=job["title"], exporter=exporter)

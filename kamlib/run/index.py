@@ -8,13 +8,17 @@ links to a static page sorted by that column (:data:`PAGES`: ``index-by-manager.
 ``index-by-risk.html``, ...). ``OUT/managers.html`` is the portfolio per account manager. The
 account facts come from the manifest's ``accounts`` and ``managers`` (written by
 :func:`kamlib.run.render.render`); without them a row shows the id and what the run knows.
-Every value is escaped, and each page passes the security gate before it is written atomically.
+Every value is escaped, and bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and the
+like, which would show an id reversed or disguised) are replaced by a visible ``[U+202E]``; each
+page passes the security gate before it is written atomically. A page that cannot be written
+does not stop the others.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
 
 from kamlib.errors import KamlibError
@@ -23,7 +27,29 @@ from kamlib.run.files import atomic_write
 from kamlib.words.managers import key_type_text, status_text, trend_text
 from kamlib.words.numbers import money
 
-__all__ = ["NOTEBOOK_TITLES", "PAGES", "index_page", "managers_page", "write_indexes"]
+__all__ = [
+    "NOTEBOOK_TITLES",
+    "PAGES",
+    "index_page",
+    "managers_page",
+    "write_indexes",
+    "escape_text",
+]
+
+#: Bidirectional formatting characters: embeddings, overrides, isolates and marks.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_text(value, quote: bool = True) -> str:
+    """HTML-escape `value` and show its bidirectional controls as ``[U+XXXX]``.
+
+    Examples
+    --------
+    >>> escape_text("<b>C0009\u202egnp.exe</b>")
+    '&lt;b&gt;C0009[U+202E]gnp.exe&lt;/b&gt;'
+    """
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", html.escape(str(value), quote=quote))
+
 
 _RISK = {"lost": 0, "at_risk": 1, "loss_making": 2, "active": 3}
 _FAILED = ("failed", "timed_out")
@@ -145,7 +171,7 @@ def _when(stamp: str) -> str:
 
 
 def _links(entries: list[dict], *, several: bool) -> str:
-    esc = html.escape
+    esc = escape_text
     parts = []
     for e in entries:
         label = _title(e["notebook"])
@@ -163,7 +189,7 @@ def _links(entries: list[dict], *, several: bool) -> str:
 
 
 def _head(title: str) -> str:
-    esc = html.escape
+    esc = escape_text
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -220,7 +246,7 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
         from kamlib.errors import ArgumentError
 
         raise ArgumentError(f"`sort` must be one of {', '.join(_FILES)}, got {sort!r}")
-    esc = html.escape
+    esc = escape_text
     portfolio, accounts = _rows(manifest)
     accounts.sort(key=_sort_key(sort))
     currency = manifest.get("currency")
@@ -303,7 +329,8 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
 <p class="meta">{len(accounts)} accounts with a report, one row each, sorted by {esc(order)}; click a
 column title to sort by it.{window} Run {esc(manifest["run_id"])}, finished
 {esc(_when(manifest["finished"]))}: {totals["published"]} reports published, {totals["failed"]} failed,
-{totals["timed_out"]} timed out, {totals["skipped"]} unchanged since the last run.</p>
+{totals["timed_out"]} timed out, {totals["skipped"]} kept from earlier runs (unchanged, or not
+selected in this one).</p>
 {managers}{portfolio_block}<h2>Account reports</h2>
 <div class="table-wrap"><table>
 <thead><tr>{"".join(heads)}</tr></thead>
@@ -327,7 +354,7 @@ def managers_page(manifest: dict) -> str:
     >>> "&lt;Ann&gt;" in page and "<Ann>" not in page
     True
     """
-    esc = html.escape
+    esc = escape_text
     data = manifest.get("managers") or {}
     columns, rows = data.get("columns") or [], data.get("rows") or []
     num = ' class="num"'
@@ -372,7 +399,8 @@ def _write(path: Path, page: str) -> None:
 def write_indexes(out: Path, manifest: dict) -> None:
     """Write the sorted index pages (:data:`PAGES`) and ``managers.html`` into `out`.
 
-    Each page passes the security gate first.
+    Each page passes the security gate first. A page that cannot be written does not stop the
+    others; the first such error is raised once all were tried.
 
     Examples
     --------
@@ -385,6 +413,15 @@ def write_indexes(out: Path, manifest: dict) -> None:
     >>> len(list(out.iterdir()))
     10
     """
-    for sort, file, _, _ in PAGES:
-        _write(out / file, index_page(manifest, sort=sort))
-    _write(out / "managers.html", managers_page(manifest))
+    failed: OSError | None = None
+    pages = [
+        (file, lambda sort=sort: index_page(manifest, sort=sort)) for sort, file, _, _ in PAGES
+    ]
+    pages.append(("managers.html", lambda: managers_page(manifest)))
+    for file, page in pages:
+        try:
+            _write(out / file, page())
+        except OSError as exc:  # the others are still written
+            failed = failed or exc
+    if failed is not None:
+        raise failed

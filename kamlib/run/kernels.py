@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 __all__ = [
+    "INLINE_BACKEND",
     "PRELOAD",
     "SHUTDOWN_GRACE",
     "Zygote",
@@ -31,6 +32,8 @@ __all__ = [
     "forked_kernel_manager",
     "shutdown_kernel",
     "kill_tree",
+    "become_subreaper",
+    "kill_strays",
 ]
 
 #: Seconds a process gets to end before it is killed.
@@ -52,17 +55,71 @@ PRELOAD = (
     "kamlib.plots",
     "kamlib.run.cache",
 )
-_INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: The matplotlib backend of every report kernel: figures become PNG outputs in the notebook.
+#: It replaces any ``MPLBACKEND`` of the environment (``Agg`` on many cron hosts), with which
+#: ipykernel would keep that backend and the reports would have no charts.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _ZYGOTE_CODE = (
     "import os, sys\n"
     "if sys.path and sys.path[0] in ('', os.getcwd()):\n"
     "    del sys.path[0]  # as ipykernel_launcher does\n"
     "os.environ['JPY_PARENT_PID'] = str(os.getpid())  # read by ipykernel at import\n"
-    f"os.environ.setdefault('MPLBACKEND', {_INLINE_BACKEND!r})  # set by ipykernel at start\n"
+    f"os.environ['MPLBACKEND'] = {INLINE_BACKEND!r}  # what ipykernel sets when unset\n"
     "from kamlib.run.kernels import zygote_main\n"
     "zygote_main(int(sys.argv[1]), sys.argv[2:])\n"
 )
 _LAUNCHER = ("-m", "ipykernel_launcher")
+
+
+def become_subreaper() -> bool:
+    """Linux: adopt every orphaned descendant (``PR_SET_CHILD_SUBREAPER``); True when it worked.
+
+    A process that a notebook double-forks leaves the kernel's process tree; a worker that is a
+    subreaper gets it back as its child, so that :func:`kill_tree` on the worker, and
+    :func:`kill_strays` after each report, still find it.
+    """
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
+    except Exception:  # noqa: BLE001 - not Linux: sessions are the fallback (kill_tree)
+        return False
+
+
+def kill_strays(keep: int = 0) -> None:
+    """Kill this process's descendants except `keep` (the zygote); reap them.
+
+    Called by a worker after each report, when its kernel has been shut down: whatever is left
+    was started by the notebook and must not outlive it.
+    """
+    import psutil
+
+    strays = [p for p in psutil.Process().children(recursive=True) if p.pid != keep]
+    for proc in strays:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(strays, timeout=SHUTDOWN_GRACE)
+
+
+def _sessions_of(procs) -> list:
+    """Every process in the sessions led by one of `procs` (a kernel leads its own session)."""
+    import psutil
+
+    own = os.getsid(0)
+    leaders = set()
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            sid = os.getsid(proc.pid)
+            if sid == proc.pid and sid != own:
+                leaders.add(sid)
+    if not leaders:
+        return []
+    members = []
+    for proc in psutil.process_iter():
+        with contextlib.suppress(OSError, psutil.Error):
+            if os.getsid(proc.pid) in leaders:
+                members.append(proc)
+    return members
 
 
 def _die_with_parent() -> None:
@@ -154,6 +211,7 @@ def _kernel_child(request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
         sys.argv = [request["argv0"], *request["args"]]
         if "numpy.random" in sys.modules:  # a fresh kernel seeds numpy's global generator anew
             sys.modules["numpy.random"].seed()
@@ -219,6 +277,17 @@ class Zygote:
             raise RuntimeError(
                 f"the kernel zygote has {threads} threads after its imports; fresh kernels instead"
             )
+
+    def wait_ready(self) -> None:
+        """Wait until the zygote has imported everything (a worker calls it before its first
+        report, so that a slow start counts against the start limit, not a report's wall clock).
+        A zygote that fails to start is closed; :meth:`fork` starts it again when needed."""
+        if not self.enabled or self.ready:
+            return
+        try:
+            self._start()
+        except (OSError, EOFError, TimeoutError, RuntimeError):
+            self.close()
 
     def fork(self, request: dict) -> int:
         """Fork a kernel; returns its pid. Starts (or restarts) the zygote when needed."""
@@ -333,6 +402,10 @@ def shutdown_kernel(km) -> None:
 def kill_tree(pid: int) -> None:
     """Kill a process, its children (a worker's kernels) and everything they started; wait for them.
 
+    Everything they started includes what left the tree: every process in the session of a
+    kernel (a kernel leads its own session), and, when the root is a subreaper
+    (:func:`become_subreaper`), every orphan it adopted.
+
     Parameters
     ----------
     pid : int
@@ -353,6 +426,8 @@ def kill_tree(pid: int) -> None:
         procs = [*root.children(recursive=True), root]
     except psutil.NoSuchProcess:
         return
+    known = {p.pid for p in procs}
+    procs += [p for p in _sessions_of(procs) if p.pid not in known and p.pid != os.getpid()]
     for proc in procs:
         with contextlib.suppress(psutil.NoSuchProcess):
             proc.kill()

@@ -28,7 +28,14 @@ from multiprocessing.connection import wait as _wait_for
 
 from kamlib.run.execute import run_job
 from kamlib.run.files import FILE_MODE
-from kamlib.run.kernels import SHUTDOWN_GRACE, Zygote, kill_tree
+from kamlib.run.kernels import (
+    INLINE_BACKEND,
+    SHUTDOWN_GRACE,
+    Zygote,
+    become_subreaper,
+    kill_strays,
+    kill_tree,
+)
 
 __all__ = ["run_pool", "worker_main"]
 
@@ -46,6 +53,7 @@ def worker_main(fd: int, settings_json: str) -> None:
     conn = Connection(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and cleans up
     os.umask(0o027)
+    become_subreaper()  # what a notebook double-forks comes back here, to be killed
     logging.getLogger().addHandler(logging.NullHandler())
     # The worker's and its kernels' own output (kernel warnings, shutdown notes) goes to a log
     # in the private run folder, not between the progress bar and the summary line.
@@ -53,6 +61,9 @@ def worker_main(fd: int, settings_json: str) -> None:
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
     os.close(log_fd)
+    # Inherited by every kernel of this worker, fresh or forked: the inline backend, whatever
+    # MPLBACKEND the caller's environment has (a cron host's Agg would drop every chart).
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
     if settings.get("cache"):
         from kamlib.run.cache import ENV_VAR
 
@@ -62,6 +73,8 @@ def worker_main(fd: int, settings_json: str) -> None:
     exporter = html_exporter()
     exporter.optimistic_validation = True  # validate once, not after every preprocessor
     zygote = Zygote(settings) if settings.get("kernels") == "forked" else None
+    if zygote is not None:
+        zygote.wait_ready()  # before the first job: its wall clock starts at "started"
     try:
         while True:
             try:
@@ -80,6 +93,7 @@ def worker_main(fd: int, settings_json: str) -> None:
                     "attempts": 1,
                     "error": f"{type(exc).__name__}: {exc}",
                 }
+            kill_strays(keep=zygote.pid() if zygote is not None else 0)
             conn.send(("done", job["id"], result))
     finally:
         if zygote is not None:

@@ -5,9 +5,11 @@ The run checks every exported document with the security gate
 ``OUT/published/`` and renames it into place (:func:`kamlib.run.files.atomic_write`); with PDF
 output it prints the published file with headless Chromium. Papermill's own output stays in
 ``OUT/runs/<run_id>/staging/``; failed notebooks move to ``OUT/runs/<run_id>/failed/`` with an
-error file. Nothing half-written is ever published. ``OUT/manifest.json`` records every
-report of the run (:func:`write_manifest`) and is what the next run's skip decision reads
-(:func:`read_manifest`).
+error file. Nothing half-written is ever published. A report that cannot be written - a full
+disk, a folder where its file should go, a read-only ``published/`` - is that report's failure
+(reason ``disk_full`` or ``publish_error``), never the run's: :func:`publish` does not raise.
+``OUT/manifest.json`` records every report of the run (:func:`write_manifest`) and is what the
+next run's skip decision reads (:func:`read_manifest`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from kamlib.report.elements import scan_html
 from kamlib.report.paths import contained_path
-from kamlib.run.files import FILE_MODE, PRIVATE_DIR_MODE, atomic_write
+from kamlib.run.files import FILE_MODE, PRIVATE_DIR_MODE, atomic_write, disk_full
 from kamlib.run.plan import Job
 
 __all__ = ["MANIFEST_VERSION", "publish", "read_manifest", "write_manifest"]
@@ -120,7 +122,8 @@ def publish(
     dict
         The report's manifest entry: ``published``, or ``failed``/``timed_out`` with the
         failed notebook and its error file kept in `failed_dir` (``security_gate`` when the
-        document failed the gate).
+        document failed the gate, ``disk_full`` or ``publish_error`` when it could not be
+        written; the previously published file, if any, then stays as it was).
     """
     stage_dir = Path(result.pop("_stage"))
     entry = {
@@ -143,30 +146,44 @@ def publish(
     }
     findings: list[str] = []
     if result["status"] == "ok":
-        document = Path(result["html"]).read_text(encoding="utf-8")
-        findings = scan_html(document)
-        if findings:
-            entry.update(status="failed", reason="security_gate")
+        try:
+            document = Path(result["html"]).read_text(encoding="utf-8")
+            findings = scan_html(document)
+            if findings:
+                entry.update(status="failed", reason="security_gate")
+                result = dict(
+                    result,
+                    status="failed",
+                    reason="security_gate",
+                    error="the exported HTML failed the security gate; nothing was published",
+                )
+            else:
+                target = contained_path(published_dir, job.name)
+                data = document.encode("utf-8")
+                atomic_write(target, data)
+                entry.update(
+                    status="published",
+                    path=target.relative_to(out).as_posix(),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                )
+                if pdf:
+                    entry.update(_print(target, out))
+        except Exception as exc:  # noqa: BLE001 - one report's failure, never the run's
+            reason = "disk_full" if disk_full(exc) else "publish_error"
+            log.warning("a report could not be published (%s): %s", reason, exc)
+            entry.update(status="failed", reason=reason, path=None, sha256=None)
             result = dict(
                 result,
                 status="failed",
-                reason="security_gate",
-                error="the exported HTML failed the security gate; nothing was published",
+                reason=reason,
+                error=f"the report could not be published: {type(exc).__name__}: {exc}",
             )
-        else:
-            target = contained_path(published_dir, job.name)
-            data = document.encode("utf-8")
-            atomic_write(target, data)
-            entry.update(
-                status="published",
-                path=target.relative_to(out).as_posix(),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-            if pdf:
-                entry.update(_print(target, out))
     if entry["status"] != "published":
-        kept = _keep_failed(stage_dir, failed_dir, job, result, findings)
-        entry["failed_path"] = Path(kept).relative_to(out).as_posix()
+        try:
+            kept = _keep_failed(stage_dir, failed_dir, job, result, findings)
+            entry["failed_path"] = Path(kept).relative_to(out).as_posix()
+        except OSError as exc:  # e.g. the disk is full: the entry still says what happened
+            log.warning("the failed report's notebook could not be kept: %s", exc)
     shutil.rmtree(stage_dir, ignore_errors=True)
     return entry
 

@@ -5,8 +5,10 @@ account. The design, step by step (see docs/pipeline.md and docs/reliability.md 
 one module of :mod:`kamlib.run` per step:
 
 1. **Lock and plan** (:mod:`kamlib.run.plan`, :mod:`kamlib.run.parameters`). ``OUT/.lock`` is
-   taken with ``fcntl.flock`` (a second run exits 75). Every report gets a safe file name
-   (:func:`kamlib.report.paths.safe_filename`) and validated parameters
+   taken with ``fcntl.flock`` (a second run exits 75; ``kam cleanup`` takes the same lock); what
+   a killed run left (staging, cache, socket folder) is removed
+   (:func:`kamlib.run.retention.remove_stale`), and the run folder gets kamlib's marker. Every
+   report gets a safe file name (:func:`kamlib.report.paths.safe_filename`) and validated parameters
    (:func:`~kamlib.run.parameters.validate_parameters`: primitives only, names declared by the
    notebook). A report whose inputs - the workspace fingerprint, the notebook file, the
    parameters, the kernel and kamlib version - match the previous manifest, and whose
@@ -20,7 +22,8 @@ one module of :mod:`kamlib.run` per step:
    (:func:`kamlib.report.elements.export_html`); the run checks the document with the security
    gate, then publishes it atomically. Nothing half-written is ever published.
 4. **Report** (:mod:`kamlib.run.publish`, :mod:`kamlib.run.index`). ``OUT/manifest.json``
-   (written atomically; statuses and fingerprints, no data values), ``OUT/index.html`` (one row
+   (written atomically; statuses and fingerprints, no data values; a partial run keeps the
+   other reports' entries as ``skipped``/``not_selected``), ``OUT/index.html`` (one row
    per account with its facts and the manager view of :mod:`kamlib.portfolio.managers`, largest
    revenue first), one static page per sort (``index-by-manager.html``, ``index-by-risk.html``, ...),
    ``OUT/managers.html``, a progress bar and one summary line.
@@ -44,6 +47,7 @@ from pathlib import Path
 # The exit codes are defined in kamlib.errors (import them from there); the ones this module
 # uses stay importable from here for older code, outside __all__.
 from kamlib.errors import (
+    EXIT_DISK_FULL,
     EXIT_FAILED,
     EXIT_INPUT,
     EXIT_LOCKED,
@@ -55,7 +59,15 @@ from kamlib.errors import (
 )
 from kamlib.report.paths import output_subfolder
 from kamlib.run.cache import Portfolio, compute_portfolio, input_fingerprint, prepare
-from kamlib.run.files import DIR_MODE, FILE_MODE, PRIVATE_DIR_MODE, remove_leftovers, sha256_file
+from kamlib.run.files import (
+    DIR_MODE,
+    PRIVATE_DIR_MODE,
+    disk_full,
+    output_lock,
+    remove_leftovers,
+    sha256_file,
+    write_run_marker,
+)
 from kamlib.run.index import write_indexes
 from kamlib.run.parameters import STANDARD_PARAMETERS, resolve_parameters, validate_parameters
 from kamlib.run.plan import (
@@ -70,6 +82,7 @@ from kamlib.run.plan import (
 )
 from kamlib.run.pool import run_pool
 from kamlib.run.publish import MANIFEST_VERSION, publish, read_manifest, write_manifest
+from kamlib.run.retention import remove_stale
 
 __all__ = ["render", "RunResult", "STATUSES"]
 
@@ -84,8 +97,11 @@ class RunResult:
     """What a run did: the manifest, counts per status, the exit code and the summary line.
 
     ``exit_code`` is 0 when every report was published or skipped, 3 when some failed or timed
-    out, 65 for bad input, 75 when another run holds the lock, 78 for bad configuration (then
-    ``error`` says what, and nothing was executed).
+    out, 64 for a bad argument (a read-only `out` included), 65 for bad input, 75 when another
+    run holds the lock, 78 for bad configuration (then ``error`` says what, and nothing was
+    executed); 74 when the disk filled up (the run stopped at the first report that met it, the
+    reports published before stay, the manifest and the index are written if they fit) or the
+    manifest or an index page could not be written (``error`` says which).
     """
 
     manifest: dict
@@ -122,23 +138,24 @@ def _refused(out: Path, code: int, error: str, progress: bool) -> RunResult:
     )
 
 
-@contextlib.contextmanager
-def _locked(out: Path):
-    import fcntl  # POSIX only: imported here so that `import kamlib` works everywhere
+class _DiskFull(Exception):
+    """Raised from the publisher when a report hit a full disk: the run stops there."""
 
-    fd = os.open(out / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+
+def _check_writable(out: Path) -> None:
+    """Refuse an output folder the run cannot write (read-only mount, no permission)."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
+        fd = os.open(out / ".lock", os.O_RDWR | os.O_CREAT, 0o640)
         os.close(fd)
+        probe = out / f".kam-write-check-{secrets.token_hex(4)}.tmp"
+        probe.mkdir(mode=PRIVATE_DIR_MODE)
+        probe.rmdir()
+    except OSError as exc:
+        if disk_full(exc):
+            raise
+        raise ArgumentError(
+            f"`out`: cannot write in {out} ({exc.strerror}); give a writable --out folder"
+        ) from None
 
 
 def render(
@@ -179,8 +196,10 @@ def render(
         before anything runs).
     out : str or Path
         Output folder: ``index.html`` and the other sorted index pages, ``managers.html``,
-        ``manifest.json``,
-        ``published/``, ``runs/<run_id>/failed/``. Created when missing.
+        ``manifest.json``, ``published/``, ``runs/<run_id>/failed/``. Created when missing; one
+        the run cannot write is refused (exit 64). Reports of other accounts or notebooks
+        already there stay in the manifest and the index (a partial run); reports with and
+        without personal details never share a folder (exit 64).
     accounts : iterable of str
         Account ids for the account notebooks (the caller chooses: all, key clients, a list).
     notebooks : mapping, optional
@@ -241,7 +260,8 @@ def render(
     Returns
     -------
     RunResult
-        The manifest, counts per status, the exit code (0, 3, 65, 75 or 78) and the summary.
+        The manifest, counts per status, the exit code (0, 3, 64, 65, 74, 75 or 78) and the
+        summary.
 
     Examples
     --------
@@ -280,11 +300,21 @@ def render(
                 )
         if out.exists() and (out.is_symlink() or not out.is_dir()):
             raise ArgumentError(f"`out`: {out} must be a real folder (not a file or a symlink)")
-        out.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        try:
+            out.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        except OSError as exc:
+            if disk_full(exc):
+                raise
+            raise ArgumentError(
+                f"`out`: cannot create {out} ({exc.strerror}); give a writable --out folder"
+            ) from None
+        _check_writable(out)
     except (ArgumentError, ConfigError, SetupError) as exc:
         return _refused(out, exc.exit_code, str(exc), progress)
+    except OSError as exc:  # disk full before anything ran
+        return _refused(out, EXIT_DISK_FULL, _disk_full_message(out, exc), progress)
 
-    with _locked(out) as acquired:
+    with output_lock(out) as acquired:
         if not acquired:
             return _refused(
                 out, EXIT_LOCKED, f"{out} is locked by another run (try again later)", progress
@@ -317,6 +347,17 @@ def render(
             return _refused(out, EXIT_INPUT, str(exc), progress)
         except (ArgumentError, ConfigError, SetupError) as exc:
             return _refused(out, exc.exit_code, str(exc), progress)
+        except OSError as exc:
+            if not disk_full(exc):
+                raise
+            return _refused(out, EXIT_DISK_FULL, _disk_full_message(out, exc), progress)
+
+
+def _disk_full_message(out: Path, exc: OSError) -> str:
+    return (
+        f"the disk holding {out} is full ({exc.strerror}): the run stopped; the reports "
+        "published before stay as they were. Free some space and run again."
+    )
 
 
 def _reads_cache(path: Path) -> bool:
@@ -475,81 +516,169 @@ def _execute_jobs(
     scheduler=None,
     pdf: bool = False,
     results: Portfolio | None = None,
-) -> dict[tuple, dict]:
-    """Run, export, gate and publish `to_run`; return their manifest entries."""
+) -> tuple[dict[tuple, dict], bool]:
+    """Run, export, gate and publish `to_run`; return their manifest entries, and whether a
+    full disk stopped the run (the reports it did not reach are failed, ``disk_full``)."""
     from tqdm.auto import tqdm
 
     run_dir.mkdir(mode=PRIVATE_DIR_MODE)
-    cache = None
-    if run_cache and ws is not None and any(_reads_cache(p) for p in {j.path for j in to_run}):
-        cache = _prepare_cache(ws, run_dir / "cache", fingerprint, results)
     sockets = Path(tempfile.mkdtemp(prefix="kam-"))  # short: IPC socket paths are limited
-    settings = dict(settings, log=str(run_dir / "workers.log"), cache=cache)
-    specs = [
-        (
-            job,
-            {
-                "id": number,
-                "path": str(job.path),
-                "cwd": str(job.path.parent),
-                "parameters": job.parameters,
-                "stage": str(run_dir / "staging" / job.stem),
-                "sockets": str(sockets / f"j{number}"),
-                "title": job.notebook
-                if job.account_id is None
-                else f"{job.notebook} {job.account_id}",
-            },
-        )
-        for number, job in enumerate(to_run)
-    ]
+    cache = None
     entries: dict[tuple, dict] = {}
-    bar = tqdm(
-        total=len(to_run),
-        disable=None if progress else True,
-        unit="report",
-        desc="kam render",
-        file=sys.stderr,
-    )
-
-    def on_result(job: Job, result: dict) -> None:
-        result = dict(result, _stage=str(run_dir / "staging" / job.stem))
-        entry = publish(
-            job,
-            result,
-            out=out,
-            published_dir=published_dir,
-            failed_dir=run_dir / "failed",
-            run_id=run_id,
-            pdf=pdf,
-        )
-        entries[(job.account_id, job.notebook)] = entry
-        log.info(
-            "report %s for %s: %s",
-            job.notebook,
-            "the portfolio" if job.account_id is None else "an account",
-            entry["status"],
-        )
-        bar.update(1)
-
+    stopped = False
+    bar = None
     try:
-        if scheduler is None:
-            run_pool(
-                specs, workers=workers, timeout=timeout, settings=settings, on_result=on_result
+        # the marker makes the folder kamlib's (kam cleanup) and names the socket folder, so
+        # that the next run removes it when this one is killed
+        write_run_marker(run_dir, run_id, sockets=str(sockets))
+        if run_cache and ws is not None and any(_reads_cache(p) for p in {j.path for j in to_run}):
+            cache = _prepare_cache(ws, run_dir / "cache", fingerprint, results)
+        settings = dict(settings, log=str(run_dir / "workers.log"), cache=cache)
+        specs = [
+            (
+                job,
+                {
+                    "id": number,
+                    "path": str(job.path),
+                    "cwd": str(job.path.parent),
+                    "parameters": job.parameters,
+                    "stage": str(run_dir / "staging" / job.stem),
+                    "sockets": str(sockets / f"j{number}"),
+                    "title": job.notebook
+                    if job.account_id is None
+                    else f"{job.notebook} {job.account_id}",
+                },
             )
-        else:
-            from kamlib.run.cluster import run_on_cluster
+            for number, job in enumerate(to_run)
+        ]
+        bar = tqdm(
+            total=len(to_run),
+            disable=None if progress else True,
+            unit="report",
+            desc="kam render",
+            file=sys.stderr,
+        )
 
-            run_on_cluster(
-                specs, scheduler=scheduler, timeout=timeout, settings=settings, on_result=on_result
+        def on_result(job: Job, result: dict) -> None:
+            result = dict(result, _stage=str(run_dir / "staging" / job.stem))
+            entry = publish(
+                job,
+                result,
+                out=out,
+                published_dir=published_dir,
+                failed_dir=run_dir / "failed",
+                run_id=run_id,
+                pdf=pdf,
             )
+            entries[(job.account_id, job.notebook)] = entry
+            log.info(
+                "report %s for %s: %s",
+                job.notebook,
+                "the portfolio" if job.account_id is None else "an account",
+                entry["status"],
+            )
+            bar.update(1)
+            if entry["reason"] == "disk_full":
+                raise _DiskFull  # stop here: every further report would fail the same way
+
+        try:
+            if scheduler is None:
+                run_pool(
+                    specs, workers=workers, timeout=timeout, settings=settings, on_result=on_result
+                )
+            else:
+                from kamlib.run.cluster import run_on_cluster
+
+                run_on_cluster(
+                    specs,
+                    scheduler=scheduler,
+                    timeout=timeout,
+                    settings=settings,
+                    on_result=on_result,
+                )
+        except _DiskFull:
+            stopped = True
+    except OSError as exc:  # the run folder's disk is full before a report could run
+        if not disk_full(exc):
+            raise
+        stopped = True
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         shutil.rmtree(sockets, ignore_errors=True)
         if cache is not None:
             shutil.rmtree(cache, ignore_errors=True)
+        if stopped:  # the reports cut short left their staging folders
+            shutil.rmtree(run_dir / "staging", ignore_errors=True)
         with contextlib.suppress(OSError):
             (run_dir / "staging").rmdir()
-    return entries
+    if stopped:
+        for job in to_run:
+            entries.setdefault((job.account_id, job.notebook), _not_run(job, run_id, "disk_full"))
+    return entries, stopped
+
+
+def _not_run(job: Job, run_id: str, reason: str) -> dict:
+    """The manifest entry of a report the run could not start (it stopped before)."""
+    return {
+        "account_id": job.account_id,
+        "notebook": job.notebook,
+        "kind": job.kind,
+        "class": job.klass,
+        "status": "failed",
+        "reason": reason,
+        "path": None,
+        "sha256": None,
+        "run_id": run_id,
+        "attempts": 0,
+        "key": job.key,
+        "parameters": job.parameters,
+        "cell_index": None,
+        "ename": None,
+        "duration_s": None,
+        "failed_path": None,
+    }
+
+
+def _carried_over(previous: dict, planned: set, out: Path) -> list[dict]:
+    """The previous manifest's entries for reports this run did not plan (a partial run).
+
+    They keep their file, key and run id, with status ``skipped`` and reason ``not_selected``;
+    an entry whose published file is gone loses its path. The next run that selects them
+    skips them when they are up to date, and renders them otherwise.
+    """
+    kept = []
+    for old in previous.get("reports", []):
+        if not isinstance(old, dict) or (old.get("account_id"), old.get("notebook")) in planned:
+            continue
+        entry = dict(old, status="skipped", reason="not_selected", attempts=0)
+        path = entry.get("path")
+        if path and not ((out / path).is_file() and not (out / path).is_symlink()):
+            entry.update(path=None, sha256=None)
+        kept.append(entry)
+    return kept
+
+
+def _check_personal(previous: dict, personal: bool, out: Path) -> None:
+    """Refuse to mix reports with and without personal details in one output folder.
+
+    Both kinds have the same file names: a run of one kind would overwrite the other's reports
+    (and a partial run would list them in one index).
+    """
+    if not previous.get("reports"):
+        return
+    before = bool((previous.get("personal_details") or {}).get("included"))
+    if before == personal:
+        return
+    if personal:
+        raise ArgumentError(
+            f"`out`: {out} holds the default reports; a run with personal details would "
+            "overwrite them (same file names): render it into a folder of its own (another --out)"
+        )
+    raise ArgumentError(
+        f"`out`: {out} holds reports with personal details; render the default reports into "
+        "another --out (or empty this one once those reports are no longer needed)"
+    )
 
 
 def _workspace_defaults(config, catalogue) -> dict:
@@ -637,9 +766,11 @@ def _render_locked(
 
     remove_leftovers(published_dir)
     remove_leftovers(out)
-    entries, to_run = decide(
-        jobs, read_manifest(out / "manifest.json"), out, retry_failed=retry_failed
-    )
+    remove_stale(out, keep=run_id)  # what a killed run left: staging, cache, socket folder
+    previous = read_manifest(out / "manifest.json")
+    _check_personal(previous, personal, out)
+    entries, to_run = decide(jobs, previous, out, retry_failed=retry_failed)
+    stopped = False
     if to_run:
         settings = {
             "kernel_name": kernel_name,
@@ -647,7 +778,7 @@ def _render_locked(
             "start_timeout": start_timeout,
             "kernels": kernels,
         }
-        entries |= _execute_jobs(
+        ran, stopped = _execute_jobs(
             to_run,
             out=out,
             published_dir=published_dir,
@@ -664,8 +795,13 @@ def _render_locked(
             pdf="pdf" in formats,
             results=results,
         )
+        entries |= ran
 
     reports = [entries[(j.account_id, j.notebook)] for j in jobs]
+    # a partial run (--accounts, --notebooks) keeps the other reports of the folder
+    carried = _carried_over(previous, {(j.account_id, j.notebook) for j in jobs}, out)
+    reports += carried
+    listed = list(dict.fromkeys([*ids, *(e["account_id"] for e in carried if e["account_id"])]))
     counts = {s: sum(e["status"] == s for e in reports) for s in STATUSES}
     finished = datetime.now(UTC)
     manifest = {
@@ -689,12 +825,38 @@ def _render_locked(
         "totals": counts,
         "reports": reports,
     }
-    write_manifest(out / "manifest.json", manifest)  # no data values in the manifest (case 78)
-    write_indexes(out, manifest | _account_facts(ws, ids, results))
+    unwritten = []  # the manifest and the index are written whatever happened to the reports
+    try:
+        write_manifest(out / "manifest.json", manifest)  # no data values in it (case 78)
+    except OSError as exc:
+        stopped = stopped or disk_full(exc)
+        unwritten.append(f"manifest.json ({exc.strerror}; the previous one stays)")
+    try:
+        write_indexes(out, manifest | _account_facts(ws, listed, results))
+    except OSError as exc:
+        stopped = stopped or disk_full(exc)
+        unwritten.append(f"the index pages ({exc.strerror})")
     summary = _summary(counts, out)
     if progress:
         print(summary)
-    exit_code = EXIT_FAILED if counts["failed"] or counts["timed_out"] else EXIT_OK
+    error = None
+    if stopped:
+        error = _disk_full_message(out, OSError(28, "No space left on device"))
+    if unwritten:
+        error = (error + " " if error else "") + "Not written: " + "; ".join(unwritten) + "."
+    if error and progress:
+        print(f"kam render: {error}", file=sys.stderr)
+    if stopped or unwritten:
+        exit_code = EXIT_DISK_FULL
+    elif counts["failed"] or counts["timed_out"]:
+        exit_code = EXIT_FAILED
+    else:
+        exit_code = EXIT_OK
     return RunResult(
-        manifest=manifest, counts=counts, exit_code=exit_code, out=out, summary=summary
+        manifest=manifest,
+        counts=counts,
+        exit_code=exit_code,
+        out=out,
+        summary=summary,
+        error=error,
     )
