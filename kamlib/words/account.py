@@ -127,7 +127,7 @@ def summary_lines(summary: AccountSummary) -> list[str]:
     ):
         if value:
             who.append(f"{label} {value}")
-    lines = ["; ".join(who) + "."]
+    lines = ["; ".join(who) + "."] if len(who) > 1 else []  # the title already names it
     classes = []
     if s.cell:
         classes.append(f"ABC-XYZ cell {s.cell}")
