@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kamlib.errors import ArgumentError
+from kamlib.errors import ArgumentError, InputError
+from kamlib.portfolio.churn import client_status
+from kamlib.portfolio.clients import key_clients, key_clients_on_days
 from kamlib.portfolio.managers import (
     account_overview,
     lost_key_accounts,
@@ -190,3 +195,137 @@ def test_sample_manager_view_adds_up(sample):
     assert v["lost"].sum() == (o["cadence"] == "lost").sum() == 8
     assert set(v.index) == set(ws.accounts["manager"].dropna())
     assert v["attainment"].notna().all()
+
+
+# ------------------------------------------ lost key accounts: one pass vs the loop per day
+
+
+def _lost_key_accounts_per_day(
+    transactions, accounts=None, products=None, *, status=None, as_of=None, months=12
+):
+    """The former implementation (issue 16): `key_clients` once per last-purchase day."""
+    if status is None:
+        status = client_status(transactions, as_of=as_of)
+    lost = status[status["status"] == "lost"]
+    found = set()
+    for day, ids in lost.groupby("last_purchase").groups.items():
+        key = key_clients(transactions, accounts, products, as_of=day, months=months)
+        reasons = key.set_index("client_id")["reasons"].astype("str")
+        members = set()
+        if accounts is not None and "parent_id" in accounts.columns:
+            acc = accounts.drop_duplicates("account_id").set_index("account_id")["parent_id"]
+            members = set(acc[acc.isin(reasons.index)].index)
+        found |= {str(a) for a in ids if a in reasons.index or a in members}
+    return sorted(found)
+
+
+def _key_clients_per_day(transactions, accounts, days, months=12):
+    frames = []
+    for day in days:
+        k = key_clients(transactions, accounts, as_of=day, months=months)
+        frames.append(
+            k.assign(as_of=pd.Timestamp(day).normalize())[["as_of", "client_id", "reasons"]]
+        )
+    out = pd.concat(frames, ignore_index=True).sort_values(["as_of", "client_id"], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _same_keys(batched, reference):
+    got = batched.reset_index(drop=True)
+    assert got["as_of"].tolist() == reference["as_of"].tolist()
+    assert got["client_id"].tolist() == reference["client_id"].tolist()
+    assert got["reasons"].tolist() == reference["reasons"].tolist()
+
+
+def test_lost_key_accounts_equal_the_loop_per_day_on_the_sample(sample):
+    ws, _ = sample
+    status = client_status(ws.transactions, as_of=ws.as_of)
+    new = lost_key_accounts(ws.transactions, ws.accounts, ws.products, as_of=ws.as_of)
+    old = _lost_key_accounts_per_day(
+        ws.transactions, ws.accounts, ws.products, status=status, as_of=ws.as_of
+    )
+    assert new == old and "C0009" in new
+    days = sorted(status.loc[status["status"] == "lost", "last_purchase"].unique())
+    _same_keys(
+        key_clients_on_days(ws.transactions, ws.accounts, days),
+        _key_clients_per_day(ws.transactions, ws.accounts, days),
+    )
+
+
+_IDS = [f"a{i}" for i in range(8)]
+#: each example runs `key_clients` once per day (the reference): slow, more with --fuzz
+LOST_EXAMPLES = 200 if os.environ.get("KAM_FUZZ") == "1" else 25
+
+
+@st.composite
+def _portfolio(draw):
+    """Up to 8 accounts, groups (chains too), flags with unknowns, lines over three years
+    (returns, lines without cost or revenue), sums exact in binary so that any order adds up
+    the same."""
+    parent = {a: draw(st.sampled_from([None, None, "G1", "G2", "a0"])) for a in _IDS}
+    parent["a0"] = draw(st.sampled_from([None, "G2"]))
+    flag = st.sampled_from([None, False, False, False, True])
+    accounts = pd.DataFrame(
+        {
+            "account_id": _IDS,
+            "parent_id": [parent[a] for a in _IDS],
+            "image_maker": pd.array([draw(flag) for _ in _IDS], dtype="boolean"),
+            "expert": pd.array([draw(flag) for _ in _IDS], dtype="boolean"),
+        }
+    )
+    lines = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(_IDS),
+                st.integers(0, 3 * 365),
+                st.tuples(st.integers(0, 14), st.integers(-20, 400)).map(
+                    lambda t: None if t[0] == 0 else t[1] / 4
+                ),
+                st.one_of(st.none(), st.integers(-40, 160).map(lambda v: v / 4)),
+            ),
+            min_size=1,
+            max_size=60,
+        )
+    )
+    tx = pd.DataFrame(lines, columns=["account_id", "day", "revenue", "gross_profit"])
+    tx["date"] = pd.Timestamp("2023-01-01") + pd.to_timedelta(tx.pop("day"), unit="D")
+    tx[["revenue", "gross_profit"]] = tx[["revenue", "gross_profit"]].astype("float64")
+    months = draw(st.sampled_from([1, 3, 12]))
+    return tx, accounts, months
+
+
+@settings(max_examples=LOST_EXAMPLES, deadline=None)
+@given(_portfolio())
+def test_lost_key_accounts_equal_the_loop_per_day(portfolio):
+    tx, accounts, months = portfolio
+    as_of = tx["date"].max()
+    status = client_status(tx, as_of=as_of, lost_after_days=60, min_gap_days=0)
+    got = lost_key_accounts(tx, accounts, status=status, as_of=as_of, months=months)
+    assert got == _lost_key_accounts_per_day(
+        tx, accounts, status=status, as_of=as_of, months=months
+    )
+    days = sorted(set(tx["date"].sample(min(len(tx), 6), random_state=0)) | {as_of})
+    _same_keys(
+        key_clients_on_days(tx, accounts, days, months=months),
+        _key_clients_per_day(tx, accounts, days, months=months),
+    )
+    _same_keys(
+        key_clients_on_days(tx, None, days, months=months),
+        _key_clients_per_day(tx, None, days, months=months),
+    )
+
+
+def test_key_clients_on_days_checks_like_key_clients():
+    tx = _tx()
+    assert key_clients_on_days(tx, days=[]).empty
+    undated = tx.assign(date=tx["date"].where(tx.index != 0))
+    with pytest.raises(InputError, match="1 line\\(s\\) without a date"):
+        key_clients_on_days(undated, days=[AS_OF])
+    with pytest.raises(InputError, match="without account id"):
+        key_clients_on_days(
+            tx.assign(account_id=tx["account_id"].where(tx.index != 0)), days=[AS_OF]
+        )
+    with pytest.raises(ArgumentError):
+        key_clients_on_days(tx, days=[AS_OF], months=0)
+    with pytest.raises(ArgumentError):
+        key_clients_on_days(tx, days=[AS_OF], top_share=0)

@@ -13,12 +13,13 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
 from kamlib.portfolio.abcxyz import NON_POSITIVE, abc_classes
-from kamlib.portfolio.cube import Source, aggregate, as_timestamp, last_date
+from kamlib.portfolio.cube import Source, aggregate, as_timestamp, last_date, relation
 from kamlib.portfolio.shares import half_up, revenue_shares
 from kamlib.schema import require_columns
 from kamlib.window import since, until, window_start
@@ -28,6 +29,7 @@ __all__ = [
     "client_types",
     "key_client_criteria",
     "key_clients",
+    "key_clients_on_days",
     "dependence",
     "Dependence",
     "KEY_CLIENT_RULE",
@@ -774,6 +776,233 @@ def _key_table(
     out["reasons"] = _join_true(chosen.loc[out.index])
     out["n_reasons"] = n[out.index].astype("int64")
     return out
+
+
+def key_clients_on_days(
+    transactions: pd.DataFrame,
+    accounts: pd.DataFrame | None = None,
+    days=(),
+    *,
+    roll_up: bool = True,
+    months: int = 12,
+    top_share: float = 0.10,
+    breadwinner_share: float = 0.10,
+) -> pd.DataFrame:
+    """The key clients of the default rule on each of several days, from one pass over the lines.
+
+    For every day ``d`` of `days`, the same clients and reasons as
+    ``key_clients(transactions, accounts, as_of=d, months=months)`` with the default rule
+    (:data:`KEY_CLIENT_RULE`: top `top_share` of clients by revenue, breadwinner, image-maker
+    or expert, any one of them), without a DuckDB pass per day: the lines are read once,
+    sorted by account and day, and each day's window sums are differences of running sums
+    kept in double-double precision (so they equal a direct sum of the window's lines to the
+    last bit, almost always, like :func:`kamlib.sales_cube`'s totals). The rest is the rule of
+    :func:`key_clients` on each day: accounts rolled up to their group, top clients with ties
+    at the floor in, breadwinners by share of the window's gross profit, image-makers and
+    experts from `accounts` (key on every day).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions (``account_id``, ``date``, ``revenue``; ``gross_profit`` or
+        ``cost`` for the breadwinners).
+    accounts : DataFrame, optional
+        As for :func:`key_clients` (``parent_id`` groups, ``image_maker``, ``expert``).
+    days : sequence of date-like
+        The days to judge (each the end of its window, whole day included).
+    roll_up, months, top_share, breadwinner_share
+        As for :func:`key_clients` and :func:`client_types`.
+
+    Returns
+    -------
+    DataFrame
+        One row per day and key client, sorted by day and client id: ``as_of`` (the day),
+        ``client_id``, ``reasons`` (as in :func:`key_clients`).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["a", "b", "b"],
+    ...                    "date": pd.to_datetime(["2024-03-01", "2024-03-01", "2025-06-01"]),
+    ...                    "revenue": [100.0, 10.0, 5.0], "gross_profit": [5.0, 1.0, 1.0]})
+    >>> key_clients_on_days(tx, days=["2024-12-31", "2025-12-31"])
+           as_of client_id                   reasons
+    0 2024-12-31         a  top_clients, breadwinner
+    1 2024-12-31         b               breadwinner
+    2 2025-12-31         b  top_clients, breadwinner
+    """
+    if not 0 < top_share <= 1:
+        raise ArgumentError(f"`top_share` must be in (0, 1], got {top_share!r}")
+    if not 0 < breadwinner_share <= 1:
+        raise ArgumentError(f"`breadwinner_share` must be in (0, 1], got {breadwinner_share!r}")
+    stamps = [as_timestamp(d, "days") for d in days]
+    cut = pd.DatetimeIndex([d.normalize() for d in stamps if d is not None]).unique()
+    cut = cut.sort_values()
+    rule = list(KEY_CLIENT_RULE)
+    empty = pd.DataFrame(
+        {
+            "as_of": pd.Series(dtype="datetime64[us]"),
+            "client_id": pd.Series(dtype="str"),
+            "reasons": pd.Series(dtype="str"),
+        }
+    )
+    if not len(cut):
+        return empty
+    starts = [window_start(d, months) for d in cut]  # checks `months`
+    epoch = pd.Timestamp("1970-01-01")
+    lo = np.array([(s - epoch).days for s in starts], dtype="int64")
+    hi = np.array([(d - epoch).days + 1 for d in cut], dtype="int64")  # exclusive
+    ids, day, revenue, profit = _day_lines(transactions, cut[-1])
+    parents = _parents(accounts, roll_up)
+    facts = _accounts_by_client(accounts, parents)
+
+    # accounts -> clients; the clients (sorted, like the groups of `_by_client`) are those with
+    # lines and those of the accounts table, whose image-maker and expert flags hold every day
+    acc_codes, acc_ids = pd.factorize(pd.Series(ids, dtype="object"), sort=True)
+    acc_client = _client_of(pd.Series(acc_ids, dtype="object"), parents)
+    clients = pd.Index(acc_client).union(facts.index).unique().sort_values()
+    client_of = clients.get_indexer(acc_client)
+    static = {
+        f: facts[f].fillna(False).astype(bool).reindex(clients, fill_value=False).to_numpy()
+        if f in facts
+        else np.zeros(len(clients), dtype=bool)
+        for f in _FLAGS
+    }
+
+    # lines sorted by account and day; running sums in double-double, null counts
+    span = int(max(day.max(initial=0) - day.min(initial=0), 0)) + 2
+    first = int(day.min(initial=0))
+    keys = acc_codes.astype("int64") * span + (day - first)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    run = {name: _running_sum(values[order]) for name, values in (("r", revenue), ("g", profit))}
+
+    n_clients = len(clients)
+    base = np.arange(len(acc_ids), dtype="int64") * span
+    at, chosen, met = [], [], {r: [] for r in rule}
+    for i in range(len(cut)):
+        left = np.searchsorted(keys, base + np.clip(lo[i] - first, 0, span - 1))
+        right = np.searchsorted(keys, base + np.clip(hi[i] - first, 0, span - 1))
+        present = right > left
+        left, right, owner = left[present], right[present], client_of[present]
+        rev, rev_unknown = _window_sum(run["r"], left, right)
+        gp, gp_unknown = _window_sum(run["g"], left, right)
+        # per client, as `_by_client`: revenue skips unknown accounts, profit unknown if any is
+        in_window = np.bincount(owner, minlength=n_clients) > 0
+        rev_c = np.bincount(owner, weights=np.where(rev_unknown, 0.0, rev), minlength=n_clients)
+        gp_c = np.bincount(owner, weights=np.where(gp_unknown, 0.0, gp), minlength=n_clients)
+        gp_c[np.bincount(owner, weights=gp_unknown, minlength=n_clients) > 0] = np.nan
+        total = np.nansum(gp_c[in_window])  # the clients in the window, in client order
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = gp_c / total if total > 0 else np.full(n_clients, np.nan)
+            breadwinner = in_window & (share >= breadwinner_share)
+        positive = in_window & (rev_c > 0)
+        n_pos = int(positive.sum())
+        top = np.zeros(n_clients, dtype=bool)
+        if n_pos:
+            n_top = max(1, half_up(n_pos * top_share))
+            floor = np.sort(rev_c[positive])[::-1][n_top - 1]
+            top = positive & (rev_c >= floor)  # ties at the floor are in
+        flags = {"top_clients": top, "breadwinner": breadwinner, **static}
+        key = np.flatnonzero(np.logical_or.reduce([flags[r] for r in rule]))
+        at.append(np.full(len(key), i))
+        chosen.append(key)
+        for r in rule:
+            met[r].append(flags[r][key])
+    at, chosen = np.concatenate(at), np.concatenate(chosen)
+    if not len(chosen):
+        return empty
+    out = pd.DataFrame(
+        {
+            "as_of": cut[at].astype("datetime64[us]"),
+            "client_id": clients[chosen].astype("str"),
+            "reasons": _join_true(pd.DataFrame({r: np.concatenate(met[r]) for r in rule})),
+        }
+    )
+    return out
+
+
+def _day_lines(transactions: pd.DataFrame, last: pd.Timestamp):
+    """Account id, day number (days since 1970), revenue and gross profit of every line up to
+    the day `last`, with :func:`kamlib.portfolio.cube.aggregate`'s casts and checks."""
+    if not isinstance(transactions, pd.DataFrame):
+        raise ArgumentError("`transactions` must be a DataFrame")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    try:
+        source, params, names = relation(con, transactions)
+        require_columns(names, ("account_id", "date", "revenue"), "transactions")
+        num = {
+            c: f'CAST("{c}" AS DOUBLE)' if c in names else "CAST(NULL AS DOUBLE)"
+            for c in ("revenue", "cost", "gross_profit")
+        }
+        profit = f"coalesce({num['gross_profit']}, {num['revenue']} - {num['cost']})"
+        end = (last.normalize() + pd.Timedelta(days=1)).to_pydatetime()
+        src = (
+            "SELECT CAST(account_id AS VARCHAR) AS account_id, CAST(date AS TIMESTAMP) AS date,"
+            f" {num['revenue']} AS revenue, {profit} AS gross_profit FROM {source}"
+        )
+        undated, no_id = con.execute(
+            f"SELECT count(*) - count(date), count(*) FILTER (WHERE account_id IS NULL AND date < ?)"
+            f" FROM ({src})",
+            [*params, end],
+        ).fetchone()
+        if undated:
+            raise InputError(
+                [
+                    Problem(
+                        "transactions",
+                        None,
+                        "date",
+                        "missing-date",
+                        f"{undated} line(s) without a date cannot be placed in the window",
+                    )
+                ]
+            )
+        if no_id:
+            raise InputError(
+                [
+                    Problem(
+                        "transactions", None, "account_id", "missing-id", "lines without account id"
+                    )
+                ]
+            )
+        lines = con.execute(
+            "SELECT account_id, date_diff('day', DATE '1970-01-01', CAST(date AS DATE)) AS day,"
+            f" revenue, gross_profit FROM ({src}) WHERE date < ?",
+            [*params, end],
+        ).fetchnumpy()
+    finally:
+        con.close()
+    return (
+        np.ma.filled(lines["account_id"], None).astype(object),
+        np.ma.filled(lines["day"], 0).astype("int64"),
+        np.ma.filled(lines["revenue"].astype("float64"), np.nan),
+        np.ma.filled(lines["gross_profit"].astype("float64"), np.nan),
+    )
+
+
+def _running_sum(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Running sums of `values` from 0, in double-double (high part, low part), and running
+    counts of NaN values (NaN lines count 0 in the sums)."""
+    unknown = np.isnan(values)
+    x = np.where(unknown, 0.0, values)
+    high = np.concatenate(([0.0], np.cumsum(x)))  # cumsum adds one by one: high[k] = fl(...)
+    before, after = high[:-1], high[1:]
+    back = after - before
+    error = (before - (after - back)) + (x - back)  # exactly before + x - after (two-sum)
+    low = np.concatenate(([0.0], np.cumsum(error)))
+    nans = np.concatenate(([0], np.cumsum(unknown, dtype="int64")))
+    return high, low, nans
+
+
+def _window_sum(run, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sums of positions [left, right) from running sums, and whether a value was NaN."""
+    high, low, nans = run
+    a, b = high[right], -high[left]
+    s = a + b
+    back = s - a
+    error = (a - (s - back)) + (b - back)
+    return s + (error + (low[right] - low[left])), nans[right] > nans[left]
 
 
 # ---- dependence -----------------------------------------------------------------------------

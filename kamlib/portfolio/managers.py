@@ -61,14 +61,20 @@ def lost_key_accounts(
 
     A lost account has no revenue in the current window, so the key-client rule of
     :func:`kamlib.portfolio.clients.key_clients` can no longer select it; judged at the day of
-    its last purchase (the window of `months` months ending then) it can.
+    its last purchase (the window of `months` months ending then) it can. An account is found
+    when it, or the group it belongs to (``parent_id``), is a key client by the default rule on
+    that day. All the days are judged from one pass over the lines
+    (:func:`kamlib.portfolio.clients.key_clients_on_days`), not one pass per day.
 
     Parameters
     ----------
     transactions : DataFrame
         Canonical transactions.
-    accounts, products : DataFrame, optional
-        As for :func:`kamlib.portfolio.clients.key_clients` (groups, types, categories).
+    accounts : DataFrame, optional
+        As for :func:`kamlib.portfolio.clients.key_clients` (groups, image-makers, experts).
+    products : DataFrame, optional
+        Accepted as by :func:`kamlib.portfolio.clients.key_clients`; the default rule uses no
+        product categories, so it changes nothing.
     status : DataFrame, optional
         :func:`kamlib.portfolio.churn.client_status` at `as_of` (computed when None).
     as_of : date-like, optional
@@ -91,20 +97,28 @@ def lost_key_accounts(
     ['big']
     """
     from kamlib.portfolio.churn import client_status
-    from kamlib.portfolio.clients import key_clients
+    from kamlib.portfolio.clients import key_clients_on_days
 
     months = _check_months(months)
     require_columns(transactions, ["account_id", "date", "revenue"], "transactions")
     as_of = analysis_date(transactions, as_of)
     if status is None:
         status = client_status(transactions, as_of=as_of)
-    lost = status[status["status"] == "lost"]
-    found: set[str] = set()
-    for day, ids in lost.groupby("last_purchase").groups.items():
-        key = _key_ids(
-            key_clients(transactions, accounts, products, as_of=day, months=months), accounts
-        )
-        found |= {str(a) for a in ids if a in key.index}
+    last = status.loc[status["status"] == "lost", "last_purchase"].dropna()
+    if last.empty:
+        return []
+    # the key clients on every last-purchase day at once (one pass over the lines)
+    key = key_clients_on_days(transactions, accounts, last.unique(), months=months)
+    key_on = set(zip(key["as_of"], key["client_id"], strict=True))
+    parent = pd.Series(dtype="object")  # members of a key group inherit (as `_key_ids`)
+    if accounts is not None and "parent_id" in accounts.columns:
+        parent = accounts.drop_duplicates("account_id").set_index("account_id")["parent_id"]
+    found = set()
+    for account, day in zip(last.index, last.dt.normalize(), strict=True):
+        if (day, account) in key_on or (
+            account in parent.index and (day, parent[account]) in key_on
+        ):
+            found.add(str(account))
     return sorted(found)
 
 
