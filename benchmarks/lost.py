@@ -8,7 +8,8 @@ the client-analysis notebook on a 500 000-line export, issue 16); it now asks
 both on the same data in the same process (the former loop is written out below), asserts that
 they name the same accounts, and prints the ratio.
 
-The data is ``kam sample --lines N --accounts M --format csv`` in ``--out`` (made when missing),
+The data is ``kam sample --lines N --accounts M --format csv`` in ``--out`` (``data/bench/``,
+made when missing, shared with ``benchmarks/load.py``),
 read with pandas; the accounts table gives every tenth account a parent group of two and every
 fiftieth the expert flag, so that roll-up and the accounts' flags take part.
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +32,8 @@ import pandas as pd
 from kamlib.portfolio.churn import client_status
 from kamlib.portfolio.clients import key_clients
 from kamlib.portfolio.managers import lost_key_accounts
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def former(transactions, accounts, status, months=12) -> list[str]:
@@ -50,14 +52,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=500_000)
     parser.add_argument("--accounts", type=int, default=5_000)
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "kam-lost")
+    parser.add_argument("--out", type=Path, default=ROOT / "data" / "bench", help="data folder")
     args = parser.parse_args(argv)
 
-    folder = args.out / f"{args.lines}-{args.accounts}"
+    folder = args.out / f"tx_{args.lines}_{args.accounts}_csv"  # as benchmarks/load.py
     path = folder / "transactions.csv"
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "kamlib.cli", "sample", "--lines", str(args.lines)]
+        print(f"kam sample --lines {args.lines} --accounts {args.accounts} --format csv ...")
+        cmd = [str(Path(sys.executable).parent / "kam"), "sample", "--lines", str(args.lines)]
         cmd += ["--accounts", str(args.accounts), "--format", "csv", "--out", str(folder)]
         subprocess.run(cmd, check=True)
     tx = pd.read_csv(
