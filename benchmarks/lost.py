@@ -9,9 +9,9 @@ both on the same data in the same process (the former loop is written out below)
 they name the same accounts, and prints the ratio.
 
 The data is ``kam sample --lines N --accounts M --format csv`` in ``--out`` (``data/bench/``,
-made when missing, shared with ``benchmarks/load.py``),
-read with pandas; the accounts table gives every tenth account a parent group of two and every
-fiftieth the expert flag, so that roll-up and the accounts' flags take part.
+made when missing, shared with ``benchmarks/load.py``), read with pandas; the accounts table
+puts a fifth of the accounts in parent groups of four and flags every fiftieth as an expert, so
+that the roll-up and the accounts' flags take part.
 
 Usage::
 
