@@ -109,17 +109,15 @@ def lost_key_accounts(
         return []
     # the key clients on every last-purchase day at once (one pass over the lines)
     key = key_clients_on_days(transactions, accounts, last.unique(), months=months)
-    key_on = set(zip(key["as_of"], key["client_id"], strict=True))
-    parent = pd.Series(dtype="object")  # members of a key group inherit (as `_key_ids`)
+    day = last.dt.normalize().astype("datetime64[us]").to_numpy()
+    key_on = pd.MultiIndex.from_arrays([key["as_of"].to_numpy(), key["client_id"].to_numpy()])
+    hit = pd.MultiIndex.from_arrays([day, last.index]).isin(key_on)
     if accounts is not None and "parent_id" in accounts.columns:
+        # members of a key group inherit (as `_key_ids`)
         parent = accounts.drop_duplicates("account_id").set_index("account_id")["parent_id"]
-    found = set()
-    for account, day in zip(last.index, last.dt.normalize(), strict=True):
-        if (day, account) in key_on or (
-            account in parent.index and (day, parent[account]) in key_on
-        ):
-            found.add(str(account))
-    return sorted(found)
+        up = parent.reindex(last.index).to_numpy()
+        hit |= pd.MultiIndex.from_arrays([day, up]).isin(key_on)
+    return sorted({str(a) for a in last.index[hit]})
 
 
 def _targets_to_date(targets: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
