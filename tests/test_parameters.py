@@ -224,7 +224,7 @@ def test_render_types_the_values_and_gives_each_notebook_only_its_names(tmp_path
         tmp_path / "other.ipynb", "label: str = 'x'", 'print("has months:", "months" in dir())'
     )
     out = tmp_path / "out"
-    args = ["render", str(ws), "--out", str(out), "--accounts", "", "--workers", "1"]
+    args = ["render", str(ws), "--out", str(out), "--workers", "1"]
     args += ["--notebooks", f"{window},{other}", "-p", "months", "36"]
     assert main(args) == 0, capsys.readouterr().err
     pages = _published(out)
@@ -256,7 +256,7 @@ def test_render_in_python_takes_kam_toml_defaults_and_refuses_bad_ones(tmp_path)
 def test_render_refuses_an_unknown_name_before_anything_runs(tmp_path, capsys):
     notebook = _notebook(tmp_path / "n.ipynb", "months: int = 12", "print(months)")
     out = tmp_path / "out"
-    args = ["render", str(SAMPLE), "--out", str(out), "--accounts", "", "--notebooks"]
+    args = ["render", str(SAMPLE), "--out", str(out), "--notebooks"]
     assert main(args + [str(notebook), "-p", "top_share", "0.2"]) == 78
     err = capsys.readouterr().err
     assert "top_share" in err and "known: months" in err and "Traceback" not in err
@@ -271,7 +271,7 @@ def test_render_months_36_changes_what_the_client_analysis_says(tmp_path, capsys
     said = {}
     for months in ("12", "36"):
         out = tmp_path / f"m{months}"
-        args = ["render", str(SAMPLE), "--out", str(out), "--accounts", "", "--workers", "1"]
+        args = ["render", str(SAMPLE), "--out", str(out), "--workers", "1"]
         args += ["--notebooks", "client_analysis", "-p", "months", months]
         assert main(args) == 0, capsys.readouterr().err
         said[months] = re.sub(
