@@ -380,3 +380,12 @@ def test_table_aligns_words_left_numbers_right_and_says_when_empty():
     assert table(frame.iloc[:0], caption="Actions").html == "<p>Actions: none.</p>"
     assert table(frame.iloc[:0], empty="No action is open.").html == "<p>No action is open.</p>"
     assert table(frame.iloc[:0], empty="").html == ""
+
+
+def test_a_pivot_has_one_header_row_with_rows_and_columns_named_in_the_corner():
+    frame = pd.DataFrame({"client_id": ["C1"], "criterion": ["growth"], "met": [True]}).pivot(
+        index="client_id", columns="criterion", values="met"
+    )
+    out = table(frame, labels=False).html
+    assert out.count("<tr>") == 2  # one header row, one data row
+    assert "<th>client_id / criterion</th>" in out

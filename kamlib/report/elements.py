@@ -333,11 +333,9 @@ def table(
     names = [label(n) for n in frame.index.names] if index else []
     header = []
     if frame.columns.name is not None:
-        if index:  # pandas' layout: columns.name in the corner, index names on a second row
-            header.append(
-                _tr([_th(label(frame.columns.name))] + [_th("")] * (len(names) - 1) + head)
-            )
-            head = [_th("")] * len(columns)
+        if index:  # one header row: "Client / Criterion" in the corner (rows / columns)
+            corner = " / ".join(n for n in (names[-1], label(frame.columns.name)) if n)
+            names = [*names[:-1], corner]
         else:
             span = max(len(columns), 1)
             name = _text(label(frame.columns.name))
