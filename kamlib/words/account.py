@@ -18,7 +18,6 @@ __all__ = [
     "account_facts",
     "act_on_table",
     "cross_sell_room_lines",
-    "notes_lines",
     "plan_target_sentence",
     "summary_figures",
     "summary_lines",
@@ -317,20 +316,6 @@ def account_facts(info: pd.Series) -> pd.DataFrame:
             text = str(value)
         rows[label] = text
     return pd.DataFrame({"Value": pd.Series(rows, dtype="str")})
-
-
-def notes_lines(*messages) -> list[str]:
-    """What was left out for lack of a table: one line, or none when nothing was.
-
-    Examples
-    --------
-    >>> notes_lines(("no tenders table: tender windows not checked",), ())
-    ['Left out: no tenders table: tender windows not checked.']
-    >>> notes_lines((), ())
-    []
-    """
-    found = list(dict.fromkeys(m for group in messages for m in group))
-    return ["Left out: " + "; ".join(found) + "."] if found else []
 
 
 def cross_sell_room_lines(candidates: pd.DataFrame) -> list[str]:
