@@ -36,6 +36,10 @@ test: $(VENV)/.dev browser  ## set up with the dev dependencies, then lint and r
 fuzz: $(VENV)/.dev  ## the loader fuzz with all its 500 examples (docs/reliability.md case 46)
 	$(BIN)/python -m pytest -n auto tests/test_loading.py --fuzz -k fuzz
 
+catalogues: $(VENV)/.base  ## re-extract the messages into kamlib/locale (new ones untranslated), then list what is untranslated
+	$(BIN)/python -m kamlib.catalogues update
+	-$(BIN)/python -m kamlib.catalogues check
+
 browser:  ## Chromium, ChromeDriver, poppler-utils and LibreOffice Calc (Debian packages) for browser, PDF and export tests
 	bash tests/browser/install.sh
 

@@ -16,7 +16,7 @@ PACKAGE = Path(kamlib.__file__).resolve().parent
 
 #: The layers in order; a module may import from its own layer or an earlier one.
 LAYERS = [
-    {"errors", "schema", "window", "cells", "bundled", "language"},
+    {"errors", "schema", "window", "cells", "bundled", "language", "catalogues"},
     {"load"},
     {"portfolio"},
     {"account"},
