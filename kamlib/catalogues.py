@@ -23,7 +23,7 @@ import re
 import string
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kamlib.language import LANGUAGES, LOCALE_DIR, markdown_blocks
@@ -57,8 +57,8 @@ _HEADER = {
     "copyright_holder": "the kamlib contributors",
     "msgid_bugs_address": "",
     "last_translator": "the kamlib contributors",
-    "creation_date": datetime(2026, 12, 1, tzinfo=timezone.utc),
-    "revision_date": datetime(2026, 12, 1, tzinfo=timezone.utc),
+    "creation_date": datetime(2026, 12, 1, tzinfo=UTC),
+    "revision_date": datetime(2026, 12, 1, tzinfo=UTC),
     "fuzzy": False,
 }
 
