@@ -18,6 +18,7 @@ from kamlib.account.pricing import what_if
 from kamlib.account.summary import AccountSummary, account_summary
 from kamlib.account.targets import plan_target
 from kamlib.errors import ArgumentError, ConfigError, InputError, KamlibError, Problem, SetupError
+from kamlib.language import use_language
 from kamlib.load.config import Config, read_config
 from kamlib.load.workspace import Workspace, load_workspace, resolve_workspace
 from kamlib.portfolio.abcxyz import (
@@ -125,6 +126,7 @@ __all__ = [
     "win_back",
     "xyz_classes",
     "yoy_change",
+    "use_language",
 ]
 
 # issue 13: beyond sales (service, payments, contracts, big deals)
