@@ -136,7 +136,7 @@ def test_one_row_per_account_with_the_directors_columns(manifest):
         "500",
         "-50.0 %",
         "AX",
-        "top 10 % by revenue, breadwinner",
+        "among the top clients by revenue, breadwinner",
         "active",
     ]
     assert "Annual meeting brief" in cells[8] and "Development plan" in cells[8]

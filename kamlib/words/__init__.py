@@ -31,6 +31,7 @@ from kamlib.words.clients import (
     dependence_sentences,
     dependence_table,
     key_clients_sentence,
+    key_clients_table,
     pareto_sentence,
     types_sentence,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "cross_sell_sentence",
     "financial_sentence",
     "key_clients_sentence",
+    "key_clients_table",
     "loss_makers_sentence",
     "losses_sentence",
     "migration_sentence",

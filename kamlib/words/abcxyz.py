@@ -14,11 +14,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.words.numbers import percent_points
 
 __all__ = ["abc_xyz_sentence", "migration_sentence", "reclassified_sentence"]
 
 _LABELS = ("new", "lost", "too new", "non-positive")
+
+
+def _label_count(label: str, n: int) -> str:
+    """``n`` clients of a cell that is a label ("too new", "non-positive"), as "3 too new"."""
+    if label == "too new":
+        return ngettext("{n} too new", "{n} too new", n).format(n=n)
+    if label == "non-positive":
+        return ngettext("{n} non-positive", "{n} non-positive", n).format(n=n)
+    return f"{n} {label}"
 
 
 def abc_xyz_sentence(matrix: pd.DataFrame) -> str:
@@ -41,23 +52,32 @@ def abc_xyz_sentence(matrix: pd.DataFrame) -> str:
     """
     n = int(matrix["count"].sum())
     if n == 0:
-        return "No client to classify."
+        return _("No client to classify.")
     a = matrix[matrix["abc"] == "A"]
     cells = matrix[matrix["cell"].str.len() == 2]
     top = cells.sort_values(["total_pct", "count"], ascending=False, kind="stable").iloc[0]
     count_pct, total_pct = a["count_pct"].sum(), a["total_pct"].sum()
-    text = (
-        f"Class A: {int(a['count'].sum())} of {n} clients ({percent_points(count_pct)}) make "
-        f"{percent_points(total_pct)} of the total. The largest cell is {top['cell']}: "
-        f"{int(top['count'])} clients, {percent_points(top['total_pct'])} of the total."
+    # TRANSLATORS: the English keeps "clients" for one client too; translate both forms properly.
+    text = ngettext(
+        "Class A: {a} of {n} clients ({count_pct}) make {total_pct} of the total.",
+        "Class A: {a} of {n} clients ({count_pct}) make {total_pct} of the total.",
+        n,
+    ).format(
+        a=int(a["count"].sum()),
+        n=n,
+        count_pct=percent_points(count_pct),
+        total_pct=percent_points(total_pct),
     )
+    text += " " + ngettext(
+        "The largest cell is {cell}: {n} clients, {total_pct} of the total.",
+        "The largest cell is {cell}: {n} clients, {total_pct} of the total.",
+        int(top["count"]),
+    ).format(cell=top["cell"], n=int(top["count"]), total_pct=percent_points(top["total_pct"]))
     labels = matrix[matrix["cell"].str.len() != 2].groupby("cell")["count"].sum()
     labels = labels[labels > 0]
     if len(labels):
-        text += (
-            " Not classed by regularity: "
-            + ", ".join(f"{int(c)} {label}" for label, c in labels.items())
-            + "."
+        text += " " + _("Not classed by regularity: {counts}.").format(
+            counts=", ".join(_label_count(label, int(c)) for label, c in labels.items())
         )
     return text
 
@@ -86,13 +106,29 @@ def migration_sentence(migration: pd.DataFrame, *, first: str = "", second: str 
     kept = int(np.trace(sub))
     new = int(migration.loc["new"].sum()) if "new" in migration.index else 0
     lost = int(migration["lost"].sum()) if "lost" in migration.columns else 0
-    when = f"From {first} to {second}: " if first and second else ""
+    parts = {
+        "kept": ngettext(
+            "{n} clients kept their class", "{n} clients kept their class", kept
+        ).format(n=kept),
+        "new": ngettext("{n} new", "{n} new", new).format(n=new),
+        "lost": ngettext("{n} lost", "{n} lost", lost).format(n=lost),
+    }
     if all(len(str(c)) == 1 for c in classes):
         up, down = int(np.tril(sub, -1).sum()), int(np.triu(sub, 1).sum())
-        moves = f"{up} moved up, {down} moved down"
+        parts["moves"] = ", ".join(
+            (
+                ngettext("{n} moved up", "{n} moved up", up).format(n=up),
+                ngettext("{n} moved down", "{n} moved down", down).format(n=down),
+            )
+        )
     else:
-        moves = f"{int(sub.sum()) - kept} changed cell"
-    return f"{when}{kept} clients kept their class, {moves}; {new} new, {lost} lost."
+        changed = int(sub.sum()) - kept
+        parts["moves"] = ngettext("{n} changed cell", "{n} changed cell", changed).format(n=changed)
+    if first and second:
+        return _("From {first} to {second}: {kept}, {moves}; {new}, {lost}.").format(
+            first=first, second=second, **parts
+        )
+    return _("{kept}, {moves}; {new}, {lost}.").format(**parts)
 
 
 def reclassified_sentence(result: pd.DataFrame, other: pd.DataFrame, *, label: str) -> str:
@@ -116,14 +152,24 @@ def reclassified_sentence(result: pd.DataFrame, other: pd.DataFrame, *, label: s
         other[["account_id", "cell"]], on="account_id", suffixes=("", "_other")
     )
     moved = both[both["cell"] != both["cell_other"]]
-    text = f"With {label}, {len(moved)} of {len(both)} clients change cell"
+    n, total = len(moved), len(both)
     if moved.empty:
-        return text + "."
-    flows = (moved["cell"] + " to " + moved["cell_other"]).value_counts()
-    return (
-        text
-        + " ("
-        + ", ".join(f"{f}: {n}" for f, n in flows.head(3).items())
-        + (", ..." if len(flows) > 3 else "")
-        + ")."
-    )
+        return ngettext(
+            "With {label}, {n} of {total} clients change cell.",
+            "With {label}, {n} of {total} clients change cell.",
+            total,
+        ).format(label=label, n=n, total=total)
+    flows = pd.Series(
+        [
+            _("{cell} to {other}").format(cell=c, other=o)
+            for c, o in zip(moved["cell"], moved["cell_other"], strict=True)
+        ],
+        dtype="str",
+    ).value_counts()
+    shown = ", ".join(f"{f}: {k}" for f, k in flows.head(3).items())
+    flows_text = shown + (", ..." if len(flows) > 3 else "")
+    return ngettext(
+        "With {label}, {n} of {total} clients change cell ({flows}).",
+        "With {label}, {n} of {total} clients change cell ({flows}).",
+        total,
+    ).format(label=label, n=n, total=total, flows=flows_text)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.words.labels import client_labels
+from kamlib.words.managers import status_text
 from kamlib.words.numbers import money
 
 __all__ = ["losses_sentence", "status_sentence", "win_back_sentence"]
@@ -38,17 +41,84 @@ def status_sentence(status: pd.DataFrame) -> str:
     """
     counts = status["status"].value_counts()
     value = status.groupby("status")["annual_value"].sum()
-    text = (
-        f"Of {len(status)} clients: {counts.get('active', 0)} active, "
-        f"{counts.get('at_risk', 0)} at risk, {counts.get('lost', 0)} lost"
-    )
-    if counts.get("lost", 0):
-        text += f"; the lost ones bought {money(value['lost'])} a year"
-        if counts.get("at_risk", 0):
-            text += f", the ones at risk {money(value['at_risk'])}"
-    elif counts.get("at_risk", 0):
-        text += f"; the ones at risk bought {money(value['at_risk'])} a year"
-    return text + "."
+    n, n_lost, n_risk = len(status), counts.get("lost", 0), counts.get("at_risk", 0)
+    fields = {
+        "n": n,
+        "active": counts.get("active", 0),
+        "at_risk": n_risk,
+        "lost": n_lost,
+        "lost_value": money(value["lost"]) if n_lost else "",
+        "risk_value": money(value["at_risk"]) if n_risk else "",
+    }
+    if n_lost and n_risk:
+        text = ngettext(
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost; the lost ones "
+            "bought {lost_value} a year, the ones at risk {risk_value}.",
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost; the lost ones "
+            "bought {lost_value} a year, the ones at risk {risk_value}.",
+            n,
+        )
+    elif n_lost:
+        text = ngettext(
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost; the lost ones "
+            "bought {lost_value} a year.",
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost; the lost ones "
+            "bought {lost_value} a year.",
+            n,
+        )
+    elif n_risk:
+        text = ngettext(
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost; the ones at risk "
+            "bought {risk_value} a year.",
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost; the ones at risk "
+            "bought {risk_value} a year.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost.",
+            "Of {n} clients: {active} active, {at_risk} at risk, {lost} lost.",
+            n,
+        )
+    return text.format(**fields)
+
+
+def _no_by_known(by: str, total: int) -> str:
+    if by == "reason":
+        text = ngettext(
+            "{n} client lost; no reason is known for any of them.",
+            "{n} clients lost; no reason is known for any of them.",
+            total,
+        )
+    elif by == "region":
+        text = ngettext(
+            "{n} client lost; no region is known for any of them.",
+            "{n} clients lost; no region is known for any of them.",
+            total,
+        )
+    elif by == "manager":
+        text = ngettext(
+            "{n} client lost; no manager is known for any of them.",
+            "{n} clients lost; no manager is known for any of them.",
+            total,
+        )
+    else:
+        return f"{total} client{'s' * (total != 1)} lost; no {by} is known for any of them."
+    return text.format(n=total)
+
+
+def _unknown_tail(by: str, n_unknown: int, total: int) -> str:
+    if not n_unknown:
+        return ""
+    if by == "reason":
+        text = _("No reason is known for {unknown} of the {total}.")
+    elif by == "region":
+        text = _("No region is known for {unknown} of the {total}.")
+    elif by == "manager":
+        text = _("No manager is known for {unknown} of the {total}.")
+    else:
+        return f" No {by} is known for {n_unknown} of the {total}."
+    return " " + text.format(unknown=n_unknown, total=total)
 
 
 def losses_sentence(losses: pd.DataFrame) -> str:
@@ -80,29 +150,45 @@ def losses_sentence(losses: pd.DataFrame) -> str:
     by = losses.columns[0]
     total = int(losses["clients"].sum())
     if total == 0:
-        return "No client lost."
+        return _("No client lost.")
     unknown = losses[by].astype("str").eq("unknown")
     known = losses[~unknown] if by in ("reason", "region", "manager") else losses
     if known.empty or int(known["clients"].sum()) == 0:
-        return f"{total} client{'s' * (total != 1)} lost; no {by} is known for any of them."
+        return _no_by_known(by, total)
     top = known.sort_values(["clients", "annual_value"], ascending=False, kind="stable").iloc[0]
     n_unknown = int(losses.loc[unknown, "clients"].sum()) if by != "period" else 0
-    tail = f" No {by} is known for {n_unknown} of the {total}." if n_unknown else ""
+    tail = _unknown_tail(by, n_unknown, total)
+    n_top, value = int(top["clients"]), money(top["annual_value"])
     if by == "period":
-        return (
-            f"{total} client{'s' * (total != 1)} lost; most in {top[by]} ({int(top['clients'])}, "
-            f"annual value {money(top['annual_value'])})."
-        )
+        return ngettext(
+            "{n} client lost; most in {period} ({top}, annual value {value}).",
+            "{n} clients lost; most in {period} ({top}, annual value {value}).",
+            total,
+        ).format(n=total, period=top[by], top=n_top, value=value)
     if by == "reason":
         return (
-            f"Most frequent known reason: {top[by]} ({int(top['clients'])} client"
-            f"{'s' * (int(top['clients']) != 1)}, annual value {money(top['annual_value'])})."
+            ngettext(
+                "Most frequent known reason: {reason} ({n} client, annual value {value}).",
+                "Most frequent known reason: {reason} ({n} clients, annual value {value}).",
+                n_top,
+            ).format(reason=top[by], n=n_top, value=value)
             + tail
         )
-    return (
-        f"Most lost clients by {by}: {top[by]} ({int(top['clients'])} of {total}, annual value "
-        f"{money(top['annual_value'])})." + tail
-    )
+    if by == "region":
+        text = _("Most lost clients by region: {top} ({n} of {total}, annual value {value}).")
+    elif by == "manager":
+        text = _("Most lost clients by manager: {top} ({n} of {total}, annual value {value}).")
+    else:
+        text = f"Most lost clients by {by}: {{top}} ({{n}} of {{total}}, annual value {{value}})."
+    return text.format(top=top[by], n=n_top, total=total, value=value) + tail
+
+
+def _status_count(status: str, n: int, value: str) -> str:
+    if status == "lost":
+        text = ngettext("{n} lost: {value}", "{n} lost: {value}", n)
+    else:
+        text = ngettext("{n} at risk: {value}", "{n} at risk: {value}", n)
+    return text.format(n=n, value=value)
 
 
 def win_back_sentence(wb: pd.DataFrame) -> str:
@@ -123,17 +209,26 @@ def win_back_sentence(wb: pd.DataFrame) -> str:
     400). First: Beta (b), 400 a year, at risk.
     """
     if wb.empty:
-        return "Nobody to win back: no client is lost or at risk."
+        return _("Nobody to win back: no client is lost or at risk.")
     value = wb.groupby("status")["annual_value"].agg(["size", "sum"])
     parts = [
-        f"{int(value.at[s, 'size'])} {s.replace('_', ' ')}: {money(value.at[s, 'sum'])}"
+        _status_count(s, int(value.at[s, "size"]), money(value.at[s, "sum"]))
         for s in ("lost", "at_risk")
         if s in value.index
     ]
     names = wb["name"].dropna() if "name" in wb else pd.Series(dtype="str")
     first = client_labels(wb.index[:1], names)[0]
-    return (
-        f"{len(wb)} clients on the win-back list with {money(wb['annual_value'].sum())} of "
-        f"annual value at stake ({'; '.join(parts)}). First: {first}, "
-        f"{money(wb['annual_value'].iloc[0])} a year, {wb['status'].iloc[0].replace('_', ' ')}."
+    return ngettext(
+        "{n} clients on the win-back list with {value} of annual value at stake ({parts}). "
+        "First: {first}, {first_value} a year, {status}.",
+        "{n} clients on the win-back list with {value} of annual value at stake ({parts}). "
+        "First: {first}, {first_value} a year, {status}.",
+        len(wb),
+    ).format(
+        n=len(wb),
+        value=money(wb["annual_value"].sum()),
+        parts="; ".join(parts),
+        first=first,
+        first_value=money(wb["annual_value"].iloc[0]),
+        status=status_text(wb["status"].iloc[0]),
     )

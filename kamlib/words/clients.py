@@ -16,20 +16,43 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from kamlib.language import babel_locale, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.words.labels import account_names, client_labels, listing
+from kamlib.words.managers import key_reason_text
 from kamlib.words.missing import NO_COST
-from kamlib.words.numbers import percent
+from kamlib.words.numbers import money, percent
 
 __all__ = [
     "criteria_sentence",
     "dependence_sentences",
     "dependence_table",
     "key_clients_sentence",
+    "key_clients_table",
     "pareto_sentence",
     "types_sentence",
 ]
 
 _TYPES = ("breadwinner", "perspective", "image_maker", "expert")
+
+
+def _decimal(value: float) -> str:
+    """A number with one decimal, with the decimal sign of the reader's language ("4.3", "4,3")."""
+    from babel.numbers import get_decimal_symbol
+
+    return f"{value:.1f}".replace(".", get_decimal_symbol(babel_locale()))
+
+
+def _criterion_text(criterion: str) -> str:
+    """A key-client criterion (a code of ``key_client_criteria``) in words."""
+    words = {
+        "stable_high_profit": _("stable high profit"),
+        "long_cooperation": _("long cooperation"),
+        "sales_growth": _("sales growth"),
+        "new_business": _("new business"),
+        "market_influence": _("market influence"),
+    }
+    return words.get(criterion, str(criterion).replace("_", " "))
 
 
 def key_clients_sentence(key: pd.DataFrame, accounts: pd.DataFrame | None = None) -> str:
@@ -50,27 +73,79 @@ def key_clients_sentence(key: pd.DataFrame, accounts: pd.DataFrame | None = None
     ...                                                         "breadwinner"]})
     >>> print(key_clients_sentence(key))  # doctest: +NORMALIZE_WHITESPACE
     2 key clients hold 58.0 % of sales and 50.0 % of gross profit; the largest is a with 50.0 %
-    of sales. Reasons: breadwinner 2, top clients 1.
+    of sales. Reasons: breadwinner (2), among the top clients by revenue (1).
     """
     if key.empty:
-        return "No client meets the key-client rule."
+        return _("No client meets the key-client rule.")
     names = account_names(accounts)
     reasons = key["reasons"].str.split(", ").explode().value_counts()
-    reasons = reasons.rename(index=lambda r: r.replace("_", " "))
     gp = key["gp_share"].sum(min_count=1)
-    profit = (
-        "(their share of gross profit is not known without cost data)"
-        if pd.isna(gp)
-        else f"and {percent(gp)} of gross profit"
-    )
-    return (
-        f"{len(key)} key clients hold {percent(key['revenue_share'].sum())} of sales "
-        f"{profit}; the largest is "
-        f"{client_labels(key['client_id'].iloc[:1], names)[0]} with "
-        f"{percent(key['revenue_share'].iloc[0])} of sales. Reasons: "
-        + ", ".join(f"{r} {n}" for r, n in reasons.items())
-        + "."
-    )
+    fields = {
+        "n": len(key),
+        "sales": percent(key["revenue_share"].sum()),
+        "profit": percent(gp),
+        "largest": client_labels(key["client_id"].iloc[:1], names)[0],
+        "largest_sales": percent(key["revenue_share"].iloc[0]),
+        "reasons": ", ".join(
+            _("{reason} ({n})").format(reason=key_reason_text(r), n=n) for r, n in reasons.items()
+        ),
+    }
+    if pd.isna(gp):
+        text = ngettext(
+            "{n} key clients hold {sales} of sales (their share of gross profit is not known "
+            "without cost data); the largest is {largest} with {largest_sales} of sales. "
+            "Reasons: {reasons}.",
+            "{n} key clients hold {sales} of sales (their share of gross profit is not known "
+            "without cost data); the largest is {largest} with {largest_sales} of sales. "
+            "Reasons: {reasons}.",
+            len(key),
+        )
+    else:
+        text = ngettext(
+            "{n} key clients hold {sales} of sales and {profit} of gross profit; the largest is "
+            "{largest} with {largest_sales} of sales. Reasons: {reasons}.",
+            "{n} key clients hold {sales} of sales and {profit} of gross profit; the largest is "
+            "{largest} with {largest_sales} of sales. Reasons: {reasons}.",
+            len(key),
+        )
+    return text.format(**fields)
+
+
+def key_clients_table(key: pd.DataFrame) -> pd.DataFrame:
+    """Key clients or client types as a reader sees them: the reasons and types in words.
+
+    The codes of the key-client rule (``top_clients``, ``image_maker`` ...) stay in the
+    analyses' frames; this is the copy a report shows.
+
+    Parameters
+    ----------
+    key : DataFrame
+        Output of :func:`kamlib.portfolio.clients.key_clients` (``reasons``) or
+        :func:`kamlib.portfolio.clients.client_types` (``types``): the codes of the conditions
+        met, comma-separated; not modified.
+
+    Returns
+    -------
+    DataFrame
+        The same table with ``reasons`` and ``types`` in words ("among the top clients by
+        revenue, breadwinner").
+
+    Examples
+    --------
+    >>> key = pd.DataFrame({"client_id": ["a"], "reasons": ["top_clients, image_maker"]})
+    >>> key_clients_table(key)["reasons"].iat[0]
+    'among the top clients by revenue, image-maker'
+    """
+    out = key.copy()
+    for column in ("reasons", "types"):
+        if column in out:
+            out[column] = [
+                ", ".join(key_reason_text(r) for r in text.split(",") if r.strip())
+                if isinstance(text, str)
+                else text
+                for text in out[column]
+            ]
+    return out
 
 
 def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) -> str:
@@ -99,34 +174,51 @@ def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     buying = types[types["revenue"] > 0] if "revenue" in types else types
     unknown, n_buying = int(buying["gp_share"].isna().sum()), len(buying)
     if n_buying and unknown == n_buying:
-        first = f"Breadwinners cannot be named: {NO_COST}."
+        first = _("Breadwinners cannot be named: {reason}.").format(reason=_(NO_COST))
     elif len(bread):
         listed = client_labels(bread["client_id"], names, extra=bread["gp_share"].map(percent))
-        first = "Breadwinners (10 % or more of gross profit): " + listing(listed) + "."
+        first = _("Breadwinners (10 % or more of gross profit): {clients}.").format(
+            clients=listing(listed)
+        )
     elif unknown:
-        first = (
-            f"None of the {n_buying - unknown} clients with a known gross profit earns 10 % "
-            "or more of it."
-        )
+        first = ngettext(
+            "None of the {n} clients with a known gross profit earns 10 % or more of it.",
+            "None of the {n} clients with a known gross profit earns 10 % or more of it.",
+            n_buying - unknown,
+        ).format(n=n_buying - unknown)
     else:
-        first = "No breadwinner: no client earns 10 % or more of the gross profit."
+        first = _("No breadwinner: no client earns 10 % or more of the gross profit.")
     if unknown and unknown < n_buying:
-        first += (
-            f" Gross profit is unknown for {unknown} of {n_buying} buying clients "
-            "(lines without cost): a cost or gross_profit column on every line would tell whether they are "
-            "breadwinners."
-        )
+        first += " " + ngettext(
+            "Gross profit is unknown for {unknown} of {n} buying clients (lines without cost): a "
+            "cost or gross_profit column on every line would tell whether they are breadwinners.",
+            "Gross profit is unknown for {unknown} of {n} buying clients (lines without cost): a "
+            "cost or gross_profit column on every line would tell whether they are breadwinners.",
+            n_buying,
+        ).format(unknown=unknown, n=n_buying)
     reason = types.loc[flags["perspective"], "perspective_reason"].fillna("")
     new, prospects = (
         int(reason.str.startswith("new").sum()),
         int(reason.str.startswith("prospect").sum()),
     )
     n_persp, n_image, n_expert = (int(flags[t].sum()) for t in _TYPES[1:])
-    return (
-        f"{first} {n_persp} perspective client{'s' * (n_persp != 1)} ({new} new, {prospects} "
-        f"prospect{'s' * (prospects != 1)} with a large budget); {n_image} image "
-        f"maker{'s' * (n_image != 1)}; {n_expert} expert{'s' * (n_expert != 1)}."
+    perspective = ngettext(
+        "{n} perspective client ({new} new, {prospects})",
+        "{n} perspective clients ({new} new, {prospects})",
+        n_persp,
+    ).format(
+        n=n_persp,
+        new=new,
+        prospects=ngettext(
+            "{n} prospect with a large budget", "{n} prospects with a large budget", prospects
+        ).format(n=prospects),
     )
+    counts = _("{perspective}; {image_makers}; {experts}.").format(
+        perspective=perspective,
+        image_makers=ngettext("{n} image maker", "{n} image makers", n_image).format(n=n_image),
+        experts=ngettext("{n} expert", "{n} experts", n_expert).format(n=n_expert),
+    )
+    return f"{first} {counts}"
 
 
 def criteria_sentence(criteria: pd.DataFrame, clients: Collection[str] | None = None) -> str:
@@ -151,14 +243,25 @@ def criteria_sentence(criteria: pd.DataFrame, clients: Collection[str] | None = 
         criteria = criteria[criteria["client_id"].isin(list(clients))]
     n = criteria["client_id"].nunique()
     if n == 0:
-        return "No client to judge against the key-client criteria."
+        return _("No client to judge against the key-client criteria.")
     met = criteria.groupby("criterion", sort=False)["met"].sum()
     unknown = criteria["met"].isna().groupby(criteria["criterion"], sort=False).sum()
     parts = []
     for i, (name, count) in enumerate(met.items()):
-        text = f"{name.replace('_', ' ')} {'met by' if i == 0 else 'by'} {int(count)}"
-        parts.append(text + (f" (unknown for {int(unknown[name])})" if unknown[name] else ""))
-    return f"Among {n} clients: " + ", ".join(parts) + "."
+        if i == 0 and unknown[name]:
+            text = _("{criterion} met by {n} (unknown for {unknown})")
+        elif i == 0:
+            text = _("{criterion} met by {n}")
+        elif unknown[name]:
+            text = _("{criterion} by {n} (unknown for {unknown})")
+        else:
+            text = _("{criterion} by {n}")
+        parts.append(
+            text.format(criterion=_criterion_text(name), n=int(count), unknown=int(unknown[name]))
+        )
+    return ngettext("Among {n} clients: {criteria}.", "Among {n} clients: {criteria}.", n).format(
+        n=n, criteria=", ".join(parts)
+    )
 
 
 def pareto_sentence(shares: pd.DataFrame, *, mark: float = 0.80) -> str:
@@ -181,16 +284,26 @@ def pareto_sentence(shares: pd.DataFrame, *, mark: float = 0.80) -> str:
     """
     cum = shares.loc[shares["revenue"] > 0, "cum_revenue_share"].sort_values()
     if cum.empty:
-        return "No client with positive sales: no Pareto curve."
+        return _("No client with positive sales: no Pareto curve.")
     n = (
         int(np.argmax(cum.to_numpy() >= mark - 1e-9)) + 1
         if (cum >= mark - 1e-9).any()
         else len(cum)
     )
     reached = float(cum.iloc[n - 1])
-    return (
-        f"{n} of {len(cum)} clients ({percent(n / len(cum))}) make {percent(reached)} of sales; "
-        f"the other {len(cum) - n} make {percent(1 - reached)}."
+    return ngettext(
+        "{n} of {total} clients ({share}) make {reached} of sales; the other {rest} make "
+        "{rest_share}.",
+        "{n} of {total} clients ({share}) make {reached} of sales; the other {rest} make "
+        "{rest_share}.",
+        len(cum),
+    ).format(
+        n=n,
+        total=len(cum),
+        share=percent(n / len(cum)),
+        reached=percent(reached),
+        rest=len(cum) - n,
+        rest_share=percent(1 - reached),
     )
 
 
@@ -231,95 +344,129 @@ def dependence_table(dep) -> pd.DataFrame:
     large = dep.large_clients
     over20 = large[large["revenue_share"] > s20]
     over50 = large[large["revenue_share"] >= s50]
-    band_text = f"the typical {lo * 100:.0f}-{hi * 100:.0f} % band."
-    key_text = (
-        f"Key clients ({len(dep.key_clients)}) hold {percent(dep.key_share)} of sales, "
-        + {
-            "below": "below " + band_text,
-            "within": "within " + band_text,
-            "above": "above " + band_text,
-        }[dep.key_band]
-    )
+    pct = {
+        "lo": f"{lo * 100:.0f}",
+        "hi": f"{hi * 100:.0f}",
+        "mono": f"{mono * 100:.0f}",
+        "s10": f"{s10 * 100:.0f}",
+        "s20": f"{s20 * 100:.0f}",
+        "s50": f"{s50 * 100:.0f}",
+    }
+    key_text = {
+        "below": _("Key clients ({n}) hold {share} of sales, below the typical {lo}-{hi} % band."),
+        "within": _(
+            "Key clients ({n}) hold {share} of sales, within the typical {lo}-{hi} % band."
+        ),
+        "above": _("Key clients ({n}) hold {share} of sales, above the typical {lo}-{hi} % band."),
+    }[dep.key_band].format(n=len(dep.key_clients), share=percent(dep.key_share), **pct)
     if dep.mono_dependent:
-        key_text += f" Above {mono * 100:.0f} %: mono-dependence on key clients."
+        key_text += " " + _("Above {mono} %: mono-dependence on key clients.").format(**pct)
     hhi, eff, n = dep.hhi, dep.effective_clients, dep.n_clients
-    hhi_range = (
-        f"below {h_lo:,.0f}"
-        if hhi < h_lo
-        else (f"{h_lo:,.0f}-{h_hi:,.0f}" if hhi <= h_hi else f"above {h_hi:,.0f}")
-    )
+    bands = {
+        "below": pgettext("dependence band", "below"),
+        "within": pgettext("dependence band", "within"),
+        "above": pgettext("dependence band", "above"),
+        "unconcentrated": pgettext("dependence band", "unconcentrated"),
+        "moderately concentrated": pgettext("dependence band", "moderately concentrated"),
+        "highly concentrated": pgettext("dependence band", "highly concentrated"),
+    }
+    hhi_band = bands.get(dep.hhi_band, dep.hhi_band)
+    if hhi < h_lo:
+        hhi_range = _("below {lo}").format(lo=money(h_lo))
+    elif hhi <= h_hi:
+        hhi_range = _("{lo}-{hi}").format(lo=money(h_lo), hi=money(h_hi))
+    else:
+        hhi_range = _("above {hi}").format(hi=money(h_hi))
+    yes, no = pgettext("flag", "yes"), pgettext("flag", "no")
     rows = [
         (
-            "key-client share",
+            _("key-client share"),
             dep.key_share,
-            f"{lo * 100:.0f}-{hi * 100:.0f} %; > {mono * 100:.0f} % mono-dependence",
-            dep.key_band if not dep.mono_dependent else "mono-dependence",
+            _("{lo}-{hi} %; > {mono} % mono-dependence").format(**pct),
+            bands[dep.key_band]
+            if not dep.mono_dependent
+            else pgettext("dependence band", "mono-dependence"),
             key_text,
         ),
         (
-            f"clients >= {s10 * 100:.0f} %",
+            _("clients >= {s10} %").format(**pct),
             float(len(large)),
-            "disclosure level",
-            "yes" if len(large) else "no",
-            f"{len(large)} client(s) hold {s10 * 100:.0f} % or more of sales "
-            f"(the disclosure level): {_shares_listing(large)}."
+            _("disclosure level"),
+            yes if len(large) else no,
+            ngettext(
+                "{n} client(s) hold {s10} % or more of sales (the disclosure level): {clients}.",
+                "{n} client(s) hold {s10} % or more of sales (the disclosure level): {clients}.",
+                len(large),
+            ).format(n=len(large), clients=_shares_listing(large), **pct)
             if len(large)
-            else f"No single client holds {s10 * 100:.0f} % or more of sales.",
+            else _("No single client holds {s10} % or more of sales.").format(**pct),
         ),
         (
-            f"clients > {s20 * 100:.0f} %",
+            _("clients > {s20} %").format(**pct),
             float(len(over20)),
-            "dependence",
-            "yes" if len(over20) else "no",
-            f"Dependence on single clients: {_shares_listing(over20)} hold more than "
-            f"{s20 * 100:.0f} %."
+            _("dependence"),
+            yes if len(over20) else no,
+            ngettext(
+                "Dependence on single clients: {clients} hold more than {s20} %.",
+                "Dependence on single clients: {clients} hold more than {s20} %.",
+                len(over20),
+            ).format(clients=_shares_listing(over20), **pct)
             if len(over20)
-            else f"No single client holds more than {s20 * 100:.0f} % of sales.",
+            else _("No single client holds more than {s20} % of sales.").format(**pct),
         ),
         (
-            f"clients >= {s50 * 100:.0f} %",
+            _("clients >= {s50} %").format(**pct),
             float(len(over50)),
-            "mono-client",
-            "yes" if len(over50) else "no",
-            f"Mono-client: {_shares_listing(over50)} holds half of sales or more."
+            _("mono-client"),
+            yes if len(over50) else no,
+            _("Mono-client: {clients} holds half of sales or more.").format(
+                clients=_shares_listing(over50)
+            )
             if len(over50)
-            else f"No client holds {s50 * 100:.0f} % or more of sales.",
+            else _("No client holds {s50} % or more of sales.").format(**pct),
         ),
         (
             "HHI",
             hhi,
-            f"< {h_lo:,.0f} unconcentrated; > {h_hi:,.0f} high",
-            dep.hhi_band,
-            f"HHI {hhi:,.0f} of 10,000: {dep.hhi_band} ({hhi_range}).",
+            _("< {lo} unconcentrated; > {hi} high").format(lo=money(h_lo), hi=money(h_hi)),
+            hhi_band,
+            _("HHI {hhi} of {scale}: {band} ({range}).").format(
+                hhi=money(hhi), scale=money(10_000), band=hhi_band, range=hhi_range
+            ),
         ),
         (
-            "effective number of clients",
+            _("effective number of clients"),
             eff,
-            f"of {n} clients",
+            ngettext("of {n} clients", "of {n} clients", n).format(n=n),
             "",
-            f"Effective number of clients {eff:.1f}: sales are as concentrated as if "
-            f"{eff:.1f} clients shared them equally (out of {n}).",
+            ngettext(
+                "Effective number of clients {eff}: sales are as concentrated as if {eff} "
+                "clients shared them equally (out of {n}).",
+                "Effective number of clients {eff}: sales are as concentrated as if {eff} "
+                "clients shared them equally (out of {n}).",
+                n,
+            ).format(eff=_decimal(eff), n=n),
         ),
         (
             "CR1",
             dep.cr1,
-            "share of the largest client",
+            _("share of the largest client"),
             "",
-            f"The largest client holds {percent(dep.cr1)} of sales.",
+            _("The largest client holds {share} of sales.").format(share=percent(dep.cr1)),
         ),
         (
             "CR5",
             dep.cr5,
-            "share of the 5 largest",
+            _("share of the 5 largest"),
             "",
-            f"The 5 largest clients hold {percent(dep.cr5)} of sales.",
+            _("The 5 largest clients hold {share} of sales.").format(share=percent(dep.cr5)),
         ),
         (
             "CR10",
             dep.cr10,
-            "share of the 10 largest",
+            _("share of the 10 largest"),
             "",
-            f"The 10 largest clients hold {percent(dep.cr10)} of sales.",
+            _("The 10 largest clients hold {share} of sales.").format(share=percent(dep.cr10)),
         ),
     ]
     return pd.DataFrame(

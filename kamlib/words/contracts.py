@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+
 __all__ = ["contracts_sentence"]
 
 
@@ -45,33 +47,43 @@ def contracts_sentence(terms: pd.DataFrame | None, *, known: bool = True) -> str
     meeting (2026-01-09): decide on the renewal now, not at the meeting.
     """
     if terms is None or not known:
-        return "Contracts not known (no contracts table)."
+        return _("Contracts not known (no contracts table).")
     if terms.empty:
-        return "No contract with this client in the contracts table."
+        return _("No contract with this client in the contracts table.")
     parts = []
     for k in terms.itertuples():
-        title = k.title if isinstance(k.title, str) and k.title else k.contract_id
-        review = f" ({k.price_review})" if isinstance(k.price_review, str) else ""
+        fields = {
+            "title": k.title if isinstance(k.title, str) and k.title else k.contract_id,
+            # the client's own words (the contracts table), in parentheses after the sentence
+            "review": f" ({k.price_review})" if isinstance(k.price_review, str) else "",
+            "end": _day(k.term_end) if k.state != "open-ended" else "",
+            "deadline": _day(k.notice_deadline) if k.state not in ("open-ended", "ended") else "",
+        }
         if k.state == "open-ended":
-            parts.append(f"{title} runs open-ended{review}.")
+            # TRANSLATORS: {review} is empty or " (the price review terms)", space included.
+            text = _("{title} runs open-ended{review}.")
         elif k.state == "ended":
-            parts.append(f"{title} ended on {_day(k.term_end)}.")
+            text = _("{title} ended on {end}.")
         elif str(k.renewal).lower() == "automatic":
-            parts.append(
-                f"{title} renews automatically after {_day(k.term_end)} unless notice is given "
-                f"by {_day(k.notice_deadline)}{review}."
+            # TRANSLATORS: {review} is empty or " (the price review terms)", space included.
+            text = _(
+                "{title} renews automatically after {end} unless notice is given by "
+                "{deadline}{review}."
             )
         else:
-            parts.append(
-                f"{title} ends on {_day(k.term_end)}; the next contract must be agreed by "
-                f"{_day(k.notice_deadline)}{review}."
+            # TRANSLATORS: {review} is empty or " (the price review terms)", space included.
+            text = _(
+                "{title} ends on {end}; the next contract must be agreed by {deadline}{review}."
             )
+        parts.append(text.format(**fields))
         if k.state == "notice passed":
-            parts.append("Its notice deadline has passed.")
+            parts.append(_("Its notice deadline has passed."))
         flag = k.notice_before_meeting
         if flag is not None and not pd.isna(flag) and bool(flag):
             parts.append(
-                f"The notice deadline falls before the next annual meeting "
-                f"({_day(k.next_meeting)}): decide on the renewal now, not at the meeting."
+                _(
+                    "The notice deadline falls before the next annual meeting ({date}): decide "
+                    "on the renewal now, not at the meeting."
+                ).format(date=_day(k.next_meeting))
             )
     return " ".join(parts)

@@ -12,9 +12,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext, pgettext
 from kamlib.words.numbers import money
 
 __all__ = ["pipeline_sentence"]
+
+
+def _stage_text(stage: object) -> str:
+    """A deal stage (``opportunities.stage``: lead, qualified, proposal, negotiation) in words."""
+    words = {
+        "lead": pgettext("deal stage", "lead"),
+        "qualified": pgettext("deal stage", "qualified"),
+        "proposal": pgettext("deal stage", "proposal"),
+        "negotiation": pgettext("deal stage", "negotiation"),
+        "won": pgettext("deal stage", "won"),
+        "lost": pgettext("deal stage", "lost"),
+    }
+    return words.get(str(stage).strip().lower(), str(stage))
 
 
 def pipeline_sentence(pipeline: pd.Series) -> str:
@@ -41,29 +56,33 @@ def pipeline_sentence(pipeline: pd.Series) -> str:
     """
     n = pipeline.get("open_deals")
     if n is None or pd.isna(n):
-        return "Deals not known (no opportunities table)."
+        return _("Deals not known (no opportunities table).")
     n = int(n)
     if n == 0:
-        return "No open deal."
-    text = (
-        f"{n} open deal{'s' * (n != 1)} worth {money(pipeline['open_value'])}, "
-        f"{money(pipeline['weighted_value'])} weighted by stage."
-    )
+        return _("No open deal.")
+    text = ngettext(
+        "{n} open deal worth {value}, {weighted} weighted by stage.",
+        "{n} open deals worth {value}, {weighted} weighted by stage.",
+        n,
+    ).format(n=n, value=money(pipeline["open_value"]), weighted=money(pipeline["weighted_value"]))
     title = pipeline.get("largest_title")
-    title = title if isinstance(title, str) and title else "untitled"
+    title = title if isinstance(title, str) and title else _("untitled")
     close = pipeline.get("largest_close")
-    when = "" if close is None or pd.isna(close) else f", expected {close:%Y-%m-%d}"
-    text += (
-        f" The {'largest' if n > 1 else 'deal'}, {title} ({money(pipeline['largest_value'])}, "
-        f"{pipeline.get('largest_stage')}{when})"
-    )
+    details = [money(pipeline["largest_value"]), _stage_text(pipeline.get("largest_stage"))]
+    if close is not None and not pd.isna(close):
+        details.append(_("expected {date}").format(date=f"{close:%Y-%m-%d}"))
+    if n > 1:
+        largest = _("The largest, {title} ({details})")
+    else:
+        largest = _("The deal, {title} ({details})")
+    text += " " + largest.format(title=title, details=", ".join(details))
     large = pipeline.get("large_deal")
     if large is not None and not pd.isna(large) and bool(large):
-        text += ", is a large deal for this client"
+        text += ", " + _("is a large deal for this client")
     rivals = pipeline.get("largest_competitors")
     if isinstance(rivals, str) and rivals:
-        text += f"; against {rivals}"
+        text += "; " + _("against {competitors}").format(competitors=rivals)
     criteria = pipeline.get("largest_criteria")
     if isinstance(criteria, str) and criteria:
-        text += f"; the client decides on {criteria}"
+        text += "; " + _("the client decides on {criteria}").format(criteria=criteria)
     return text + "."

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kamlib.words.numbers import UNKNOWN, money, percent, signed_percent
+from kamlib.language import N_, ngettext, pgettext
+from kamlib.language import gettext as _
+from kamlib.words.numbers import money, percent, signed_percent
 
 __all__ = [
     "KEY_REASONS",
     "MANAGER_COLUMNS",
     "STATUS_LABELS",
+    "key_reason_text",
     "key_type_text",
     "manager_sentence",
     "manager_table",
@@ -23,7 +26,8 @@ __all__ = [
     "trend_text",
 ]
 
-#: Account status -> what the reader sees.
+#: Account status -> what the reader sees, in English (:func:`status_text` gives the reader's
+#: language).
 STATUS_LABELS = {
     "lost": "lost",
     "at_risk": "at risk",
@@ -31,9 +35,10 @@ STATUS_LABELS = {
     "active": "active",
 }
 
-#: Conditions of the key-client rule -> words.
+#: Conditions of the key-client rule -> words, in English (:func:`key_reason_text` gives the
+#: reader's language).
 KEY_REASONS = {
-    "top_clients": "top 10 % by revenue",
+    "top_clients": "among the top clients by revenue",
     "abc_a": "revenue class A",
     "breadwinner": "breadwinner",
     "perspective": "perspective",
@@ -44,18 +49,45 @@ KEY_REASONS = {
 
 #: Columns of :func:`manager_table`, in order: (column of the view, title, kind).
 MANAGER_COLUMNS = (
-    ("accounts", "Accounts", "count"),
-    ("key_accounts", "Key accounts", "count"),
-    ("revenue", "Revenue, 12 months", "money"),
-    ("trend", "Trend on the 12 months before", "change"),
-    ("contribution", "Contribution after cost to serve", "money"),
-    ("attainment", "Plan attainment", "share"),
-    ("at_risk", "At risk", "count"),
-    ("at_risk_value", "At risk, annual value", "money"),
-    ("lost", "Lost", "count"),
-    ("lost_value", "Lost, annual value", "money"),
-    ("overdue_actions", "Overdue actions", "count"),
+    ("accounts", N_("Accounts"), "count"),
+    ("key_accounts", N_("Key accounts"), "count"),
+    ("revenue", N_("Revenue, 12 months"), "money"),
+    ("trend", N_("Trend on the 12 months before"), "change"),
+    ("contribution", N_("Contribution after cost to serve"), "money"),
+    ("attainment", N_("Plan attainment"), "share"),
+    ("at_risk", N_("At risk"), "count"),
+    ("at_risk_value", N_("At risk, annual value"), "money"),
+    ("lost", N_("Lost"), "count"),
+    ("lost_value", N_("Lost, annual value"), "money"),
+    ("overdue_actions", N_("Overdue actions"), "count"),
 )
+
+
+def _status_words() -> dict[str, str]:
+    """:data:`STATUS_LABELS` in the reader's language."""
+    return {
+        "lost": pgettext("client status", "lost"),
+        "at_risk": pgettext("client status", "at risk"),
+        "loss_making": pgettext("client status", "loss-making"),
+        "active": pgettext("client status", "active"),
+    }
+
+
+def _key_reason_words() -> dict[str, str]:
+    """:data:`KEY_REASONS` in the reader's language."""
+    return {
+        "top_clients": pgettext("key-client reason", "among the top clients by revenue"),
+        "abc_a": pgettext("key-client reason", "revenue class A"),
+        "breadwinner": pgettext("key-client reason", "breadwinner"),
+        "perspective": pgettext("key-client reason", "perspective"),
+        "image_maker": pgettext("key-client reason", "image-maker"),
+        "expert": pgettext("key-client reason", "expert"),
+        "lost while key": pgettext("key-client reason", "lost while key"),
+    }
+
+
+def _unknown() -> str:
+    return pgettext("value", "unknown")
 
 
 def status_text(status: object) -> str:
@@ -67,8 +99,20 @@ def status_text(status: object) -> str:
     ('at risk', 'loss-making', 'no purchases')
     """
     if status is None or (not isinstance(status, str) and pd.isna(status)) or status == "":
-        return "no purchases"
-    return STATUS_LABELS.get(str(status), str(status).replace("_", " "))
+        return pgettext("client status", "no purchases")
+    return _status_words().get(str(status), str(status).replace("_", " "))
+
+
+def key_reason_text(reason: str) -> str:
+    """One condition of the key-client rule (a code of ``key_clients``' reasons) in words.
+
+    Examples
+    --------
+    >>> key_reason_text("top_clients"), key_reason_text("image_maker"), key_reason_text("abc_a")
+    ('among the top clients by revenue', 'image-maker', 'revenue class A')
+    """
+    reason = str(reason).strip()
+    return _key_reason_words().get(reason, reason.replace("_", " "))
 
 
 def key_type_text(key: bool, reasons: str = "") -> str:
@@ -84,18 +128,14 @@ def key_type_text(key: bool, reasons: str = "") -> str:
     Examples
     --------
     >>> key_type_text(True, "top_clients, image_maker")
-    'top 10 % by revenue, image-maker'
+    'among the top clients by revenue, image-maker'
     >>> key_type_text(True, ""), key_type_text(False, "")
     ('key', 'not key')
     """
     if not key:
-        return "not key"
-    parts = [
-        KEY_REASONS.get(r.strip(), r.strip().replace("_", " "))
-        for r in str(reasons or "").split(",")
-        if r.strip()
-    ]
-    return ", ".join(parts) if parts else "key"
+        return pgettext("key account", "not key")
+    parts = [key_reason_text(r) for r in str(reasons or "").split(",") if r.strip()]
+    return ", ".join(parts) if parts else pgettext("key account", "key")
 
 
 def trend_text(revenue: float, revenue_before: float) -> str:
@@ -107,29 +147,34 @@ def trend_text(revenue: float, revenue_before: float) -> str:
     ('+15.8 %', 'new', '—')
     """
     if pd.isna(revenue) or pd.isna(revenue_before):
-        return UNKNOWN
+        return _unknown()
     if revenue_before > 0:
-        text = signed_percent(revenue / revenue_before - 1)
-        return "0.0 %" if text in ("-0.0 %", "+0.0 %") else text
-    return "new" if revenue > 0 else "—"
+        return _change(revenue / revenue_before - 1)
+    return pgettext("trend", "new") if revenue > 0 else "—"
+
+
+def _change(value: float) -> str:
+    """A signed percent change, never "-0.0 %" or "+0.0 %" (those read as "0.0 %")."""
+    if signed_percent(value) in (signed_percent(-0.0), signed_percent(0.0)):
+        return percent(0.0)
+    return signed_percent(value)
 
 
 def _cell(value: object, kind: str, *, cost_known: bool, targets_known: bool, column: str) -> str:
     if pd.isna(value):
         if column == "contribution" and not cost_known:
-            return "not known (no cost to serve)"
+            return _("not known (no cost to serve)")
         if column == "attainment":
-            return "not known (no targets)" if not targets_known else "no target"
+            return _("not known (no targets)") if not targets_known else _("no target")
         if column == "trend":
-            return "new"
-        return UNKNOWN
+            return pgettext("trend", "new")
+        return _unknown()
     if kind == "count":
-        return f"{int(value):,}"
+        return money(int(value))
     if kind == "money":
         return money(value)
     if kind == "change":
-        text = signed_percent(value)
-        return "0.0 %" if text in ("-0.0 %", "+0.0 %") else text
+        return _change(value)
     return percent(value)
 
 
@@ -180,12 +225,13 @@ def manager_table(
             if pd.notna(due) and due > 0
             else float("nan")
         )
-        rows.loc["All managers"] = sums
-    suffix = f" ({currency})" if currency else ""
-    out = pd.DataFrame(index=[str(m) if str(m) else "no manager" for m in rows.index])
-    out.index.name = "Account manager"
+        rows.loc[_("All managers")] = sums
+    out = pd.DataFrame(index=[str(m) if str(m) else _("no manager") for m in rows.index])
+    out.index.name = _("Account manager")
     for column, title, kind in MANAGER_COLUMNS:
-        label = title + suffix if kind == "money" else title
+        label = _(title)
+        if kind == "money" and currency:
+            label = _("{title} ({currency})").format(title=label, currency=currency)
         out[label] = [
             _cell(v, kind, cost_known=cost_known, targets_known=targets_known, column=column)
             for v in rows[column]
@@ -206,35 +252,54 @@ def manager_sentence(view: pd.DataFrame, *, currency: str | None = None) -> str:
     before). Bob lost the most: 2 accounts worth 50 EUR a year. Most overdue actions: Bob (4).
     """
     if view.empty:
-        return "No account manager: the accounts table has no manager column or no accounts bought."
+        return _(
+            "No account manager: the accounts table has no manager column or no accounts bought."
+        )
     unit = f" {currency}" if currency else ""
     n = len(view)
     top = view["revenue"].idxmax()
     share = view.loc[top, "revenue"] / view["revenue"].sum() if view["revenue"].sum() > 0 else 0.0
     trend = view.loc[top, "trend"]
-    trend_part = f", {signed_percent(trend)} on the 12 months before" if pd.notna(trend) else ""
-    name = str(top) or "Accounts without a manager"
+    name = str(top) or _("Accounts without a manager")
+    revenue = money(view.loc[top, "revenue"]) + unit
+    if pd.notna(trend):
+        carries = _(
+            "{name} carries {share} of the revenue ({revenue}, {trend} on the 12 months before)."
+        )
+    else:
+        carries = _("{name} carries {share} of the revenue ({revenue}).")
     parts = [
-        f"{n} account manager{'s' if n != 1 else ''}.",
-        f"{name} carries {percent(share)} of the revenue ({money(view.loc[top, 'revenue'])}{unit}"
-        f"{trend_part}).",
+        ngettext("{n} account manager.", "{n} account managers.", n).format(n=n),
+        carries.format(
+            name=name,
+            share=percent(share),
+            revenue=revenue,
+            trend=signed_percent(trend) if pd.notna(trend) else "",
+        ),
     ]
     if view["lost"].sum() > 0:
         worst = view["lost_value"].idxmax()
         lost = int(view.loc[worst, "lost"])
         parts.append(
-            f"{str(worst) or 'Accounts without a manager'} lost the most: {lost} "
-            f"account{'s' if lost != 1 else ''} worth {money(view.loc[worst, 'lost_value'])}"
-            f"{unit} a year."
+            ngettext(
+                "{name} lost the most: {n} account worth {value} a year.",
+                "{name} lost the most: {n} accounts worth {value} a year.",
+                lost,
+            ).format(
+                name=str(worst) or _("Accounts without a manager"),
+                n=lost,
+                value=money(view.loc[worst, "lost_value"]) + unit,
+            )
         )
     else:
-        parts.append("No manager lost an account.")
+        parts.append(_("No manager lost an account."))
     if view["overdue_actions"].sum() > 0:
         late = view["overdue_actions"].idxmax()
         parts.append(
-            f"Most overdue actions: {str(late) or 'no manager'} "
-            f"({int(view.loc[late, 'overdue_actions'])})."
+            _("Most overdue actions: {name} ({n}).").format(
+                name=str(late) or _("no manager"), n=int(view.loc[late, "overdue_actions"])
+            )
         )
     else:
-        parts.append("No action is overdue.")
+        parts.append(_("No action is overdue."))
     return " ".join(parts)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext, pgettext
 from kamlib.words.numbers import money, percent
 
 __all__ = ["payment_sentence", "capital_sentence"]
@@ -20,6 +22,16 @@ __all__ = ["payment_sentence", "capital_sentence"]
 
 def _known(value: object) -> bool:
     return value is not None and not pd.isna(value)
+
+
+def _behaviour_text(behaviour: str) -> str:
+    """A payment-behaviour class (:data:`kamlib.portfolio.payments.PAYMENT_CLASSES`) in words."""
+    words = {
+        "prompt": pgettext("pays", "prompt"),
+        "late": pgettext("pays", "late"),
+        "slow": pgettext("pays", "slow"),
+    }
+    return words.get(behaviour, str(behaviour))
 
 
 def payment_sentence(payments: pd.Series, *, rate: float = 0.08, months: int = 12) -> str:
@@ -46,24 +58,37 @@ def payment_sentence(payments: pd.Series, *, rate: float = 0.08, months: int = 1
     behaviour = payments.get("behaviour")
     if not _known(behaviour) or behaviour == "not known":
         if _known(payments.get("open_amount")) and payments.get("open_amount"):
-            return f"No invoice due in the window; {money(payments['open_amount'])} open."
-        return "Payment behaviour not known (no invoices table)."
-    text = f"Pays {behaviour}: {payments['days_late']:.0f} days after the due date on average"
-    text += " (weighted by amount)"
+            return _("No invoice due in the window; {amount} open.").format(
+                amount=money(payments["open_amount"])
+            )
+        return _("Payment behaviour not known (no invoices table).")
+    days = round(float(payments["days_late"]))
+    text = ngettext(
+        "Pays {behaviour}: {days} days after the due date on average (weighted by amount)",
+        "Pays {behaviour}: {days} days after the due date on average (weighted by amount)",
+        days,
+    ).format(behaviour=_behaviour_text(behaviour), days=f"{payments['days_late']:.0f}")
     if _known(payments.get("dso")):
-        text += f", {payments['dso']:,.0f} days sales outstanding"
+        text += ", " + ngettext(
+            "{days} days sales outstanding",
+            "{days} days sales outstanding",
+            round(float(payments["dso"])),
+        ).format(days=money(payments["dso"]))
     overdue = payments.get("overdue_amount")
     if _known(overdue) and overdue > 0:
-        text += f"; {money(overdue)} overdue"
+        text += "; " + _("{amount} overdue").format(amount=money(overdue))
         very = payments.get("overdue_90")
         if _known(very) and very > 0:
-            text += f", {money(very)} of it for more than 90 days"
+            text += ", " + _("{amount} of it for more than 90 days").format(amount=money(very))
     text += "."
     if _known(payments.get("capital_cost")):
-        text += (
-            f" The capital tied up in its receivables cost {money(payments['capital_cost'])} "
-            f"in the last {months} months (at {percent(rate)} a year)."
-        )
+        text += " " + ngettext(
+            "The capital tied up in its receivables cost {cost} in the last {months} months "
+            "(at {rate} a year).",
+            "The capital tied up in its receivables cost {cost} in the last {months} months "
+            "(at {rate} a year).",
+            months,
+        ).format(cost=money(payments["capital_cost"]), months=months, rate=percent(rate))
     return text
 
 
@@ -87,16 +112,23 @@ def capital_sentence(contribution: pd.Series, *, rate: float = 0.08) -> str:
     before, cost = contribution.get("contribution"), contribution.get("capital_cost")
     after = contribution.get("after_capital")
     if not _known(cost):
-        return "Cost of capital not known (no invoices table)."
+        return _("Cost of capital not known (no invoices table).")
     if not _known(before):
-        return (
-            f"The capital tied up in its receivables costs {money(cost)} "
-            f"(at {percent(rate)} a year); contribution not known (no cost-to-serve table)."
-        )
-    text = (
-        f"Contribution after cost to serve {money(before)}; after the cost of the capital tied "
-        f"up in its receivables ({money(cost)} at {percent(rate)} a year) {money(after)}"
-    )
+        return _(
+            "The capital tied up in its receivables costs {cost} (at {rate} a year); "
+            "contribution not known (no cost-to-serve table)."
+        ).format(cost=money(cost), rate=percent(rate))
     if before >= 0 > after:
-        return text + ": slow payment turns the client into a loss."
-    return text + "."
+        text = _(
+            "Contribution after cost to serve {before}; after the cost of the capital tied up in "
+            "its receivables ({cost} at {rate} a year) {after}: slow payment turns the client "
+            "into a loss."
+        )
+    else:
+        text = _(
+            "Contribution after cost to serve {before}; after the cost of the capital tied up in "
+            "its receivables ({cost} at {rate} a year) {after}."
+        )
+    return text.format(
+        before=money(before), cost=money(cost), rate=percent(rate), after=money(after)
+    )

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.labels import account_names, client_labels
 from kamlib.words.missing import NO_COST
@@ -64,25 +66,92 @@ def whale_peak_sentence(peak, *, noun: str = "profit") -> str:
     """
     n, total = peak.total_clients, peak.total
     if n == 0:
-        return "no clients on the whale curve"
+        return _("no clients on the whale curve")
     if not total > 0:
-        return (
-            f"the total {noun} of the {n} clients is {total:,.0f}, not positive: "
-            "the whale curve has no peak to state"
-        )
+        if noun == "profit":
+            text = ngettext(
+                "the total profit of the {n} clients is {total}, not positive: the whale curve "
+                "has no peak to state",
+                "the total profit of the {n} clients is {total}, not positive: the whale curve "
+                "has no peak to state",
+                n,
+            )
+        else:
+            text = ngettext(
+                "the total {noun} of the {n} clients is {total}, not positive: the whale curve "
+                "has no peak to state",
+                "the total {noun} of the {n} clients is {total}, not positive: the whale curve "
+                "has no peak to state",
+                n,
+            )
+        return text.format(noun=noun, n=n, total=money(total))
     clients, rest = peak.clients, n - peak.clients
     given_back = (peak.peak - total) / total
-    text = (
-        f"the top {percent(clients / n, digits=0)} of clients ({clients} of {n}) "
-        f"earn {percent(peak.peak / total, digits=0)} of the {noun}"
-    )
+    fields = {
+        "noun": noun,
+        "share": percent(clients / n, digits=0),
+        "clients": clients,
+        "n": n,
+        "peak": percent(peak.peak / total, digits=0),
+        "rest": rest,
+        "given_back": percent(given_back, digits=0),
+    }
+    if noun != "profit":
+        return _generic_peak(fields, rest, given_back)
     if rest and given_back > 0:
-        text += f"; the other {rest} lose {percent(given_back, digits=0)} of it"
+        text = ngettext(
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the profit; the other "
+            "{rest} lose {given_back} of it",
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the profit; the other "
+            "{rest} lose {given_back} of it",
+            rest,
+        )
     elif rest:
-        text += f"; the other {rest} add nothing"
+        text = ngettext(
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the profit; the other "
+            "{rest} add nothing",
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the profit; the other "
+            "{rest} add nothing",
+            rest,
+        )
     else:
-        text += " (no client loses money)"
-    return text
+        text = _(
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the profit (no client "
+            "loses money)"
+        )
+    return text.format(**fields)
+
+
+def _generic_peak(fields: dict, rest: int, given_back: float) -> str:
+    """:func:`whale_peak_sentence` for a curve of another measure than profit (`noun`)."""
+    if rest and given_back > 0:
+        text = ngettext(
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the {noun}; the other "
+            "{rest} lose {given_back} of it",
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the {noun}; the other "
+            "{rest} lose {given_back} of it",
+            rest,
+        )
+    elif rest:
+        text = ngettext(
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the {noun}; the other "
+            "{rest} add nothing",
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the {noun}; the other "
+            "{rest} add nothing",
+            rest,
+        )
+    else:
+        text = _(
+            "the top {share} of clients ({clients} of {n}) earn {peak} of the {noun} (no client "
+            "loses money)"
+        )
+    return text.format(**fields)
+
+
+def _measure_text(value: str) -> str:
+    """A profit measure (a column name) in words."""
+    words = {"contribution": _("contribution"), "gross_profit": _("gross profit")}
+    return words.get(value, value.replace("_", " "))
 
 
 def loss_makers_sentence(
@@ -122,29 +191,33 @@ def loss_makers_sentence(
     margin 6.5 %, cost to serve 13.5 % of revenue).
     """
     if not cost_known or (len(losers) and losers[value].isna().all()):
-        return f"Loss-makers cannot be found: {NO_COST}."
+        return _("Loss-makers cannot be found: {reason}.").format(reason=_(NO_COST))
     if losers.empty:
-        return f"No large client has a negative {value.replace('_', ' ')}."
-    measure = value.replace("_", " ")
-    text = (
-        pd.Series(client_labels(losers.index, account_names(accounts)), index=losers.index)
-        + f", {measure} "
-        + losers[value].map(money)
-        + " on revenue "
-        + losers["revenue"].map(money)
-    )
-    details = []
-    if "gross_margin" in losers:
-        details.append("gross margin " + losers["gross_margin"].map(percent))
-    if "cost_to_serve" in losers:
-        share = (losers["cost_to_serve"] / losers["revenue"]).where(losers["revenue"] > 0)
-        details.append("cost to serve " + share.map(percent) + " of revenue")
-    if details:
-        text = text + " (" + details[0].str.cat(details[1:], sep=", ") + ")"
-    parts = text.tolist()
+        if value == "contribution":
+            return _("No large client has a negative contribution.")
+        if value == "gross_profit":
+            return _("No large client has a negative gross profit.")
+        return _("No large client has a negative {measure}.").format(measure=_measure_text(value))
+    labels = client_labels(losers.index, account_names(accounts))
+    parts = []
+    for label, (_id, row) in zip(labels, losers.iterrows(), strict=True):
+        text = _("{client}, {measure} {value} on revenue {revenue}").format(
+            client=label,
+            measure=_measure_text(value),
+            value=money(row[value]),
+            revenue=money(row["revenue"]),
+        )
+        details = []
+        if "gross_margin" in losers:
+            details.append(_("gross margin {share}").format(share=percent(row["gross_margin"])))
+        if "cost_to_serve" in losers:
+            share = row["cost_to_serve"] / row["revenue"] if row["revenue"] > 0 else float("nan")
+            details.append(_("cost to serve {share} of revenue").format(share=percent(share)))
+        parts.append(text + (f" ({', '.join(details)})" if details else ""))
     n = len(losers)
-    verb = "loses" if n == 1 else "lose"
-    return f"{n} large client{'s' * (n != 1)} {verb} money: " + "; ".join(parts) + "."
+    return ngettext(
+        "{n} large client loses money: {clients}.", "{n} large clients lose money: {clients}.", n
+    ).format(n=n, clients="; ".join(parts))
 
 
 def abc_cross_sentence(cross: pd.DataFrame) -> str:
@@ -167,29 +240,61 @@ def abc_cross_sentence(cross: pd.DataFrame) -> str:
     """
     a = cross[(cross["revenue_abc"] == "A") & (cross["clients"] > 0)]
     if a.empty:
-        return "No client is in revenue class A."
+        return _("No client is in revenue class A.")
     known = a["profit_abc"].isin(["A", "B", "C", "non-positive"])
     if not known.any():
-        return f"Revenue-A clients cannot be compared with profit classes: {NO_COST}."
+        return _("Revenue-A clients cannot be compared with profit classes: {reason}.").format(
+            reason=_(NO_COST)
+        )
     unknown = int(a.loc[~known, "clients"].sum())
     a = a[known]
     weaker = a[a["profit_abc"] != "A"]
     n_weak, n_a = int(weaker["clients"].sum()), int(a["clients"].sum())
     tail = (
-        f" Profit class unknown (no cost data) for {unknown} more revenue-A "
-        f"client{'s' * (unknown != 1)}."
+        " "
+        + ngettext(
+            "Profit class unknown (no cost data) for {n} more revenue-A client.",
+            "Profit class unknown (no cost data) for {n} more revenue-A clients.",
+            unknown,
+        ).format(n=unknown)
         if unknown
         else ""
     )
     if n_weak == 0 and unknown:
-        return f"All {n_a} revenue-A clients with known profit are profit-A too." + tail
+        return (
+            ngettext(
+                "All {n} revenue-A clients with known profit are profit-A too.",
+                "All {n} revenue-A clients with known profit are profit-A too.",
+                n_a,
+            ).format(n=n_a)
+            + tail
+        )
     if n_weak == 0:
-        return f"All {n_a} revenue-A clients are profit-A too."
+        return ngettext(
+            "All {n} revenue-A clients are profit-A too.",
+            "All {n} revenue-A clients are profit-A too.",
+            n_a,
+        ).format(n=n_a)
     detail = ", ".join(
-        f"{int(c)} profit-{p}" if len(p) == 1 else f"{int(c)} {p}"
+        _profit_class_count(p, int(c))
         for p, c in zip(weaker["profit_abc"], weaker["clients"], strict=True)
     )
     return (
-        f"{n_weak} of {n_a} revenue-A clients are not profit-A ({detail}); they make "
-        f"{percent(weaker['revenue_share'].sum())} of revenue."
-    ) + tail
+        ngettext(
+            "{n} of {total} revenue-A clients are not profit-A ({detail}); they make {share} of "
+            "revenue.",
+            "{n} of {total} revenue-A clients are not profit-A ({detail}); they make {share} of "
+            "revenue.",
+            n_a,
+        ).format(n=n_weak, total=n_a, detail=detail, share=percent(weaker["revenue_share"].sum()))
+        + tail
+    )
+
+
+def _profit_class_count(profit_class: str, n: int) -> str:
+    """``n`` clients of a profit class: "2 profit-B", "1 non-positive"."""
+    if profit_class == "non-positive":
+        return ngettext("{n} non-positive", "{n} non-positive", n).format(n=n)
+    if len(profit_class) == 1:
+        return ngettext("{n} profit-{cls}", "{n} profit-{cls}", n).format(n=n, cls=profit_class)
+    return f"{n} {profit_class}"

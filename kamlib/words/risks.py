@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.words.labels import client_labels, listing
 from kamlib.words.numbers import money, percent
 
@@ -47,32 +49,69 @@ def beyond_act_on_lines(act_on: pd.DataFrame, *, empty: str | None = None) -> li
     for r in act_on.itertuples():
         subject = r.subject if isinstance(r.subject, str) and r.subject else None
         if r.kind == "notice deadline":
+            days = round(float(r.number))
             lines.append(
-                f"Notice deadline of {subject or 'a contract'} on {_day(r.date)}, "
-                f"in {r.number:.0f} days."
+                ngettext(
+                    "Notice deadline of {subject} on {date}, in {days} days.",
+                    "Notice deadline of {subject} on {date}, in {days} days.",
+                    days,
+                ).format(
+                    subject=subject or _("a contract"), date=_day(r.date), days=f"{r.number:.0f}"
+                )
             )
         elif r.kind == "late deliveries":
+            n = round(float(r.value))
             lines.append(
-                f"Late deliveries: {percent(r.number)} of {r.value:.0f} deliveries on time "
-                "and in full."
+                ngettext(
+                    "Late deliveries: {share} of {n} deliveries on time and in full.",
+                    "Late deliveries: {share} of {n} deliveries on time and in full.",
+                    n,
+                ).format(share=percent(r.number), n=f"{r.value:.0f}")
             )
         elif r.kind == "overdue complaints":
+            n = round(float(r.number))
             lines.append(
-                f"Complaints: {r.number:.0f} open for too long ({r.value:.0f} open in all)."
+                ngettext(
+                    "Complaints: {n} open for too long ({total} open in all).",
+                    "Complaints: {n} open for too long ({total} open in all).",
+                    n,
+                ).format(n=f"{r.number:.0f}", total=f"{r.value:.0f}")
             )
         elif r.kind == "slow payer":
-            owed = f", {money(r.value)} overdue" if r.value > 0 else ""
-            lines.append(f"Slow payer: {r.number:.0f} days late on average{owed}.")
+            days = round(float(r.number))
+            if r.value > 0:
+                text = ngettext(
+                    "Slow payer: {days} days late on average, {amount} overdue.",
+                    "Slow payer: {days} days late on average, {amount} overdue.",
+                    days,
+                )
+            else:
+                text = ngettext(
+                    "Slow payer: {days} days late on average.",
+                    "Slow payer: {days} days late on average.",
+                    days,
+                )
+            lines.append(text.format(days=f"{r.number:.0f}", amount=money(r.value)))
         elif r.kind == "capital cost":
             lines.append(
-                f"Negative once the capital is costed: {money(r.number)} after "
-                f"{money(r.value)} cost of capital."
+                _(
+                    "Negative once the capital is costed: {after} after {cost} cost of capital."
+                ).format(after=money(r.number), cost=money(r.value))
             )
         elif r.kind == "large deal":
-            when = "" if pd.isna(r.date) else f", expected {_day(r.date)}"
+            if pd.isna(r.date):
+                text = _("Large deal: {title} worth {value} ({weighted} weighted).")
+            else:
+                text = _(
+                    "Large deal: {title} worth {value} ({weighted} weighted), expected {date}."
+                )
             lines.append(
-                f"Large deal: {subject or 'untitled'} worth {money(r.number)}"
-                f" ({money(r.value)} weighted){when}."
+                text.format(
+                    title=subject or _("untitled"),
+                    value=money(r.number),
+                    weighted=money(r.value),
+                    date="" if pd.isna(r.date) else _day(r.date),
+                )
             )
         else:
             lines.append(f"{r.kind}: {subject or ''}".strip())
@@ -103,33 +142,61 @@ def beyond_item_text(
     subject = subject if isinstance(subject, str) and subject else None
     if kind == "notice deadline":
         return (
-            f"Decide on the renewal of {subject or 'the contract'} before its notice deadline",
-            f"in {number:.0f} days",
+            _("Decide on the renewal of {subject} before its notice deadline").format(
+                subject=subject or _("the contract")
+            ),
+            ngettext("in {days} days", "in {days} days", round(float(number))).format(
+                days=f"{number:.0f}"
+            ),
             day,
         )
     if kind == "late deliveries":
         return (
-            "Fix the late and incomplete deliveries",
-            f"{percent(number)} of {value:.0f} on time and in full",
+            _("Fix the late and incomplete deliveries"),
+            ngettext(
+                "{share} of {n} on time and in full",
+                "{share} of {n} on time and in full",
+                round(float(value)),
+            ).format(share=percent(number), n=f"{value:.0f}"),
             day,
         )
     if kind == "overdue complaints":
         return (
-            "Close the complaints open for too long",
-            f"{number:.0f} overdue, {value:.0f} open",
+            _("Close the complaints open for too long"),
+            ngettext(
+                "{n} overdue, {total} open", "{n} overdue, {total} open", round(float(number))
+            ).format(n=f"{number:.0f}", total=f"{value:.0f}"),
             day,
         )
     if kind == "slow payer":
-        owed = f", {money(value)} overdue" if value > 0 else ""
-        return ("Agree on payment: the client pays slowly", f"{number:.0f} days late{owed}", day)
+        if value > 0:
+            late = ngettext(
+                "{days} days late, {amount} overdue",
+                "{days} days late, {amount} overdue",
+                round(float(number)),
+            )
+        else:
+            late = ngettext("{days} days late", "{days} days late", round(float(number)))
+        return (
+            _("Agree on payment: the client pays slowly"),
+            late.format(days=f"{number:.0f}", amount=money(value)),
+            day,
+        )
     if kind == "capital cost":
         return (
-            "Shorten the payment terms: negative once the capital is costed",
-            f"{money(number)} after {money(value)} cost of capital",
+            _("Shorten the payment terms: negative once the capital is costed"),
+            _("{after} after {cost} cost of capital").format(
+                after=money(number), cost=money(value)
+            ),
             day,
         )
     if kind == "large deal":
-        return (f"Win the large deal {subject or ''}".rstrip(), money(number), day)
+        what = (
+            _("Win the large deal {title}").format(title=subject)
+            if subject
+            else _("Win the large deal")
+        )
+        return (what, money(number), day)
     return (kind, "", day)
 
 
@@ -145,7 +212,9 @@ def not_known_sentence(messages: tuple[str, ...] | list[str]) -> str:
     """
     if not messages:
         return ""
-    return "Not known for lack of data: " + "; ".join(messages) + "."
+    return _("Not known for lack of data: {what}.").format(
+        what="; ".join(_(message) for message in messages)
+    )
 
 
 def key_risks_sentence(risks: pd.DataFrame) -> str:
@@ -169,28 +238,70 @@ def key_risks_sentence(risks: pd.DataFrame) -> str:
     the capital is costed 1 (Beta (B)); notice deadline before the next annual meeting none.
     """
     if risks.empty:
-        return "No key accounts."
+        return _("No key accounts.")
     names = risks["name"] if "name" in risks else pd.Series(dtype="str")
     checks = (
-        ("poor service at", risks["service_risk"]),
-        ("slow payers", risks["behaviour"].where(risks["behaviour"] != "not known").eq("slow")),
+        ("service", risks["service_risk"]),
+        ("slow", risks["behaviour"].where(risks["behaviour"] != "not known").eq("slow")),
         (
-            "negative once the capital is costed",
+            "capital",
             ((risks["contribution"] >= 0) & (risks["after_capital"] < 0)).where(
                 risks["after_capital"].notna()
             ),
         ),
-        ("notice deadline before the next annual meeting", risks["notice_before_meeting"]),
+        ("notice", risks["notice_before_meeting"]),
     )
     parts = []
-    for label, flag in checks:
+    for check, flag in checks:
         if flag.isna().all():
-            parts.append(f"{label} not known")
+            parts.append(_risk_text(check, "not known"))
             continue
         hit = flag.fillna(False).astype(bool)
         ids = list(risks.index[hit])
         if ids:
-            parts.append(f"{label} {len(ids)} ({listing(client_labels(ids, names))})")
+            parts.append(
+                _risk_text(check, "some", len(ids)).format(
+                    n=len(ids), clients=listing(client_labels(ids, names))
+                )
+            )
         else:
-            parts.append(f"{label} none")
-    return f"Of {len(risks)} key accounts: " + "; ".join(parts) + "."
+            parts.append(_risk_text(check, "none"))
+    return ngettext(
+        "Of {n} key accounts: {risks}.", "Of {n} key accounts: {risks}.", len(risks)
+    ).format(n=len(risks), risks="; ".join(parts))
+
+
+def _risk_text(check: str, state: str, n: int = 0) -> str:
+    """One risk of :func:`key_risks_sentence`: "not known", "none" or ``n`` accounts
+    (a text to fill with ``n`` and ``clients``)."""
+    if check == "service":
+        if state == "not known":
+            return _("poor service at not known")
+        if state == "none":
+            return _("poor service at none")
+        return ngettext("poor service at {n} ({clients})", "poor service at {n} ({clients})", n)
+    if check == "slow":
+        if state == "not known":
+            return _("slow payers not known")
+        if state == "none":
+            return _("slow payers none")
+        return ngettext("slow payers {n} ({clients})", "slow payers {n} ({clients})", n)
+    if check == "capital":
+        if state == "not known":
+            return _("negative once the capital is costed not known")
+        if state == "none":
+            return _("negative once the capital is costed none")
+        return ngettext(
+            "negative once the capital is costed {n} ({clients})",
+            "negative once the capital is costed {n} ({clients})",
+            n,
+        )
+    if state == "not known":
+        return _("notice deadline before the next annual meeting not known")
+    if state == "none":
+        return _("notice deadline before the next annual meeting none")
+    return ngettext(
+        "notice deadline before the next annual meeting {n} ({clients})",
+        "notice deadline before the next annual meeting {n} ({clients})",
+        n,
+    )

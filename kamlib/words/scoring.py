@@ -13,9 +13,43 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import babel_locale, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.words.labels import account_names, client_labels, listing
 
 __all__ = ["competitiveness_sentence", "prospects_sentence", "quadrants_sentence"]
+
+
+def _decimal(text: str) -> str:
+    """A number already written ("4.3", "+2.2") with the decimal sign of the reader's language."""
+    from babel.numbers import get_decimal_symbol
+
+    return text.replace(".", get_decimal_symbol(babel_locale()))
+
+
+def _quadrant_text(quadrant: str) -> str:
+    """A quadrant of :data:`kamlib.portfolio.scoring.QUADRANTS` in words (other names as they are)."""
+    words = {
+        "partner": pgettext("quadrant", "partner"),
+        "win interest": pgettext("quadrant", "win interest"),
+        "support": pgettext("quadrant", "support"),
+        "maintain": pgettext("quadrant", "maintain"),
+        "not placed": pgettext("quadrant", "not placed"),
+    }
+    return words.get(quadrant, quadrant)
+
+
+def _gap_text(gap: str) -> str:
+    """What a prospect misses (an item of ``qualify_prospects``' ``missing``) in words."""
+    words = {
+        "no need": pgettext("prospect", "no need"),
+        "need unknown": pgettext("prospect", "need unknown"),
+        "no solvency": pgettext("prospect", "no solvency"),
+        "solvency unknown": pgettext("prospect", "solvency unknown"),
+        "no authority": pgettext("prospect", "no authority"),
+        "authority unknown": pgettext("prospect", "authority unknown"),
+    }
+    return words.get(gap, gap)
 
 
 def competitiveness_sentence(
@@ -43,23 +77,35 @@ def competitiveness_sentence(
     since the previous assessment: C9 (-2.2).
     """
     if by_client.empty:
-        return "No competitiveness scores."
+        return _("No competitiveness scores.")
     fell = by_client[by_client["change"] <= -drop].sort_values("change", kind="stable")
-    text = (
-        f"{len(by_client)} clients assessed (latest {by_client['date'].max().date()}), average "
-        f"index {by_client['competitiveness'].mean():.1f} of 10; "
+    n = len(by_client)
+    assessed = ngettext(
+        "{n} clients assessed (latest {date}), average index {average} of 10",
+        "{n} clients assessed (latest {date}), average index {average} of 10",
+        n,
+    ).format(
+        n=n,
+        date=by_client["date"].max().date(),
+        average=_decimal(f"{by_client['competitiveness'].mean():.1f}"),
     )
+    points = _decimal(f"{drop:g}")
     if fell.empty:
-        return text + f"none lost {drop:g} point or more since the previous assessment."
+        change = _("none lost {points} point or more since the previous assessment").format(
+            points=points
+        )
+        return f"{assessed}; {change}."
     listed = client_labels(
-        fell.index, account_names(accounts), extra=fell["change"].map("{:+.1f}".format)
+        fell.index,
+        account_names(accounts),
+        extra=fell["change"].map(lambda c: _decimal(f"{c:+.1f}")),
     )
-    return (
-        text
-        + f"{len(fell)} lost {drop:g} point or more since the previous assessment: "
-        + listing(listed)
-        + "."
-    )
+    change = ngettext(
+        "{n} lost {points} point or more since the previous assessment: {clients}",
+        "{n} lost {points} point or more since the previous assessment: {clients}",
+        len(fell),
+    ).format(n=len(fell), points=points, clients=listing(listed))
+    return f"{assessed}; {change}."
 
 
 def quadrants_sentence(quadrants: pd.DataFrame) -> str:
@@ -79,10 +125,24 @@ def quadrants_sentence(quadrants: pd.DataFrame) -> str:
     placed = quadrants[quadrants["quadrant"] != "not placed"]
     missing = len(quadrants) - len(placed)
     if placed.empty:
-        return f"No client placed on the 2x2 ({missing} with a value missing)."
-    counts = placed["quadrant"].value_counts()
-    text = f"{len(placed)} clients placed: " + ", ".join(f"{q} {n}" for q, n in counts.items())
-    return text + (f"; {missing} not placed (a value is missing)." if missing else ".")
+        return _("No client placed on the 2x2 ({missing} with a value missing).").format(
+            missing=missing
+        )
+    counts = ", ".join(
+        _("{quadrant} {n}").format(quadrant=_quadrant_text(q), n=k)
+        for q, k in placed["quadrant"].value_counts().items()
+    )
+    if missing:
+        text = ngettext(
+            "{n} clients placed: {counts}; {missing} not placed (a value is missing).",
+            "{n} clients placed: {counts}; {missing} not placed (a value is missing).",
+            len(placed),
+        )
+    else:
+        text = ngettext(
+            "{n} clients placed: {counts}.", "{n} clients placed: {counts}.", len(placed)
+        )
+    return text.format(n=len(placed), counts=counts, missing=missing)
 
 
 def prospects_sentence(prospects: pd.DataFrame) -> str:
@@ -104,14 +164,30 @@ def prospects_sentence(prospects: pd.DataFrame) -> str:
     most often: no solvency (2).
     """
     if prospects.empty:
-        return "No prospects."
+        return _("No prospects.")
     names = prospects["name"].dropna() if "name" in prospects else pd.Series(dtype="str")
     ok = prospects[prospects["qualified"].fillna(False).astype(bool)]
-    text = f"{len(ok)} of {len(prospects)} prospects qualified (need, solvency and authority)" + (
-        ": " + listing(client_labels(ok.index, names), limit=10) + "." if len(ok) else "."
+    if len(ok):
+        text = ngettext(
+            "{n} of {total} prospects qualified (need, solvency and authority): {clients}.",
+            "{n} of {total} prospects qualified (need, solvency and authority): {clients}.",
+            len(prospects),
+        )
+    else:
+        text = ngettext(
+            "{n} of {total} prospects qualified (need, solvency and authority).",
+            "{n} of {total} prospects qualified (need, solvency and authority).",
+            len(prospects),
+        )
+    text = text.format(
+        n=len(ok),
+        total=len(prospects),
+        clients=listing(client_labels(ok.index, names), limit=10) if len(ok) else "",
     )
     gaps = prospects.loc[~prospects.index.isin(ok.index), "missing"].str.split("; ").explode()
     gaps = gaps[gaps.fillna("") != ""].value_counts()
     if len(gaps):
-        text += f" The others miss most often: {gaps.index[0]} ({int(gaps.iloc[0])})."
+        text += " " + _("The others miss most often: {gap} ({n}).").format(
+            gap=_gap_text(gaps.index[0]), n=int(gaps.iloc[0])
+        )
     return text

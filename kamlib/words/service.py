@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.words.labels import account_names, client_labels, listing
 from kamlib.words.numbers import percent
 
@@ -21,10 +23,6 @@ __all__ = ["service_sentence", "service_loss_sentence"]
 
 def _known(value: object) -> bool:
     return value is not None and not pd.isna(value)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def service_sentence(service: pd.Series, *, months: int = 12, resolve_days: int = 30) -> str:
@@ -56,40 +54,67 @@ def service_sentence(service: pd.Series, *, months: int = 12, resolve_days: int 
     if _known(service.get("deliveries")):
         n = int(service["deliveries"])
         if n == 0:
-            parts.append(f"Deliveries: none due in the last {months} months.")
-        else:
-            text = (
-                f"Deliveries: {n} due in the last {months} months, "
-                f"{percent(service['otif'])} on time and in full"
+            parts.append(
+                ngettext(
+                    "Deliveries: none due in the last {months} months.",
+                    "Deliveries: none due in the last {months} months.",
+                    months,
+                ).format(months=months)
             )
+        else:
+            text = ngettext(
+                "Deliveries: {n} due in the last {months} months, {otif} on time and in full",
+                "Deliveries: {n} due in the last {months} months, {otif} on time and in full",
+                months,
+            ).format(n=n, months=months, otif=percent(service["otif"]))
             if _known(service.get("otif_previous")):
-                text += f" ({percent(service['otif_previous'])} the {months} months before)"
+                text += " " + ngettext(
+                    "({otif} the {months} months before)",
+                    "({otif} the {months} months before)",
+                    months,
+                ).format(otif=percent(service["otif_previous"]), months=months)
             if _known(service.get("late_days")):
-                text += f", late ones {service['late_days']:.0f} days late on average"
+                days = round(float(service["late_days"]))
+                text += ", " + ngettext(
+                    "late ones {days} days late on average",
+                    "late ones {days} days late on average",
+                    days,
+                ).format(days=f"{service['late_days']:.0f}")
             if _known(service.get("late_deliveries")) and bool(service["late_deliveries"]):
-                text += ": below the service level"
+                text += ": " + _("below the service level")
             parts.append(text + ".")
     if _known(service.get("complaints")):
-        text = f"Complaints: {int(service['complaints'])} received"
+        text = ngettext(
+            "Complaints: {n} received", "Complaints: {n} received", int(service["complaints"])
+        ).format(n=int(service["complaints"]))
         if _known(service.get("complaints_previous")):
-            text += f" ({int(service['complaints_previous'])} the {months} months before)"
+            text += " " + ngettext(
+                "({n} the {months} months before)", "({n} the {months} months before)", months
+            ).format(n=int(service["complaints_previous"]), months=months)
         n_open = int(service.get("complaints_open") or 0)
         overdue = int(service.get("complaints_overdue") or 0)
-        text += f", {n_open} open"
+        text += ", " + ngettext("{n} open", "{n} open", n_open).format(n=n_open)
         if overdue:
-            text += f", {overdue} of them for more than {resolve_days} days"
+            text += ", " + ngettext(
+                "{n} of them for more than {days} days",
+                "{n} of them for more than {days} days",
+                resolve_days,
+            ).format(n=overdue, days=resolve_days)
             high = service.get("high_open")
             if _known(high) and int(high):
-                text += f" ({int(high)} of severity high)"
+                text += " " + _("({n} of severity high)").format(n=int(high))
         if _known(service.get("resolve_days")):
-            text += f"; resolved in {service['resolve_days']:.0f} days (median)"
+            days = round(float(service["resolve_days"]))
+            text += "; " + ngettext(
+                "resolved in {days} days (median)", "resolved in {days} days (median)", days
+            ).format(days=f"{service['resolve_days']:.0f}")
         parts.append(text + ".")
     if not parts:
-        return "Service not known: no deliveries and no complaints table."
+        return _("Service not known: no deliveries and no complaints table.")
     if not _known(service.get("deliveries")):
-        parts.insert(0, "On-time delivery not known (no deliveries table).")
+        parts.insert(0, _("On-time delivery not known (no deliveries table)."))
     elif not _known(service.get("complaints")):
-        parts.append("Complaints not known (no complaints table).")
+        parts.append(_("Complaints not known (no complaints table)."))
     return " ".join(parts)
 
 
@@ -113,25 +138,45 @@ def service_loss_sentence(before: pd.DataFrame, accounts: pd.DataFrame | None = 
     (28.0 % on time and in full, 43 complaints open): service, not price, may explain the loss.
     """
     if before.empty:
-        return "No lost client to look at."
+        return _("No lost client to look at.")
     if before["service_risk"].isna().all():
-        return "The service before the losses is not known (no deliveries or complaints table)."
+        return _("The service before the losses is not known (no deliveries or complaints table).")
     bad = before[before["service_risk"].fillna(False).astype(bool)]
     if bad.empty:
-        return (
-            f"None of the {len(before)} lost clients was badly served in the 12 months before "
-            "its last purchase: look for other causes."
-        )
-    extra = [
-        f"{percent(r.otif)} on time and in full, {_plural(int(r.complaints_open), 'complaint')} open"
-        if _known(r.otif) and _known(r.complaints_open)
-        else (f"{percent(r.otif)} on time and in full" if _known(r.otif) else "complaints overdue")
-        for r in bad.itertuples()
-    ]
+        return ngettext(
+            "None of the {n} lost clients was badly served in the 12 months before its last "
+            "purchase: look for other causes.",
+            "None of the {n} lost clients was badly served in the 12 months before its last "
+            "purchase: look for other causes.",
+            len(before),
+        ).format(n=len(before))
+    extra = [_badly_served(r.otif, r.complaints_open) for r in bad.itertuples()]
     labels = client_labels(bad.index, account_names(accounts), extra=extra)
-    verb = "was" if len(bad) == 1 else "were"
-    return (
-        f"{len(bad)} of {_plural(len(before), 'lost client')} {verb} badly served in the 12 "
-        f"months before {'its' if len(bad) == 1 else 'their'} last purchase: "
-        f"{listing(labels)}: service, not price, may explain the loss."
-    )
+    if len(before) == 1:
+        text = _(
+            "{n} of {total} lost client was badly served in the 12 months before its last "
+            "purchase: {clients}: service, not price, may explain the loss."
+        )
+    else:
+        text = ngettext(
+            "{n} of {total} lost clients was badly served in the 12 months before its last "
+            "purchase: {clients}: service, not price, may explain the loss.",
+            "{n} of {total} lost clients were badly served in the 12 months before their last "
+            "purchase: {clients}: service, not price, may explain the loss.",
+            len(bad),
+        )
+    return text.format(n=len(bad), total=len(before), clients=listing(labels))
+
+
+def _badly_served(otif: object, complaints_open: object) -> str:
+    """How a lost client was served: its OTIF and open complaints, as far as they are known."""
+    if _known(otif) and _known(complaints_open):
+        n = int(complaints_open)
+        return ngettext(
+            "{otif} on time and in full, {n} complaint open",
+            "{otif} on time and in full, {n} complaints open",
+            n,
+        ).format(otif=percent(otif), n=n)
+    if _known(otif):
+        return _("{otif} on time and in full").format(otif=percent(otif))
+    return _("complaints overdue")
