@@ -198,11 +198,11 @@ def test_codes_shown_in_sentences_are_words():
     payments = pd.Series({"behaviour": "slow", "days_late": 40.0})
     with language("ru"):
         assert words.quadrants_sentence(quadrants) == (
-            "2 клиента размещены: партнёр: 1, завоевать интерес: 1; не размещены: 1 (нет одного из "
+            "2 клиента размещены: партнер: 1, завоевать интерес: 1; не размещены: 1 (нет одного из "
             "значений)."
         )
         assert words.prospects_sentence(prospects).endswith(
-            "Остальным чаще всего не хватает: нет платёжеспособности (1)."
+            "Остальным чаще всего не хватает: неплатежеспособен (1)."
         )
         assert words.payment_sentence(payments).startswith(
             "Платит медленно: в среднем через 40 дней"
