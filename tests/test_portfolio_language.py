@@ -211,3 +211,25 @@ def test_codes_shown_in_sentences_are_words():
 
 def test_the_portfolio_catalogue_is_complete():
     assert [p for p in check(areas=["portfolio"]) if "portfolio.po" in p] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "at_risk", "partner"),
+    [
+        ("en", "at risk", "partner"),
+        ("fr", "à risque", "partenaire"),
+        ("ru", "под угрозой ухода", "партнер"),
+        ("af", "in gevaar", "vennoot"),
+    ],
+)
+def test_tables_show_statuses_and_quadrants_as_words(lang, at_risk, partner):
+    wb = pd.DataFrame({"name": ["Beta", "Alfa"], "status": ["at_risk", "lost"]})
+    quadrants = pd.DataFrame({"quadrant": ["partner"], "strategy": ["invest"]})
+    with language(lang):
+        shown = words.win_back_table(wb)
+        placed = words.quadrants_table(quadrants)
+    assert shown["status"].iat[0] == at_risk and placed["quadrant"].iat[0] == partner
+    assert not shown["status"].str.contains("_").any()
+    assert (
+        wb["status"].tolist() == ["at_risk", "lost"] and quadrants["quadrant"].iat[0] == "partner"
+    )

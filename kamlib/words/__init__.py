@@ -25,6 +25,7 @@ from kamlib.words.churn import (
     losses_sentence,
     status_sentence,
     win_back_sentence,
+    win_back_table,
 )
 from kamlib.words.clients import (
     criteria_sentence,
@@ -67,6 +68,7 @@ from kamlib.words.scoring import (
     competitiveness_sentence,
     prospects_sentence,
     quadrants_sentence,
+    quadrants_table,
 )
 from kamlib.words.settings import (
     conventions_sentence,
@@ -105,6 +107,7 @@ __all__ = [
     "proposal_sentence",
     "prospects_sentence",
     "quadrants_sentence",
+    "quadrants_table",
     "reclassified_sentence",
     "seasonality_sentence",
     "settings_sentence",
@@ -118,6 +121,7 @@ __all__ = [
     "types_sentence",
     "whale_sentence",
     "win_back_sentence",
+    "win_back_table",
 ]
 
 # B6 (issue 10): unknown is not none; column labels and cell formats

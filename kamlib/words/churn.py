@@ -20,7 +20,7 @@ from kamlib.words.labels import client_labels
 from kamlib.words.managers import status_text
 from kamlib.words.numbers import money
 
-__all__ = ["losses_sentence", "status_sentence", "win_back_sentence"]
+__all__ = ["losses_sentence", "status_sentence", "win_back_sentence", "win_back_table"]
 
 
 def status_sentence(status: pd.DataFrame) -> str:
@@ -232,3 +232,24 @@ def win_back_sentence(wb: pd.DataFrame) -> str:
         first_value=money(wb["annual_value"].iloc[0]),
         status=status_text(wb["status"].iloc[0]),
     )
+
+
+def win_back_table(wb: pd.DataFrame) -> pd.DataFrame:
+    """The win-back list as a reader sees it: the status in words ("at risk"), not the code.
+
+    Parameters
+    ----------
+    wb : DataFrame
+        Output of :func:`kamlib.portfolio.churn.win_back` (``status``: ``lost`` or
+        ``at_risk``); not modified.
+
+    Examples
+    --------
+    >>> wb = pd.DataFrame({"name": ["Beta"], "status": ["at_risk"]})
+    >>> win_back_table(wb)["status"].tolist(), wb["status"].tolist()
+    (['at risk'], ['at_risk'])
+    """
+    out = wb.copy()
+    if "status" in out:
+        out["status"] = out["status"].map(status_text)
+    return out

@@ -17,7 +17,12 @@ from kamlib.language import babel_locale, ngettext, pgettext
 from kamlib.language import gettext as _
 from kamlib.words.labels import account_names, client_labels, listing
 
-__all__ = ["competitiveness_sentence", "prospects_sentence", "quadrants_sentence"]
+__all__ = [
+    "competitiveness_sentence",
+    "prospects_sentence",
+    "quadrants_sentence",
+    "quadrants_table",
+]
 
 
 def _decimal(text: str) -> str:
@@ -191,3 +196,26 @@ def prospects_sentence(prospects: pd.DataFrame) -> str:
             gap=_gap_text(gaps.index[0]), n=int(gaps.iloc[0])
         )
     return text
+
+
+def quadrants_table(quadrants: pd.DataFrame) -> pd.DataFrame:
+    """The 2x2 placement as a reader sees it: the quadrant's name in the reader's language.
+
+    Parameters
+    ----------
+    quadrants : DataFrame
+        Output of :func:`kamlib.portfolio.scoring.strategy_quadrants` (``quadrant``: a code of
+        :data:`kamlib.portfolio.scoring.QUADRANTS` or ``"not placed"``); not modified.
+
+    Examples
+    --------
+    >>> from kamlib.language import language
+    >>> q = pd.DataFrame({"quadrant": ["partner", "not placed"]})
+    >>> with language("fr"):
+    ...     quadrants_table(q)["quadrant"].tolist()
+    ['partenaire', 'non placé']
+    """
+    out = quadrants.copy()
+    if "quadrant" in out:
+        out["quadrant"] = out["quadrant"].map(_quadrant_text)
+    return out
