@@ -233,3 +233,11 @@ def test_tables_show_statuses_and_quadrants_as_words(lang, at_risk, partner):
     assert (
         wb["status"].tolist() == ["at_risk", "lost"] and quadrants["quadrant"].iat[0] == "partner"
     )
+
+
+def test_payment_behaviour_in_the_risks_table_is_words():
+    risks = pd.DataFrame({"behaviour": ["prompt", "slow", "not known"]})
+    with language("ru"):
+        shown = words.key_risks_table(risks)["behaviour"].tolist()
+    assert shown == ["пунктуальный", "медленный", "неизвестно"]
+    assert words.key_risks_table(risks)["behaviour"].tolist() == ["prompt", "slow", "not known"]

@@ -156,6 +156,7 @@ from kamlib.words.payments import capital_sentence, payment_sentence  # noqa: E4
 from kamlib.words.risks import (  # noqa: E402
     beyond_act_on_lines,
     key_risks_sentence,
+    key_risks_table,
     not_known_sentence,
 )
 from kamlib.words.service import service_loss_sentence, service_sentence  # noqa: E402
@@ -165,6 +166,7 @@ __all__ += [
     "capital_sentence",
     "contracts_sentence",
     "key_risks_sentence",
+    "key_risks_table",
     "not_known_sentence",
     "payment_sentence",
     "pipeline_sentence",

@@ -13,11 +13,17 @@ from __future__ import annotations
 import pandas as pd
 
 from kamlib.language import gettext as _
-from kamlib.language import ngettext
+from kamlib.language import ngettext, pgettext
 from kamlib.words.labels import client_labels, listing
 from kamlib.words.numbers import money, percent
 
-__all__ = ["beyond_act_on_lines", "beyond_item_text", "key_risks_sentence", "not_known_sentence"]
+__all__ = [
+    "beyond_act_on_lines",
+    "beyond_item_text",
+    "key_risks_sentence",
+    "key_risks_table",
+    "not_known_sentence",
+]
 
 
 def _day(value: object) -> str:
@@ -305,3 +311,32 @@ def _risk_text(check: str, state: str, n: int = 0) -> str:
         "notice deadline before the next annual meeting {n} ({clients})",
         n,
     )
+
+
+def key_risks_table(risks: pd.DataFrame) -> pd.DataFrame:
+    """The key accounts' risks as a reader sees them: the payment behaviour in words.
+
+    Parameters
+    ----------
+    risks : DataFrame
+        :func:`kamlib.account.risks.key_account_risks` (``behaviour``: ``prompt``, ``late``,
+        ``slow`` or ``not known``); not modified.
+
+    Examples
+    --------
+    >>> from kamlib.language import language
+    >>> r = pd.DataFrame({"behaviour": ["slow", "not known"]})
+    >>> with language("fr"):
+    ...     key_risks_table(r)["behaviour"].tolist()
+    ['lent', 'inconnu']
+    """
+    words = {
+        "prompt": pgettext("payment behaviour", "prompt"),
+        "late": pgettext("payment behaviour", "late"),
+        "slow": pgettext("payment behaviour", "slow"),
+        "not known": pgettext("payment behaviour", "not known"),
+    }
+    out = risks.copy()
+    if "behaviour" in out:
+        out["behaviour"] = out["behaviour"].map(lambda b: words.get(b, b))
+    return out
