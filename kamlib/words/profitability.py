@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kamlib.language import gettext as _
-from kamlib.language import ngettext
+from kamlib.language import ngettext, pgettext
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.labels import account_names, client_labels
 from kamlib.words.missing import NO_COST
@@ -150,7 +150,10 @@ def _generic_peak(fields: dict, rest: int, given_back: float) -> str:
 
 def _measure_text(value: str) -> str:
     """A profit measure (a column name) in words."""
-    words = {"contribution": _("contribution"), "gross_profit": _("gross profit")}
+    words = {
+        "contribution": pgettext("profit measure", "contribution"),
+        "gross_profit": pgettext("profit measure", "gross profit"),
+    }
     return words.get(value, value.replace("_", " "))
 
 
