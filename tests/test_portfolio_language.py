@@ -241,3 +241,23 @@ def test_payment_behaviour_in_the_risks_table_is_words():
         shown = words.key_risks_table(risks)["behaviour"].tolist()
     assert shown == ["пунктуальный", "медленный", "неизвестно"]
     assert words.key_risks_table(risks)["behaviour"].tolist() == ["prompt", "slow", "not known"]
+
+
+def test_perspective_counts_do_not_depend_on_the_language_of_the_reason():
+    types = pd.DataFrame(
+        {
+            "client_id": ["n", "p"],
+            "revenue": [500.0, 0.0],
+            "gp_share": [1.0, float("nan")],
+            "breadwinner": [True, False],
+            "perspective": [True, True],
+            "image_maker": [False, False],
+            "expert": [False, False],
+            "prospect": [False, True],
+            "first_purchase": pd.to_datetime(["2025-06-01", None]),
+            "perspective_reason": ["nouveau : premier achat ...", "prospect : ..."],
+        }
+    )
+    with language("ru"):
+        text = words.types_sentence(types)
+    assert "2 перспективных клиента (новых: 1, 1 потенциальный клиент с большим бюджетом)" in text

@@ -196,11 +196,7 @@ def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
             "cost or gross_profit column on every line would tell whether they are breadwinners.",
             n_buying,
         ).format(unknown=unknown, n=n_buying)
-    reason = types.loc[flags["perspective"], "perspective_reason"].fillna("")
-    new, prospects = (
-        int(reason.str.startswith("new").sum()),
-        int(reason.str.startswith("prospect").sum()),
-    )
+    new, prospects = _new_and_prospects(types[flags["perspective"]])
     n_persp, n_image, n_expert = (int(flags[t].sum()) for t in _TYPES[1:])
     perspective = ngettext(
         "{n} perspective client ({new} new, {prospects})",
@@ -219,6 +215,21 @@ def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
         experts=ngettext("{n} expert", "{n} experts", n_expert).format(n=n_expert),
     )
     return f"{first} {counts}"
+
+
+def _new_and_prospects(perspective: pd.DataFrame) -> tuple[int, int]:
+    """How many perspective clients are new buyers and how many prospects with a budget.
+
+    From the data (``prospect``, ``first_purchase``, ``revenue``) when given, so that it does
+    not depend on the language of ``perspective_reason``; from the English reason otherwise.
+    """
+    if {"prospect", "first_purchase", "revenue"} <= set(perspective.columns):
+        prospect = perspective["prospect"].fillna(False).astype(bool)
+        buying = perspective["first_purchase"].notna() & (perspective["revenue"] > 0)
+        new = ~prospect | buying  # a prospect that already buys counts as new, as in the reason
+        return int(new.sum()), int((~new).sum())
+    reason = perspective["perspective_reason"].fillna("")
+    return int(reason.str.startswith("new").sum()), int(reason.str.startswith("prospect").sum())
 
 
 def criteria_sentence(criteria: pd.DataFrame, clients: Collection[str] | None = None) -> str:
