@@ -38,11 +38,14 @@ import pandas as pd
 from kamlib.account.dmu import dmu_roster
 from kamlib.account.dossier import revenue_history
 from kamlib.account.followup import follow_up_schedule, previous_actions, tender_windows
+from kamlib.account.messages import missing_table
 from kamlib.account.pricing import discount_grid, negotiation_limits, what_if_table
 from kamlib.account.proposal import Proposal, draft_proposal, proposal_arguments
 from kamlib.account.summary import AccountSummary, account_summary
 from kamlib.account.targets import plan_vs_actual, spread_target
 from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.language import N_, ngettext
+from kamlib.language import gettext as _
 from kamlib.schema import account_rows, empty_frame, gross_profit, is_missing
 from kamlib.schema import require_columns as _require
 from kamlib.window import analysis_date, renamed_months
@@ -206,20 +209,20 @@ class MeetingBrief:
 
     @property
     def sections(self) -> list[tuple[str, object]]:
-        """The nine parts of the brief, in order, as (title, data)."""
+        """The nine parts of the brief, in order, as (title, data); titles in the reader's language."""
         return [
-            ("1. Financial report of the activity", self.financial),
-            ("2. Results of the previous meeting", self.previous_actions),
+            (_("1. Financial report of the activity"), self.financial),
+            (_("2. Results of the previous meeting"), self.previous_actions),
             (
-                "3. Actual work plan and the client's expectations",
+                _("3. Actual work plan and the client's expectations"),
                 (self.work_plan, self.client_expectations),
             ),
-            ("4. Our expectations", self.our_expectations),
-            ("5. Arguments for our proposal", self.arguments),
-            ("6. Negotiation limits", self.limits),
-            ("7. Arguments for prices, conditions and volumes (what-if)", self.what_if),
-            ("8. Decision tools", self.what_if),
-            ("9. Draft proposal", self.proposal),
+            (_("4. Our expectations"), self.our_expectations),
+            (_("5. Arguments for our proposal"), self.arguments),
+            (_("6. Negotiation limits"), self.limits),
+            (_("7. Arguments for prices, conditions and volumes (what-if)"), self.what_if),
+            (_("8. Decision tools"), self.what_if),
+            (_("9. Draft proposal"), self.proposal),
         ]
 
 
@@ -362,17 +365,21 @@ def meeting_brief(
     )
     messages: list[str] = []
     for table, frame, text in (
-        ("products", products, "no categories or list prices; unit costs from transaction costs"),
-        ("accounts", accounts, "share of wallet from competitors only"),
-        ("contacts", contacts, "arguments not assigned to named contacts"),
-        ("meetings", meetings, "no previous meeting: recent and open actions listed instead"),
-        ("actions", actions, "previous meeting's actions and service record skipped"),
-        ("targets", targets, "plan vs actual skipped; our expectations computed from history"),
-        ("tenders", tenders, "tender windows skipped"),
-        ("competitors", competitors, "competitors' shares unknown"),
+        (
+            "products",
+            products,
+            N_("no categories or list prices; unit costs from transaction costs"),
+        ),
+        ("accounts", accounts, N_("share of wallet from competitors only")),
+        ("contacts", contacts, N_("arguments not assigned to named contacts")),
+        ("meetings", meetings, N_("no previous meeting: recent and open actions listed instead")),
+        ("actions", actions, N_("previous meeting's actions and service record skipped")),
+        ("targets", targets, N_("plan vs actual skipped; our expectations computed from history")),
+        ("tenders", tenders, N_("tender windows skipped")),
+        ("competitors", competitors, N_("competitors' shares unknown")),
     ):
         if is_missing(frame):
-            messages.append(f"no {table} table: {text}")
+            messages.append(missing_table(table, _(text)))
 
     financial = financial_report(
         account_id, transactions=transactions, products=products, targets=targets, as_of=as_of
@@ -458,11 +465,14 @@ def meeting_brief(
         if len(own_lines) and (
             "product_id" not in own_lines or own_lines["product_id"].isna().all()
         ):
-            messages.append("no product on the transaction lines: no limits or proposal lines")
+            messages.append(_("no product on the transaction lines: no limits or proposal lines"))
         else:
-            messages.append(
-                f"no purchases in the last {months} months: no limits or proposal lines"
+            text = ngettext(
+                "no purchases in the last {months} months: no limits or proposal lines",
+                "no purchases in the last {months} months: no limits or proposal lines",
+                months,
             )
+            messages.append(text.format(months=months))
     grid = discount_grid(None, max_discount, 0.01)
     table = what_if_table(limits, grid, min_margin)
     roster = dmu_roster(account_id, contacts=contacts, as_of=meeting)

@@ -18,6 +18,8 @@ import pandas as pd
 
 from kamlib.account.followup import RECURRING_HOLIDAYS, non_working_days
 from kamlib.errors import ArgumentError
+from kamlib.language import N_, pgettext
+from kamlib.language import gettext as _
 from kamlib.portfolio.abcxyz import NON_POSITIVE, TOO_NEW
 from kamlib.schema import require_columns as _require
 
@@ -69,6 +71,31 @@ CONTACT_COSTS: dict[str, float] = {
 DEFAULT_CLASS = "B"
 """ABC class whose cadence a client without a known ABC-XYZ cell gets."""
 
+# the source of the default cadence when the cell is a label, not a class
+_DEFAULT_FOR = {
+    TOO_NEW: N_("class {abc} (default: too new)"),
+    NON_POSITIVE: N_("class {abc} (default: non-positive)"),
+}
+
+
+def _key_type(kind: str) -> str:
+    """A key-client type (a code such as ``image_maker``) as the reader's language names it."""
+    names = {
+        "breadwinner": pgettext("key-client type", "breadwinner"),
+        "perspective": pgettext("key-client type", "perspective"),
+        "image_maker": pgettext("key-client type", "image_maker"),
+        "expert": pgettext("key-client type", "expert"),
+    }
+    return names.get(kind, kind)
+
+
+_KEY_TYPES = (
+    pgettext("key-client type", "breadwinner"),
+    pgettext("key-client type", "perspective"),
+    pgettext("key-client type", "image_maker"),
+    pgettext("key-client type", "expert"),
+)
+
 
 def contact_cadence(
     cell: str | None = None,
@@ -105,30 +132,30 @@ def contact_cadence(
     3      planning_call         4      class Z
     4  executive_meeting         2  breadwinner
     """
-    note = " (default)" if not cell else ""
+    said = _("class {abc}") if cell else _("class {abc} (default)")
     if cell in (TOO_NEW, NON_POSITIVE):
-        cell, note = None, f" (default: {cell})"
+        cell, said = None, _(_DEFAULT_FOR[cell])
     abc = (cell or DEFAULT_CLASS)[:1].upper()
     xyz = (cell or "")[1:2].upper()
     if abc not in CONTACT_CADENCE:
         raise ArgumentError(f"`cell` must start with A, B or C, got {cell!r}")
-    rows = [(t, n, f"class {abc}{note}") for t, n in CONTACT_CADENCE[abc].items()]
+    rows = [(t, n, said.format(abc=abc)) for t, n in CONTACT_CADENCE[abc].items()]
     if xyz:
         if xyz not in XYZ_CADENCE:
             raise ArgumentError(f"`cell` must end with X, Y or Z, got {cell!r}")
-        rows += [(t, n, f"class {xyz}") for t, n in XYZ_CADENCE[xyz].items()]
+        rows += [(t, n, _("class {xyz}").format(xyz=xyz)) for t, n in XYZ_CADENCE[xyz].items()]
     for kind in key_types:
         if kind not in KEY_TYPE_CADENCE:
             raise ArgumentError(
                 f"`key_types` has unknown type {kind!r}; known: {', '.join(KEY_TYPE_CADENCE)}"
             )
-        rows += [(t, n, kind) for t, n in KEY_TYPE_CADENCE[kind].items()]
+        rows += [(t, n, _key_type(kind)) for t, n in KEY_TYPE_CADENCE[kind].items()]
     frame = pd.DataFrame(rows, columns=["contact_type", "per_year", "source"])
     out = frame.groupby("contact_type", sort=False).agg(
         per_year=("per_year", "sum"), source=("source", "; ".join)
     )
     for kind, n in (cadence or {}).items():
-        out.loc[kind, ["per_year", "source"]] = [int(n), "override"]
+        out.loc[kind, ["per_year", "source"]] = [int(n), pgettext("contact plan", "override")]
     out = out[out["per_year"] > 0].reset_index()
     return out.astype({"per_year": "int64", "contact_type": "str", "source": "str"})
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.schema import account_rows
 from kamlib.schema import require_columns as _require
 
@@ -67,7 +69,7 @@ def _levels(ids: pd.Series, parents: pd.Series) -> pd.Series:
     parent = parents.where(parents.isin(set(ids)) & (parents != ids))
     level = pd.Series(np.where(parent.isna(), 0.0, np.nan), index=ids.index)
     by_id = pd.Series(level.to_numpy(), index=ids.to_numpy())
-    for _ in range(len(ids)):
+    for _step in range(len(ids)):
         resolved = parent.map(by_id) + 1
         level = level.fillna(resolved)
         by_id = pd.Series(level.to_numpy(), index=ids.to_numpy())
@@ -221,46 +223,61 @@ def dmu_coverage(roster: pd.DataFrame, *, stale_days: int = 90) -> pd.DataFrame:
     champions = roster.loc[roster["attitude"] == "champion", "name"]
     days = roster["days_since_contact"]
     stale = roster[days.isna() | (days > stale_days)]
-    stale_days_text = stale["days_since_contact"].fillna(0).astype("int64").astype("str") + " days"
-    when = stale_days_text.where(stale["days_since_contact"].notna(), "no contact recorded")
-    stale_list = ", ".join(stale["name"].astype("str") + " (" + when + ")")
+    when = [
+        _("no contact recorded")
+        if pd.isna(d)
+        else ngettext("{n} days", "{n} days", int(d)).format(n=int(d))
+        for d in stale["days_since_contact"]
+    ]
+    stale_list = ", ".join(
+        f"{name} ({said})" for name, said in zip(stale["name"].astype("str"), when, strict=True)
+    )
     if n == 0:
         checks = [
-            ("decision maker", False, "No contacts recorded: no decision maker known."),
-            ("champion", False, "No contacts recorded: no champion known."),
-            ("recent contact", False, "No contacts recorded."),
-            ("multi-threaded", False, "No contacts recorded: the relationship has no thread."),
+            ("decision maker", False, _("No contacts recorded: no decision maker known.")),
+            ("champion", False, _("No contacts recorded: no champion known.")),
+            ("recent contact", False, _("No contacts recorded.")),
+            ("multi-threaded", False, _("No contacts recorded: the relationship has no thread.")),
         ]
     else:
         checks = [
             (
                 "decision maker",
                 not deciders.empty,
-                f"Decision maker known: {', '.join(deciders)}."
+                _("Decision maker known: {names}.").format(names=", ".join(deciders))
                 if not deciders.empty
-                else "No contact with a decision maker.",
+                else _("No contact with a decision maker."),
             ),
             (
                 "champion",
                 not champions.empty,
-                f"Champion: {', '.join(champions)}."
+                _("Champion: {names}.").format(names=", ".join(champions))
                 if not champions.empty
-                else "No champion among the contacts.",
+                else _("No champion among the contacts."),
             ),
             (
                 "recent contact",
                 stale.empty,
-                f"All {n} contacts reached within {stale_days} days."
+                ngettext(
+                    "All {n} contacts reached within {days} days.",
+                    "All {n} contacts reached within {days} days.",
+                    n,
+                ).format(n=n, days=stale_days)
                 if stale.empty
-                else f"{len(stale)} of {n} contacts not reached for more than {stale_days} days: "
-                f"{stale_list}.",
+                else ngettext(
+                    "{stale} of {n} contacts not reached for more than {days} days: {names}.",
+                    "{stale} of {n} contacts not reached for more than {days} days: {names}.",
+                    n,
+                ).format(stale=len(stale), n=n, days=stale_days, names=stale_list),
             ),
             (
                 "multi-threaded",
                 n > 1,
-                f"{n} contacts."
+                ngettext("{n} contacts.", "{n} contacts.", n).format(n=n)
                 if n > 1
-                else f"Single-threaded: one contact only ({roster['name'].iloc[0]}).",
+                else _("Single-threaded: one contact only ({name}).").format(
+                    name=roster["name"].iloc[0]
+                ),
             ),
         ]
     out = pd.DataFrame(checks, columns=["check", "ok", "finding"])

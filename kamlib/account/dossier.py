@@ -24,7 +24,10 @@ import numpy as np
 import pandas as pd
 
 from kamlib.account.dmu import dmu_coverage, dmu_roster
+from kamlib.account.messages import missing_table
 from kamlib.errors import InputError, Problem
+from kamlib.language import N_
+from kamlib.language import gettext as _
 from kamlib.schema import account_rows, gross_profit, is_missing
 from kamlib.schema import require_columns as _require
 from kamlib.window import analysis_date, renamed_months
@@ -267,6 +270,42 @@ _TENDER_DTYPES = {
 }
 
 
+#: Timeline events of the usual meeting types (``meetings.type``); other types read
+#: "<type> meeting".
+_MEETING_EVENTS = {
+    "annual": N_("annual meeting"),
+    "negotiation": N_("negotiation meeting"),
+    "review": N_("review meeting"),
+    "visit": N_("visit meeting"),
+}
+
+#: Timeline events of a tender by its status (``tenders.status``); ``None``: no status.
+_TENDER_EVENTS = {
+    "planned": N_("tender {title} planned"),
+    "open": N_("tender {title} open"),
+    "won": N_("tender {title} won"),
+    "lost": N_("tender {title} lost"),
+    None: N_("tender {title} status unknown"),
+}
+
+
+def _meeting_event(kind: str) -> str:
+    """A meeting's event in the timeline ("annual meeting"); the type is data, kept as given."""
+    if kind in _MEETING_EVENTS:
+        return _(_MEETING_EVENTS[kind])
+    return _("{type} meeting").format(type=kind)
+
+
+def _tender_event(title: str, status: object, winner: object) -> str:
+    """A tender's event in the timeline: its title, its status and, when lost, the winner."""
+    status = None if pd.isna(status) else str(status)
+    if status == "lost" and pd.notna(winner):
+        return _("tender {title} lost to {winner}").format(title=title, winner=winner)
+    if status in _TENDER_EVENTS:
+        return _(_TENDER_EVENTS[status]).format(title=title)
+    return _("tender {title} {status}").format(title=title, status=status)
+
+
 def relationship_timeline(
     account_id: str,
     *,
@@ -325,13 +364,14 @@ def relationship_timeline(
 
     row = account_rows(accounts, account_id)
     if row is not None and not row.empty and "since" in row.columns and row["since"].notna().any():
-        add(row["since"].iloc[:1], "relationship", pd.Series(["relationship started"]))
+        add(row["since"].iloc[:1], "relationship", pd.Series([_("relationship started")]))
     if not tx.empty:
-        add(pd.Series([tx["date"].min()]), "purchase", pd.Series(["first purchase"]))
+        add(pd.Series([tx["date"].min()]), "purchase", pd.Series([_("first purchase")]))
         if not is_missing(products) and "category" in products.columns:
             firsts = tx.assign(category=_category(tx, products)).groupby("category")["date"].min()
             firsts = firsts[firsts > tx["date"].min()]
-            add(firsts, "purchase", "first purchase in category " + firsts.index.to_series())
+            text = _("first purchase in category {category}")
+            add(firsts, "purchase", firsts.index.to_series().map(lambda c: text.format(category=c)))
     meets = account_rows(meetings, account_id)
     if meets is not None and not meets.empty:
         meets = meets[meets["date"] <= as_of]
@@ -340,28 +380,30 @@ def relationship_timeline(
             if "type" in meets
             else pd.Series("meeting", index=meets.index)
         )
-        kind = kind.where(kind.str.lower().str.endswith("meeting"), kind + " meeting")
+        kind = kind.where(kind.str.lower().str.endswith("meeting"), kind.map(_meeting_event))
         said = meets.get("outcome", pd.Series(np.nan, index=meets.index))
         if "summary" in meets:
             said = said.fillna(meets["summary"])
         add(meets["date"], "meeting", kind + (": " + said).fillna(""))
     tend = tender_history(account_id, tenders=tenders)
     if not tend.empty:
-        title = "tender " + tend["title"].fillna(tend["tender_id"])
-        status = tend["status"].fillna("status unknown")
-        detail = (
-            status
-            + (" to " + tend["winner"]).where(status.eq("lost"), "").fillna("")
-            + (": " + tend["reason"]).fillna("")
+        title = tend["title"].fillna(tend["tender_id"])
+        said = [
+            _tender_event(t, s, w)
+            for t, s, w in zip(title, tend["status"], tend["winner"], strict=True)
+        ]
+        add(
+            tend["date"],
+            "tender",
+            pd.Series(said, index=tend.index) + (": " + tend["reason"]).fillna(""),
         )
-        add(tend["date"], "tender", title + " " + detail)
     if not tx.empty:
-        add(pd.Series([tx["date"].max()]), "purchase", pd.Series(["last purchase"]))
+        add(pd.Series([tx["date"].max()]), "purchase", pd.Series([_("last purchase")]))
         if row is not None and not row.empty and "status" in row.columns:
             status = str(row["status"].iloc[0]).strip().lower()
             if status == "lost":
                 reason = row["lost_reason"].iloc[0] if "lost_reason" in row.columns else np.nan
-                text = "client lost" + (f": {reason}" if pd.notna(reason) else "")
+                text = _("client lost") + (f": {reason}" if pd.notna(reason) else "")
                 add(pd.Series([tx["date"].max()]), "relationship", pd.Series([text]))
     if not parts:
         return pd.DataFrame(
@@ -576,15 +618,15 @@ def account_dossier(
     as_of_ts = analysis_date(transactions, as_of)
     messages = []
     for table, frame, text in (
-        ("accounts", accounts, "general information from transactions only"),
-        ("products", products, "revenue history without product categories"),
-        ("contacts", contacts, "decision-making map skipped"),
-        ("meetings", meetings, "no meetings in the timeline"),
-        ("tenders", tenders, "tender history skipped"),
-        ("competitors", competitors, "competitors skipped"),
+        ("accounts", accounts, N_("general information from transactions only")),
+        ("products", products, N_("revenue history without product categories")),
+        ("contacts", contacts, N_("decision-making map skipped")),
+        ("meetings", meetings, N_("no meetings in the timeline")),
+        ("tenders", tenders, N_("tender history skipped")),
+        ("competitors", competitors, N_("competitors skipped")),
     ):
         if is_missing(frame):
-            messages.append(f"no {table} table: {text}")
+            messages.append(missing_table(table, _(text)))
     info = account_info(account_id, transactions=transactions, accounts=accounts, as_of=as_of_ts)
     roster = dmu_roster(
         account_id,

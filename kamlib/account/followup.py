@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError
+from kamlib.language import gettext as _
+from kamlib.portfolio.notation import day
 from kamlib.schema import account_rows
 
 __all__ = [
@@ -337,21 +339,20 @@ def follow_up_schedule(
     )
     next_day = np.busday_offset(sent_day, 1, roll="forward", holidays=off)
     steps = [
-        (next_day, "confirm that the client received the proposal"),
-        (next_day, "ask about the next steps and how urgent the decision is"),
-        (next_day, "agree the date of the next call or meeting"),
+        (next_day, _("confirm that the client received the proposal")),
+        (next_day, _("ask about the next steps and how urgent the decision is")),
+        (next_day, _("agree the date of the next call or meeting")),
     ]
     if expiry is not None:
         remind = np.busday_offset(expiry, -reminder_working_days, roll="backward", holidays=off)
         if remind > next_day:
-            steps.append(
-                (remind, f"remind the client that the proposal expires on {expiry.astype(str)}")
-            )
+            text = _("remind the client that the proposal expires on {date}")
+            steps.append((remind, text.format(date=day(expiry))))
     out = pd.DataFrame(
         {
             "step": np.arange(1, len(steps) + 1),
-            "date": pd.Series([d for d, _ in steps]).astype("datetime64[us]"),
-            "action": [a for _, a in steps],
+            "date": pd.Series([d for d, _action in steps]).astype("datetime64[us]"),
+            "action": [a for _day, a in steps],
         }
     )
     return out.astype({"action": "str"})

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.account.contacts import DEFAULT_CLASS, contact_budget, contact_plan
+from kamlib.account.messages import missing_table
 from kamlib.account.targets import (
     baseline,
     next_year_targets,
@@ -37,6 +38,7 @@ from kamlib.account.targets import (
     stage_targets,
 )
 from kamlib.errors import ArgumentError
+from kamlib.language import gettext as _
 from kamlib.schema import empty_frame, is_missing
 from kamlib.schema import require_columns as _require
 from kamlib.window import analysis_date, renamed_months
@@ -270,7 +272,7 @@ def development_plan(
     year = int(plan_year) if plan_year is not None else as_of_ts.year + 1
     messages: list[str] = []
     if is_missing(products):
-        messages.append("no products table: categories unknown")
+        messages.append(missing_table("products", _("categories unknown")))
     base = baseline(account_id, transactions=transactions, products=products, by=by, as_of=as_of_ts)
     target, source = plan_target(
         account_id,
@@ -291,7 +293,7 @@ def development_plan(
             by=by,
             growth_bounds=growth_bounds,
         )
-        messages.append("growth given per product: the lines need not add up to the target")
+        messages.append(_("growth given per product: the lines need not add up to the target"))
     else:
         goals = spread_target(
             account_id,
@@ -309,9 +311,9 @@ def development_plan(
         goals, transactions=transactions, freq=freq, as_of=as_of_ts, years=seasonality_years
     )
     if similar_by == "industry" and (is_missing(accounts) or "industry" not in accounts.columns):
-        messages.append("no accounts table: cross-sell by industry skipped")
+        messages.append(missing_table("accounts", _("cross-sell by industry skipped")))
     elif similar_by == "class" and classes is None:
-        messages.append("no classes given: cross-sell by class skipped")
+        messages.append(_("no classes given: cross-sell by class skipped"))
     if similar_by == "class" and classes is None:
         sell = cross_sell(
             account_id, transactions=transactions.iloc[:0], accounts=None, similar_by="industry"
@@ -328,7 +330,8 @@ def development_plan(
             min_peers_buying=min_peers_buying,
         )
     if cell is None:
-        messages.append(f"no ABC-XYZ cell given: contact plan uses class {DEFAULT_CLASS}'s cadence")
+        text = _("no ABC-XYZ cell given: contact plan uses class {abc}'s cadence")
+        messages.append(text.format(abc=DEFAULT_CLASS))
     contacts = contact_plan(
         year=year,
         cell=cell,
@@ -340,7 +343,7 @@ def development_plan(
         meetings=meetings,
     )
     if is_missing(targets):
-        messages.append("no targets table: plan vs actual skipped")
+        messages.append(missing_table("targets", _("plan vs actual skipped")))
         pva = plan_vs_actual(empty_frame("targets"), transactions=transactions, as_of=as_of_ts)
     else:
         own = targets[targets["account_id"] == account_id]

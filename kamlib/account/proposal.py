@@ -28,6 +28,8 @@ import pandas as pd
 from kamlib.account.dossier import share_of_wallet
 from kamlib.account.pricing import cents_up
 from kamlib.errors import ArgumentError
+from kamlib.language import gettext as _
+from kamlib.language import ngettext, pgettext
 from kamlib.schema import account_rows, is_missing
 from kamlib.schema import require_columns as _require
 from kamlib.window import renamed_months
@@ -144,7 +146,8 @@ def proposal_arguments(
     (:data:`INTERNAL_ARGUMENTS`): ``decline``, ``service_below_target``, ``tenders_lost``,
     ``share_of_wallet`` (our revenue / potential budget, else 1 - competitors' shares; ``detail``
     says which; ``main_supplier`` from `main_supplier_share` on), ``budget_understated`` (revenue
-    above the potential budget) and ``data_gap`` (``detail`` names what is missing).
+    above the potential budget) and ``data_gap`` (``detail`` names what is missing, in the
+    reader's language; the other kinds' ``detail`` is a code and stays English).
 
     Parameters
     ----------
@@ -200,7 +203,7 @@ def proposal_arguments(
         growth = r_last / r_prev - 1
         rows.append(_row("growth" if growth > 0 else "decline", growth, r_last, r_prev))
     else:
-        rows.append(_row("data_gap", detail="purchases in the window before"))
+        rows.append(_row("data_gap", detail=_("purchases in the window before")))
     sow = share_of_wallet(
         account_id,
         transactions=transactions,
@@ -211,7 +214,7 @@ def proposal_arguments(
     by_budget = pd.notna(sow["by_budget"])
     share = sow["by_budget"] if by_budget else sow["by_competitors"]
     if pd.isna(share):
-        rows.append(_row("data_gap", detail="potential budget and competitors' shares"))
+        rows.append(_row("data_gap", detail=_("potential budget and competitors' shares")))
     else:
         source = "potential budget" if by_budget else "competitors' shares"
         rows.append(
@@ -235,7 +238,7 @@ def proposal_arguments(
             kind = "service_record" if on_time >= good_service else "service_below_target"
             rows.append(_row(kind, on_time, float(n_on_time), float(len(due))))
     else:
-        rows.append(_row("data_gap", detail="actions"))
+        rows.append(_row("data_gap", detail=pgettext("missing data", "actions")))
     tend = account_rows(tenders, account_id)
     if tend is not None and not tend.empty and "status" in tend:
         status = tend["status"].fillna("").str.lower()
@@ -255,7 +258,7 @@ def proposal_arguments(
             if savings > 0:
                 rows.append(_row("value_delivered", savings / total, savings, total))
     else:
-        rows.append(_row("data_gap", detail="list prices"))
+        rows.append(_row("data_gap", detail=_("list prices")))
     n_products = int(last["product_id"].nunique()) if "product_id" in last else 0
     categories = np.nan
     if not is_missing(products) and "category" in products.columns and "product_id" in last:
@@ -455,10 +458,13 @@ def draft_proposal(
     messages: list[str] = []
     usable = limits[limits["floor_price"].notna() & (limits["volume"] > 0)]
     if len(usable) < len(limits):
-        messages.append(
-            f"{len(limits) - len(usable)} product(s) without a known unit cost "
-            "left out of the proposal"
+        n_out = len(limits) - len(usable)
+        text = ngettext(
+            "{n} product(s) without a known unit cost left out of the proposal",
+            "{n} product(s) without a known unit cost left out of the proposal",
+            n_out,
         )
+        messages.append(text.format(n=n_out))
     lines = usable.reset_index(drop=True)
     given = _given_volumes(volumes, targets)
     basis = "given" if given is not None else "last months"
@@ -490,7 +496,13 @@ def draft_proposal(
     volume = volume.where(~rise, np.fmin(volume, np.ceil(current_volume.round(6))))
     keep = volume > 0
     if not keep.all():
-        messages.append(f"{int((~keep).sum())} product(s) with a zero volume left out")
+        n_zero = int((~keep).sum())
+        text = ngettext(
+            "{n} product(s) with a zero volume left out",
+            "{n} product(s) with a zero volume left out",
+            n_zero,
+        )
+        messages.append(text.format(n=n_zero))
     kind = np.select(
         [p < lines["floor_price"], situation == "win-back", rise, change < -_NEGLIGIBLE],
         ["raised to floor", "win-back", "rise", "discount"],

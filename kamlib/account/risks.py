@@ -26,7 +26,10 @@ import numpy as np
 import pandas as pd
 
 from kamlib.account.contacts import usual_meeting_day
+from kamlib.account.messages import missing_table
 from kamlib.errors import ArgumentError
+from kamlib.language import N_, pgettext
+from kamlib.language import gettext as _
 from kamlib.portfolio.contracts import contract_deadlines, contract_terms
 from kamlib.portfolio.deals import deal_pipeline, open_deals
 from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour, terms_lever
@@ -62,12 +65,13 @@ _ACT_ON_COLUMNS = {
     "date": "datetime64[us]",
 }
 
+#: What is not known without each beyond-sales table (after "no <table> table: ").
 _MESSAGES = {
-    "deliveries": "no deliveries table: on-time-in-full delivery not known",
-    "complaints": "no complaints table: complaints not known",
-    "invoices": "no invoices table: payment behaviour and the cost of capital not known",
-    "contracts": "no contracts table: renewals and notice deadlines not known",
-    "opportunities": "no opportunities table: the pipeline of deals not known",
+    "deliveries": N_("on-time-in-full delivery not known"),
+    "complaints": N_("complaints not known"),
+    "invoices": N_("payment behaviour and the cost of capital not known"),
+    "contracts": N_("renewals and notice deadlines not known"),
+    "opportunities": N_("the pipeline of deals not known"),
 }
 
 
@@ -225,7 +229,7 @@ def _items(
                 | (contracts["days_to_deadline"] <= deadline_days)
             )
         ]
-        for _, k in soon.iterrows():
+        for _i, k in soon.iterrows():
             items.append(
                 {
                     "kind": "notice deadline",
@@ -422,7 +426,7 @@ def beyond_sales(
         act_on=act_on,
         terms_lever=terms_lever(float(revenue.get(account_id, 0.0)), rate=capital_rate),
         missing=tuple(missing),
-        messages=tuple(_MESSAGES[name] for name in missing),
+        messages=tuple(missing_table(name, _(_MESSAGES[name])) for name in missing),
         parameters={
             "as_of": as_of.date().isoformat(),
             "months": months,
@@ -514,7 +518,7 @@ def key_account_risks(
     as_of = analysis_date(transactions, as_of)
     ids = [str(a) for a in account_ids]
     index = pd.Index(ids, name="account_id", dtype="str")
-    t, _ = _tables(
+    t, _missing = _tables(
         deliveries=deliveries,
         complaints=complaints,
         invoices=invoices,
@@ -604,7 +608,8 @@ def risks_by_manager(risks: pd.DataFrame) -> pd.DataFrame:
     Bo              1              0            0                      0
     """
     r = risks.copy()
-    r["manager"] = r["manager"].astype(object).where(r["manager"].notna(), "not known")
+    unknown = pgettext("account manager", "not known")
+    r["manager"] = r["manager"].astype(object).where(r["manager"].notna(), unknown)
     r["_service"] = r["service_risk"].fillna(False).astype(bool)
     r["_slow"] = r["behaviour"].eq("slow").fillna(False).astype(bool)
     r["_capital"] = ((r["contribution"] >= 0) & (r["after_capital"] < 0)).astype(bool)

@@ -34,10 +34,12 @@ import pandas as pd
 from kamlib.account.dmu import dmu_roster
 from kamlib.account.dossier import competitors_at
 from kamlib.account.followup import previous_actions, tender_windows
+from kamlib.account.messages import missing_head, missing_table
 from kamlib.account.pricing import negotiation_limits
 from kamlib.account.risks import beyond_sales
 from kamlib.account.targets import plan_target
 from kamlib.errors import ArgumentError
+from kamlib.language import gettext as _
 from kamlib.portfolio.churn import client_status
 from kamlib.schema import account_rows, gross_profit, is_missing
 from kamlib.schema import require_columns as _require
@@ -114,7 +116,7 @@ def _window_sums(
 
 def _given(tables: dict[str, pd.DataFrame | None]) -> set[str]:
     """The "no ... table" phrases of the beyond-sales tables that were passed but are empty."""
-    return {f"no {name} table" for name, t in tables.items() if t is not None}
+    return {missing_head(name) for name, t in tables.items() if t is not None}
 
 
 def _change(last: float, previous: float) -> float:
@@ -230,7 +232,7 @@ def account_summary(
 
     if is_missing(cost_to_serve):
         cts = None
-        messages.append("no cost-to-serve table: contribution not known")
+        messages.append(missing_table("cost-to-serve", _("contribution not known")))
     else:
         cts = cost_to_serve[cost_to_serve["account_id"] == account_id]
     start_last = as_of - pd.DateOffset(months=months)
@@ -293,7 +295,7 @@ def account_summary(
             horizon_months=horizon_months,
         )
         open_ = open_[open_["window"] == "open"].sort_values("date", kind="stable")
-        for _, t in open_.iterrows():
+        for _i, t in open_.iterrows():
             items.append(
                 {
                     "kind": "tender",
@@ -304,13 +306,13 @@ def account_summary(
                 }
             )
     else:
-        messages.append("no tenders table: tender windows not checked")
+        messages.append(missing_table("tenders", _("tender windows not checked")))
     if not is_missing(contacts):
         roster = dmu_roster(account_id, contacts=contacts, as_of=as_of)
         deciders = roster[
             (roster["dmu_role"] == "decision maker") & (roster["days_since_contact"] > stale_days)
         ]
-        for _, c in deciders.iterrows():
+        for _i, c in deciders.iterrows():
             items.append(
                 {
                     "kind": "decision maker",
@@ -321,7 +323,7 @@ def account_summary(
                 }
             )
     else:
-        messages.append("no contacts table: decision maker not checked")
+        messages.append(missing_table("contacts", _("decision maker not checked")))
     if not is_missing(actions):
         acts = previous_actions(account_id, actions=actions, meetings=meetings, meeting_date=as_of)
         late = acts[acts["state"] == "overdue"]
@@ -337,7 +339,7 @@ def account_summary(
                 }
             )
     else:
-        messages.append("no actions table: overdue actions not checked")
+        messages.append(missing_table("actions", _("overdue actions not checked")))
     if "product_id" in tx.columns and len(tx):
         limits = negotiation_limits(
             account_id,
@@ -373,7 +375,7 @@ def account_summary(
                 }
             )
     else:
-        messages.append("no competitors table: competitors not checked")
+        messages.append(missing_table("competitors", _("competitors not checked")))
     # --- issue 13: beyond sales (service, payments, contracts, deals) ----------------------
     beyond_tables = {
         "deliveries": deliveries,
@@ -400,7 +402,8 @@ def account_summary(
         before_rest = [i for i in rest if i["kind"] in ("decision maker", "overdue actions")]
         after_rest = [i for i in rest if i["kind"] not in ("decision maker", "overdue actions")]
         items = items[:tenders_first] + urgent + before_rest + later + after_rest
-        messages += [m for m in beyond.messages if m.split(":")[0] in _given(beyond_tables)]
+        given = _given(beyond_tables)
+        messages += [m for m in beyond.messages if m.partition(": ")[0] in given]
     # --- end of issue 13 ------------------------------------------------------------------
     act_on = pd.DataFrame(items, columns=[c for c in _ACT_ON_COLUMNS if c != "rank"])
     act_on.insert(0, "rank", np.arange(1, len(act_on) + 1))

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem, deprecated_keyword
+from kamlib.language import N_
+from kamlib.language import gettext as _
 from kamlib.portfolio.cube import (
     PERIODS,
     Source,
@@ -84,18 +86,22 @@ PRESETS: dict[str, dict[str, object]] = {
 
 #: A short client strategy per ABC-XYZ cell (and per label), kept as data so it can be
 #: translated or overridden (``strategies=`` of :func:`abc_xyz` and :func:`abc_xyz_matrix`).
+#: The texts here are the English of the catalogues: the analyses give them in the reader's
+#: language (:mod:`kamlib.language`); a text the caller passes is kept as given.
 STRATEGIES: dict[str, str] = {
-    "AX": "protect: long-term contract, automate service and replenishment",
-    "AY": "secure and grow: regular reviews, flexible supply agreements",
-    "AZ": "find the cause of irregularity; joint planning with the client",
-    "BX": "develop: cross-sell, standard contract with automated service",
-    "BY": "develop selectively: periodic reviews, standard terms",
-    "BZ": "understand the demand drivers; plan jointly or limit commitments",
-    "CX": "low-touch standard service; automate ordering",
-    "CY": "standard service through low-cost channels",
-    "CZ": "minimal service or exit; serve on demand only",
-    TOO_NEW: "too little history to judge regularity; review after more periods",
-    NON_POSITIVE: "net sales are zero or negative (returns): check the data and the relationship",
+    "AX": N_("protect: long-term contract, automate service and replenishment"),
+    "AY": N_("secure and grow: regular reviews, flexible supply agreements"),
+    "AZ": N_("find the cause of irregularity; joint planning with the client"),
+    "BX": N_("develop: cross-sell, standard contract with automated service"),
+    "BY": N_("develop selectively: periodic reviews, standard terms"),
+    "BZ": N_("understand the demand drivers; plan jointly or limit commitments"),
+    "CX": N_("low-touch standard service; automate ordering"),
+    "CY": N_("standard service through low-cost channels"),
+    "CZ": N_("minimal service or exit; serve on demand only"),
+    TOO_NEW: N_("too little history to judge regularity; review after more periods"),
+    NON_POSITIVE: N_(
+        "net sales are zero or negative (returns): check the data and the relationship"
+    ),
 }
 
 _ABC = ("A", "B", "C")
@@ -308,7 +314,8 @@ def _cell(abc: pd.Series, xyz: pd.Series) -> pd.Series:
 def _strategies(strategies: Mapping[str, str] | None) -> dict[str, str]:
     if strategies is not None and not isinstance(strategies, Mapping):
         raise ArgumentError("`strategies` must be a mapping of cell (e.g. 'AX') to text")
-    return {**STRATEGIES, **(dict(strategies) if strategies else {})}
+    defaults = {cell: _(text) for cell, text in STRATEGIES.items()}
+    return {**defaults, **(dict(strategies) if strategies else {})}
 
 
 def abc_xyz(
@@ -355,7 +362,8 @@ def abc_xyz(
         months=12``: the calendar year 2024). None (default): the whole history up to `as_of`,
         from the first period with any line.
     strategies : mapping, optional
-        Overrides of :data:`STRATEGIES` by cell.
+        Overrides of :data:`STRATEGIES` by cell, kept as given; the defaults are in the reader's
+        language (:mod:`kamlib.language`).
     start, end : date-like, optional
         Deprecated spellings of the window (first and last day included): pass `as_of` and
         `months`. They still work for one release, with a DeprecationWarning.
@@ -511,7 +519,8 @@ def abc_xyz_matrix(
     result : DataFrame
         The output of :func:`abc_xyz` (columns ``abc``, ``xyz``, ``total``).
     strategies : mapping, optional
-        Overrides of :data:`STRATEGIES` by cell.
+        Overrides of :data:`STRATEGIES` by cell, kept as given; the defaults are in the reader's
+        language (:mod:`kamlib.language`).
 
     Returns
     -------

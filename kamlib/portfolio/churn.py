@@ -21,11 +21,14 @@ what the portfolio loses per year if the client is gone.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.language import N_, ngettext
+from kamlib.language import gettext as _
 from kamlib.portfolio.cube import (
     Source,
     account_ids,
@@ -34,6 +37,7 @@ from kamlib.portfolio.cube import (
     runs,
     sum_runs,
 )
+from kamlib.portfolio.notation import day, short
 from kamlib.schema import require_columns
 from kamlib.window import analysis_date, until
 
@@ -55,29 +59,89 @@ PERIOD_STATUSES = ("new", "repeating", "reactivated", "lapsed")
 """The labels of :func:`period_status`."""
 
 WIN_BACK_OFFERS: dict[str, str] = {
-    "lost": (
+    "lost": N_(
         "win-back meeting: ask why they left and offer special terms for a trial order "
         "(discount within the price floor)"
     ),
-    "at_risk": (
+    "at_risk": N_(
         "call before the next order is due: review their needs and offer special terms "
         "on the usual range"
     ),
-    "price": (
+    "price": N_(
         "price-matched offer within the price floor; trade volume or payment terms rather "
         "than a deeper discount"
     ),
 }
-"""Offers of :func:`win_back`: per status, or ``"price"`` when a known reason mentions price."""
+"""Offers of :func:`win_back`: per status, or ``"price"`` when a known reason mentions price.
+
+The English of the catalogues: :func:`win_back` gives them in the reader's language; an offer
+the caller passes is kept as given."""
 
 _PRICE_WORDS = r"price|cheap"
 _UNKNOWN = "unknown"
 _BY = ("period", "region", "manager", "reason")
 
 
-def _fmt(values: pd.Series) -> pd.Series:
-    """Numbers as short text ("30", "12.5"); per client, so the map stays small."""
-    return values.map("{:g}".format).astype("str")
+@dataclass(frozen=True)
+class _BasisTexts:
+    """The sentence behind each client's status, in the reader's language (``basis``)."""
+
+    k: float
+    min_purchases: int
+    lost_after_days: int
+    min_gap_days: float
+    gap_lookback_days: int
+    gap_factor: float
+
+    def threshold(self, kind: str, median: float, gap: float) -> str:
+        k, median = short(self.k), short(median)
+        if kind == "median":
+            text = _("{k} x the median interval of {median} days")
+            return text.format(k=k, median=median)
+        if kind == "floor":
+            text = _("the {floor}-day floor ({k} x the median interval of {median} days is less)")
+            return text.format(floor=short(self.min_gap_days), k=k, median=median)
+        values = {"lookback": self.gap_lookback_days, "gap": short(gap), "k": k, "median": median}
+        if self.gap_factor == 1:
+            text = _(
+                "the longest pause between purchases in the last {lookback} days ({gap} days; "
+                "{k} x the median interval of {median} days is less)"
+            )
+            return text.format(**values)
+        text = _(
+            "{factor} x the longest pause between purchases in the last {lookback} days "
+            "({gap} days; {k} x the median interval of {median} days is less)"
+        )
+        return text.format(factor=short(self.gap_factor), **values)
+
+    def basis(
+        self, state: str, kind: str, days: float, median: float, gap: float, purchases: int
+    ) -> str:
+        if state == "none":
+            return _("no purchase line (only returns or zero revenue)")
+        n = int(days)
+        if state == "lost":
+            text = ngettext(
+                "no purchase for {days} day (more than {limit})",
+                "no purchase for {days} days (more than {limit})",
+                n,
+            )
+            return text.format(days=short(days), limit=self.lost_after_days)
+        text = ngettext(
+            "{days} day since the last purchase", "{days} days since the last purchase", n
+        )
+        said = text.format(days=short(days))
+        if state == "few":
+            text = ngettext(
+                "{since}; {n} purchase(s), too few (< {min}) to judge the cadence",
+                "{since}; {n} purchase(s), too few (< {min}) to judge the cadence",
+                int(purchases),
+            )
+            return text.format(since=said, n=purchases, min=self.min_purchases)
+        threshold = self.threshold(kind, median, gap)
+        if state == "more":
+            return _("{since}, more than {threshold}").format(since=said, threshold=threshold)
+        return _("{since}, within {threshold}").format(since=said, threshold=threshold)
 
 
 def client_status(
@@ -222,38 +286,31 @@ def client_status(
         dtype="str",
     )
 
-    days = _fmt(since.fillna(0)) + np.where(since == 1, " day", " days")
-    since_text = days + " since the last purchase"
-    median_text = (
-        f"{k:g} x the median interval of " + _fmt(out["median_interval"].fillna(0)) + " days"
+    state = np.select(
+        [no_purchase, lost, at_risk, cadence], ["none", "lost", "more", "within"], "few"
     )
-    factor_text = "" if gap_factor == 1 else f"{gap_factor:g} x "
-    pause_text = (
-        f" {factor_text}the longest pause between purchases in the last {gap_lookback_days} "
-        "days (" + _fmt(out["longest_gap"].fillna(0)) + " days; " + median_text + " is less)"
-    )
-    threshold_text = pd.Series(
-        np.select(
-            [paused, floored],
-            [pause_text, f" the {min_gap_days:g}-day floor (" + median_text + " is less)"],
-            " " + median_text,
-        ),
-        index=clients,
+    threshold = np.select([paused, floored], ["pause", "floor"], "median")
+    texts = _BasisTexts(
+        k=k,
+        min_purchases=min_purchases,
+        lost_after_days=lost_after_days,
+        min_gap_days=min_gap_days,
+        gap_lookback_days=gap_lookback_days,
+        gap_factor=gap_factor,
     )
     out["basis"] = pd.Series(
-        np.select(
-            [no_purchase, lost, at_risk, cadence],
-            [
-                "no purchase line (only returns or zero revenue)",
-                "no purchase for " + days + f" (more than {lost_after_days})",
-                since_text + ", more than" + threshold_text,
-                since_text + ", within" + threshold_text,
-            ],
-            since_text
-            + "; "
-            + out["purchases"].astype("str")
-            + f" purchase(s), too few (< {min_purchases}) to judge the cadence",
-        ),
+        [
+            texts.basis(*row)
+            for row in zip(
+                state,
+                threshold,
+                since.fillna(0).to_numpy(),
+                out["median_interval"].fillna(0).to_numpy(),
+                out["longest_gap"].fillna(0).to_numpy(),
+                out["purchases"].to_numpy(),
+                strict=True,
+            )
+        ],
         index=clients,
         dtype="str",
     )
@@ -510,6 +567,15 @@ def _lookup(status: pd.DataFrame, table: pd.DataFrame | None, column: str, name:
     return values.reindex(status.index).astype("str").fillna(_UNKNOWN).replace("", _UNKNOWN)
 
 
+def _lost_tender(name: str, date: object, winner: str) -> str:
+    """A lost tender as a win-back reason: "tender T7 Pumps lost 2024-02-10 to Rival"."""
+    when = day(date) if pd.notna(date) else ""
+    if winner:
+        text = _("tender {tender} lost {date} to {winner}")
+        return text.format(tender=name, date=when, winner=winner)
+    return _("tender {tender} lost {date}").format(tender=name, date=when)
+
+
 def _reasons(
     clients: pd.Index, accounts: pd.DataFrame | None, tenders: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -534,12 +600,17 @@ def _reasons(
         lost = tenders[tenders["status"].str.strip().str.lower() == "lost"]
         title = lost["title"].fillna("") if "title" in lost.columns else ""
         winner = lost["winner"].fillna("") if "winner" in lost.columns else ""
-        text = (
-            ("tender " + lost["tender_id"].astype("str") + " " + title).str.strip()
-            + " lost "
-            + lost["date"].dt.strftime("%Y-%m-%d")
+        name = (lost["tender_id"].astype("str") + " " + title).str.strip()
+        text = pd.Series(
+            [
+                _lost_tender(n, d, w)
+                for n, d, w in zip(
+                    name, lost["date"], pd.Series(winner, index=lost.index), strict=True
+                )
+            ],
+            index=lost.index,
+            dtype="object",
         )
-        text = text + np.where(winner != "", " to " + pd.Series(winner, index=lost.index), "")
         parts.append(
             pd.DataFrame(
                 {
@@ -759,7 +830,7 @@ def win_back(
     found = _reasons(out.index, accounts, tenders)
     joined = (found["text"] + found["reason"]).groupby(found["account_id"]).agg("; ".join)
     out["reasons"] = joined.reindex(out.index).fillna("").astype("str")
-    table = {**WIN_BACK_OFFERS, **(offers or {})}
+    table = {**{k: _(v) for k, v in WIN_BACK_OFFERS.items()}, **(offers or {})}
     by_status = out["status"].map(table).fillna("")
     on_price = out["reasons"].str.contains(_PRICE_WORDS, case=False, regex=True)
     out["offer"] = by_status.where(~on_price, table["price"]).astype("str")

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.language import gettext as _
 from kamlib.portfolio.abcxyz import NON_POSITIVE, abc_classes
 from kamlib.portfolio.cube import Source, aggregate, as_timestamp, last_date, relation
+from kamlib.portfolio.notation import day, whole
 from kamlib.portfolio.shares import half_up, revenue_shares
 from kamlib.schema import require_columns
 from kamlib.window import since, until, window_start
@@ -67,7 +69,7 @@ def _parents(accounts: pd.DataFrame | None, roll_up: bool) -> pd.Series:
     links = links[links["parent_id"] != links["account_id"]]
     parent = links.set_index("account_id")["parent_id"].astype("str")
     top = parent.copy()
-    for _ in range(len(parent) + 1):  # follow chains (a group inside a group) to their top
+    for _step in range(len(parent) + 1):  # follow chains (a group inside a group) to their top
         nxt = top.map(parent).fillna(top)
         if nxt.equals(top):
             return top
@@ -225,7 +227,7 @@ def client_shares(
     0         a         1     60.0            0.6       0.3
     1         G         2     40.0            0.4       0.7
     """
-    _, _, window = _scan(transactions, as_of, months)
+    _as_of, _ever, window = _scan(transactions, as_of, months)
     return _finish_shares(_by_client(window, _parents(accounts, roll_up)))
 
 
@@ -426,20 +428,29 @@ def _types_frame(
     perspective = (is_new & (big | buys)) | (prospect & big)
     unknown = is_new & ~perspective & budget.isna()  # new, small so far, budget not recorded
     out["perspective"] = perspective.astype("boolean").mask(unknown)
-    floor = f" >= {prospect_budget:,.0f}"
-    reason_new = "new: first purchase " + out["first_purchase"].dt.strftime("%Y-%m-%d") + "; "
-    reason_new += (
-        budget.map("potential budget {:,.0f}".format).where(
-            big, out["revenue"].map("revenue {:,.0f}".format)
+    floor = whole(prospect_budget)
+    by_new = is_new & perspective
+    by_budget = ~by_new & prospect & big & perspective
+    reason = pd.Series("", index=out.index, dtype="object")
+    reason[by_new] = [
+        (
+            _("new: first purchase {date}; potential budget {amount} >= {floor}")
+            if has_budget
+            else _("new: first purchase {date}; revenue {amount} >= {floor}")
+        ).format(date=day(first), amount=whole(b if has_budget else r), floor=floor)
+        for first, b, r, has_budget in zip(
+            out.loc[by_new, "first_purchase"],
+            budget[by_new],
+            out.loc[by_new, "revenue"],
+            big[by_new],
+            strict=True,
         )
-        + floor
-    )
-    reason_big = budget.map("prospect: potential budget {:,.0f}".format) + floor
-    out["perspective_reason"] = (
-        reason_new.where(is_new & perspective, reason_big.where(prospect & big & perspective, ""))
-        .fillna("")
-        .astype("str")
-    )
+    ]
+    reason[by_budget] = [
+        _("prospect: potential budget {amount} >= {floor}").format(amount=whole(b), floor=floor)
+        for b in budget[by_budget]
+    ]
+    out["perspective_reason"] = reason.astype("str")
     for flag in _FLAGS:
         if flag not in out:
             out[flag] = pd.array([pd.NA] * len(out), dtype="boolean")
@@ -1168,8 +1179,11 @@ def dependence(
     large = pos[s >= s10].copy()
     large["level"] = np.select(
         [large["revenue_share"] >= s50, large["revenue_share"] > s20],
-        [f"mono-client (>= {s50 * 100:.0f} %)", f"dependence (> {s20 * 100:.0f} %)"],
-        f"disclosure (>= {s10 * 100:.0f} %)",
+        [
+            _("mono-client (>= {share} %)").format(share=f"{s50 * 100:.0f}"),
+            _("dependence (> {share} %)").format(share=f"{s20 * 100:.0f}"),
+        ],
+        _("disclosure (>= {share} %)").format(share=f"{s10 * 100:.0f}"),
     )
     large = large.reset_index(drop=True)
 
