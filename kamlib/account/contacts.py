@@ -83,6 +83,7 @@ def _key_type(kind: str) -> str:
     names = {
         "breadwinner": pgettext("key-client type", "breadwinner"),
         "perspective": pgettext("key-client type", "perspective"),
+        # TRANSLATORS: the key-client type "image-maker" (a well-known name that lends its image).
         "image_maker": pgettext("key-client type", "image_maker"),
         "expert": pgettext("key-client type", "expert"),
     }

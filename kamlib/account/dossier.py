@@ -293,6 +293,7 @@ def _meeting_event(kind: str) -> str:
     """A meeting's event in the timeline ("annual meeting"); the type is data, kept as given."""
     if kind in _MEETING_EVENTS:
         return _(_MEETING_EVENTS[kind])
+    # TRANSLATORS: {type} is a meeting type as recorded in the user's data (not translated).
     return _("{type} meeting").format(type=kind)
 
 
@@ -303,6 +304,7 @@ def _tender_event(title: str, status: object, winner: object) -> str:
         return _("tender {title} lost to {winner}").format(title=title, winner=winner)
     if status in _TENDER_EVENTS:
         return _(_TENDER_EVENTS[status]).format(title=title)
+    # TRANSLATORS: {status} is a tender status as recorded in the user's data (not translated).
     return _("tender {title} {status}").format(title=title, status=status)
 
 

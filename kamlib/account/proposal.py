@@ -238,6 +238,7 @@ def proposal_arguments(
             kind = "service_record" if on_time >= good_service else "service_below_target"
             rows.append(_row(kind, on_time, float(n_on_time), float(len(due))))
     else:
+        # TRANSLATORS: shown as "Not known: actions." (the actions agreed with the client).
         rows.append(_row("data_gap", detail=pgettext("missing data", "actions")))
     tend = account_rows(tenders, account_id)
     if tend is not None and not tend.empty and "status" in tend:

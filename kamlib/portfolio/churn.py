@@ -140,6 +140,8 @@ class _BasisTexts:
             return text.format(since=said, n=purchases, min=self.min_purchases)
         threshold = self.threshold(kind, median, gap)
         if state == "more":
+            # TRANSLATORS: {since} reads "40 days since the last purchase"; {threshold} is a
+            # phrase such as "2 x the median interval of 10 days" (the client's at-risk limit).
             return _("{since}, more than {threshold}").format(since=said, threshold=threshold)
         return _("{since}, within {threshold}").format(since=said, threshold=threshold)
 

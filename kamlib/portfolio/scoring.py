@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
+from kamlib.language import N_, pgettext
+from kamlib.language import gettext as _
 from kamlib.schema import require_columns
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "sales_interest",
     "INTEREST_COMPONENTS",
     "QUADRANTS",
+    "quadrant_label",
     "strategy_quadrants",
     "qualify_prospects",
 ]
@@ -39,25 +42,63 @@ INTEREST_COMPONENTS = ("orders", "order_size", "breadth", "growth")
 QUADRANTS: dict[tuple[str, str], tuple[str, str]] = {
     ("high", "high"): (
         "partner",
-        "invest in the relationship: joint planning, long-term agreement, dedicated team",
+        N_("invest in the relationship: joint planning, long-term agreement, dedicated team"),
     ),
     ("high", "low"): (
         "win interest",
-        "strong client with little interest in us: find unmet needs, show added value, "
-        "grow the share of wallet",
+        N_(
+            "strong client with little interest in us: find unmet needs, show added value, "
+            "grow the share of wallet"
+        ),
     ),
     ("low", "high"): (
         "support",
-        "keen but weak client: help it grow (training, marketing support), watch credit risk",
+        N_("keen but weak client: help it grow (training, marketing support), watch credit risk"),
     ),
     ("low", "low"): (
         "maintain",
-        "standard low-cost service; review whether to keep investing",
+        N_("standard low-cost service; review whether to keep investing"),
     ),
 }
-"""(competitiveness level, interest level) -> (quadrant name, strategy). Override per call."""
+"""(competitiveness level, interest level) -> (quadrant name, strategy). Override per call.
+
+The quadrant name is a code (compared by the words and plots, shown through
+:func:`quadrant_label`); the strategy is the English of the catalogues, given in the reader's
+language by :func:`strategy_quadrants` unless the caller overrides it."""
+
+
+def quadrant_label(quadrant: str) -> str:
+    """A quadrant's name (a code of :data:`QUADRANTS` or ``"not placed"``) in the reader's language.
+
+    A name the caller made up (``strategies=``) is returned as given.
+
+    Examples
+    --------
+    >>> quadrant_label("win interest")
+    'win interest'
+    >>> from kamlib.language import language
+    >>> with language("fr"):
+    ...     quadrant_label("partner")
+    'partenaire'
+    """
+    names = {
+        "partner": pgettext("strategy quadrant", "partner"),
+        "win interest": pgettext("strategy quadrant", "win interest"),
+        "support": pgettext("strategy quadrant", "support"),
+        "maintain": pgettext("strategy quadrant", "maintain"),
+        "not placed": pgettext("strategy quadrant", "not placed"),
+    }
+    return names.get(quadrant, quadrant)
+
 
 _P = ("need", "solvency", "authority")
+# what a prospect's ``missing`` says of each P (";"-separated)
+_P_UNKNOWN = {
+    "need": N_("need unknown"),
+    "solvency": N_("solvency unknown"),
+    "authority": N_("authority unknown"),
+}
+_P_NO = {"need": N_("no need"), "solvency": N_("no solvency"), "authority": N_("no authority")}
 
 
 @dataclass(frozen=True)
@@ -404,7 +445,8 @@ def strategy_quadrants(
     >>> q["quadrant"].tolist()
     ['win interest', 'support']
     """
-    table = {**QUADRANTS, **(strategies or {})}
+    defaults = {key: (name, _(text)) for key, (name, text) in QUADRANTS.items()}
+    table = {**defaults, **(strategies or {})}
     if not isinstance(rank_interest, (bool, np.bool_)):
         raise ArgumentError(f"`rank_interest` must be True or False, got {rank_interest!r}")
     out = pd.concat(
@@ -428,9 +470,9 @@ def strategy_quadrants(
     out["strategy"] = texts.reindex(keys).to_numpy()
     missing_c, missing_i = out["competitiveness"].isna(), out["interest"].isna()
     out.loc[missing_c | missing_i, "quadrant"] = "not placed"
-    out.loc[missing_c & missing_i, "strategy"] = "no competitiveness score and no interest"
-    out.loc[missing_c & ~missing_i, "strategy"] = "no competitiveness score: assess the client"
-    out.loc[~missing_c & missing_i, "strategy"] = "no interest: no transactions in the window"
+    out.loc[missing_c & missing_i, "strategy"] = _("no competitiveness score and no interest")
+    out.loc[missing_c & ~missing_i, "strategy"] = _("no competitiveness score: assess the client")
+    out.loc[~missing_c & missing_i, "strategy"] = _("no interest: no transactions in the window")
     return out.astype({"quadrant": "str", "strategy": "str"})
 
 
@@ -498,7 +540,7 @@ def qualify_prospects(accounts: pd.DataFrame, *, status: str | None = "prospect"
             pd.Series(
                 np.select(
                     [out[p].isna().to_numpy(), ~out[p].fillna(True).to_numpy(dtype=bool)],
-                    [f"{p} unknown", f"no {p}"],
+                    [_(_P_UNKNOWN[p]), _(_P_NO[p])],
                     "",
                 ),
                 index=out.index,
