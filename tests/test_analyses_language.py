@@ -19,7 +19,7 @@ from kamlib.portfolio.abcxyz import STRATEGIES, abc_xyz
 from kamlib.portfolio.churn import client_status, win_back
 from kamlib.portfolio.clients import client_types
 from kamlib.portfolio.notation import day, short, whole
-from kamlib.portfolio.scoring import quadrant_label, qualify_prospects, strategy_quadrants
+from kamlib.portfolio.scoring import qualify_prospects, strategy_quadrants
 
 LANGS = ("fr", "ru", "af")
 
@@ -356,20 +356,21 @@ def test_perspective_reason_groups_digits_by_the_locale():
 # ---------------------------------------------------------------- the 2x2 and the three P
 
 
-def test_quadrants_stay_codes_with_translated_strategies_and_labels():
+def test_quadrants_stay_codes_with_translated_strategies():
     comp = pd.Series({"a": 8.0, "b": 3.0, "c": None})
     interest = pd.Series({"a": 9.0, "b": 2.0, "c": 5.0})
     with language("fr"):
         q = strategy_quadrants(comp, interest)
-        labels = [quadrant_label(name) for name in q["quadrant"]]
     assert q["quadrant"].tolist() == ["partner", "maintain", "not placed"]
-    assert labels == ["partenaire", "maintenir", "non placé"]
     assert q["strategy"].tolist() == [
         "investir dans la relation : planification conjointe, accord à long terme, équipe dédiée",
         "service standard à faible coût ; réexaminer l'opportunité de continuer à investir",
         "pas de score de compétitivité : évaluer le client",
     ]
-    assert quadrant_label("our own") == "our own"
+    own = {("high", "high"): ("partner", "our own words")}
+    with language("fr"):
+        given = strategy_quadrants(comp, interest, strategies=own)
+    assert given["strategy"].iloc[0] == "our own words"
 
 
 def test_three_p_gaps_in_afrikaans():

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, InputError, Problem
-from kamlib.language import N_, pgettext
+from kamlib.language import N_
 from kamlib.language import gettext as _
 from kamlib.schema import require_columns
 
@@ -31,7 +31,6 @@ __all__ = [
     "sales_interest",
     "INTEREST_COMPONENTS",
     "QUADRANTS",
-    "quadrant_label",
     "strategy_quadrants",
     "qualify_prospects",
 ]
@@ -62,33 +61,9 @@ QUADRANTS: dict[tuple[str, str], tuple[str, str]] = {
 }
 """(competitiveness level, interest level) -> (quadrant name, strategy). Override per call.
 
-The quadrant name is a code (compared by the words and plots, shown through
-:func:`quadrant_label`); the strategy is the English of the catalogues, given in the reader's
+The quadrant name is a code (compared by the words and plots, shown in words by
+``kamlib.words.scoring``); the strategy is the English of the catalogues, given in the reader's
 language by :func:`strategy_quadrants` unless the caller overrides it."""
-
-
-def quadrant_label(quadrant: str) -> str:
-    """A quadrant's name (a code of :data:`QUADRANTS` or ``"not placed"``) in the reader's language.
-
-    A name the caller made up (``strategies=``) is returned as given.
-
-    Examples
-    --------
-    >>> quadrant_label("win interest")
-    'win interest'
-    >>> from kamlib.language import language
-    >>> with language("fr"):
-    ...     quadrant_label("partner")
-    'partenaire'
-    """
-    names = {
-        "partner": pgettext("strategy quadrant", "partner"),
-        "win interest": pgettext("strategy quadrant", "win interest"),
-        "support": pgettext("strategy quadrant", "support"),
-        "maintain": pgettext("strategy quadrant", "maintain"),
-        "not placed": pgettext("strategy quadrant", "not placed"),
-    }
-    return names.get(quadrant, quadrant)
 
 
 _P = ("need", "solvency", "authority")
