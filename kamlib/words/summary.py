@@ -78,7 +78,7 @@ def portfolio_summary(
     first, last = tx["date"].min().date(), tx["date"].max().date()
     lines.append(
         ngettext(
-            "{n} transaction line from {first} to {last}; revenue by calendar year: {years}.",
+            "{n} transaction lines from {first} to {last}; revenue by calendar year: {years}.",
             "{n} transaction lines from {first} to {last}; revenue by calendar year: {years}.",
             len(tx),
         ).format(
@@ -142,10 +142,10 @@ def portfolio_summary(
 def _status_count(status: str, n: int) -> str:
     """How many clients have one status of :func:`kamlib.client_status` ("12 at risk")."""
     words = {
-        "active": pgettext("client status", "active"),
-        "at_risk": pgettext("client status", "at risk"),
-        "lost": pgettext("client status", "lost"),
-        "no_purchase": pgettext("client status", "no purchase"),
+        "active": pgettext("clients by status", "active"),
+        "at_risk": pgettext("clients by status", "at risk"),
+        "lost": pgettext("clients by status", "lost"),
+        "no_purchase": pgettext("clients by status", "no purchase"),
     }
     # TRANSLATORS: one item of a list of counts of clients by status, e.g. "12 at risk"
     return _("{n} {status}").format(n=n, status=words.get(status, status.replace("_", " ")))
