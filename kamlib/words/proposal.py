@@ -570,13 +570,17 @@ def audience_table(proposal, arguments: pd.DataFrame | None) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["audience", "contacts", "argument"]).astype("str")
     order = {a: i for i, a in enumerate(AUDIENCES)}
     out = out.sort_values("audience", key=lambda s: s.map(order), kind="stable")
-    return pd.DataFrame(
-        {
-            _("Audience"): out["audience"].map(_audience_word),
-            _("Contacts"): out["contacts"],
-            _("Argument"): out["argument"],
-        }
-    ).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                _("Audience"): out["audience"].map(_audience_word),
+                _("Contacts"): out["contacts"],
+                _("Argument"): out["argument"],
+            }
+        )
+        .astype("str")
+        .reset_index(drop=True)
+    )
 
 
 def internal_notes_table(
