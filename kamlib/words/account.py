@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kamlib.account.summary import AccountSummary
+from kamlib.language import N_, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.words.numbers import money, percent, signed_money, signed_percent
 from kamlib.words.risks import beyond_item_text
 
@@ -25,44 +27,65 @@ __all__ = [
     "window_sentence",
 ]
 
-_STATUS_WORDS = {
-    "lost": "Lost",
-    "loss-making": "Loss-making",
-    "at risk": "At risk",
-    "new": "New",
-    "growing": "Growing",
-    "active": "Active",
-}
-
 _MEASURES = {
-    "revenue": "Revenue",
-    "gross_profit": "Gross profit",
-    "contribution": "Contribution after cost to serve",
-    "share_of_wallet": "Share of wallet (revenue / potential budget)",
+    "revenue": N_("Revenue"),
+    "gross_profit": N_("Gross profit"),
+    "contribution": N_("Contribution after cost to serve"),
+    "share_of_wallet": N_("Share of wallet (revenue / potential budget)"),
 }
 
 _FACT_LABELS = {
-    "name": "Name",
-    "account_id": "Account",
-    "parent_id": "Part of group",
-    "region": "Region",
-    "industry": "Industry",
-    "manager": "Account manager",
-    "since": "Client since",
-    "status": "Status in the CRM",
-    "lost_reason": "Reason lost",
-    "image_maker": "Image maker",
-    "expert": "Expert",
-    "potential_budget": "Potential budget per year",
-    "first_purchase": "First purchase",
-    "last_purchase": "Last purchase",
-    "days_since_last_purchase": "Days since the last purchase",
-    "revenue_total": "Revenue, whole history",
-    "revenue_last_12m": "Revenue, last 12 months",
-    "gross_profit_last_12m": "Gross profit, last 12 months",
-    "orders_last_12m": "Orders, last 12 months",
-    "products_bought": "Products bought",
+    "name": N_("Name"),
+    "account_id": N_("Account"),
+    "parent_id": N_("Part of group"),
+    "region": N_("Region"),
+    "industry": N_("Industry"),
+    "manager": N_("Account manager"),
+    "since": N_("Client since"),
+    "status": N_("Status in the CRM"),
+    "lost_reason": N_("Reason lost"),
+    "image_maker": N_("Image maker"),
+    "expert": N_("Expert"),
+    "potential_budget": N_("Potential budget per year"),
+    "first_purchase": N_("First purchase"),
+    "last_purchase": N_("Last purchase"),
+    "days_since_last_purchase": N_("Days since the last purchase"),
+    "revenue_total": N_("Revenue, whole history"),
+    "revenue_last_12m": N_("Revenue, last 12 months"),
+    "gross_profit_last_12m": N_("Gross profit, last 12 months"),
+    "orders_last_12m": N_("Orders, last 12 months"),
+    "products_bought": N_("Products bought"),
 }
+
+
+def _status_word(status: str) -> str:
+    """The account's status (a code of :func:`kamlib.account_summary`) in the reader's language."""
+    words = {
+        "lost": pgettext("account status", "lost"),
+        "loss-making": pgettext("account status", "loss-making"),
+        "at risk": pgettext("account status", "at risk"),
+        "new": pgettext("account status", "new"),
+        "growing": pgettext("account status", "growing"),
+        "active": pgettext("account status", "active"),
+    }
+    return words.get(status, status)
+
+
+def _key_type_word(kind: str) -> str:
+    """A key-client type (a code of :func:`kamlib.client_types`) in the reader's language."""
+    words = {
+        "breadwinner": pgettext("key-client type", "breadwinner"),
+        "perspective": pgettext("key-client type", "perspective"),
+        "image_maker": pgettext("key-client type", "image maker"),
+        "expert": pgettext("key-client type", "expert"),
+        "top_clients": pgettext("key-client type", "top clients"),
+    }
+    return words.get(kind, kind.replace("_", " "))
+
+
+def _count(value: float) -> str:
+    """A whole number of days or things, rounded, with the locale's separators."""
+    return money(value)
 
 
 def window_sentence(summary: AccountSummary) -> str:
@@ -78,31 +101,60 @@ def window_sentence(summary: AccountSummary) -> str:
     'Data up to 2025-12-31; "last 12 months" is 2025-01-01 to 202'
     """
     start = summary.as_of - pd.DateOffset(months=summary.months) + pd.Timedelta(days=1)
-    return (
-        f'Data up to {summary.as_of.date()}; "last {summary.months} months" is '
-        f"{start.date()} to {summary.as_of.date()}, compared with the {summary.months} months "
-        "before."
-    )
+    return ngettext(
+        'Data up to {as_of}; "last {months} months" is {start} to {as_of}, compared with the '
+        "{months} months before.",
+        'Data up to {as_of}; "last {months} months" is {start} to {as_of}, compared with the '
+        "{months} months before.",
+        summary.months,
+    ).format(as_of=summary.as_of.date(), months=summary.months, start=start.date())
 
 
 def _status_reason(s: AccountSummary) -> str:
     f = s.figures
     if s.status == "lost":
-        days = "" if pd.isna(s.status_days) else f" for {s.status_days:.0f} days"
-        why = f"; {s.lost_reason}" if s.lost_reason else "; the reason is not recorded"
-        return f"no purchase{days}{why}"
+        known_days = pd.notna(s.status_days)
+        days = 0 if not known_days else int(round(s.status_days))
+        if known_days and s.lost_reason:
+            text = ngettext(
+                "no purchase for {days} days; {reason}",
+                "no purchase for {days} days; {reason}",
+                days,
+            )
+        elif known_days:
+            text = ngettext(
+                "no purchase for {days} days; the reason is not recorded",
+                "no purchase for {days} days; the reason is not recorded",
+                days,
+            )
+        elif s.lost_reason:
+            text = _("no purchase; {reason}")
+        else:
+            text = _("no purchase; the reason is not recorded")
+        return text.format(days=_count(days), reason=s.lost_reason)
     if s.status == "loss-making":
-        return (
-            f"contribution after cost to serve {money(f.loc['contribution', 'last'])} "
-            f"in the last {s.months} months"
-        )
+        return ngettext(
+            "contribution after cost to serve {amount} in the last {months} months",
+            "contribution after cost to serve {amount} in the last {months} months",
+            s.months,
+        ).format(amount=money(f.loc["contribution", "last"]), months=s.months)
     if s.status == "at risk":
-        return f"no purchase for {s.status_days:.0f} days, longer than its usual rhythm"
+        days = int(round(s.status_days))
+        return ngettext(
+            "no purchase for {days} days, longer than its usual rhythm",
+            "no purchase for {days} days, longer than its usual rhythm",
+            days,
+        ).format(days=_count(days))
     if s.status == "new":
-        return f"first purchase in the last {s.months} months"
+        return ngettext(
+            "first purchase in the last {months} months",
+            "first purchase in the last {months} months",
+            s.months,
+        ).format(months=s.months)
+    change = signed_percent(f.loc["revenue", "change"])
     if s.status == "growing":
-        return f"revenue {signed_percent(f.loc['revenue', 'change'])} on the year before"
-    return f"buying; revenue {signed_percent(f.loc['revenue', 'change'])} on the year before"
+        return _("revenue {change} on the year before").format(change=change)
+    return _("buying; revenue {change} on the year before").format(change=change)
 
 
 def summary_lines(summary: AccountSummary) -> list[str]:
@@ -119,23 +171,27 @@ def summary_lines(summary: AccountSummary) -> list[str]:
     """
     s = summary
     who = [s.name]
-    for label, value in (
-        ("account manager", s.manager),
-        ("industry", s.segment),
-        ("region", s.region),
-    ):
-        if value:
-            who.append(f"{label} {value}")
+    if s.manager:
+        who.append(_("account manager {manager}").format(manager=s.manager))
+    if s.segment:
+        who.append(_("industry {industry}").format(industry=s.segment))
+    if s.region:
+        who.append(_("region {region}").format(region=s.region))
     lines = ["; ".join(who) + "."] if len(who) > 1 else []  # the title already names it
     classes = []
     if s.cell:
-        classes.append(f"ABC-XYZ cell {s.cell}")
+        classes.append(_("ABC-XYZ cell {cell}").format(cell=s.cell))
     if s.key_types:
-        classes.append("key-client types: " + ", ".join(t.replace("_", " ") for t in s.key_types))
+        types = ", ".join(_key_type_word(t) for t in s.key_types)
+        classes.append(_("key-client types: {types}").format(types=types))
     if classes:
         text = "; ".join(classes)
         lines.append(text[0].upper() + text[1:] + ".")
-    lines.append(f"Status: {s.status} ({_status_reason(s)}).")
+    lines.append(
+        _("Status: {status} ({reason}).").format(
+            status=_status_word(s.status), reason=_status_reason(s)
+        )
+    )
     return lines
 
 
@@ -155,6 +211,10 @@ def summary_figures(summary: AccountSummary) -> pd.DataFrame:
     (['120', '100', '+20.0 %'], ['not known', 'not known', ''])
     """
     s = summary
+    last_label = ngettext("Last {months} months", "Last {months} months", s.months)
+    before_label = ngettext("{months} months before", "{months} months before", s.months)
+    last_label, before_label = (x.format(months=s.months) for x in (last_label, before_label))
+    not_known = _("not known")
     rows = {}
     for key, label in _MEASURES.items():
         last, prev, change = s.figures.loc[key, ["last", "previous", "change"]]
@@ -164,17 +224,24 @@ def summary_figures(summary: AccountSummary) -> pd.DataFrame:
             fmt = percent
         else:
             fmt = money
-        rows[label] = {
-            f"Last {s.months} months": "not known" if pd.isna(last) else fmt(last),
-            f"{s.months} months before": "not known" if pd.isna(prev) else fmt(prev),
-            "Change": _change_text(key, last, prev, change),
+        rows[_(label)] = {
+            last_label: not_known if pd.isna(last) else fmt(last),
+            before_label: not_known if pd.isna(prev) else fmt(prev),
+            _("Change"): _change_text(key, last, prev, change),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def _points(value: float) -> str:
+    """A change of a share in percentage points, signed, one decimal ("+5.0 points")."""
+    # signed_percent of the change in points / 100 gives the number as the locale writes it
+    number = signed_percent(value / 100).removesuffix("%").rstrip(" \u00a0\u202f")
+    return _("{change} points").format(change=number)
+
+
 def _change_text(key: str, last: float, prev: float, change: float) -> str:
     if key == "share_of_wallet":  # a change of a share is said in points
-        return "" if pd.isna(last - prev) else f"{100 * (last - prev):+.1f} points"
+        return "" if pd.isna(last - prev) else _points(100 * (last - prev))
     if pd.isna(change) and pd.notna(last) and pd.notna(prev) and prev <= 0:
         return signed_money(last - prev)  # no percentage of a loss: the amount it moved by
     return "" if pd.isna(change) else signed_percent(change)
@@ -185,35 +252,49 @@ def _item_text(
 ) -> tuple[str, str, str]:
     day = "" if pd.isna(date) else str(pd.Timestamp(date).date())
     if kind == "tender":
+        days = int(round(number))
         return (
-            f'Prepare the tender "{subject}": its preparation window is open',
-            f"{money(value)} in {number:.0f} days",
+            _('Prepare the tender "{tender}": its preparation window is open').format(
+                tender=subject
+            ),
+            ngettext("{value} in {days} days", "{value} in {days} days", days).format(
+                value=money(value), days=_count(days)
+            ),
             day,
         )
     if kind == "decision maker":
+        days = int(round(number))
         return (
-            f"Contact the decision maker, {subject}",
-            f"not contacted for {number:.0f} days",
+            _("Contact the decision maker, {name}").format(name=subject),
+            ngettext("not contacted for {days} days", "not contacted for {days} days", days).format(
+                days=_count(days)
+            ),
             day,
         )
     if kind == "overdue actions":
         n = int(number)
         return (
-            f"Overdue action{'s' if n != 1 else ''}, the oldest: {subject}",
-            f"{n} overdue, oldest {value:.0f} days",
+            ngettext(
+                "Overdue action, the oldest: {action}", "Overdue actions, the oldest: {action}", n
+            ).format(action=subject),
+            ngettext(
+                "{n} overdue, oldest {days} days", "{n} overdue, oldest {days} days", n
+            ).format(n=n, days=_count(value)),
             day,
         )
     if kind == "below floor":
         n = int(number)
         return (
-            "Raise the prices below the price floor",
-            f"{n} product{'s' if n != 1 else ''}, {money(value)} revenue",
+            _("Raise the prices below the price floor"),
+            ngettext("{n} product, {value} revenue", "{n} products, {value} revenue", n).format(
+                n=n, value=money(value)
+            ),
             day,
         )
     if kind == "competitor":
         return (
-            f"Win back share from {subject}",
-            f"{percent(number, 0)} of the client's spend",
+            _("Win back share from {competitor}").format(competitor=subject),
+            _("{share} of the client's spend").format(share=percent(number, 0)),
             day,
         )
     return beyond_item_text(kind, subject, number, value, date)  # issue 13: beyond sales
@@ -238,7 +319,7 @@ def act_on_table(summary: AccountSummary) -> pd.DataFrame:
         _item_text(r.kind, r.subject, r.number, r.value, r.date)
         for r in summary.act_on.itertuples()
     ]
-    out = pd.DataFrame(rows, columns=["Act on", "Figure", "Date"])
+    out = pd.DataFrame(rows, columns=[_("Act on"), _("Figure"), _("Date")])
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out
 
@@ -256,10 +337,10 @@ def target_sentence(summary: AccountSummary) -> str:
     'Our revenue target for 2026: 1,000 (computed: revenue of the last 12 months, growth +0.0 %).'
     """
     if summary.status == "lost" and summary.target_source != "targets table":
-        return (
-            f"No revenue target for {summary.plan_year} while the client is lost: the goal is "
-            "to win it back (see the win-back offer)."
-        )
+        return _(
+            "No revenue target for {year} while the client is lost: the goal is to win it back "
+            "(see the win-back offer)."
+        ).format(year=summary.plan_year)
     return plan_target_sentence(
         summary.target,
         summary.target_source,
@@ -280,16 +361,25 @@ def plan_target_sentence(
     'Our revenue target for 2026: 4,796,900 (from the targets table).'
     """
     if source == "targets table":
-        why = "from the targets table"
+        text = _("Our revenue target for {year}: {target} (from the targets table).")
     else:
-        why = f"computed: revenue of the last {months} months, growth {signed_percent(growth)}"
-    return f"Our revenue target for {year}: {money(target)} ({why})."
+        text = ngettext(
+            "Our revenue target for {year}: {target} (computed: revenue of the last {months} "
+            "months, growth {growth}).",
+            "Our revenue target for {year}: {target} (computed: revenue of the last {months} "
+            "months, growth {growth}).",
+            months,
+        )
+    return text.format(
+        year=year, target=money(target), months=months, growth=signed_percent(growth)
+    )
 
 
 def account_facts(info: pd.Series) -> pd.DataFrame:
     """The account's facts (the dossier's ``info``) with human labels, empty ones left out.
 
-    Yes/no for flags, dates as days, amounts without decimals.
+    Yes/no for flags, dates as days, amounts without decimals. Columns the data adds beyond
+    the known facts keep their own name.
 
     Examples
     --------
@@ -303,19 +393,20 @@ def account_facts(info: pd.Series) -> pd.DataFrame:
     for key, value in info.items():
         if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
             continue
-        label = _FACT_LABELS.get(str(key), str(key).replace("_", " ").capitalize())
+        known = _FACT_LABELS.get(str(key))
+        label = _(known) if known else str(key).replace("_", " ").capitalize()
         if isinstance(value, bool) or type(value).__name__ == "bool_":
-            text = "yes" if value else "no"
+            text = _("yes") if value else _("no")
         elif isinstance(value, pd.Timestamp):
             text = str(value.date())
         elif isinstance(value, float) and ("revenue" in key or "profit" in key or "budget" in key):
             text = money(value)
         elif isinstance(value, float) and float(value).is_integer():
-            text = f"{value:,.0f}"
+            text = money(value)
         else:
             text = str(value)
         rows[label] = text
-    return pd.DataFrame({"Value": pd.Series(rows, dtype="str")})
+    return pd.DataFrame({_("Value"): pd.Series(rows, dtype="str")})
 
 
 def cross_sell_room_lines(candidates: pd.DataFrame) -> list[str]:
@@ -334,10 +425,10 @@ def cross_sell_room_lines(candidates: pd.DataFrame) -> list[str]:
     if room is None:
         return []
     if basis == "potential budget":
-        return [
-            f"Listed up to the client's room: potential budget minus our revenue, {money(room)}."
-        ]
-    return [
-        f"Listed up to {money(room)}, a tenth of our revenue with the client: its potential "
-        "budget is not known or not above that revenue."
-    ]
+        text = _("Listed up to the client's room: potential budget minus our revenue, {room}.")
+    else:
+        text = _(
+            "Listed up to {room}, a tenth of our revenue with the client: its potential budget "
+            "is not known or not above that revenue."
+        )
+    return [text.format(room=money(room))]

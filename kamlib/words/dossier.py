@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import babel_locale, ngettext
+from kamlib.language import gettext as _
 from kamlib.words.numbers import money, percent, signed_percent
 
 __all__ = [
@@ -49,30 +51,54 @@ def financial_sentence(by_year: pd.DataFrame) -> str:
     (33.0 % in 2024 as a whole).
     """
     if by_year.empty:
-        return "No purchases in the period."
+        return _("No purchases in the period.")
     last = by_year.iloc[-1]
-    text = f"Revenue {money(last['revenue'])} in {int(last['year'])}"
+    prev = by_year.iloc[-2] if len(by_year) > 1 else None
+    known = pd.notna(last.get("margin")) or (prev is not None and pd.notna(prev.get("margin")))
     through = pd.Timestamp(last.get("through", pd.NaT))
-    if pd.notna(through) and (through.month, through.day) != (12, 31) and len(by_year) > 1:
-        prev = by_year.iloc[-2]
-        text += (
-            f" up to {through.day} {through:%B}, {signed_percent(last['revenue_growth'])} on "
-            f"the same months of {int(prev['year'])}"
-        )
-        margin = f"; gross margin {percent(last['margin'])} ({percent(prev['margin'])} in "
-        margin += f"{int(prev['year'])} as a whole)."
-    elif len(by_year) > 1:
-        prev = by_year.iloc[-2]
-        text += (
-            f", {signed_percent(last['revenue_growth'])} on {int(prev['year'])} "
-            f"({money(prev['revenue'])})"
-        )
-        margin = f"; gross margin {percent(last['margin'])} ({percent(prev['margin'])} in "
-        margin += f"{int(prev['year'])})."
+    if pd.notna(through) and (through.month, through.day) != (12, 31) and prev is not None:
+        if known:
+            text = _(
+                "Revenue {revenue} in {year} up to {day}, {change} on the same months of "
+                "{previous_year}; gross margin {margin} ({previous_margin} in {previous_year} as "
+                "a whole)."
+            )
+        else:
+            text = _(
+                "Revenue {revenue} in {year} up to {day}, {change} on the same months of "
+                "{previous_year}."
+            )
+    elif prev is not None:
+        if known:
+            text = _(
+                "Revenue {revenue} in {year}, {change} on {previous_year} ({previous_revenue}); "
+                "gross margin {margin} ({previous_margin} in {previous_year})."
+            )
+        else:
+            text = _(
+                "Revenue {revenue} in {year}, {change} on {previous_year} ({previous_revenue})."
+            )
+    elif known:
+        text = _("Revenue {revenue} in {year}; gross margin {margin}.")
     else:
-        margin = f"; gross margin {percent(last['margin'])}."
-    known = pd.notna(last.get("margin")) or (len(by_year) > 1 and pd.notna(prev.get("margin")))
-    return text + (margin if known else ".")
+        text = _("Revenue {revenue} in {year}.")
+    return text.format(
+        revenue=money(last["revenue"]),
+        year=int(last["year"]),
+        day=_day_of_month(through) if pd.notna(through) else "",
+        change=signed_percent(last.get("revenue_growth")),
+        margin=percent(last.get("margin")),
+        previous_year=int(prev["year"]) if prev is not None else "",
+        previous_revenue=money(prev["revenue"]) if prev is not None else "",
+        previous_margin=percent(prev.get("margin")) if prev is not None else "",
+    )
+
+
+def _day_of_month(day: pd.Timestamp) -> str:
+    """A day and its month's name in the reader's language ("30 June", "30 июня")."""
+    from babel.dates import format_date
+
+    return format_date(day.date(), "d MMMM", locale=babel_locale())
 
 
 def product_mix_sentence(history: pd.DataFrame) -> str:
@@ -93,26 +119,41 @@ def product_mix_sentence(history: pd.DataFrame) -> str:
     bought in 2025, 2 in 2024.
     """
     if history.empty:
-        return "No purchases by product category."
+        return _("No purchases by product category.")
     if set(history["category"]) <= {"(all)", "(unknown)"}:
-        return "Revenue by product category not known."
+        return _("Revenue by product category not known.")
     years = sorted(history["year"].unique())
     last = history[history["year"] == years[-1]].sort_values("revenue", ascending=False)
     top = last.iloc[0]
-    text = (
-        f"In {years[-1]} the largest category is {top['category']} "
-        f"({percent(top['share_of_year'])} of revenue"
-    )
     n_last = len(last)
-    bought = f"{n_last} categor{'ies' if n_last != 1 else 'y'} bought"
     if len(years) > 1:
         prev = history[history["year"] == years[-2]].set_index("category")["share_of_year"]
-        before = prev.get(top["category"], 0.0)
-        return (
-            f"{text}, {percent(before)} in {years[-2]}); {bought} in {years[-1]}, "
-            f"{len(prev)} in {years[-2]}."
+        text = ngettext(
+            "In {year} the largest category is {category} ({share} of revenue, {previous_share} "
+            "in {previous_year}); {n} category bought in {year}, {previous_n} in "
+            "{previous_year}.",
+            "In {year} the largest category is {category} ({share} of revenue, {previous_share} "
+            "in {previous_year}); {n} categories bought in {year}, {previous_n} in "
+            "{previous_year}.",
+            n_last,
         )
-    return f"{text}); {bought}."
+        return text.format(
+            year=years[-1],
+            category=top["category"],
+            share=percent(top["share_of_year"]),
+            previous_share=percent(prev.get(top["category"], 0.0)),
+            previous_year=years[-2],
+            n=n_last,
+            previous_n=len(prev),
+        )
+    text = ngettext(
+        "In {year} the largest category is {category} ({share} of revenue); {n} category bought.",
+        "In {year} the largest category is {category} ({share} of revenue); {n} categories bought.",
+        n_last,
+    )
+    return text.format(
+        year=years[-1], category=top["category"], share=percent(top["share_of_year"]), n=n_last
+    )
 
 
 def coverage_sentence(coverage: pd.DataFrame) -> str:
@@ -138,12 +179,12 @@ def coverage_sentence(coverage: pd.DataFrame) -> str:
     'No contacts recorded: no decision maker, champion or recent contact known.'
     """
     if coverage.empty:
-        return "No contacts: the decision-making unit is unknown."
+        return _("No contacts: the decision-making unit is unknown.")
     if (
         not coverage["ok"].any()
         and coverage["finding"].str.startswith("No contacts recorded").all()
     ):
-        return "No contacts recorded: no decision maker, champion or recent contact known."
+        return _("No contacts recorded: no decision maker, champion or recent contact known.")
     ordered = coverage.sort_values("ok", kind="stable")  # problems first
     return " ".join(ordered["finding"])
 
@@ -167,17 +208,29 @@ def share_of_wallet_sentence(sow: pd.Series) -> str:
     Share of wallet 25.0 % of the potential budget (revenue of the last 12 months 250 of 1,000);
     30.0 % by the competitors known (they hold 70.0 %).
     """
-    parts = []
-    if pd.notna(sow.get("by_budget")):
-        parts.append(
-            f"{percent(sow['by_budget'])} of the potential budget (revenue of the last 12 months "
-            f"{money(sow['revenue_last_12m'])} of {money(sow['potential_budget'])})"
+    by_budget, by_competitors = pd.notna(sow.get("by_budget")), pd.notna(sow.get("by_competitors"))
+    if by_budget and by_competitors:
+        text = _(
+            "Share of wallet {share} of the potential budget (revenue of the last 12 months "
+            "{revenue} of {budget}); {competitors_share} by the competitors known (they hold "
+            "{competitors_total})."
         )
-    if pd.notna(sow.get("by_competitors")):
-        parts.append(
-            f"{percent(sow['by_competitors'])} by the competitors known (they hold "
-            f"{percent(sow['competitors_total'])})"
+    elif by_budget:
+        text = _(
+            "Share of wallet {share} of the potential budget (revenue of the last 12 months "
+            "{revenue} of {budget})."
         )
-    if not parts:
-        return "Share of wallet unknown: no potential budget and no competitors' shares."
-    return "Share of wallet " + "; ".join(parts) + "."
+    elif by_competitors:
+        text = _(
+            "Share of wallet {competitors_share} by the competitors known (they hold "
+            "{competitors_total})."
+        )
+    else:
+        return _("Share of wallet unknown: no potential budget and no competitors' shares.")
+    return text.format(
+        share=percent(sow.get("by_budget")),
+        revenue=money(sow.get("revenue_last_12m")),
+        budget=money(sow.get("potential_budget")),
+        competitors_share=percent(sow.get("by_competitors")),
+        competitors_total=percent(sow.get("competitors_total")),
+    )

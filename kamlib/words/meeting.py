@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np  # noqa: F401  (the doctests)
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext
 from kamlib.words.numbers import money
 
 __all__ = ["actions_sentence", "tenders_sentence"]
@@ -35,19 +37,31 @@ def actions_sentence(actions: pd.DataFrame) -> str:
     '5 actions: 2 overdue (the oldest by 375 days), 1 open, 1 done late, 1 done.'
     """
     if actions.empty:
-        return "No actions agreed at the previous meeting."
+        return _("No actions agreed at the previous meeting.")
     counts = actions["state"].value_counts()
+    oldest = actions["days_overdue"].max()
     parts = []
     for state in ("overdue", "open", "done late", "done"):
         n = int(counts.get(state, 0))
         if n:
-            extra = (
-                f" (the oldest by {actions['days_overdue'].max():.0f} days)"
-                if state == "overdue"
-                else ""
-            )
-            parts.append(f"{n} {state}{extra}")
-    return f"{len(actions)} action{'s' * (len(actions) != 1)}: " + ", ".join(parts) + "."
+            parts.append(_action_state(state, n).format(n=n, days=money(oldest)))
+    n = len(actions)
+    return ngettext("{n} action: {states}.", "{n} actions: {states}.", n).format(
+        n=n, states=", ".join(parts)
+    )
+
+
+def _action_state(state: str, n: int) -> str:
+    """How many actions are in one state (of :func:`kamlib.account.followup.previous_actions`)."""
+    if state == "overdue":
+        return ngettext(
+            "{n} overdue (the oldest by {days} days)", "{n} overdue (the oldest by {days} days)", n
+        )
+    if state == "open":
+        return ngettext("{n} open", "{n} open", n)
+    if state == "done late":
+        return ngettext("{n} done late", "{n} done late", n)
+    return ngettext("{n} done", "{n} done", n)
 
 
 def tenders_sentence(windows: pd.DataFrame) -> str:
@@ -70,18 +84,24 @@ def tenders_sentence(windows: pd.DataFrame) -> str:
     open since 2025-06-30.
     """
     if windows.empty:
-        return "No tender in its preparation window."
-    state = ("preparation open since " + windows["prep_start"].dt.strftime("%Y-%m-%d")).where(
-        windows["window"] == "open", "preparation " + windows["window"]
-    )
-    parts = (
-        windows["title"].fillna("untitled tender")
-        + " on "
-        + windows["date"].dt.strftime("%Y-%m-%d")
-        + " (value "
-        + windows["value"].map(money)
-        + "), "
-        + state
-    ).tolist()
+        return _("No tender in its preparation window.")
+    parts = []
+    for title, day, value, window, start in zip(
+        windows["title"].fillna(_("untitled tender")),
+        windows["date"].dt.strftime("%Y-%m-%d"),
+        windows["value"].map(money),
+        windows["window"],
+        windows["prep_start"].dt.strftime("%Y-%m-%d"),
+        strict=True,
+    ):
+        if window == "open":
+            text = _("{title} on {date} (value {value}), preparation open since {start}")
+        elif str(window).startswith("opens "):
+            text = _("{title} on {date} (value {value}), preparation opens {start}")
+        else:
+            text = _("{title} on {date} (value {value}), preparation {window}")
+        parts.append(text.format(title=title, date=day, value=value, start=start, window=window))
     n = len(windows)
-    return f"{n} tender{'s' * (n != 1)} to prepare: " + "; ".join(parts) + "."
+    return ngettext(
+        "{n} tender to prepare: {tenders}.", "{n} tenders to prepare: {tenders}.", n
+    ).format(n=n, tenders="; ".join(parts))

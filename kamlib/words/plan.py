@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext, pgettext
 from kamlib.words.numbers import money, percent, signed_money, signed_percent
 
 __all__ = [
@@ -48,25 +50,46 @@ def baseline_sentence(baseline: pd.DataFrame, *, by: str = "product_id") -> str:
     decrease p3 (-60).
     """
     if baseline.empty:
-        return "No purchases in the last two years."
+        return _("No purchases in the last two years.")
     last, prev = baseline["revenue_last"].sum(), baseline["revenue_previous"].sum()
     change = last / prev - 1 if prev > 0 else np.nan
-    text = (
-        f"Last 12 months {money(last)}, {signed_percent(change)} on the 12 months before "
-        f"({money(prev)})."
+    text = _("Last 12 months {last}, {change} on the 12 months before ({previous}).").format(
+        last=money(last), change=signed_percent(change), previous=money(prev)
     )
     ordered = baseline[baseline[by].notna()].sort_values("revenue_change", kind="stable")
     if ordered.empty:  # no product (or region) on the lines: nothing to name
         return text
     up, down = ordered.iloc[-1], ordered.iloc[0]
-    moves = []
-    if up["revenue_change"] > 0:
-        moves.append(f"largest increase {up[by]} ({signed_money(up['revenue_change'])})")
-    if down["revenue_change"] < 0:
-        moves.append(f"largest decrease {down[by]} ({signed_money(down['revenue_change'])})")
-    if moves:
-        text += " " + ", ".join(moves)[0].upper() + ", ".join(moves)[1:] + "."
-    return text
+    rises, falls = up["revenue_change"] > 0, down["revenue_change"] < 0
+    if rises and falls:
+        moves = _("Largest increase {up} ({up_change}), largest decrease {down} ({down_change}).")
+    elif rises:
+        moves = _("Largest increase {up} ({up_change}).")
+    elif falls:
+        moves = _("Largest decrease {down} ({down_change}).")
+    else:
+        return text
+    return (
+        text
+        + " "
+        + moves.format(
+            up=up[by],
+            up_change=signed_money(up["revenue_change"]),
+            down=down[by],
+            down_change=signed_money(down["revenue_change"]),
+        )
+    )
+
+
+def _growth_source_word(source: str) -> str:
+    """Where a growth rate comes from (``growth_source`` of the targets) in the reader's words."""
+    words = {
+        "history": pgettext("growth source", "history"),
+        "account history": pgettext("growth source", "account history"),
+        "none": pgettext("growth source", "none"),
+        "plan target": pgettext("growth source", "plan target"),
+    }
+    return words.get(source, source)
 
 
 def targets_sentence(targets: pd.DataFrame) -> str:
@@ -88,7 +111,7 @@ def targets_sentence(targets: pd.DataFrame) -> str:
     (1 capped at the bounds).
     """
     if targets.empty:
-        return "No targets: no purchases in the base window."
+        return _("No targets: no purchases in the base window.")
     base, target = targets["base_revenue"].sum(), targets["revenue_target"].sum()
     change = target / base - 1 if base > 0 else np.nan
     sources = targets["growth_source"].value_counts()
@@ -98,12 +121,31 @@ def targets_sentence(targets: pd.DataFrame) -> str:
             & (targets["growth"] != targets["history_growth"])
         ).sum()
     )
-    text = (
-        f"Target {int(targets['year'].iloc[0])}: {money(target)}, {signed_percent(change)} on the "
-        f"base of {money(base)} (last 12 months). Growth per product: "
-        + ", ".join(f"{s} {n}" for s, n in sources.items())
+    if capped:
+        text = ngettext(
+            "Target {year}: {target}, {change} on the base of {base} (last 12 months). Growth "
+            "per product: {sources} ({capped} capped at the bounds).",
+            "Target {year}: {target}, {change} on the base of {base} (last 12 months). Growth "
+            "per product: {sources} ({capped} capped at the bounds).",
+            capped,
+        )
+    else:
+        text = _(
+            "Target {year}: {target}, {change} on the base of {base} (last 12 months). Growth "
+            "per product: {sources}."
+        )
+    listed = ", ".join(
+        _("{source} {n}").format(source=_growth_source_word(source), n=n)
+        for source, n in sources.items()
     )
-    return text + (f" ({capped} capped at the bounds)." if capped else ".")
+    return text.format(
+        year=int(targets["year"].iloc[0]),
+        target=money(target),
+        change=signed_percent(change),
+        base=money(base),
+        sources=listed,
+        capped=capped,
+    )
 
 
 def seasonality_sentence(seasonality: pd.DataFrame) -> str:
@@ -122,13 +164,25 @@ def seasonality_sentence(seasonality: pd.DataFrame) -> str:
     'Strongest Q4 (28.0 % of the year), weakest Q2 (21.0 %).'
     """
     if seasonality.empty or (seasonality["basis"] == "equal").all():
-        return "No purchase history: the year is split evenly."
+        return _("No purchase history: the year is split evenly.")
     ordered = seasonality.sort_values("share", kind="stable")
     top, low = ordered.iloc[-1], ordered.iloc[0]
-    return (
-        f"Strongest {top['period']} ({percent(top['share'])} of the year), weakest "
-        f"{low['period']} ({percent(low['share'])})."
+    return _("Strongest {top} ({top_share} of the year), weakest {low} ({low_share}).").format(
+        top=_period_word(top["period"]),
+        top_share=percent(top["share"]),
+        low=_period_word(low["period"]),
+        low_share=percent(low["share"]),
     )
+
+
+def _period_word(period: str) -> str:
+    """A quarter ("Q1") or month ("M01") of :func:`kamlib.account.targets.seasonality`."""
+    text = str(period)
+    if len(text) == 2 and text[0] == "Q" and text[1].isdigit():
+        return _("Q{quarter}").format(quarter=text[1])
+    if len(text) == 3 and text[0] == "M" and text[1:].isdigit():
+        return _("M{month}").format(month=text[1:])
+    return text
 
 
 def cross_sell_sentence(cross_sell: pd.DataFrame) -> str:
@@ -148,16 +202,26 @@ def cross_sell_sentence(cross_sell: pd.DataFrame) -> str:
     largest: Valve (p2), 7,087 a year, bought by 6 of 10 similar clients.
     """
     if cross_sell.empty:
-        return "No cross-sell candidate: no similar client buys a product this one does not."
+        return _("No cross-sell candidate: no similar client buys a product this one does not.")
     top = cross_sell.iloc[0]
     name = top["name"] if "name" in top and pd.notna(top["name"]) else None
     label = f"{name} ({top['product_id']})" if name else str(top["product_id"])
     n = len(cross_sell)
-    return (
-        f"{n} product{'s' * (n != 1)} that similar clients buy and this one does not, worth "
-        f"about {money(cross_sell['estimated_value'].sum())} a year; the largest: {label}, "
-        f"{money(top['estimated_value'])} a year, bought by {int(top['peers_buying'])} of "
-        f"{int(top['peers'])} similar clients."
+    return ngettext(
+        "{n} product that similar clients buy and this one does not, worth about {total} a "
+        "year; the largest: {product}, {value} a year, bought by {buying} of {peers} similar "
+        "clients.",
+        "{n} products that similar clients buy and this one does not, worth about {total} a "
+        "year; the largest: {product}, {value} a year, bought by {buying} of {peers} similar "
+        "clients.",
+        n,
+    ).format(
+        n=n,
+        total=money(cross_sell["estimated_value"].sum()),
+        product=label,
+        value=money(top["estimated_value"]),
+        buying=int(top["peers_buying"]),
+        peers=int(top["peers"]),
     )
 
 
@@ -180,17 +244,44 @@ def budget_sentence(budget: pd.DataFrame, *, year: int | None = None) -> str:
     """
     rows = budget[budget["contact_type"] != "total"]
     if rows.empty:
-        return "No contacts planned."
-    when = f" for {year}" if year is not None else ""
-    return (
-        f"{int(rows['contacts'].sum())} contacts planned{when} at a cost of "
-        f"{money(rows['budget'].sum())}: "
-        + ", ".join(
-            f"{int(n)} {t.replace('_', ' ')}{'s' * (int(n) != 1)}"
-            for t, n in zip(rows["contact_type"], rows["contacts"], strict=True)
+        return _("No contacts planned.")
+    n = int(rows["contacts"].sum())
+    if year is not None:
+        text = ngettext(
+            "{n} contacts planned for {year} at a cost of {cost}: {contacts}.",
+            "{n} contacts planned for {year} at a cost of {cost}: {contacts}.",
+            n,
         )
-        + "."
+    else:
+        text = ngettext(
+            "{n} contacts planned at a cost of {cost}: {contacts}.",
+            "{n} contacts planned at a cost of {cost}: {contacts}.",
+            n,
+        )
+    listed = ", ".join(
+        _contacts_text(t, int(k))
+        for t, k in zip(rows["contact_type"], rows["contacts"], strict=True)
     )
+    return text.format(n=n, year=year, cost=money(rows["budget"].sum()), contacts=listed)
+
+
+def _contacts_text(kind: str, n: int) -> str:
+    """A number of contacts of one type of :data:`kamlib.account.contacts.CONTACT_COSTS`."""
+    if kind == "call":
+        text = ngettext("{n} call", "{n} calls", n)
+    elif kind == "planning_call":
+        text = ngettext("{n} planning call", "{n} planning calls", n)
+    elif kind == "visit":
+        text = ngettext("{n} visit", "{n} visits", n)
+    elif kind == "annual_meeting":
+        text = ngettext("{n} annual meeting", "{n} annual meetings", n)
+    elif kind == "executive_meeting":
+        text = ngettext("{n} executive meeting", "{n} executive meetings", n)
+    elif kind == "workshop":
+        text = ngettext("{n} workshop", "{n} workshops", n)
+    else:  # a type of the user's own cost table: its name as written
+        return f"{n} {kind.replace('_', ' ')}{'s' * (n != 1)}"
+    return text.format(n=n)
 
 
 def plan_vs_actual_sentence(pva: pd.DataFrame) -> str:
@@ -212,7 +303,7 @@ def plan_vs_actual_sentence(pva: pd.DataFrame) -> str:
     '2025: actual 150 against a target of 150 (100.0 %). 2026: target 80, not started.'
     """
     if pva.empty:
-        return "No targets recorded for this account."
+        return _("No targets recorded for this account.")
     per_year = pva.groupby("year").agg(
         target=("revenue_target", "sum"),
         actual=("actual", "sum"),
@@ -220,22 +311,25 @@ def plan_vs_actual_sentence(pva: pd.DataFrame) -> str:
         started=("status", lambda s: (s != "not started").any()),
         running=("status", lambda s: (s == "running").any()),
     )
-    year = per_year.index.astype("str")
-    target, actual, expected = (per_year[c].map(money) for c in ("target", "actual", "expected"))
     attainment = (per_year["actual"] / per_year["target"]).map(percent)
-    parts = np.select(
-        [~per_year["started"], per_year["running"]],
-        [
-            year + ": target " + target + ", not started.",
-            year
-            + ": actual "
-            + actual
-            + " so far against "
-            + expected
-            + " expected by now (target "
-            + target
-            + ").",
-        ],
-        year + ": actual " + actual + " against a target of " + target + " (" + attainment + ").",
-    ).tolist()
+    parts = []
+    for year, row in per_year.iterrows():
+        if not row["started"]:
+            text = _("{year}: target {target}, not started.")
+        elif row["running"]:
+            text = _(
+                "{year}: actual {actual} so far against {expected} expected by now (target "
+                "{target})."
+            )
+        else:
+            text = _("{year}: actual {actual} against a target of {target} ({attainment}).")
+        parts.append(
+            text.format(
+                year=str(year),
+                target=money(row["target"]),
+                actual=money(row["actual"]),
+                expected=money(row["expected"]),
+                attainment=attainment[year],
+            )
+        )
     return " ".join(parts)

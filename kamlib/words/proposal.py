@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from kamlib.account.proposal import AUDIENCES, INTERNAL_ARGUMENTS
+from kamlib.language import N_, babel_locale, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.words.numbers import money, percent, signed_percent
 
 __all__ = [
@@ -33,13 +35,17 @@ __all__ = [
 ]
 
 
-def _n(value: float, word: str) -> str:
-    n = int(round(value))
-    return f"{n:,} {word}{'s' * (n != 1)}"
+def _whole(value: float) -> int:
+    return int(round(value))
 
 
-def _years(months: int) -> str:
-    return f"the last {months} months"
+def _decimal(value: float, digits: int = 2) -> str:
+    """A price with `digits` decimals and the locale's separators ("1,234.50", "1 234,50")."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = babel_locale()
+    marks = {",": get_group_symbol(locale), ".": get_decimal_symbol(locale)}
+    return f"{value:,.{digits}f}".translate(str.maketrans(marks))
 
 
 def argument_sentence(row: pd.Series, *, past: bool = False) -> str:
@@ -65,61 +71,184 @@ def argument_sentence(row: pd.Series, *, past: bool = False) -> str:
     'You saved 12 against list prices in the last 12 months (9.1 % of the list value).'
     """
     kind, value, amount, base = row["argument"], row["value"], row["amount"], row["base"]
-    period = _years(int(row.get("months", 12)))
+    months = int(row.get("months", 12))
     detail = str(row.get("detail", ""))
-    if kind == "growth":
-        return (
-            f"Our joint business grew by {percent(value)} in {period} "
-            f"({money(amount)} against {money(base)} the year before)."
-        )
-    if kind == "value_delivered":
-        return (
-            f"You saved {money(amount)} against list prices in {period} "
-            f"({percent(value)} of the list value)."
-        )
-    if kind == "service_record":
-        return (
-            f"{int(amount)} of the {_n(base, 'action')} agreed with you were done on time "
-            f"({percent(value, 0)})."
-        )
-    if kind == "tenders_awarded":
-        return f"You awarded us {_n(amount, 'tender')}."
-    if kind == "breadth":
-        cats = (
-            f" in {_n(base, 'category').replace('categorys', 'categories')}"
-            if pd.notna(base)
-            else ""
-        )
-        return f"We {'supplied' if past else 'supply'} you {_n(amount, 'product')}{cats}."
-    if kind == "relationship":
-        if past:
-            return f"We worked together from {int(base)}, {_n(amount, 'year')} of partnership."
-        return f"We have worked together since {int(base)} ({_n(amount, 'year')})."
-    # internal kinds
-    if kind == "decline":
-        return (
-            f"Purchases fell by {percent(-value)} in {period} "
-            f"({money(amount)} against {money(base)} the year before)."
-        )
-    if kind == "share_of_wallet":
-        source = detail.removeprefix("main supplier: ")
-        main = " (main supplier)" if detail.startswith("main supplier") else " (room to grow)"
-        return f"Share of wallet {percent(value, 0)} by the {source}{main}."
-    if kind == "budget_understated":
-        return (
-            f"Revenue of {period} is {percent(value, 0)} of the recorded potential budget "
-            f"({money(base)}): update the budget."
-        )
-    if kind == "service_below_target":
-        return (
-            f"Only {int(amount)} of the {_n(base, 'action')} due were done on time "
-            f"({percent(value, 0)}): fix before promising service."
-        )
-    if kind == "tenders_lost":
-        return f"{_n(amount, 'tender')} lost of {int(base)} decided."
-    if kind == "data_gap":
-        return f"Not known: {detail}."
+    if kind in _CLIENT_SENTENCES:
+        return _CLIENT_SENTENCES[kind](value, amount, base, months, past)
+    if kind in _INTERNAL_SENTENCES:
+        return _INTERNAL_SENTENCES[kind](value, amount, base, months, detail)
     return f"{kind}: {detail}".strip(": ") + "."
+
+
+def _growth(value: float, amount: float, base: float, months: int, past: bool) -> str:
+    return ngettext(
+        "Our joint business grew by {growth} in the last {months} months ({revenue} against "
+        "{previous} the year before).",
+        "Our joint business grew by {growth} in the last {months} months ({revenue} against "
+        "{previous} the year before).",
+        months,
+    ).format(growth=percent(value), months=months, revenue=money(amount), previous=money(base))
+
+
+def _value_delivered(value: float, amount: float, base: float, months: int, past: bool) -> str:
+    return ngettext(
+        "You saved {amount} against list prices in the last {months} months ({share} of the "
+        "list value).",
+        "You saved {amount} against list prices in the last {months} months ({share} of the "
+        "list value).",
+        months,
+    ).format(amount=money(amount), months=months, share=percent(value))
+
+
+def _service_record(value: float, amount: float, base: float, months: int, past: bool) -> str:
+    n = _whole(base)
+    return ngettext(
+        "{done} of the {n} action agreed with you were done on time ({share}).",
+        "{done} of the {n} actions agreed with you were done on time ({share}).",
+        n,
+    ).format(done=int(amount), n=money(n), share=percent(value, 0))
+
+
+def _tenders_awarded(value: float, amount: float, base: float, months: int, past: bool) -> str:
+    n = _whole(amount)
+    return ngettext("You awarded us {n} tender.", "You awarded us {n} tenders.", n).format(
+        n=money(n)
+    )
+
+
+def _breadth(value: float, amount: float, base: float, months: int, past: bool) -> str:
+    n = _whole(amount)
+    if pd.isna(base):
+        if past:
+            text = ngettext("We supplied you {n} product.", "We supplied you {n} products.", n)
+        else:
+            text = ngettext("We supply you {n} product.", "We supply you {n} products.", n)
+        return text.format(n=money(n))
+    k = _whole(base)
+    # TRANSLATORS: the end of "We supply you 12 products in 3 categories."
+    categories = ngettext("in {n} category", "in {n} categories", k).format(n=money(k))
+    if past:
+        text = ngettext(
+            "We supplied you {n} product {categories}.",
+            "We supplied you {n} products {categories}.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "We supply you {n} product {categories}.", "We supply you {n} products {categories}.", n
+        )
+    return text.format(n=money(n), categories=categories)
+
+
+def _relationship(value: float, amount: float, base: float, months: int, past: bool) -> str:
+    n = _whole(amount)
+    if past:
+        text = ngettext(
+            "We worked together from {year}, {n} year of partnership.",
+            "We worked together from {year}, {n} years of partnership.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "We have worked together since {year} ({n} year).",
+            "We have worked together since {year} ({n} years).",
+            n,
+        )
+    return text.format(year=int(base), n=money(n))
+
+
+_CLIENT_SENTENCES = {
+    "growth": _growth,
+    "value_delivered": _value_delivered,
+    "service_record": _service_record,
+    "tenders_awarded": _tenders_awarded,
+    "breadth": _breadth,
+    "relationship": _relationship,
+}
+
+
+def _decline(value: float, amount: float, base: float, months: int, detail: str) -> str:
+    return ngettext(
+        "Purchases fell by {decline} in the last {months} months ({revenue} against {previous} "
+        "the year before).",
+        "Purchases fell by {decline} in the last {months} months ({revenue} against {previous} "
+        "the year before).",
+        months,
+    ).format(decline=percent(-value), months=months, revenue=money(amount), previous=money(base))
+
+
+def _share_of_wallet(value: float, amount: float, base: float, months: int, detail: str) -> str:
+    source = detail.removeprefix("main supplier: ")
+    main = detail.startswith("main supplier")
+    if source == "potential budget":
+        if main:
+            text = _("Share of wallet {share} by the potential budget (main supplier).")
+        else:
+            text = _("Share of wallet {share} by the potential budget (room to grow).")
+    elif source == "competitors' shares":
+        if main:
+            text = _("Share of wallet {share} by the competitors' shares (main supplier).")
+        else:
+            text = _("Share of wallet {share} by the competitors' shares (room to grow).")
+    elif main:
+        text = _("Share of wallet {share} by the {source} (main supplier).")
+    else:
+        text = _("Share of wallet {share} by the {source} (room to grow).")
+    return text.format(share=percent(value, 0), source=source)
+
+
+def _budget_understated(value: float, amount: float, base: float, months: int, detail: str) -> str:
+    return ngettext(
+        "Revenue of the last {months} months is {share} of the recorded potential budget "
+        "({budget}): update the budget.",
+        "Revenue of the last {months} months is {share} of the recorded potential budget "
+        "({budget}): update the budget.",
+        months,
+    ).format(months=months, share=percent(value, 0), budget=money(base))
+
+
+def _service_below_target(
+    value: float, amount: float, base: float, months: int, detail: str
+) -> str:
+    n = _whole(base)
+    return ngettext(
+        "Only {done} of the {n} action due were done on time ({share}): fix before promising "
+        "service.",
+        "Only {done} of the {n} actions due were done on time ({share}): fix before promising "
+        "service.",
+        n,
+    ).format(done=int(amount), n=money(n), share=percent(value, 0))
+
+
+def _tenders_lost(value: float, amount: float, base: float, months: int, detail: str) -> str:
+    n = _whole(amount)
+    return ngettext(
+        "{n} tender lost of {decided} decided.", "{n} tenders lost of {decided} decided.", n
+    ).format(n=money(n), decided=int(base))
+
+
+def _data_gap(value: float, amount: float, base: float, months: int, detail: str) -> str:
+    known = {  # the details of kamlib.account.proposal.proposal_arguments
+        "purchases in the window before": N_("Not known: purchases in the window before."),
+        "potential budget and competitors' shares": N_(
+            "Not known: potential budget and competitors' shares."
+        ),
+        "actions": N_("Not known: actions."),
+        "list prices": N_("Not known: list prices."),
+    }
+    if detail in known:
+        return _(known[detail])
+    return _("Not known: {detail}.").format(detail=detail)
+
+
+_INTERNAL_SENTENCES = {
+    "decline": _decline,
+    "share_of_wallet": _share_of_wallet,
+    "budget_understated": _budget_understated,
+    "service_below_target": _service_below_target,
+    "tenders_lost": _tenders_lost,
+    "data_gap": _data_gap,
+}
 
 
 def arguments_table(
@@ -151,13 +280,16 @@ def arguments_table(
     internal = arguments["argument"].isin(INTERNAL_ARGUMENTS)
     chosen = arguments[~internal if for_client else internal]
     return pd.DataFrame(
-        {"Argument": [argument_sentence(row, past=past) for _, row in chosen.iterrows()]},
+        {_("Argument"): [argument_sentence(row, past=past) for _i, row in chosen.iterrows()]},
         dtype="str",
     )
 
 
-def change_sentence(before: float, after: float, what: str = "contribution") -> str:
+def change_sentence(before: float, after: float, what: str = N_("contribution")) -> str:
     """A change told truly: "rises by", "falls by" or "unchanged".
+
+    `what` is said in the reader's language when it is one of the measures the catalogues
+    know ("contribution", "contribution after cost to serve", "gross profit").
 
     Examples
     --------
@@ -166,20 +298,38 @@ def change_sentence(before: float, after: float, what: str = "contribution") -> 
     >>> change_sentence(100.0, 100.2)
     'contribution unchanged at 100'
     """
+    what = _(what)
     if pd.isna(before) or pd.isna(after):
-        return f"{what} unknown"
+        return _("{what} unknown").format(what=what)
     delta = after - before
     if abs(delta) < 0.5:
-        return f"{what} unchanged at {money(after)}"
-    rel = f" ({signed_percent(delta / before)})" if before > 0 else ""
-    verb = "rises" if delta > 0 else "falls"
-    return f"{what} {verb} by {money(abs(delta))}{rel} to {money(after)}"
+        return _("{what} unchanged at {amount}").format(what=what, amount=money(after))
+    if before > 0:
+        if delta > 0:
+            text = _("{what} rises by {amount} ({change}) to {after}")
+        else:
+            text = _("{what} falls by {amount} ({change}) to {after}")
+    elif delta > 0:
+        text = _("{what} rises by {amount} to {after}")
+    else:
+        text = _("{what} falls by {amount} to {after}")
+    return text.format(
+        what=what,
+        amount=money(abs(delta)),
+        change=signed_percent(delta / before) if before > 0 else "",
+        after=money(after),
+    )
 
 
 _SITUATION_WORDS = {
-    "active": "Draft proposal",
-    "repair": "Repair proposal (the account loses money after cost to serve)",
-    "win-back": "Win-back offer",
+    "active": N_("Draft proposal"),
+    "repair": N_("Repair proposal (the account loses money after cost to serve)"),
+    "win-back": N_("Win-back offer"),
+}
+
+_VOLUME_BASES = {
+    "last months": N_("the last 12 months' volumes (no growth assumed)"),
+    "given": N_("the volumes given"),
 }
 
 
@@ -206,51 +356,76 @@ def proposal_sentence(proposal) -> str:
     """
     lines, t = proposal.lines, proposal.totals
     if lines.empty:
-        return "No proposal lines: no product with a known cost and price."
+        return _("No proposal lines: no product with a known cost and price.")
     n = len(lines)
-    basis = (
-        "the last 12 months' volumes (no growth assumed)"
-        if proposal.volume_basis == "last months"
-        else "the volumes given"
-    )
+    basis = _VOLUME_BASES["last months" if proposal.volume_basis == "last months" else "given"]
     rev = t["revenue"] / t["current_revenue"] - 1 if t["current_revenue"] else np.nan
     if pd.notna(t["cost_to_serve"]):
-        money_part = (
-            change_sentence(
-                t["current_contribution"], t["contribution"], "contribution after cost to serve"
-            )
-            + f" (gross profit {money(t['gross_profit'])} less cost to serve "
-            f"{money(t['cost_to_serve'])}, held at today's)"
+        money_part = _(
+            "{change} (gross profit {gross_profit} less cost to serve {cost_to_serve}, held at "
+            "today's)"
+        ).format(
+            change=change_sentence(
+                t["current_contribution"], t["contribution"], N_("contribution after cost to serve")
+            ),
+            gross_profit=money(t["gross_profit"]),
+            cost_to_serve=money(t["cost_to_serve"]),
         )
     else:
-        money_part = (
-            change_sentence(t["current_gross_profit"], t["gross_profit"], "gross profit")
-            + " (cost to serve not known: contribution not computed)"
+        money_part = _("{change} (cost to serve not known: contribution not computed)").format(
+            change=change_sentence(t["current_gross_profit"], t["gross_profit"], N_("gross profit"))
         )
     counts = lines["change"].value_counts()
-    moves = []
-    for kind, one, many in (
-        ("rise", "price rise", "price rises"),
-        ("raised to floor", "price raised to the floor", "prices raised to the floor"),
-        ("discount", "volume discount", "volume discounts"),
-        ("win-back", "win-back price", "win-back prices"),
-    ):
-        k = int(counts.get(kind, 0))
-        if k:
-            moves.append(f"{k} {one if k == 1 else many}")
-    return (
-        f"{_SITUATION_WORDS.get(proposal.situation, 'Draft proposal')} for "
-        f"{n} product{'s' * (n != 1)} on {basis}: revenue {money(t['revenue'])} "
-        f"({signed_percent(rev)}); {money_part}; "
-        + ("; ".join(moves) + "; " if moves else "")
-        + f"valid until {proposal.valid_until.date()}."
+    moves = [
+        _price_moves(kind, int(counts.get(kind, 0)))
+        for kind in ("rise", "raised to floor", "discount", "win-back")
+        if counts.get(kind, 0)
+    ]
+    if moves:
+        text = ngettext(
+            "{proposal} for {n} product on {basis}: revenue {revenue} ({change}); {money}; "
+            "{moves}; valid until {date}.",
+            "{proposal} for {n} products on {basis}: revenue {revenue} ({change}); {money}; "
+            "{moves}; valid until {date}.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "{proposal} for {n} product on {basis}: revenue {revenue} ({change}); {money}; "
+            "valid until {date}.",
+            "{proposal} for {n} products on {basis}: revenue {revenue} ({change}); {money}; "
+            "valid until {date}.",
+            n,
+        )
+    return text.format(
+        proposal=_(_SITUATION_WORDS.get(proposal.situation, _SITUATION_WORDS["active"])),
+        n=n,
+        basis=_(basis),
+        revenue=money(t["revenue"]),
+        change=signed_percent(rev),
+        money=money_part,
+        moves="; ".join(moves),
+        date=proposal.valid_until.date(),
     )
+
+
+def _price_moves(kind: str, k: int) -> str:
+    """How many lines of the proposal move their price one way ("2 price rises")."""
+    if kind == "rise":
+        text = ngettext("{n} price rise", "{n} price rises", k)
+    elif kind == "raised to floor":
+        text = ngettext("{n} price raised to the floor", "{n} prices raised to the floor", k)
+    elif kind == "discount":
+        text = ngettext("{n} volume discount", "{n} volume discounts", k)
+    else:
+        text = ngettext("{n} win-back price", "{n} win-back prices", k)
+    return text.format(n=k)
 
 
 def _basis(proposal) -> str:
     if getattr(proposal, "volume_basis", "last months") == "given":
-        return "the volumes we plan together"
-    return "your former volumes" if proposal.situation == "win-back" else "your current volumes"
+        return "given"
+    return "former" if proposal.situation == "win-back" else "current"
 
 
 def offer_sentence(proposal) -> str:
@@ -268,45 +443,100 @@ def offer_sentence(proposal) -> str:
     """
     lines = proposal.lines
     if lines.empty:
-        return "No offer: no product with a known price."
+        return _("No offer: no product with a known price.")
     c = lines["change"].value_counts()
     held = int(c.get("unchanged", 0))
     up = int(c.get("rise", 0) + c.get("raised to floor", 0))
     down = int(c.get("discount", 0) + c.get("win-back", 0))
-    parts = [f"prices held on {held}"] if held else []
-    parts += [f"adjusted on {up}"] if up else []
-    parts += [f"reduced for volume on {down}"] if down and proposal.situation != "win-back" else []
-    parts += (
-        [f"reduced on {down} to welcome you back"]
-        if down and proposal.situation == "win-back"
-        else []
+    parts = (
+        [ngettext("prices held on {n}", "prices held on {n}", held).format(n=held)] if held else []
     )
-    return (
-        f"Our offer: {len(lines)} product{'s' * (len(lines) != 1)} for "
-        f"{money(proposal.totals['revenue'])} a year at {_basis(proposal)}; "
-        + ", ".join(parts)
-        + f"; valid until {proposal.valid_until.date()}."
+    parts += [ngettext("adjusted on {n}", "adjusted on {n}", up).format(n=up)] if up else []
+    if down and proposal.situation != "win-back":
+        parts.append(
+            ngettext("reduced for volume on {n}", "reduced for volume on {n}", down).format(n=down)
+        )
+    if down and proposal.situation == "win-back":
+        parts.append(
+            ngettext(
+                "reduced on {n} to welcome you back", "reduced on {n} to welcome you back", down
+            ).format(n=down)
+        )
+    n = len(lines)
+    basis = _basis(proposal)
+    if basis == "given":
+        text = ngettext(
+            "Our offer: {n} product for {revenue} a year at the volumes we plan together; "
+            "{terms}; valid until {date}.",
+            "Our offer: {n} products for {revenue} a year at the volumes we plan together; "
+            "{terms}; valid until {date}.",
+            n,
+        )
+    elif basis == "former":
+        text = ngettext(
+            "Our offer: {n} product for {revenue} a year at your former volumes; {terms}; valid "
+            "until {date}.",
+            "Our offer: {n} products for {revenue} a year at your former volumes; {terms}; valid "
+            "until {date}.",
+            n,
+        )
+    else:
+        text = ngettext(
+            "Our offer: {n} product for {revenue} a year at your current volumes; {terms}; "
+            "valid until {date}.",
+            "Our offer: {n} products for {revenue} a year at your current volumes; {terms}; "
+            "valid until {date}.",
+            n,
+        )
+    return text.format(
+        n=n,
+        revenue=money(proposal.totals["revenue"]),
+        terms=", ".join(parts),
+        date=proposal.valid_until.date(),
     )
 
 
 def _volumes_sentence(proposal, shown: int = 5) -> str:
     top = proposal.lines.sort_values("revenue", ascending=False).head(shown)
     if top.empty:
-        return "Volumes: no product lines (no products table with prices and costs)."
+        return _("Volumes: no product lines (no products table with prices and costs).")
     names = top["name"].astype("object").where(top["name"].notna(), top["product_id"])
-    listed = ", ".join(f"{n} {v:,.0f}" for n, v in zip(names, top["volume"], strict=True))
+    listed = ", ".join(f"{n} {money(v)}" for n, v in zip(names, top["volume"], strict=True))
     more = len(proposal.lines) - len(top)
-    return f"Volumes: {listed}" + (f" and {more} more" if more > 0 else "") + "."
+    if more > 0:
+        return ngettext(
+            "Volumes: {volumes} and {n} more.", "Volumes: {volumes} and {n} more.", more
+        ).format(volumes=listed, n=more)
+    return _("Volumes: {volumes}.").format(volumes=listed)
+
+
+def _validity_sentence(proposal) -> str:
+    return _("The offer is valid until {date}.").format(date=proposal.valid_until.date())
+
+
+def _references_sentence(proposal) -> str:
+    return _("References: visits to comparable clients we supply, and training for your staff.")
 
 
 _OWN = {
     "offer": offer_sentence,
     "volumes": _volumes_sentence,
-    "validity": lambda p: f"The offer is valid until {p.valid_until.date()}.",
-    "references": lambda p: (
-        "References: visits to comparable clients we supply, and training for your staff."
-    ),
+    "validity": _validity_sentence,
+    "references": _references_sentence,
 }
+
+
+def _audience_word(audience: str) -> str:
+    """An audience of :data:`kamlib.account.proposal.AUDIENCES` in the reader's language."""
+    words = {
+        "decision maker": pgettext("audience", "decision maker"),
+        "economic buyer": pgettext("audience", "economic buyer"),
+        "finance": pgettext("audience", "finance"),
+        "technical": pgettext("audience", "technical"),
+        "user": pgettext("audience", "user"),
+        "gatekeeper": pgettext("audience", "gatekeeper"),
+    }
+    return words.get(audience, audience)
 
 
 def audience_table(proposal, arguments: pd.DataFrame | None) -> pd.DataFrame:
@@ -325,22 +555,31 @@ def audience_table(proposal, arguments: pd.DataFrame | None) -> pd.DataFrame:
     """
     facts = {}
     if arguments is not None and not arguments.empty:
-        for _, row in arguments.iterrows():
+        for _i, row in arguments.iterrows():
             if row["argument"] not in INTERNAL_ARGUMENTS:
                 facts[row["argument"]] = argument_sentence(
                     row, past=proposal.situation == "win-back"
                 )
     rows = []
-    for _, r in proposal.arguments.iterrows():
+    for _i, r in proposal.arguments.iterrows():
         if r["argument"] in INTERNAL_ARGUMENTS:
             continue
         text = _OWN[r["argument"]](proposal) if r["argument"] in _OWN else facts.get(r["argument"])
         if text and not (r["argument"] in ("offer", "volumes") and proposal.lines.empty):
             rows.append((r["audience"], r["contacts"], text))
-    out = pd.DataFrame(rows, columns=["Audience", "Contacts", "Argument"]).astype("str")
+    out = pd.DataFrame(rows, columns=["audience", "contacts", "argument"]).astype("str")
     order = {a: i for i, a in enumerate(AUDIENCES)}
-    return out.sort_values("Audience", key=lambda s: s.map(order), kind="stable").reset_index(
-        drop=True
+    out = out.sort_values("audience", key=lambda s: s.map(order), kind="stable")
+    return (
+        pd.DataFrame(
+            {
+                _("Audience"): out["audience"].map(_audience_word),
+                _("Contacts"): out["contacts"],
+                _("Argument"): out["argument"],
+            }
+        )
+        .astype("str")
+        .reset_index(drop=True)
     )
 
 
@@ -368,23 +607,34 @@ def internal_notes_table(
     >>> internal_notes_table(None, cell="AX")["Note"].tolist()
     ['Class AX.']
     """
-    notes = [f"Class {cell}."] if cell else []
+    notes = [_("Class {cell}.").format(cell=cell)] if cell else []
     if arguments is not None and not arguments.empty:
         inside = arguments[arguments["argument"].isin(INTERNAL_ARGUMENTS)]
-        notes += [argument_sentence(row) for _, row in inside.iterrows()]
+        notes += [argument_sentence(row) for _i, row in inside.iterrows()]
     if proposal is not None and not proposal.lines.empty:
         t = proposal.totals
         if pd.notna(t["current_contribution"]) and t["current_contribution"] < 0:
             notes.append(
-                f"The account loses {money(-t['current_contribution'])} after cost to serve "
-                f"(gross profit {money(t['current_gross_profit'])}, cost to serve "
-                f"{money(t['current_cost_to_serve'])}): prices to the floor, "
-                "and cut the cost to serve (fewer, larger orders)."
+                _(
+                    "The account loses {loss} after cost to serve (gross profit {gross_profit}, "
+                    "cost to serve {cost_to_serve}): prices to the floor, and cut the cost to "
+                    "serve (fewer, larger orders)."
+                ).format(
+                    loss=money(-t["current_contribution"]),
+                    gross_profit=money(t["current_gross_profit"]),
+                    cost_to_serve=money(t["current_cost_to_serve"]),
+                )
             )
         below = int((proposal.lines["change"] == "raised to floor").sum())
         if below:
-            notes.append(f"{below} price(s) below our floor today: raised to the floor.")
-    return pd.DataFrame({"Note": notes}, dtype="str")
+            notes.append(
+                ngettext(
+                    "{n} price(s) below our floor today: raised to the floor.",
+                    "{n} price(s) below our floor today: raised to the floor.",
+                    below,
+                ).format(n=below)
+            )
+    return pd.DataFrame({_("Note"): notes}, dtype="str")
 
 
 def proposal_lines_table(proposal) -> pd.DataFrame:
@@ -402,29 +652,34 @@ def proposal_lines_table(proposal) -> pd.DataFrame:
         ``Gross profit``.
     """
     lines = proposal.lines
-    words = {
-        "rise": "price rise",
-        "raised to floor": "raised to floor",
-        "discount": "volume discount",
-        "win-back": "win-back price",
-        "unchanged": "unchanged",
-    }
     change = [
-        words[k] + ("" if k == "unchanged" else f" {signed_percent(c)}")
-        for k, c in zip(lines["change"], lines["price_change"], strict=True)
+        _price_change(k, c) for k, c in zip(lines["change"], lines["price_change"], strict=True)
     ]
     return pd.DataFrame(
         {
-            "Product": lines["name"].where(lines["name"].ne("nan"), lines["product_id"]),
-            "Volume": lines["volume"].map("{:,.0f}".format),
-            "Price today": lines["current_price"].map("{:,.2f}".format),
-            "Floor": lines["floor_price"].map("{:,.2f}".format),
-            "Price": lines["price"].map("{:,.2f}".format),
-            "Change": change,
-            "Revenue": lines["revenue"].map(money),
-            "Gross profit": lines["gross_profit"].map(money),
+            _("Product"): lines["name"].where(lines["name"].ne("nan"), lines["product_id"]),
+            _("Volume"): lines["volume"].map(money),
+            _("Price today"): lines["current_price"].map(_decimal),
+            _("Floor"): lines["floor_price"].map(_decimal),
+            _("Price"): lines["price"].map(_decimal),
+            _("Change"): change,
+            _("Revenue"): lines["revenue"].map(money),
+            _("Gross profit"): lines["gross_profit"].map(money),
         }
     ).astype("str")
+
+
+def _price_change(kind: str, change: float) -> str:
+    """A proposal line's price move in words ("price rise +3.2 %", "unchanged")."""
+    if kind == "unchanged":
+        return pgettext("price", "unchanged")
+    words = {
+        "rise": N_("price rise {change}"),
+        "raised to floor": N_("raised to floor {change}"),
+        "discount": N_("volume discount {change}"),
+        "win-back": N_("win-back price {change}"),
+    }
+    return _(words[kind]).format(change=signed_percent(change))
 
 
 def what_if_sentence(
@@ -458,19 +713,51 @@ def what_if_sentence(
     falls by 80 (-16.0 %) to 420.
     """
     d = row["discount"]
-    position = "below the price floor" if row["below_floor"] else "above the price floor"
-    text = f"At {percent(d)} off, {label} costs {row['price']:,.2f} ({position} of {floor:,.2f})"
-    if d > max_discount + 1e-12:
-        text += f", beyond the maximum discount of {percent(max_discount, 0)}"
+    beyond = d > max_discount + 1e-12
+    if row["below_floor"] and beyond:
+        text = _(
+            "At {discount} off, {product} costs {price} (below the price floor of {floor}), "
+            "beyond the maximum discount of {max_discount}"
+        )
+    elif row["below_floor"]:
+        text = _("At {discount} off, {product} costs {price} (below the price floor of {floor})")
+    elif beyond:
+        text = _(
+            "At {discount} off, {product} costs {price} (above the price floor of {floor}), "
+            "beyond the maximum discount of {max_discount}"
+        )
+    else:
+        text = _("At {discount} off, {product} costs {price} (above the price floor of {floor})")
+    offer = text.format(
+        discount=percent(d),
+        product=label,
+        price=_decimal(row["price"]),
+        floor=_decimal(floor),
+        max_discount=percent(max_discount, 0),
+    )
     if not row["feasible"]:
-        return text + "; the price no longer covers the unit cost: no volume can make up for it."
-    text += (
-        f". Keeping today's gross profit of {money(row['base_contribution'])} needs "
-        f"{row['volume_needed']:,.0f} units ({signed_percent(row['volume_change'])})."
+        return _(
+            "{offer}; the price no longer covers the unit cost: no volume can make up for it."
+        ).format(offer=offer)
+    needed = _whole(row["volume_needed"])
+    text = ngettext(
+        "{offer}. Keeping today's gross profit of {profit} needs {volume} units ({change}).",
+        "{offer}. Keeping today's gross profit of {profit} needs {volume} units ({change}).",
+        needed,
+    ).format(
+        offer=offer,
+        profit=money(row["base_contribution"]),
+        volume=money(row["volume_needed"]),
+        change=signed_percent(row["volume_change"]),
     )
     after = row["unit_margin"] * planned
-    return text + (
-        f" At the planned {planned:,.0f} units ({signed_percent(planned / current_volume - 1)}) "
-        + change_sentence(row["base_contribution"], after, "gross profit")
-        + "."
+    planned_text = ngettext(
+        "At the planned {volume} units ({change}) {result}.",
+        "At the planned {volume} units ({change}) {result}.",
+        _whole(planned),
+    ).format(
+        volume=money(planned),
+        change=signed_percent(planned / current_volume - 1),
+        result=change_sentence(row["base_contribution"], after, N_("gross profit")),
     )
+    return text + " " + planned_text

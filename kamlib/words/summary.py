@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import gettext as _
+from kamlib.language import ngettext, pgettext
 from kamlib.load.workspace import Workspace
 from kamlib.portfolio.abcxyz import abc_xyz
 from kamlib.portfolio.churn import client_status
@@ -51,9 +53,16 @@ def portfolio_summary(
     """
     tx = ws.transactions
     day = pd.Timestamp(as_of if as_of is not None else ws.as_of).normalize()
-    lines = [f"Portfolio of {len(ws.accounts)} accounts; analysis date {day.date()}."]
+    n = len(ws.accounts)
+    lines = [
+        ngettext(
+            "Portfolio of {n} accounts; analysis date {date}.",
+            "Portfolio of {n} accounts; analysis date {date}.",
+            n,
+        ).format(n=n, date=day.date())
+    ]
     if tx.empty:
-        return "\n".join(lines + ["No transactions: nothing to summarise."])
+        return "\n".join(lines + [_("No transactions: nothing to summarise.")])
     lines.append(
         conventions_sentence(
             as_of=day,
@@ -68,14 +77,20 @@ def portfolio_summary(
     by_year = tx.groupby(tx["date"].dt.year)["revenue"].sum()
     first, last = tx["date"].min().date(), tx["date"].max().date()
     lines.append(
-        f"{len(tx):,} transaction lines from {first} to {last}; "
-        "revenue by calendar year: "
-        + ", ".join(f"{y} {money(v)}" for y, v in by_year.items())
-        + "."
+        ngettext(
+            "{n} transaction lines from {first} to {last}; revenue by calendar year: {years}.",
+            "{n} transaction lines from {first} to {last}; revenue by calendar year: {years}.",
+            len(tx),
+        ).format(
+            n=money(len(tx)),
+            first=first,
+            last=last,
+            years=", ".join(f"{y} {money(v)}" for y, v in by_year.items()),
+        )
     )
     accounts = ws.accounts if ws.has("accounts") else None
     dep = dependence(tx, accounts, as_of=day, months=months)
-    lines.append(f"\nDependence ({window_label(day, months)}):")
+    lines.append("\n" + _("Dependence ({window}):").format(window=window_label(day, months)))
     lines += [f"  {s}" for s in dependence_sentences(dep)]
 
     classes = abc_xyz(
@@ -87,9 +102,10 @@ def portfolio_summary(
     )
     counts = classes["cell"].value_counts().sort_index()
     lines.append(
-        f"\nABC-XYZ cells (clients, {whole}): "
-        + ", ".join(f"{c} {n}" for c, n in counts.items())
-        + "."
+        "\n"
+        + _("ABC-XYZ cells (clients, {window}): {cells}.").format(
+            window=whole, cells=", ".join(f"{c} {n}" for c, n in counts.items())
+        )
     )
 
     status = client_status(tx, as_of=day)
@@ -97,15 +113,39 @@ def portfolio_summary(
         ["at_risk", "lost"]
     )
     counts = status["status"].value_counts()
+    at_risk = int(key_risk.sum())
     lines.append(
-        f"\nLoss of clients (status on {day.date()} from the whole history): "
-        + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
-        + f"; {int(key_risk.sum())} of them key clients at risk or lost."
+        "\n"
+        + ngettext(
+            "Loss of clients (status on {date} from the whole history): {statuses}; {n} of them "
+            "key clients at risk or lost.",
+            "Loss of clients (status on {date} from the whole history): {statuses}; {n} of them "
+            "key clients at risk or lost.",
+            at_risk,
+        ).format(
+            date=day.date(),
+            statuses=", ".join(_status_count(s, n) for s, n in counts.items()),
+            n=at_risk,
+        )
     )
     pnl = client_pnl(tx, ws.cost_to_serve if ws.has("cost_to_serve") else None, as_of=day)
     losers = loss_makers(pnl)
     if len(losers):
         lines.append(
-            f"Large clients with negative contribution ({whole}): {', '.join(losers.index)}."
+            _("Large clients with negative contribution ({window}): {clients}.").format(
+                window=whole, clients=", ".join(losers.index)
+            )
         )
     return "\n".join(lines)
+
+
+def _status_count(status: str, n: int) -> str:
+    """How many clients have one status of :func:`kamlib.client_status` ("12 at risk")."""
+    words = {
+        "active": pgettext("clients by status", "active"),
+        "at_risk": pgettext("clients by status", "at risk"),
+        "lost": pgettext("clients by status", "lost"),
+        "no_purchase": pgettext("clients by status", "no purchase"),
+    }
+    # TRANSLATORS: one item of a list of counts of clients by status, e.g. "12 at risk"
+    return _("{n} {status}").format(n=n, status=words.get(status, status.replace("_", " ")))
