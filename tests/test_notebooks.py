@@ -413,7 +413,7 @@ def test_the_annual_meeting_in_russian(tmp_path, sample_workspace):
     assert {"Общие сведения", "Границы переговоров", "Сервис по кварталам", "Открытые сделки"} <= (
         captions
     )
-    assert "Краткий обзор" in headings
+    assert "Сводка" in headings
     assert "<th>Вовремя и полностью</th>" in html  # a column the notebook names
     _only_this_account(text, "C0027", sample_workspace)
 
