@@ -9,6 +9,10 @@ Runs (papermill, Python API, report mode): every notebook on the bundled sample 
 notebooks for the breadwinner C0027, the loss-maker C0112 and the lost key client C0009), and
 two on a workspace that holds nothing but transactions. Each run must finish without an error
 output and say what the sample's planted phenomena are (data/README.md).
+
+Languages (issue 12): every notebook takes ``lang``; the text its code cells show goes through
+``gettext`` (checked statically), its catalogue ``notebooks`` is translated in every shipped
+language, and the annual meeting run in Russian shows Russian headings and captions.
 """
 
 from __future__ import annotations
@@ -154,6 +158,61 @@ def test_personal_data_stays_out_unless_asked_for(name):
         assert "include_personal_details=include_personal_details" in code
     else:
         assert "include_personal_details" not in declared
+
+
+# the keywords and calls whose text a reader sees: a literal there is English in every language
+SHOWN_KEYWORDS = ("caption", "empty", "label")
+SHOWN_CALLS = ("heading", "paragraph", "if_recorded")
+
+
+def _literal_text(node) -> bool:
+    """A non-empty string literal or an f-string: text that no translation reaches."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value != ""
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_lang_parameter_set_before_anything_is_shown(name):
+    declared = pm.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb"))
+    assert declared["lang"]["default"] == '"en"'
+    setup = _read(name).cells[1].source
+    assert "from kamlib.language import gettext as _" in setup
+    assert setup.index("use_language(lang)") < setup.index("ws = cache.workspace(workspace)")
+    assert "display(" not in setup
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_text_the_code_cells_show_is_marked_for_translation(name):
+    found = []
+    for cell in _code_cells(_read(name))[1:]:
+        for node in ast.walk(ast.parse(cell.source)):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            shown = [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+            if callee in SHOWN_CALLS:
+                shown += node.args[-1:]  # the text: paragraph(x), if_recorded(ws, table, x)
+            if callee == "settings_sentence":  # names and values of the settings stated
+                shown += [
+                    n for d in node.args if isinstance(d, ast.Dict) for n in d.keys + d.values
+                ]
+            if callee == "rename":
+                shown += [
+                    v
+                    for k in node.keywords
+                    if isinstance(k.value, ast.Dict)
+                    for v in k.value.values
+                ]
+            found += [ast.unparse(n) for n in shown if _literal_text(n)]
+    assert not found, f"{name}: English text not marked with _(): {found}"
+
+
+def test_the_notebooks_catalogue_is_translated_in_every_language():
+    from kamlib.catalogues import check
+
+    problems = [p for p in check(areas=["notebooks"]) if "notebooks.po" in p]
+    assert problems == []
 
 
 def test_ruff_passes_on_the_notebooks():
@@ -331,6 +390,32 @@ def test_development_plan_of_a_client_too_new_for_xyz(tmp_path, sample_workspace
     assert "ABC-XYZ cell too new; key-client types: perspective" in text
     assert "contact plan uses class B's cadence" in text
     _only_this_account(text, "C0148", sample_workspace)
+
+
+def test_the_annual_meeting_in_russian(tmp_path, sample_workspace):
+    """The code cells' headings, captions and headers read in Russian; names and ids stay data."""
+    from babel.messages.pofile import read_po
+
+    nb = _execute(
+        "annual_meeting", tmp_path / "annual_meeting.ipynb", account_id="C0027", lang="ru"
+    )
+    _check_ran(nb)
+    text = _text(nb)
+    assert "Ежегодная встреча: Hartmann Industrietechnik GmbH (C0027)" in text
+    assert "Встреча 2025-12-31; плановый год 2026." in text
+    assert "Annual meeting:" not in text and "Meeting on" not in text
+    html = "\n".join(o.data.get("text/html", "") for o in _outputs(nb) if "data" in o)
+    captions = set(re.findall(r"<caption>([^<]*)</caption>", html))
+    headings = set(re.findall(r"<h[12][^>]*>([^<]*)</h[12]>", html))
+    with (ROOT / "kamlib" / "locale" / "notebooks.pot").open("rb") as handle:
+        english = {m.id for m in read_po(handle) if m.id}
+    assert not (captions | headings) & english, "a caption or heading of the notebook in English"
+    assert {"Общие сведения", "Границы переговоров", "Сервис по кварталам", "Открытые сделки"} <= (
+        captions
+    )
+    assert "Сводка" in headings
+    assert "<th>Вовремя и полностью</th>" in html  # a column the notebook names
+    _only_this_account(text, "C0027", sample_workspace)
 
 
 @pytest.fixture(scope="module")
