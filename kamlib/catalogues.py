@@ -208,7 +208,8 @@ def check(root: Path = _ROOT, areas: list[str] | None = None) -> list[str]:
 
     A problem is a template message without a translation (or with a fuzzy one) in a shipped
     language, a translation whose placeholders differ from the English, a markdown heading
-    level or code span that the translation lost, or a missing catalogue file.
+    level or code span that the translation lost, a missing catalogue file, or one message
+    translated differently in two areas (the reports would show only one of them).
     """
     problems = [f"{name}: in no area of kamlib.catalogues.AREAS" for name in unassigned(root)]
     for area in areas or AREAS:
@@ -247,6 +248,25 @@ def check(root: Path = _ROOT, areas: list[str] | None = None) -> list[str]:
                     if _markup(ids[0]) != _markup(text):
                         problems.append(f"{where}: markdown heading or code spans differ")
                         break
+    return problems + _clashes(root)
+
+
+def _clashes(root: Path) -> list[str]:
+    """Messages that two areas translate differently (the reports would use only one of them)."""
+    problems = []
+    for lang in LANGUAGES:
+        seen: dict[tuple, tuple[str, object]] = {}
+        for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+            for message in _read(path, lang):
+                if not message.id or not message.string or message.fuzzy:
+                    continue
+                key = (message.context, message.id)
+                if key in seen and seen[key][1] != message.string:
+                    problems.append(
+                        f"{path.relative_to(root)}: {str(message.id)[:60]!r} translated "
+                        f"{message.string!r} here, {seen[key][1]!r} in {seen[key][0]}"
+                    )
+                seen.setdefault(key, (path.name, message.string))
     return problems
 
 
