@@ -8,10 +8,15 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
+from kamlib.language import N_
+from kamlib.language import gettext as _
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.profitability import whale_peak_sentence
 
 __all__ = ["plot_whale_curve"]
+
+#: What a whale curve measures, as its labels name it (English; translated when drawn).
+_NOUNS = (N_("profit"), N_("contribution"), N_("gross profit"))
 
 
 def plot_whale_curve(
@@ -69,8 +74,10 @@ def plot_whale_curve(
         )
     if ax is None:
         ax = plt.gca()
-    ax.set_xlabel("clients, most profitable first (cumulative %)")
-    ax.set_ylabel(f"{noun} (cumulative % of the total)", parse_math=False)
+    ax.set_xlabel(_("clients, most profitable first (cumulative %)"))
+    ax.set_ylabel(
+        _("{measure} (cumulative % of the total)").format(measure=_(noun)), parse_math=False
+    )
     shares = curve[y].to_numpy(dtype=float)
     if len(curve) == 0 or np.isnan(shares).all():
         ax.text(
