@@ -91,7 +91,7 @@ def _babel_percent(share: float, digits: int, *, signed: bool = False, trim: boo
     )
     pattern = f"+{body};-{body}" if signed else body
     text = format_percent(share, format=pattern, locale=locale)
-    if signed and not any(ch in "123456789" for ch in text):
+    if not any(ch in "123456789" for ch in text):  # zero: no sign, never "-0,0 %"
         text = format_percent(0.0, format=body, locale=locale)
     return text
 
