@@ -28,6 +28,7 @@ from kamlib.account.pricing import what_if
 from kamlib.account.targets import next_year_targets
 from kamlib.errors import ArgumentError, InputError, KamlibError, Problem
 from kamlib.language import gettext as _
+from kamlib.language import pgettext
 from kamlib.plots.abcxyz import plot_abc_xyz_matrix
 from kamlib.plots.plan import plot_what_if
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
@@ -646,7 +647,10 @@ def account_explorer(
     ids = overview["account_id"]
     names = overview["name"].fillna("") if "name" in overview else pd.Series("", index=ids.index)
     labels = (ids + " " + names).str.strip().tolist()
-    picker = w.Dropdown(options=list(zip(labels, ids, strict=True)), description=_("Account"))
+    picker = w.Dropdown(
+        options=list(zip(labels, ids, strict=True)),
+        description=pgettext("account picker", "Account"),
+    )
     text = w.HTML()
 
     def show(_change=None) -> None:

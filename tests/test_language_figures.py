@@ -155,7 +155,7 @@ def test_money_ticks(lang, millions, thousands, plain):
 
 def test_table_cells_and_headers():
     with language("fr"):
-        assert column_label("revenue", "EUR") == "Chiffre d’affaires (EUR)"
+        assert column_label("revenue", "EUR") == "Chiffre d'affaires (EUR)"
         assert column_label("share_of_wallet") == "Part du portefeuille client"
         assert column_label("dmu_role") == "Rôle dans la décision"
         assert column_label("Revenue") == "Revenue"  # already a label: kept
@@ -186,8 +186,8 @@ def test_sentences_in_french_and_russian():
         assert settings_sentence({"max_discount": 0.1, "cell": None}) == (
             f"Paramètres : remise maximale 10{NB}%; case par défaut."
         )
-        assert window_label("2025-12-31", 12) == "12 derniers mois jusqu’au 31/12/2025"
-        assert window_label("2025-12-31", 1) == "dernier mois jusqu’au 31/12/2025"
+        assert window_label("2025-12-31", 12) == "12 derniers mois jusqu'au 31/12/2025"
+        assert window_label("2025-12-31", 1) == "dernier mois jusqu'au 31/12/2025"
         assert listing(list("abcdefg")) == "a, b, c, d, e et 2 autres"
         assert no_cost().startswith("aucune donnée de coût (la marge brute")
         assert missing_data_sentence(transactions=tx, tables=["transactions"]).startswith(
@@ -237,15 +237,15 @@ def test_chart_labels_in_french():
         losses = pd.DataFrame({"region": ["Nord", "Sud"], "clients": [2, 1]})
         plot_losses(losses, ax=ax2)
         assert ax1.texts[0].get_text() == (
-            f"50{NB}% des clients réalisent 85{NB}% du chiffre d’affaires"
+            f"50{NB}% des clients réalisent 85{NB}% du chiffre d'affaires"
         )
         assert ax1.get_title() == "Courbe de Pareto : 4 clients"
         assert [t.get_text() for t in ax1.get_legend().get_texts()] == [
-            "clients par chiffre d’affaires",
+            "clients par chiffre d'affaires",
             "répartition égale",
         ]
         assert ax2.get_ylabel() == "clients perdus" and ax2.get_xlabel() == "Région"
-        assert axis_label("revenue") == "Chiffre d’affaires"
+        assert axis_label("revenue") == "Chiffre d'affaires"
         plt.close(fig)
 
 

@@ -8,15 +8,22 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
-from kamlib.language import N_
 from kamlib.language import gettext as _
+from kamlib.language import pgettext
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.profitability import whale_peak_sentence
 
 __all__ = ["plot_whale_curve"]
 
-#: What a whale curve measures, as its labels name it (English; translated when drawn).
-_NOUNS = (N_("profit"), N_("contribution"), N_("gross profit"))
+
+def _measure(noun: str) -> str:
+    """What a whale curve measures, in the reader's language (another noun is kept)."""
+    words = {
+        "profit": pgettext("measure", "profit"),
+        "contribution": pgettext("measure", "contribution"),
+        "gross profit": pgettext("measure", "gross profit"),
+    }
+    return words.get(noun, noun)
 
 
 def plot_whale_curve(
@@ -76,7 +83,7 @@ def plot_whale_curve(
         ax = plt.gca()
     ax.set_xlabel(_("clients, most profitable first (cumulative %)"))
     ax.set_ylabel(
-        _("{measure} (cumulative % of the total)").format(measure=_(noun)), parse_math=False
+        _("{measure} (cumulative % of the total)").format(measure=_measure(noun)), parse_math=False
     )
     shares = curve[y].to_numpy(dtype=float)
     if len(curve) == 0 or np.isnan(shares).all():

@@ -21,7 +21,7 @@ Examples
 >>> from kamlib.language import language
 >>> with language("fr"):
 ...     column_label("revenue", "EUR"), cell_text(0.1234, "percent"), cell_text(True)
-('Chiffre d’affaires (EUR)', '12,3\\xa0%', 'oui')
+("Chiffre d'affaires (EUR)", '12,3\\xa0%', 'oui')
 """
 
 from __future__ import annotations

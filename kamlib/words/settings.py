@@ -279,7 +279,7 @@ def conventions_sentence(
         _("as of {date}").format(date=date_text(day)),
         _("ABC-XYZ classes over the {window}").format(window=window_label(day, classes_months)),
         _("ABC by {measure}: A up to {a}, B up to {b} of the cumulative total, the rest C").format(
-            measure=_(measure.replace("_", " ")), a=short_percent(a), b=short_percent(b)
+            measure=_measure(measure), a=short_percent(a), b=short_percent(b)
         ),
         xyz.format(period=period, x=short_number(x), y=short_number(y)),
         _("zero periods {code} ({meaning})").format(
@@ -290,5 +290,12 @@ def conventions_sentence(
     return _("Settings: {settings}.").format(settings="; ".join(parts))
 
 
-#: What ABC can rank, marked for the catalogue ("ABC by revenue").
-_MEASURES = (N_("revenue"), N_("gross profit"), N_("contribution"), N_("quantity"))
+def _measure(measure: str) -> str:
+    """What ABC ranks, in words ("gross_profit" reads "gross profit")."""
+    words = {
+        "revenue": pgettext("measure", "revenue"),
+        "gross_profit": pgettext("measure", "gross profit"),
+        "contribution": pgettext("measure", "contribution"),
+        "quantity": pgettext("measure", "quantity"),
+    }
+    return words.get(measure, measure.replace("_", " "))
