@@ -9,7 +9,8 @@ render in a static report. A notebook cell is then simply::
 
 Widgets show their results as HTML built by :mod:`kamlib.report.elements` (escaped) and figures
 as PNG images drawn on their own matplotlib ``Figure`` (no pyplot state), so they work the same in
-a kernel and in a test.
+a kernel and in a test. Labels, captions and numbers are in the reader's language
+(:func:`kamlib.language.use_language`); the sliders' read-outs are written by the browser.
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from kamlib.account.dossier import account_info
 from kamlib.account.pricing import what_if
 from kamlib.account.targets import next_year_targets
 from kamlib.errors import ArgumentError, InputError, KamlibError, Problem
+from kamlib.language import gettext as _
+from kamlib.language import pgettext
 from kamlib.plots.abcxyz import plot_abc_xyz_matrix
 from kamlib.plots.plan import plot_what_if
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
 from kamlib.portfolio.churn import client_status
 from kamlib.report.elements import SafeHTML, paragraph, table
 from kamlib.words import abc_xyz_sentence, targets_sentence
+from kamlib.words.columns import cell_text
+from kamlib.words.numbers import number
 from kamlib.words.proposal import what_if_sentence
 
 __all__ = ["abc_xyz_explorer", "what_if_explorer", "targets_explorer", "account_explorer"]
@@ -102,6 +107,7 @@ def _scenarios(abc: tuple[float, float], xyz: tuple[float, float]) -> list[tuple
 def _scenario_table(transactions, scenarios, options) -> pd.DataFrame:
     """Clients per class under each pair of cut-offs (one abc_xyz run per scenario)."""
     rows = []
+    share = _("A: share of total")
     for abc, xyz in scenarios:  # a handful of scenarios, each a vectorised analysis
         result = abc_xyz(transactions, abc_cutoffs=abc, xyz_cutoffs=xyz, **options)
         abc_counts = result["abc"].value_counts()
@@ -109,11 +115,11 @@ def _scenario_table(transactions, scenarios, options) -> pd.DataFrame:
         a_share = result.loc[result["abc"] == "A", "share"].sum()
         rows.append(
             {
-                "ABC cut-offs": f"{abc[0]:.0%} / {abc[1]:.0%}",
-                "XYZ cut-offs (CV)": f"{xyz[0]:.2f} / {xyz[1]:.2f}",
+                _("ABC cut-offs"): " / ".join(cell_text(v, fmt="{:.0%}") for v in abc),
+                _("XYZ cut-offs (CV)"): " / ".join(cell_text(v, fmt="{:.2f}") for v in xyz),
                 **{c: int(abc_counts.get(c, 0)) for c in "ABC"},
                 **{c: int(xyz_counts.get(c, 0)) for c in "XYZ"},
-                "A: share of total": a_share,
+                share: a_share,
             }
         )
     return pd.DataFrame(rows)
@@ -175,8 +181,10 @@ def abc_xyz_explorer(
         rows = _scenario_table(transactions, scenarios or _scenarios(abc, xyz), options)
         return table(
             rows,
-            caption="Clients per class under other cut-offs (first row: the cut-offs used above)",
-            formats={"A: share of total": "{:.1%}"},
+            caption=_(
+                "Clients per class under other cut-offs (first row: the cut-offs used above)"
+            ),
+            formats={_("A: share of total"): "{:.1%}"},
         )
 
     w = _widgets()
@@ -185,7 +193,7 @@ def abc_xyz_explorer(
         min=0.05,
         max=1.0,
         step=0.01,
-        description="ABC cut-offs",
+        description=_("ABC cut-offs"),
         continuous_update=False,
         readout_format=".0%",
         style={"description_width": "initial"},
@@ -195,7 +203,7 @@ def abc_xyz_explorer(
         min=0.05,
         max=3.0,
         step=0.05,
-        description="XYZ cut-offs (CV)",
+        description=_("XYZ cut-offs (CV)"),
         continuous_update=False,
         readout_format=".2f",
         style={"description_width": "initial"},
@@ -209,13 +217,14 @@ def abc_xyz_explorer(
                 transactions, abc_cutoffs=abc_slider.value, xyz_cutoffs=xyz_slider.value, **options
             )
         except KamlibError as exc:
-            text.value = paragraph(f"Cannot classify with these cut-offs: {exc}").html
+            message = _("Cannot classify with these cut-offs: {error}").format(error=exc)
+            text.value = paragraph(message).html
             return
         matrix = abc_xyz_matrix(result)
         image.value = _png(lambda ax: plot_abc_xyz_matrix(matrix, ax=ax))
         text.value = _join(
             paragraph(abc_xyz_sentence(matrix)),
-            table(matrix[_MATRIX_COLUMNS], caption="Clients per cell", max_rows=None),
+            table(matrix[_MATRIX_COLUMNS], caption=_("Clients per cell"), max_rows=None),
         ).html
 
     abc_slider.observe(redraw, names="value")
@@ -259,12 +268,15 @@ def _static_what_if(
     listed = set(grid_table["product_id"])
     order = [p for p in limits["product_id"] if p in listed][:max_products]
     rows = grid_table[grid_table["product_id"].isin(order) & grid_table["discount"].isin(chosen)]
-    cell = (rows["volume_change"].map("{:+.1%}".format)).where(rows["feasible"], "not feasible")
-    cell = cell.where(~rows["below_floor"].astype(bool), cell + " (below floor)")
+    changes = [cell_text(v, fmt="{:+.1%}") for v in rows["volume_change"]]
+    cell = pd.Series(changes, index=rows.index).where(rows["feasible"], _("not feasible"))
+    below = [_("{change} (below floor)").format(change=c) for c in cell]
+    cell = cell.where(~rows["below_floor"].astype(bool), pd.Series(below, index=rows.index))
+    off = {d: _("{discount} off").format(discount=cell_text(d, fmt="{:.0%}")) for d in grid}
     wide = (
-        rows.assign(cell=cell, column=rows["discount"].map("{:.0%} off".format))
+        rows.assign(cell=cell, column=rows["discount"].map(off))
         .pivot(index="product_id", columns="column", values="cell")
-        .reindex(index=order, columns=[f"{d:.0%} off" for d in chosen])
+        .reindex(index=order, columns=[off[d] for d in chosen])
     )
     wide.insert(0, "product", [f"{names.get(p, p)} ({p})" if p in names else p for p in order])
     return wide.reset_index(drop=True).rename_axis(columns=None)
@@ -337,26 +349,26 @@ def what_if_explorer(
             "what_if_table",
         )
         if known.empty or what_if_table.empty:
-            return paragraph("No product with a known unit cost: no what-if to show.")
+            return paragraph(_("No product with a known unit cost: no what-if to show."))
         return table(
             _static_what_if(known, what_if_table, discounts, max_products),
-            caption="Volume increase needed to keep today's contribution, by discount",
+            caption=_("Volume increase needed to keep today's contribution, by discount"),
         )
     if known.empty:
-        return paragraph("No product with a known unit cost: no what-if to explore.")
+        return paragraph(_("No product with a known unit cost: no what-if to explore."))
 
     w = _widgets()
     names = known["name"] if "name" in known else known["product_id"]
     labels = (names.fillna(known["product_id"]) + " (" + known["product_id"] + ")").tolist()
     product = w.Dropdown(
-        options=list(zip(labels, known["product_id"], strict=True)), description="Product"
+        options=list(zip(labels, known["product_id"], strict=True)), description=_("Product")
     )
     discount = w.FloatSlider(
         value=0.0,
         min=0.0,
         max=round(max(3 * max_discount, 0.30), 2),
         step=0.005,
-        description="Discount",
+        description=_("Discount"),
         readout_format=".1%",
         continuous_update=False,
     )
@@ -365,7 +377,7 @@ def what_if_explorer(
         min=-0.5,
         max=2.0,
         step=0.01,
-        description="Volume change",
+        description=_("Volume change"),
         readout_format="+.0%",
         continuous_update=False,
         style={"description_width": "initial"},
@@ -397,23 +409,23 @@ def what_if_explorer(
         shown = pd.DataFrame(
             {
                 "value": [
-                    f"{row['price']:,.2f}",
-                    f"{limit['unit_cost'] * (1 + min_margin):,.2f}",
-                    f"{row['volume_needed']:,.0f}" if feasible else "not feasible",
-                    f"{row['volume_change']:+.1%}" if feasible else "",
-                    f"{planned:,.0f}",
-                    f"{row['unit_margin'] * planned:,.0f}",
-                    f"{row['base_contribution']:,.0f}",
+                    number(row["price"], 2),
+                    number(limit["unit_cost"] * (1 + min_margin), 2),
+                    number(row["volume_needed"]) if feasible else _("not feasible"),
+                    cell_text(row["volume_change"], fmt="{:+.1%}") if feasible else "",
+                    number(planned),
+                    number(row["unit_margin"] * planned),
+                    number(row["base_contribution"]),
                 ]
             },
             index=[
-                "price after the discount",
-                "price floor",
-                "volume that keeps the gross profit",
-                "volume change needed",
-                "planned volume",
-                "gross profit at the planned volume",
-                "gross profit today",
+                _("price after the discount"),
+                _("price floor"),
+                _("volume that keeps the gross profit"),
+                _("volume change needed"),
+                _("planned volume"),
+                _("gross profit at the planned volume"),
+                _("gross profit today"),
             ],
         )
         text.value = _join(
@@ -422,7 +434,7 @@ def what_if_explorer(
                     label, row, limit, planned, max_discount=max_discount, min_margin=min_margin
                 )
             ),
-            table(shown, caption="What-if at this discount", index=True),
+            table(shown, caption=_("What-if at this discount"), index=True),
         ).html
 
     for control in (product, discount, volume):
@@ -503,26 +515,29 @@ def targets_explorer(
             for g in growths  # a few assumptions, each a vectorised computation
         ]
         frame = pd.DataFrame(totals).assign(
-            assumption=["each product's history"]
-            + [f"{g:+.0%} for every product" for g in growths[1:]]
+            assumption=[_("each product's history")]
+            + [
+                _("{growth} for every product").format(growth=cell_text(g, fmt="{:+.0%}"))
+                for g in growths[1:]
+            ]
         )
         frame["change"] = (frame["revenue_target"] / frame["base_revenue"] - 1).where(
             frame["base_revenue"] > 0
         )
         return table(
             frame[["assumption", "base_revenue", "revenue_target", "change"]],
-            caption="Total target under other growth assumptions",
+            caption=_("Total target under other growth assumptions"),
             formats={"base_revenue": "{:,.0f}", "revenue_target": "{:,.0f}", "change": "{:+.1%}"},
         )
 
     w = _widgets()
-    history = w.Checkbox(value=True, description="each product's own history")
+    history = w.Checkbox(value=True, description=_("each product's own history"))
     growth = w.FloatSlider(
         value=0.05,
         min=-0.5,
         max=1.0,
         step=0.01,
-        description="Growth for every product",
+        description=_("Growth for every product"),
         readout_format="+.0%",
         continuous_update=False,
         style={"description_width": "initial"},
@@ -542,7 +557,7 @@ def targets_explorer(
             paragraph(targets_sentence(targets)),
             table(
                 targets[shown],
-                caption="Targets under this assumption",
+                caption=_("Targets under this assumption"),
                 formats={
                     "base_revenue": "{:,.0f}",
                     "growth": "{:+.1%}",
@@ -572,7 +587,7 @@ def _overview(transactions, accounts, as_of) -> pd.DataFrame:
     if accounts is not None and "account_id" in accounts:
         facts = accounts.drop_duplicates("account_id").set_index("account_id")
         keep = [c for c in ("name", "status", "region", "manager") if c in facts]
-        out = facts[keep].rename(columns={"status": "CRM status"}).join(out, how="right")
+        out = facts[keep].rename(columns={"status": _("CRM status")}).join(out, how="right")
     out = out.sort_values("annual_value", ascending=False, kind="stable")
     return out.rename_axis("account_id").reset_index()
 
@@ -624,7 +639,7 @@ def account_explorer(
     if not interactive:
         return table(
             overview,
-            caption="Accounts by annual value (the last 12 months up to the last purchase)",
+            caption=_("Accounts by annual value (the last 12 months up to the last purchase)"),
             max_rows=max_rows,
         )
 
@@ -632,14 +647,17 @@ def account_explorer(
     ids = overview["account_id"]
     names = overview["name"].fillna("") if "name" in overview else pd.Series("", index=ids.index)
     labels = (ids + " " + names).str.strip().tolist()
-    picker = w.Dropdown(options=list(zip(labels, ids, strict=True)), description="Account")
+    picker = w.Dropdown(
+        options=list(zip(labels, ids, strict=True)),
+        description=pgettext("account picker", "Account"),
+    )
     text = w.HTML()
 
     def show(_change=None) -> None:
         info = account_info(picker.value, transactions=transactions, accounts=accounts, as_of=as_of)
         row = overview.set_index("account_id").loc[picker.value]
         facts = pd.concat([info, row[["purchase_status", "cell"]]]).rename("value").to_frame()
-        text.value = table(facts, caption="Account facts", index=True, max_rows=None).html
+        text.value = table(facts, caption=_("Account facts"), index=True, max_rows=None).html
 
     picker.observe(show, names="value")
     show()

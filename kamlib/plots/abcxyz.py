@@ -8,15 +8,20 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from kamlib.errors import ArgumentError
+from kamlib.language import N_, current_language
+from kamlib.language import gettext as _
+from kamlib.words.numbers import number
 
 __all__ = ["plot_abc_xyz_matrix"]
 
+#: What the cells can show: the legend's words (English, translated when drawn) and decimals.
 _VALUES = {
-    "count": ("accounts", ".0f"),
-    "total": ("total", ",.0f"),
-    "count_pct": ("% of accounts", ".1f"),
-    "total_pct": ("% of total", ".1f"),
+    "count": (N_("accounts"), 0),
+    "total": (N_("total"), 0),
+    "count_pct": (N_("% of accounts"), 1),
+    "total_pct": (N_("% of total"), 1),
 }
+_ENGLISH_FORMATS = {"count": ".0f", "total": ",.0f", "count_pct": ".1f", "total_pct": ".1f"}
 
 
 def plot_abc_xyz_matrix(
@@ -74,12 +79,15 @@ def plot_abc_xyz_matrix(
         .reindex(index=rows, columns=cols)
         .astype("float64")
     )
-    label, fmt = _VALUES[value]
-    options = {"annot": True, "fmt": fmt, "cmap": cmap, "cbar_kws": {"label": label}}
-    options.update(kwargs)
+    label, digits = _VALUES[value]
+    label = _(label)
+    options = {"annot": True, "fmt": _ENGLISH_FORMATS[value]}
+    if current_language() != "en":  # the cells' numbers by the locale
+        options = {"annot": grid.map(lambda v: number(v, digits)).to_numpy(), "fmt": ""}
+    options.update({"cmap": cmap, "cbar_kws": {"label": label}, **kwargs})
     sns.heatmap(grid, ax=ax, **options)
-    ax.set_xlabel("XYZ: regularity", parse_math=False)
-    ax.set_ylabel("ABC: value", parse_math=False)
-    ax.set_title(f"ABC-XYZ matrix: {label}", parse_math=False)
+    ax.set_xlabel(_("XYZ: regularity"), parse_math=False)
+    ax.set_ylabel(_("ABC: value"), parse_math=False)
+    ax.set_title(_("ABC-XYZ matrix: {value}").format(value=label), parse_math=False)
     ax.tick_params(axis="y", rotation=0)
     return ax

@@ -1,9 +1,16 @@
-"""Axis ticks a manager reads: money as 1.2 M or 350 k, never matplotlib's "1e6" offset.
+"""Axis ticks and labels a manager reads: money as 1.2 M or 350 k, never matplotlib's "1e6" offset.
+
+Ticks and labels are in the reader's language (:func:`kamlib.language.use_language`): the
+numbers by the locale, the suffixes from the catalogue ("1,2 млн", "350 тыс." in Russian).
 
 Examples
 --------
 >>> money_tick(1_234_567), money_tick(350_000), money_tick(8_500), money_tick(-2_000_000)
 ('1.2 M', '350 k', '8,500', '-2.0 M')
+>>> from kamlib.language import language
+>>> with language("ru"):
+...     money_tick(1_234_567), money_tick(350_000), money_tick(8_500)
+('1,2 млн', '350 тыс.', '8\xa0500')
 """
 
 from __future__ import annotations
@@ -11,7 +18,11 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-__all__ = ["money_axis", "money_tick", "nothing_to_draw"]
+from kamlib.language import current_language, pgettext
+from kamlib.words.columns import column_label
+from kamlib.words.numbers import number
+
+__all__ = ["axis_label", "money_axis", "money_tick", "nothing_to_draw"]
 
 
 def money_tick(value: float, _position: object = None) -> str:
@@ -22,10 +33,32 @@ def money_tick(value: float, _position: object = None) -> str:
     """
     size = abs(value)
     if size >= 1e6:
-        return f"{value / 1e6:,.1f} M"
+        # TRANSLATORS: an amount in millions on a chart's axis, short ("1.2 M")
+        return pgettext("money tick", "{amount} M").format(amount=number(value / 1e6, 1))
     if size >= 1e4:
-        return f"{value / 1e3:,.0f} k"
-    return f"{value:,.0f}"
+        # TRANSLATORS: an amount in thousands on a chart's axis, short ("350 k")
+        return pgettext("money tick", "{amount} k").format(amount=number(value / 1e3))
+    return number(value)
+
+
+def axis_label(name: object) -> str:
+    """A column as an axis label: its name in English ("region"), its header in other languages.
+
+    Parameters
+    ----------
+    name : object
+        The column drawn on the axis.
+
+    Examples
+    --------
+    >>> axis_label("region"), axis_label("annual_value")
+    ('region', 'annual_value')
+    >>> from kamlib.language import language
+    >>> with language("fr"):
+    ...     axis_label("region")
+    'Région'
+    """
+    return str(name) if current_language() == "en" else column_label(name)
 
 
 def money_axis(ax: Axes, which: str = "y") -> Axes:

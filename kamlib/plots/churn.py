@@ -8,7 +8,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
-from kamlib.plots.axes import money_axis
+from kamlib.language import gettext as _
+from kamlib.plots.axes import axis_label, money_axis
 
 __all__ = ["plot_losses"]
 
@@ -70,8 +71,8 @@ def plot_losses(
         text.set_parse_math(False)
     if len(labels) > 6:
         ax.tick_params(axis="x", labelrotation=45)
-    ax.set_xlabel(str(x), parse_math=False)
-    ax.set_ylabel("lost clients" if y == "clients" else str(y), parse_math=False)
+    ax.set_xlabel(axis_label(x), parse_math=False)
+    ax.set_ylabel(_("lost clients") if y == "clients" else axis_label(y), parse_math=False)
     if y != "clients":
         money_axis(ax)
     return ax

@@ -11,7 +11,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from kamlib.errors import InputError, Problem
-from kamlib.plots.axes import money_axis, nothing_to_draw
+from kamlib.language import N_
+from kamlib.language import gettext as _
+from kamlib.plots.axes import axis_label, money_axis, nothing_to_draw
 
 __all__ = ["ATTITUDE_COLORS", "plot_dmu_map", "plot_revenue_history"]
 
@@ -24,6 +26,16 @@ ATTITUDE_COLORS: dict[str, str] = {
     "unknown": "#bdbdbd",
 }
 """Node colour per attitude (diverging: green = for us, red = against us)."""
+
+#: The attitudes as the legend names them (English; translated when drawn).
+_ATTITUDE_WORDS = (
+    N_("champion"),
+    N_("supporter"),
+    N_("neutral"),
+    N_("sceptic"),
+    N_("opponent"),
+    N_("unknown"),
+)
 
 
 def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -118,7 +130,7 @@ def plot_dmu_map(
         ax = plt.gca()
     ax.set_axis_off()
     if dmu.empty:
-        return nothing_to_draw(ax, "No contacts recorded: no org chart to draw.")
+        return nothing_to_draw(ax, _("No contacts recorded: no org chart to draw."))
     colors = {**ATTITUDE_COLORS, **(palette or {})}
     ids = dmu["contact_id"].astype("str").tolist()
     layout = _tree_layout(ids, dmu["reports_to"].tolist())
@@ -139,7 +151,7 @@ def plot_dmu_map(
     style = {"edgecolors": "0.2", "linewidths": 0.8, "zorder": 3, **kwargs}
     ax.scatter(x, y, s=area.to_numpy(), c=attitude.map(colors).tolist(), **style)
     if labels:
-        role = dmu["dmu_role"].fillna("role unknown").astype("str")
+        role = dmu["dmu_role"].fillna(_("role unknown")).astype("str")
         for xi, yi, name, r in zip(x, y, dmu["name"].astype("str"), role, strict=True):
             ax.text(
                 xi,
@@ -161,13 +173,13 @@ def plot_dmu_map(
             markersize=9,
             markerfacecolor=colors[a],
             markeredgecolor="0.2",
-            label=a,
+            label=_(a),
         )
         for a in present
     ]
     ax.legend(
         handles=handles,
-        title="attitude",
+        title=_("attitude"),
         loc="upper left",
         bbox_to_anchor=(1.0, 1.0),
         frameon=False,
@@ -227,10 +239,10 @@ def plot_revenue_history(
         up += np.clip(values, 0, None)
         down += np.clip(values, None, 0)
     ax.set_xticks(positions, [str(v) for v in table.index])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(axis_label(x))
+    ax.set_ylabel(axis_label(y))
     money_axis(ax)
-    legend = ax.legend(title=hue, frameon=False)
+    legend = ax.legend(title=axis_label(hue), frameon=False)
     for text in legend.get_texts():
         text.set_parse_math(False)
     return ax

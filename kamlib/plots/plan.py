@@ -8,7 +8,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
-from kamlib.plots.axes import money_axis, nothing_to_draw
+from kamlib.language import gettext as _
+from kamlib.language import pgettext
+from kamlib.plots.axes import axis_label, money_axis, nothing_to_draw
 
 __all__ = ["plot_plan_vs_actual", "plot_what_if"]
 
@@ -25,7 +27,8 @@ def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
 
 
 def _line_labels(pva: pd.DataFrame) -> list[str]:
-    period = pva["period"].fillna("year") if "period" in pva else pd.Series("year", index=pva.index)
+    whole = pgettext("plan period", "year")
+    period = pva["period"].fillna(whole) if "period" in pva else pd.Series(whole, index=pva.index)
     label = pva["year"].astype("str") + " " + period.astype("str")
     for column in ("category", "product_id", "region"):
         if column in pva and pva[column].notna().any():
@@ -72,10 +75,11 @@ def plot_plan_vs_actual(
     if ax is None:
         ax = plt.gca()
     if pva.empty:
-        return nothing_to_draw(ax, "No target lines recorded: no plan against actual to draw.")
+        return nothing_to_draw(ax, _("No target lines recorded: no plan against actual to draw."))
     x = np.arange(len(pva))
-    ax.bar(x - width / 2, pva["revenue_target"], width, label="target", color="0.75", **kwargs)
-    ax.bar(x + width / 2, pva["actual"].fillna(0.0), width, label="actual", color="C0", **kwargs)
+    target, actual = pgettext("plan chart", "target"), pgettext("plan chart", "actual")
+    ax.bar(x - width / 2, pva["revenue_target"], width, label=target, color="0.75", **kwargs)
+    ax.bar(x + width / 2, pva["actual"].fillna(0.0), width, label=actual, color="C0", **kwargs)
     ax.set_xticks(
         x,
         _line_labels(pva),
@@ -84,7 +88,7 @@ def plot_plan_vs_actual(
     )
     for text in ax.get_xticklabels():
         text.set_parse_math(False)
-    ax.set_ylabel("revenue")
+    ax.set_ylabel(axis_label("revenue"))
     money_axis(ax)
     ax.legend(frameon=False)
     return ax
@@ -138,10 +142,10 @@ def plot_what_if(
         marker="x",
         markersize=10,
         color="C3",
-        label="below the price floor",
+        label=_("below the price floor"),
     )
-    ax.set_xlabel("discount (%)")
-    ax.set_ylabel("volume increase needed (%)")
+    ax.set_xlabel(_("discount (%)"))
+    ax.set_ylabel(_("volume increase needed (%)"))
     if len(under):
         ax.legend(frameon=False)
     return ax

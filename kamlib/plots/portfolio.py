@@ -8,8 +8,25 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import ArgumentError
+from kamlib.language import N_, ngettext
+from kamlib.language import gettext as _
+from kamlib.words.numbers import percent_points
 
 __all__ = ["plot_pareto"]
+
+#: The curve's words for each value it can rank by (English; translated when drawn).
+_WORDS = {
+    "revenue": (
+        N_("clients by revenue"),
+        N_("{clients} of clients hold {share} of revenue"),
+        N_("cumulative % of revenue"),
+    ),
+    "gross_profit": (
+        N_("clients by gross profit"),
+        N_("{clients} of clients hold {share} of gross profit"),
+        N_("cumulative % of gross profit"),
+    ),
+}
 
 
 def _values(data, value: str, months: int | None) -> pd.Series:
@@ -91,14 +108,23 @@ def plot_pareto(
         ax = plt.gca()
     x = np.concatenate([[0.0], np.arange(1, len(v) + 1) / len(v)]) * 100
     y = np.concatenate([[0.0], v.cumsum().to_numpy() / v.sum()]) * 100
-    options = {"color": "C0", "label": f"clients by {value}"}
+    words = value.replace("_", " ")  # a value column without catalogued words reads in English
+    curve, mark_text, y_label = _WORDS.get(
+        value,
+        (
+            f"clients by {value}",
+            "{clients} of clients hold {share} of " + words,
+            "cumulative % of " + words,
+        ),
+    )
+    options = {"color": "C0", "label": _(curve)}
     options.update(kwargs)
     ax.plot(x, y, **options)
-    ax.plot([0, 100], [0, 100], color="0.6", linestyle="--", label="even spread")
+    ax.plot([0, 100], [0, 100], color="0.6", linestyle="--", label=_("even spread"))
     i = int(np.argmax(y >= mark * 100 - 1e-9))
     ax.scatter([x[i]], [y[i]], color=options["color"], zorder=3)
     ax.annotate(
-        f"{x[i]:.0f} % of clients hold {y[i]:.0f} % of {value.replace('_', ' ')}",
+        _(mark_text).format(clients=percent_points(x[i], 0), share=percent_points(y[i], 0)),
         (x[i], y[i]),
         xytext=(8, -14),
         textcoords="offset points",
@@ -106,8 +132,10 @@ def plot_pareto(
     )
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 102)
-    ax.set_xlabel("cumulative % of clients (largest first)", parse_math=False)
-    ax.set_ylabel(f"cumulative % of {value.replace('_', ' ')}", parse_math=False)
-    ax.set_title(f"Pareto curve: {len(v)} clients", parse_math=False)
+    ax.set_xlabel(_("cumulative % of clients (largest first)"), parse_math=False)
+    ax.set_ylabel(_(y_label), parse_math=False)
+    # TRANSLATORS: English says "clients" for 1 too
+    title = ngettext("Pareto curve: {n} clients", "Pareto curve: {n} clients", len(v))
+    ax.set_title(title.format(n=len(v)), parse_math=False)
     ax.legend(loc="lower right")
     return ax

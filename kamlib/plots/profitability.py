@@ -8,10 +8,22 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
+from kamlib.language import gettext as _
+from kamlib.language import pgettext
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.profitability import whale_peak_sentence
 
 __all__ = ["plot_whale_curve"]
+
+
+def _measure(noun: str) -> str:
+    """What a whale curve measures, in the reader's language (another noun is kept)."""
+    words = {
+        "profit": pgettext("measure", "profit"),
+        "contribution": pgettext("measure", "contribution"),
+        "gross profit": pgettext("measure", "gross profit"),
+    }
+    return words.get(noun, noun)
 
 
 def plot_whale_curve(
@@ -69,8 +81,10 @@ def plot_whale_curve(
         )
     if ax is None:
         ax = plt.gca()
-    ax.set_xlabel("clients, most profitable first (cumulative %)")
-    ax.set_ylabel(f"{noun} (cumulative % of the total)", parse_math=False)
+    ax.set_xlabel(_("clients, most profitable first (cumulative %)"))
+    ax.set_ylabel(
+        _("{measure} (cumulative % of the total)").format(measure=_measure(noun)), parse_math=False
+    )
     shares = curve[y].to_numpy(dtype=float)
     if len(curve) == 0 or np.isnan(shares).all():
         ax.text(

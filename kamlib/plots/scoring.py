@@ -10,6 +10,8 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from kamlib.errors import InputError, Problem
+from kamlib.language import gettext as _
+from kamlib.plots.axes import axis_label
 from kamlib.portfolio.scoring import QUADRANTS
 
 __all__ = ["plot_strategy_quadrants"]
@@ -83,7 +85,9 @@ def plot_strategy_quadrants(
         sns.scatterplot(data=placed, x=x, y=y, hue=hue, ax=ax, **{"s": 60, **kwargs})
         legend = ax.get_legend()
         if legend is not None:
+            legend.set_title(axis_label(legend.get_title().get_text()))
             for text in legend.get_texts():
+                text.set_text(_(text.get_text()))
                 text.set_parse_math(False)
         point_labels = placed[label] if label is not None else placed.index.to_series()
         for xi, yi, text in zip(placed[x], placed[y], point_labels.astype("str"), strict=True):
@@ -110,7 +114,7 @@ def plot_strategy_quadrants(
             ax.text(
                 cx,
                 cy,
-                table[key][0],
+                _(table[key][0]),
                 ha=ha,
                 va=va,
                 color="0.35",
@@ -120,6 +124,7 @@ def plot_strategy_quadrants(
             )
     ax.set_xlim(*_LIMITS)
     ax.set_ylim(*_LIMITS)
-    ax.set_xlabel(f"{x} (1-10)", parse_math=False)
-    ax.set_ylabel(f"{y} (1-10)", parse_math=False)
+    # TRANSLATORS: an axis of the 2x2 and its scale, e.g. "interest (1-10)"
+    ax.set_xlabel(_("{axis} (1-10)").format(axis=axis_label(x)), parse_math=False)
+    ax.set_ylabel(_("{axis} (1-10)").format(axis=axis_label(y)), parse_math=False)
     return ax

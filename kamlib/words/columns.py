@@ -8,12 +8,20 @@ currency ("Revenue (EUR)"). :func:`column_kind` says how a column's numbers are 
 decimal (and a sign when the column is a change), never "-0.0 %", booleans as "yes"/"no",
 missing values as an em dash, dates without a time of day.
 
+Headers and cells are in the reader's language (:func:`kamlib.language.use_language`): labels
+are translated from the catalogue, numbers and dates written by the locale
+(:mod:`kamlib.words.numbers`); in English exactly as above.
+
 Examples
 --------
 >>> column_label("gp_share"), column_label("below_floor_now"), column_label("revenue", "EUR")
 ('Share of gross profit', 'Below floor now', 'Revenue (EUR)')
 >>> cell_text(-0.0004, "change"), cell_text(True), cell_text(float("nan"))
 ('0.0 %', 'yes', '—')
+>>> from kamlib.language import language
+>>> with language("fr"):
+...     column_label("revenue", "EUR"), cell_text(0.1234, "percent"), cell_text(True)
+("Chiffre d'affaires (EUR)", '12,3\\xa0%', 'oui')
 """
 
 from __future__ import annotations
@@ -26,6 +34,10 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError
+from kamlib.language import N_, current_language, pgettext
+from kamlib.language import gettext as _
+from kamlib.words.numbers import date_text, percent, signed_percent
+from kamlib.words.numbers import number as number_text
 
 __all__ = [
     "COLUMN_LABELS",
@@ -40,220 +52,221 @@ __all__ = [
 #: What a missing value reads in a table.
 MISSING = "—"
 
-#: Canonical and analysis column names -> the header a reader sees (translate here).
+#: Canonical and analysis column names -> the header a reader sees, in English (marked for the
+#: catalogue; :func:`column_label` translates).
 COLUMN_LABELS: dict[str, str] = {
     # ids and names
-    "account_id": "Client",
-    "client_id": "Client",
-    "client": "Client",
-    "name": "Name",
-    "account_name": "Name",
-    "parent_id": "Parent company",
-    "product_id": "Product",
-    "product": "Product",
-    "category": "Category",
-    "order_id": "Order",
-    "region": "Region",
-    "segment": "Segment",
-    "manager": "Account manager",
-    "industry": "Industry",
-    "contact_id": "Contact",
-    "contact_type": "Contact type",
-    "competitor": "Competitor",
-    "title": "Title",
-    "status": "Status",
-    "state": "State",
-    "type": "Type",
-    "text": "Text",
-    "argument": "Argument",
-    "audience": "Audience",
-    "reason": "Reason",
-    "reasons": "Reasons",
-    "n_reasons": "Number of reasons",
-    "note": "Note",
-    "notes": "Notes",
-    "action": "Action",
-    "owner": "Owner",
-    "role": "Role",
-    "position": "Position",
-    "dmu_role": "Role in the decision",
-    "attitude": "Attitude",
-    "influence": "Influence",
-    "check": "Check",
-    "ok": "OK",
-    "finding": "Finding",
-    "indicator": "Indicator",
-    "reference": "Reference",
-    "flag": "Flag",
-    "sentence": "Finding",
-    "strategy": "Strategy",
-    "cell": "Class",
-    "quadrant": "Quadrant",
-    "basis": "Basis",
-    "source": "Source",
-    "growth_source": "Source of growth",
-    "window": "Preparation window",
-    "stage": "Stage",
-    "criterion": "Criterion",
-    "met": "Met",
-    "missing": "Missing",
-    "qualified": "Qualified",
+    "account_id": N_("Client"),
+    "client_id": N_("Client"),
+    "client": N_("Client"),
+    "name": N_("Name"),
+    "account_name": N_("Name"),
+    "parent_id": N_("Parent company"),
+    "product_id": N_("Product"),
+    "product": N_("Product"),
+    "category": N_("Category"),
+    "order_id": N_("Order"),
+    "region": N_("Region"),
+    "segment": N_("Segment"),
+    "manager": N_("Account manager"),
+    "industry": N_("Industry"),
+    "contact_id": N_("Contact"),
+    "contact_type": N_("Contact type"),
+    "competitor": N_("Competitor"),
+    "title": N_("Title"),
+    "status": N_("Status"),
+    "state": N_("State"),
+    "type": N_("Type"),
+    "text": N_("Text"),
+    "argument": N_("Argument"),
+    "audience": N_("Audience"),
+    "reason": N_("Reason"),
+    "reasons": N_("Reasons"),
+    "n_reasons": N_("Number of reasons"),
+    "note": N_("Note"),
+    "notes": N_("Notes"),
+    "action": N_("Action"),
+    "owner": N_("Owner"),
+    "role": N_("Role"),
+    "position": N_("Position"),
+    "dmu_role": N_("Role in the decision"),
+    "attitude": N_("Attitude"),
+    "influence": N_("Influence"),
+    "check": N_("Check"),
+    "ok": N_("OK"),
+    "finding": N_("Finding"),
+    "indicator": N_("Indicator"),
+    "reference": N_("Reference"),
+    "flag": N_("Flag"),
+    "sentence": N_("Finding"),
+    "strategy": N_("Strategy"),
+    "cell": N_("Class"),
+    "quadrant": N_("Quadrant"),
+    "basis": N_("Basis"),
+    "source": N_("Source"),
+    "growth_source": N_("Source of growth"),
+    "window": N_("Preparation window"),
+    "stage": N_("Stage"),
+    "criterion": N_("Criterion"),
+    "met": N_("Met"),
+    "missing": N_("Missing"),
+    "qualified": N_("Qualified"),
     # dates and periods
-    "date": "Date",
-    "year": "Year",
-    "quarter": "Quarter",
-    "month": "Month",
-    "period": "Period",
-    "since": "Since",
-    "first_date": "First purchase",
-    "last_date": "Last purchase",
-    "first_purchase": "First purchase",
-    "last_purchase": "Last purchase",
-    "last_contact": "Last contact",
-    "due": "Due",
-    "due_date": "Due",
-    "done_date": "Done",
-    "deadline": "Deadline",
-    "days_overdue": "Days overdue",
-    "days_since": "Days since",
-    "days_since_last": "Days since last purchase",
-    "days_since_contact": "Days since last contact",
-    "tenure_years": "Years as a client",
+    "date": N_("Date"),
+    "year": N_("Year"),
+    "quarter": N_("Quarter"),
+    "month": N_("Month"),
+    "period": N_("Period"),
+    "since": N_("Since"),
+    "first_date": N_("First purchase"),
+    "last_date": N_("Last purchase"),
+    "first_purchase": N_("First purchase"),
+    "last_purchase": N_("Last purchase"),
+    "last_contact": N_("Last contact"),
+    "due": N_("Due"),
+    "due_date": N_("Due"),
+    "done_date": N_("Done"),
+    "deadline": N_("Deadline"),
+    "days_overdue": N_("Days overdue"),
+    "days_since": N_("Days since"),
+    "days_since_last": N_("Days since last purchase"),
+    "days_since_contact": N_("Days since last contact"),
+    "tenure_years": N_("Years as a client"),
     # money
-    "revenue": "Revenue",
-    "revenue_total": "Revenue, total",
-    "revenue_last": "Revenue, last year",
-    "revenue_prev": "Revenue, year before",
-    "revenue_target": "Revenue target",
-    "base_revenue": "Base revenue",
-    "actual": "Actual revenue",
-    "target": "Target",
-    "gross_profit": "Gross profit",
-    "gross_profit_total": "Gross profit, total",
-    "cost": "Cost",
-    "cost_to_serve": "Cost to serve",
-    "contribution": "Contribution",
-    "contribution_before": "Contribution before",
-    "contribution_after": "Contribution after",
-    "value": "Value",
-    "annual_value": "Annual value",
-    "estimated_value": "Estimated value",
-    "lost_value": "Lost value",
-    "at_stake": "At stake",
-    "budget": "Budget",
-    "potential_budget": "Potential budget",
-    "price": "Price",
-    "list_price": "List price",
-    "floor_price": "Floor price",
-    "total": "Total",
+    "revenue": N_("Revenue"),
+    "revenue_total": N_("Revenue, total"),
+    "revenue_last": N_("Revenue, last year"),
+    "revenue_prev": N_("Revenue, year before"),
+    "revenue_target": N_("Revenue target"),
+    "base_revenue": N_("Base revenue"),
+    "actual": N_("Actual revenue"),
+    "target": N_("Target"),
+    "gross_profit": N_("Gross profit"),
+    "gross_profit_total": N_("Gross profit, total"),
+    "cost": N_("Cost"),
+    "cost_to_serve": N_("Cost to serve"),
+    "contribution": N_("Contribution"),
+    "contribution_before": N_("Contribution before"),
+    "contribution_after": N_("Contribution after"),
+    "value": N_("Value"),
+    "annual_value": N_("Annual value"),
+    "estimated_value": N_("Estimated value"),
+    "lost_value": N_("Lost value"),
+    "at_stake": N_("At stake"),
+    "budget": N_("Budget"),
+    "potential_budget": N_("Potential budget"),
+    "price": N_("Price"),
+    "list_price": N_("List price"),
+    "floor_price": N_("Floor price"),
+    "total": N_("Total"),
     # shares and changes
-    "share": "Share",
-    "cum_share": "Cumulative share",
-    "revenue_share": "Share of revenue",
-    "cum_revenue_share": "Cumulative share of revenue",
-    "gp_share": "Share of gross profit",
-    "cum_gp_share": "Cumulative share of gross profit",
-    "share_of_wallet": "Share of wallet",
-    "margin": "Margin",
-    "gross_margin": "Gross margin",
-    "discount": "Discount",
-    "attainment": "Attainment",
-    "growth": "Growth",
-    "change": "Change",
-    "revenue_change": "Change in revenue",
-    "count_pct": "Share of clients (%)",
-    "total_pct": "Share of the total (%)",
-    "cv": "Variation (CV)",
+    "share": N_("Share"),
+    "cum_share": N_("Cumulative share"),
+    "revenue_share": N_("Share of revenue"),
+    "cum_revenue_share": N_("Cumulative share of revenue"),
+    "gp_share": N_("Share of gross profit"),
+    "cum_gp_share": N_("Cumulative share of gross profit"),
+    "share_of_wallet": N_("Share of wallet"),
+    "margin": N_("Margin"),
+    "gross_margin": N_("Gross margin"),
+    "discount": N_("Discount"),
+    "attainment": N_("Attainment"),
+    "growth": N_("Growth"),
+    "change": N_("Change"),
+    "revenue_change": N_("Change in revenue"),
+    "count_pct": N_("Share of clients (%)"),
+    "total_pct": N_("Share of the total (%)"),
+    "cv": N_("Variation (CV)"),
     # counts and flags
-    "clients": "Clients",
-    "n_clients": "Clients",
-    "orders": "Orders",
-    "n_orders": "Orders",
-    "contacts": "Contacts",
-    "volume": "Volume",
-    "min_volume": "Minimum volume",
-    "quantity": "Quantity",
-    "count": "Count",
-    "score": "Score",
-    "competitiveness": "Competitiveness",
-    "interest": "Interest",
-    "abc": "ABC class",
-    "xyz": "XYZ class",
-    "abc_xyz": "ABC-XYZ class",
-    "revenue_abc": "Revenue class",
-    "profit_abc": "Profit class",
-    "at_risk": "At risk",
-    "lost": "Lost",
-    "active": "Active",
-    "key": "Key client",
-    "key_client": "Key client",
-    "breadwinner": "Breadwinner",
-    "perspective": "Perspective",
-    "perspective_reason": "Why perspective",
-    "image_maker": "Image maker",
-    "expert": "Expert",
-    "stable_high_profit": "Stable, high profit",
-    "below_floor": "Below floor",
-    "below_floor_now": "Below floor now",
-    "capped": "Capped",
-    "assumption": "Assumption",
-    "authority": "Authority",
-    "base_quantity": "Base quantity",
-    "carried_over": "Carried over",
-    "conditions": "Conditions",
-    "contribution_margin": "Contribution margin",
-    "current_price": "Current price",
-    "lowest_price": "Lowest price",
-    "unit_cost": "Unit cost",
-    "days_since_last_purchase": "Days since last purchase",
-    "days_to_tender": "Days to the tender",
-    "department": "Department",
-    "description": "Description",
-    "event": "Event",
-    "first": "First",
-    "second": "Second",
-    "gross_profit_last_12m": "Gross profit, last 12 months",
-    "revenue_last_12m": "Revenue, last 12 months",
-    "orders_last_12m": "Orders, last 12 months",
-    "revenue_previous": "Revenue, previous year",
-    "revenue_change_pct": "Change in revenue (%)",
-    "quantity_change": "Change in quantity",
-    "quantity_change_pct": "Change in quantity (%)",
-    "quantity_last": "Quantity, last year",
-    "quantity_previous": "Quantity, previous year",
-    "quantity_target": "Quantity target",
-    "revenue_growth": "Revenue growth",
-    "history_growth": "Growth in the history",
-    "kind": "Kind",
-    "level": "Level",
-    "long_cooperation": "Long cooperation",
-    "sales_growth": "Sales growth",
-    "lost_reason": "Why lost",
-    "market_influence": "Market influence",
-    "median_peer_revenue": "Median revenue of similar clients",
-    "need": "Need",
-    "new": "New",
-    "new_business": "New business",
-    "offer": "Offer",
-    "outcome": "Outcome",
-    "peers": "Similar clients",
-    "peers_buying": "Similar clients buying",
-    "penetration": "Penetration",
-    "prep_start": "Preparation starts",
-    "products_bought": "Products bought",
-    "purchase_share": "Share of periods with purchases",
-    "reports_to_name": "Reports to",
-    "solvency": "Solvency",
-    "step": "Step",
-    "strengths": "Strengths",
-    "weaknesses": "Weaknesses",
-    "summary": "Summary",
-    "tender_id": "Tender",
-    "types": "Types",
-    "winner": "Winner",
-    "variance": "Variance",
-    "previous": "Previous",
-    "current": "Current",
+    "clients": N_("Clients"),
+    "n_clients": N_("Clients"),
+    "orders": N_("Orders"),
+    "n_orders": N_("Orders"),
+    "contacts": N_("Contacts"),
+    "volume": N_("Volume"),
+    "min_volume": N_("Minimum volume"),
+    "quantity": N_("Quantity"),
+    "count": N_("Count"),
+    "score": N_("Score"),
+    "competitiveness": N_("Competitiveness"),
+    "interest": N_("Interest"),
+    "abc": N_("ABC class"),
+    "xyz": N_("XYZ class"),
+    "abc_xyz": N_("ABC-XYZ class"),
+    "revenue_abc": N_("Revenue class"),
+    "profit_abc": N_("Profit class"),
+    "at_risk": N_("At risk"),
+    "lost": N_("Lost"),
+    "active": N_("Active"),
+    "key": N_("Key client"),
+    "key_client": N_("Key client"),
+    "breadwinner": N_("Breadwinner"),
+    "perspective": N_("Perspective"),
+    "perspective_reason": N_("Why perspective"),
+    "image_maker": N_("Image maker"),
+    "expert": N_("Expert"),
+    "stable_high_profit": N_("Stable, high profit"),
+    "below_floor": N_("Below floor"),
+    "below_floor_now": N_("Below floor now"),
+    "capped": N_("Capped"),
+    "assumption": N_("Assumption"),
+    "authority": N_("Authority"),
+    "base_quantity": N_("Base quantity"),
+    "carried_over": N_("Carried over"),
+    "conditions": N_("Conditions"),
+    "contribution_margin": N_("Contribution margin"),
+    "current_price": N_("Current price"),
+    "lowest_price": N_("Lowest price"),
+    "unit_cost": N_("Unit cost"),
+    "days_since_last_purchase": N_("Days since last purchase"),
+    "days_to_tender": N_("Days to the tender"),
+    "department": N_("Department"),
+    "description": N_("Description"),
+    "event": N_("Event"),
+    "first": N_("First"),
+    "second": N_("Second"),
+    "gross_profit_last_12m": N_("Gross profit, last 12 months"),
+    "revenue_last_12m": N_("Revenue, last 12 months"),
+    "orders_last_12m": N_("Orders, last 12 months"),
+    "revenue_previous": N_("Revenue, previous year"),
+    "revenue_change_pct": N_("Change in revenue (%)"),
+    "quantity_change": N_("Change in quantity"),
+    "quantity_change_pct": N_("Change in quantity (%)"),
+    "quantity_last": N_("Quantity, last year"),
+    "quantity_previous": N_("Quantity, previous year"),
+    "quantity_target": N_("Quantity target"),
+    "revenue_growth": N_("Revenue growth"),
+    "history_growth": N_("Growth in the history"),
+    "kind": N_("Kind"),
+    "level": N_("Level"),
+    "long_cooperation": N_("Long cooperation"),
+    "sales_growth": N_("Sales growth"),
+    "lost_reason": N_("Why lost"),
+    "market_influence": N_("Market influence"),
+    "median_peer_revenue": N_("Median revenue of similar clients"),
+    "need": N_("Need"),
+    "new": N_("New"),
+    "new_business": N_("New business"),
+    "offer": N_("Offer"),
+    "outcome": N_("Outcome"),
+    "peers": N_("Similar clients"),
+    "peers_buying": N_("Similar clients buying"),
+    "penetration": N_("Penetration"),
+    "prep_start": N_("Preparation starts"),
+    "products_bought": N_("Products bought"),
+    "purchase_share": N_("Share of periods with purchases"),
+    "reports_to_name": N_("Reports to"),
+    "solvency": N_("Solvency"),
+    "step": N_("Step"),
+    "strengths": N_("Strengths"),
+    "weaknesses": N_("Weaknesses"),
+    "summary": N_("Summary"),
+    "tender_id": N_("Tender"),
+    "types": N_("Types"),
+    "winner": N_("Winner"),
+    "variance": N_("Variance"),
+    "previous": N_("Previous"),
+    "current": N_("Current"),
 }
 
 _MONEY = {
@@ -413,11 +426,13 @@ def column_label(name: object, currency: str | None = None) -> str:
     if not is_snake_case(name):
         return str(name)
     label = COLUMN_LABELS.get(name)
-    if label is None:
+    if label is None:  # a sentence of the name's words, translated when a catalogue knows it
         words = name.replace("_", " ")
         label = words[:1].upper() + words[1:]
+    label = _(label)
     if currency and column_kind(name) == "money":
-        label = f"{label} ({currency})"
+        # TRANSLATORS: a money column's header and the currency code, e.g. "Revenue (EUR)"
+        label = _("{label} ({currency})").format(label=label, currency=currency)
     return label
 
 
@@ -488,16 +503,16 @@ def cell_text(
     if _missing(value):
         return na_rep
     if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
+        return _yes_no(bool(value))
     if isinstance(value, str):
-        return {"True": "yes", "False": "no"}.get(value, value)
+        return _yes_no(value == "True") if value in ("True", "False") else value
     if isinstance(value, pd.Timestamp | _dt.datetime):
         stamp = pd.Timestamp(value)
         if stamp == stamp.normalize():
-            return stamp.strftime("%Y-%m-%d")
-        return stamp.strftime("%Y-%m-%d %H:%M")
+            return date_text(stamp)
+        return _("{date} {time}").format(date=date_text(stamp), time=stamp.strftime("%H:%M"))
     if isinstance(value, _dt.date):
-        return value.isoformat()
+        return date_text(value)
     number = None
     if isinstance(value, int | float) or type(value).__module__ == "numpy":
         try:
@@ -507,19 +522,42 @@ def cell_text(
     if number is None or math.isinf(number):
         return str(value)
     if fmt is not None:
-        text = fmt.format(value)
+        text = _formatted(fmt, value, number)
     elif kind == "money":
-        text = f"{number:,.2f}" if cents else f"{number:,.0f}"
+        text = number_text(number, 2 if cents else 0)
     elif kind == "percent":
-        text = f"{100 * number:.1f} %"
+        text = percent(number)
     elif kind == "change":
-        text = f"{100 * number:+.1f} %"
-        if text.lstrip("+-") == "0.0 %":
-            text = "0.0 %"
+        text = _change(number)
     elif kind == "count":
-        text = f"{number:,.0f}"
+        text = number_text(number)
     elif isinstance(value, int) or type(value).__name__.startswith(("int", "uint")):
         text = str(value)
     else:
-        text = f"{number:,.2f}"
+        text = number_text(number, 2)
     return _no_negative_zero(text)
+
+
+def _yes_no(value: bool) -> str:
+    return pgettext("table cell", "yes") if value else pgettext("table cell", "no")
+
+
+def _change(value: float) -> str:
+    """A change in percent with its sign, "0.0 %" (no sign) when it rounds to zero."""
+    text = signed_percent(value)
+    return percent(0.0) if not any(ch in "123456789" for ch in text) else text
+
+
+#: The ``str.format`` patterns of numbers that tables pass (``{:,.0f}``, ``{:+.1%}``...).
+_NUMBER_FORMAT = re.compile(r"^\{:(?P<sign>\+?),?\.(?P<digits>\d)(?P<type>[f%])\}$")
+
+
+def _formatted(fmt: str, value: object, number_: float) -> str:
+    """`value` by an explicit pattern: as given in English, by the locale in another language."""
+    found = _NUMBER_FORMAT.match(fmt)
+    if current_language() == "en" or found is None:
+        return fmt.format(value)
+    digits, signed = int(found["digits"]), bool(found["sign"])
+    if found["type"] == "f":
+        return number_text(number_, digits, signed=signed)
+    return signed_percent(number_, digits) if signed else percent(number_, digits)

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamlib.language import N_, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.window import since, until, window_start
-from kamlib.words.numbers import money, percent, signed_percent
+from kamlib.words.numbers import date_text, money, number, percent, signed_percent
 
 __all__ = ["glance_table"]
 
@@ -63,7 +65,8 @@ def glance_table(
     Returns
     -------
     DataFrame
-        ``Measure``, ``Figure``, ``Base`` (the population or comparison), all text.
+        ``Measure``, ``Figure``, ``Base`` (the population or comparison), all text, in the
+        reader's language (:func:`kamlib.language.use_language`).
     """
     as_of = pd.Timestamp(as_of)
     start = window_start(as_of, months)
@@ -75,54 +78,89 @@ def glance_table(
     change = revenue / revenue_before - 1 if revenue_before > 0 else float("nan")
     accounts = tx["account_id"].nunique() if status is None else len(status)
     buying = int((now.groupby("account_id")["revenue"].sum() > 0).sum())
-    window = f"last {months} months"
+    # TRANSLATORS: English keeps "months" for 1 too; give each plural form its own grammar
+    revenue_label = ngettext(
+        "Revenue, last {n} months to {date}", "Revenue, last {n} months to {date}", months
+    )
     rows = [
         (
-            f"Revenue, {window} to {as_of.date()}",
+            revenue_label.format(n=months, date=date_text(as_of)),
             money(revenue),
-            f"{signed_percent(change)} on the {months} months before",
+            ngettext(
+                "{change} on the {n} months before", "{change} on the {n} months before", months
+            ).format(change=signed_percent(change), n=months),
         ),
-        (f"Clients buying in the {window}", f"{buying:,}", f"of {accounts:,} accounts"),
+        (
+            ngettext(
+                "Clients buying in the last {n} months",
+                "Clients buying in the last {n} months",
+                months,
+            ).format(n=months),
+            number(buying),
+            ngettext("of {n} accounts", "of {n} accounts", accounts).format(n=number(accounts)),
+        ),
     ]
     if key_ids is not None:
         n_key = len(list(key_ids))
-        share = "" if key_share is None else f", {percent(key_share)} of sales"
-        rows.append(("Key clients", f"{n_key:,}", f"of {buying:,} clients buying{share}"))
+        base = (
+            ngettext("of {n} clients buying", "of {n} clients buying", buying)
+            if key_share is None
+            else ngettext(
+                "of {n} clients buying, {share} of sales",
+                "of {n} clients buying, {share} of sales",
+                buying,
+            )
+        )
+        share = None if key_share is None else percent(key_share)
+        rows.append((_("Key clients"), number(n_key), base.format(n=number(buying), share=share)))
     if pnl is not None:
         if cost_known:
             losing = pnl[pnl["contribution"] < 0]
-            lost_money = money(-losing["contribution"].sum())
             rows.append(
                 (
-                    "Clients losing money (contribution below 0)",
-                    f"{len(losing):,}",
-                    f"of {len(pnl):,} clients with revenue; together {lost_money}",
+                    _("Clients losing money (contribution below 0)"),
+                    number(len(losing)),
+                    ngettext(
+                        "of {n} clients with revenue; together {amount}",
+                        "of {n} clients with revenue; together {amount}",
+                        len(pnl),
+                    ).format(n=number(len(pnl)), amount=money(-losing["contribution"].sum())),
                 )
             )
         else:
-            rows.append(("Clients losing money", "not known", "no cost data"))
+            rows.append(
+                (_("Clients losing money"), pgettext("figure", "not known"), _("no cost data"))
+            )
     if status is not None:
-        for label, code in (("Lost clients", "lost"), ("Clients at risk", "at_risk")):
+        for label, code in ((N_("Lost clients"), "lost"), (N_("Clients at risk"), "at_risk")):
             rows_ = status[status["status"] == code]
             value = rows_["annual_value"].sum() if "annual_value" in rows_ else float("nan")
             rows.append(
                 (
-                    label,
-                    f"{len(rows_):,}",
-                    f"of {len(status):,} clients; {money(value)} a year at stake",
+                    _(label),
+                    number(len(rows_)),
+                    ngettext(
+                        "of {n} clients; {amount} a year at stake",
+                        "of {n} clients; {amount} a year at stake",
+                        len(status),
+                    ).format(n=number(len(status)), amount=money(value)),
                 )
             )
     if set_aside is not None:
         if set_aside.empty:
-            rows.append(("Lines set aside by the loader", "0", "every line read is counted"))
+            rows.append(
+                (_("Lines set aside by the loader"), number(0), _("every line read is counted"))
+            )
         else:
             rows.append(
                 (
-                    "Lines set aside by the loader",
-                    f"{int(set_aside['lines'].sum()):,}",
-                    f"{money(set_aside['revenue'].sum(min_count=1))} of revenue "
-                    f"({percent(set_aside['share'].sum(min_count=1))} of revenue read), "
-                    "not in the figures",
+                    _("Lines set aside by the loader"),
+                    number(int(set_aside["lines"].sum())),
+                    _("{amount} of revenue ({share} of revenue read), not in the figures").format(
+                        amount=money(set_aside["revenue"].sum(min_count=1)),
+                        share=percent(set_aside["share"].sum(min_count=1)),
+                    ),
                 )
             )
-    return pd.DataFrame(rows, columns=["Measure", "Figure", "Base"], dtype="str")
+    columns = [pgettext("glance table", "Measure"), pgettext("glance table", "Figure"), _("Base")]
+    return pd.DataFrame(rows, columns=columns, dtype="str")

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from kamlib.language import ngettext
+
 __all__ = ["account_names", "client_labels", "client_title", "listing"]
 
 
@@ -83,7 +85,12 @@ def listing(items: list[str], limit: int = 5) -> str:
     'a, b and 1 more'
     """
     shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    if len(items) <= limit:
+        return shown
+    more = len(items) - limit
+    return ngettext("{items} and {n} more", "{items} and {n} more", more).format(
+        items=shown, n=more
+    )
 
 
 def client_title(account_id: object, name: object = None) -> str:

@@ -24,10 +24,14 @@ from collections.abc import Iterable
 import pandas as pd
 
 from kamlib.errors import ArgumentError
+from kamlib.language import N_, pgettext
+from kamlib.language import gettext as _
+from kamlib.words.numbers import percent
 
 __all__ = [
     "NO_COST",
     "cost_known",
+    "no_cost",
     "if_recorded",
     "missing_data",
     "missing_data_sentence",
@@ -35,25 +39,56 @@ __all__ = [
     "missing_data_table",
 ]
 
-#: The reason, in words, that profit figures are missing.
-NO_COST = (
-    "no cost data (gross profit, contribution, breadwinners and loss-makers need a cost or "
-    "gross_profit column)"
+_NO_COST = (
+    N_("no cost data"),
+    N_(
+        "gross profit, contribution, breadwinners and loss-makers need a cost or gross_profit column"
+    ),
 )
 
-#: Optional table -> what its absence leaves out and how to unlock it.
+#: The reason, in words, that profit figures are missing (English; :func:`no_cost` translates).
+NO_COST = "{} ({})".format(*_NO_COST)
+
+#: Optional table -> what is missing and what its absence leaves out (English, translated where
+#: shown); the phrase reads "missing (what)".
 _TABLES = {
-    "cost_to_serve": "no cost-to-serve table (contribution after cost to serve not known; "
-    "the client P&L ranks clients on gross profit until a cost_to_serve table gives the cost of "
-    "serving each client)",
-    "contacts": "no contacts table (the decision-making map and contact plan need one)",
-    "meetings": "no meetings table (the timeline and last contact need one)",
-    "actions": "no actions table (open and overdue actions need one)",
-    "tenders": "no tenders table (tender windows and lost tenders need one)",
-    "targets": "no targets table (targets follow the computed rule)",
-    "competitors": "no competitors table (share of wallet by competitor needs one)",
-    "scores": "no scores table (competitiveness and interest need one)",
+    "cost_to_serve": (
+        N_("no cost-to-serve table"),
+        N_(
+            "contribution after cost to serve not known; the client P&L ranks clients on gross "
+            "profit until a cost_to_serve table gives the cost of serving each client"
+        ),
+    ),
+    "contacts": (
+        N_("no contacts table"),
+        N_("the decision-making map and contact plan need one"),
+    ),
+    "meetings": (N_("no meetings table"), N_("the timeline and last contact need one")),
+    "actions": (N_("no actions table"), N_("open and overdue actions need one")),
+    "tenders": (N_("no tenders table"), N_("tender windows and lost tenders need one")),
+    "targets": (N_("no targets table"), N_("targets follow the computed rule")),
+    "competitors": (
+        N_("no competitors table"),
+        N_("share of wallet by competitor needs one"),
+    ),
+    "scores": (N_("no scores table"), N_("competitiveness and interest need one")),
 }
+
+
+def no_cost() -> str:
+    """:data:`NO_COST` in the reader's language.
+
+    Examples
+    --------
+    >>> no_cost()
+    'no cost data (gross profit, contribution, breadwinners and loss-makers need a cost or gross_profit column)'
+    """
+    return _phrase(_(_NO_COST[0]), _(_NO_COST[1]))
+
+
+def _phrase(head: str, why: str) -> str:
+    # TRANSLATORS: what is missing and, in brackets, what it leaves out
+    return _("{missing} ({why})").format(missing=head, why=why)
 
 
 def cost_known(transactions: pd.DataFrame) -> bool:
@@ -116,6 +151,18 @@ def missing_data(
     >>> missing_data(transactions=tx, tables=["transactions"], only=["contacts"])
     ['no contacts table (the decision-making map and contact plan need one)']
     """
+    pairs = _missing_pairs(ws, transactions=transactions, tables=tables, only=only)
+    return [_phrase(head, why) for head, why in pairs]
+
+
+def _missing_pairs(
+    ws=None,
+    *,
+    transactions: pd.DataFrame | None = None,
+    tables: Iterable[str] | None = None,
+    only: Iterable[str] = ("cost_to_serve",),
+) -> list[tuple[str, str]]:
+    """(what is missing, what it leaves out) for :func:`missing_data`, translated."""
     if ws is not None:
         transactions = ws.transactions
         has = ws.has
@@ -125,17 +172,22 @@ def missing_data(
         present = set(tables or ())
         has = present.__contains__
     wanted = [t for t in only if t in _TABLES]
-    found = [] if cost_known(transactions) else [NO_COST]
+    found = [] if cost_known(transactions) else [(_(_NO_COST[0]), _(_NO_COST[1]))]
     if not found and "gross_profit" in transactions.columns:
         gp_missing = transactions["gross_profit"].isna()
         revenue = transactions["revenue"].abs() if "revenue" in transactions else None
         if gp_missing.any() and revenue is not None and revenue.sum() > 0:
             share = float(revenue[gp_missing].sum() / revenue.sum())
             found.append(
-                f"no cost on lines worth {100 * share:.1f} % of revenue (their clients' gross "
-                "profit and contribution stay unknown until those lines have a cost)"
+                (
+                    _("no cost on lines worth {share} of revenue").format(share=percent(share)),
+                    _(
+                        "their clients' gross profit and contribution stay unknown until those "
+                        "lines have a cost"
+                    ),
+                )
             )
-    found += [_TABLES[t] for t in wanted if not has(t)]
+    found += [(_(_TABLES[t][0]), _(_TABLES[t][1])) for t in wanted if not has(t)]
     return found
 
 
@@ -150,8 +202,8 @@ def missing_data_sentence(ws=None, **kwargs) -> str:
     """
     found = missing_data(ws, **kwargs)
     if not found:
-        return "Every figure of this report could be computed from the data."
-    return "Not known for lack of data: " + "; ".join(found) + "."
+        return _("Every figure of this report could be computed from the data.")
+    return _("Not known for lack of data: {missing}.").format(missing="; ".join(found))
 
 
 def missing_data_table(
@@ -188,17 +240,17 @@ def missing_data_table(
     groups: dict[str, list[str]] = {}
     for message in dict.fromkeys(m for group in messages for m in group):
         head, sep, text = message.partition(": ")
-        if sep:  # "no contacts table: decision-making map skipped"
-            groups.setdefault(head, []).append(text)
+        if sep:  # "no contacts table: decision-making map skipped" ("... : ..." in French)
+            groups.setdefault(head.strip(), []).append(text.strip())
         else:
             groups.setdefault(message, [])
     rows = []
-    for phrase in missing_data(ws, **kwargs):  # the workspace's own phrases, merged by table
-        head, _, why = phrase.partition(" (")
+    for head, why in _missing_pairs(ws, **kwargs):  # the workspace's own, merged by table
         texts = groups.pop(head, None)
-        rows.append((head, "; ".join(texts) if texts else why.removesuffix(")")))
+        rows.append((head, "; ".join(texts) if texts else why))
     rows += [(head, "; ".join(texts)) for head, texts in groups.items()]
-    return pd.DataFrame(rows, columns=["Missing", "Not known without it"], dtype="str")
+    columns = [pgettext("missing data", "Missing"), _("Not known without it")]
+    return pd.DataFrame(rows, columns=columns, dtype="str")
 
 
 def missing_data_lines(ws=None, *, messages: Iterable[Iterable[str]] = (), **kwargs) -> list[str]:
@@ -214,8 +266,10 @@ def missing_data_lines(ws=None, *, messages: Iterable[Iterable[str]] = (), **kwa
     []
     """
     frame = missing_data_table(ws, messages=messages, **kwargs)
-    parts = [f"{head} ({why})" if why else head for head, why in frame.itertuples(index=False)]
-    return ["Not known for lack of data: " + "; ".join(parts) + "."] if parts else []
+    parts = [_phrase(head, why) if why else head for head, why in frame.itertuples(index=False)]
+    if not parts:
+        return []
+    return [_("Not known for lack of data: {missing}.").format(missing="; ".join(parts))]
 
 
 def if_recorded(ws, table: str, text: str) -> str:

@@ -8,20 +8,83 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from kamlib.language import N_, current_language, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS
 from kamlib.window import window_start
+from kamlib.words.numbers import date_text, short_number, short_percent
 
 __all__ = ["conventions_sentence", "notes_sentence", "settings_sentence", "window_label"]
 
 #: How each ``zero_periods`` convention of XYZ reads (docs/methods.md, XYZ classification).
 ZERO_PERIODS = {
-    "from_first": "periods without a purchase count as 0 from the client's first purchase",
-    "all": "periods without a purchase count as 0 from the start of the window",
-    "drop": "periods without a purchase are left out",
+    "from_first": N_("periods without a purchase count as 0 from the client's first purchase"),
+    "all": N_("periods without a purchase count as 0 from the start of the window"),
+    "drop": N_("periods without a purchase are left out"),
+}
+
+#: The settings the analyses report, as they read ("max_discount" reads "max discount"), marked
+#: for the catalogue; a setting not listed reads in English.
+_SETTING_WORDS = (
+    N_("as of"),
+    N_("meeting date"),
+    N_("plan year"),
+    N_("min margin"),
+    N_("max discount"),
+    N_("validity days"),
+    N_("window months"),
+    N_("prep months"),
+    N_("horizon months"),
+    N_("stale days"),
+    N_("include personal details"),
+    N_("birthday window days"),
+    N_("months"),
+    N_("capital rate"),
+    N_("min otif"),
+    N_("resolve days"),
+    N_("deadline days"),
+    N_("large share"),
+    N_("growth"),
+    N_("competitor share"),
+    N_("by"),
+    N_("growth bounds"),
+    N_("freq"),
+    N_("seasonality years"),
+    N_("similar by"),
+    N_("cell"),
+    N_("key types"),
+    N_("top share"),
+    N_("breadwinner share"),
+    N_("min loss share"),
+    N_("lost after days"),
+    N_("at risk k"),
+    N_("gap lookback days"),
+)
+
+#: The XYZ sentence for each period of the grid (the adjective agrees with "purchases").
+_XYZ_BY_PERIOD = {
+    "M": N_(
+        "XYZ by the coefficient of variation of monthly purchases: X up to {x}, Y up to {y}, "
+        "above Z"
+    ),
+    "Q": N_(
+        "XYZ by the coefficient of variation of quarterly purchases: X up to {x}, Y up to {y}, "
+        "above Z"
+    ),
+    "W": N_(
+        "XYZ by the coefficient of variation of weekly purchases: X up to {x}, Y up to {y}, above Z"
+    ),
+    "Y": N_(
+        "XYZ by the coefficient of variation of yearly purchases: X up to {x}, Y up to {y}, above Z"
+    ),
+    "D": N_(
+        "XYZ by the coefficient of variation of daily purchases: X up to {x}, Y up to {y}, above Z"
+    ),
 }
 
 
@@ -45,6 +108,28 @@ def settings_sentence(settings: Mapping[str, object]) -> str:
     ...                    "cell": None, "max_discount": 0.1})
     'Settings: growth bounds -50 % to +50 %; key types breadwinner, expert; cell default; max discount 10 %.'
     """
+    parts = _setting_parts(settings)
+    if not parts:
+        return _("Settings: the defaults.")
+    return _("Settings: {settings}.").format(settings="; ".join(parts))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _scalar(value: object) -> str:
+    """One setting value: a number by the locale, an ISO date as a date, a code as it is."""
+    if isinstance(value, bool):
+        return pgettext("setting value", "True") if value else pgettext("setting value", "False")
+    if isinstance(value, float) and current_language() != "en":
+        return short_number(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return date_text(value)
+    return str(value)
+
+
+def _setting_parts(settings: Mapping[str, object]) -> list[str]:
+    """'name value' for each setting, shares as percentages (see :func:`settings_sentence`)."""
     parts = []
     for name, value in settings.items():  # a dozen settings at most
         numbers = isinstance(value, tuple | list) and all(
@@ -52,17 +137,23 @@ def settings_sentence(settings: Mapping[str, object]) -> str:
         )
         share = any(word in name for word in _SHARES)
         if share and isinstance(value, int | float) and not isinstance(value, bool):
-            value = f"{100 * value:g} %"
+            value = short_percent(value)
         elif share and numbers and len(value) == 2:
-            value = f"{100 * value[0]:+g} % to {100 * value[1]:+g} %"
+            value = _("{low} to {high}").format(
+                low=short_percent(value[0], signed=True), high=short_percent(value[1], signed=True)
+            )
         elif numbers and len(value) == 2:
-            value = f"{value[0]} to {value[1]}"
+            value = _("{low} to {high}").format(low=_scalar(value[0]), high=_scalar(value[1]))
         elif isinstance(value, tuple | list):
-            value = ", ".join(map(str, value)) or "none"
+            value = ", ".join(map(str, value)) or pgettext("setting value", "none")
         elif value is None:
-            value = "default"
-        parts.append(f"{name.replace('_', ' ')} {value}")
-    return "Settings: " + "; ".join(parts) + "." if parts else "Settings: the defaults."
+            value = pgettext("setting value", "default")
+        else:
+            value = _scalar(value)
+        label = _(name.replace("_", " "))
+        # TRANSLATORS: one setting of a report and its value, e.g. "max discount 10 %"
+        parts.append(_("{setting} {value}").format(setting=label, value=value))
+    return parts
 
 
 def notes_sentence(*messages: Iterable[str]) -> str:
@@ -82,8 +173,8 @@ def notes_sentence(*messages: Iterable[str]) -> str:
     """
     found = list(dict.fromkeys(m for group in messages for m in group))
     if not found:
-        return "Every table this report uses is present."
-    return "Left out: " + "; ".join(found) + "."
+        return _("Every table this report uses is present.")
+    return _("Left out: {notes}.").format(notes="; ".join(found))
 
 
 def window_label(as_of, months: int | None) -> str:
@@ -105,11 +196,12 @@ def window_label(as_of, months: int | None) -> str:
     >>> window_label("2025-12-31", None)
     'whole history to 2025-12-31'
     """
-    day = pd.Timestamp(as_of).normalize()
+    day = date_text(pd.Timestamp(as_of).normalize())
     if not months:
-        return f"whole history to {day.date()}"
-    length = "last month" if months == 1 else f"last {months} months"
-    return f"{length} to {day.date()}"
+        return _("whole history to {date}").format(date=day)
+    return ngettext("last month to {date}", "last {n} months to {date}", months).format(
+        n=months, date=day
+    )
 
 
 def conventions_sentence(
@@ -164,19 +256,46 @@ def conventions_sentence(
     a, b = abc_cutoffs
     x, y = xyz_cutoffs
     start = window_start(day, months) if months else None
-    dates = f"{start.date()} to {day.date()}" if start is not None else f"up to {day.date()}"
-    per = {"M": "monthly", "Q": "quarterly", "W": "weekly", "Y": "yearly", "D": "daily"}
+    if start is not None:
+        dates = _("{start} to {end}").format(start=date_text(start), end=date_text(day))
+    else:
+        dates = _("up to {date}").format(date=date_text(day))
+    xyz = _XYZ_BY_PERIOD.get(period)
+    xyz = (
+        _(xyz)
+        if xyz is not None
+        else _(
+            "XYZ by the coefficient of variation of purchases per period {period}: X up to {x}, "
+            "Y up to {y}, above Z"
+        )
+    )
+    zero = ZERO_PERIODS.get(zero_periods)
     parts = [
-        f"analysis window {window_label(day, months)} ({dates}, months {months or 'all'})",
-        f"as of {day.date()}",
-        f"ABC-XYZ classes over the {window_label(day, classes_months)}",
-        f"ABC by {measure.replace('_', ' ')}: A up to {100 * a:g} %, B up to {100 * b:g} % of "
-        "the cumulative total, the rest C",
-        f"XYZ by the coefficient of variation of {per.get(period, period)} purchases: X up to "
-        f"{x:g}, Y up to {y:g}, above Z",
-        f"zero periods {zero_periods} ({ZERO_PERIODS.get(zero_periods, zero_periods)})",
+        _("analysis window {window} ({dates}, months {months})").format(
+            window=window_label(day, months),
+            dates=dates,
+            months=months or pgettext("months", "all"),
+        ),
+        _("as of {date}").format(date=date_text(day)),
+        _("ABC-XYZ classes over the {window}").format(window=window_label(day, classes_months)),
+        _("ABC by {measure}: A up to {a}, B up to {b} of the cumulative total, the rest C").format(
+            measure=_measure(measure), a=short_percent(a), b=short_percent(b)
+        ),
+        xyz.format(period=period, x=short_number(x), y=short_number(y)),
+        _("zero periods {code} ({meaning})").format(
+            code=zero_periods, meaning=_(zero) if zero is not None else zero_periods
+        ),
+        *_setting_parts(settings),
     ]
-    rest = settings_sentence(settings)
-    if settings:
-        parts.append(rest.removeprefix("Settings: ").removesuffix("."))
-    return "Settings: " + "; ".join(parts) + "."
+    return _("Settings: {settings}.").format(settings="; ".join(parts))
+
+
+def _measure(measure: str) -> str:
+    """What ABC ranks, in words ("gross_profit" reads "gross profit")."""
+    words = {
+        "revenue": pgettext("measure", "revenue"),
+        "gross_profit": pgettext("measure", "gross profit"),
+        "contribution": pgettext("measure", "contribution"),
+        "quantity": pgettext("measure", "quantity"),
+    }
+    return words.get(measure, measure.replace("_", " "))
