@@ -304,3 +304,21 @@ def test_dates_always_written(day, lang):
     with language(lang):
         for text in (date_text(day), day_month(day), cell_text(pd.Timestamp(day))):
             assert str(day.day) in text and "nan" not in text.lower() and "None" not in text
+
+
+def test_missing_data_rows_merge_with_the_analyses_messages_in_every_language():
+    # the analyses say "no contacts table: ..." through kamlib.account.messages; the summary's
+    # table must give one row per missing table in French and Russian too, not one per wording
+    from kamlib.account.messages import missing_table
+    from kamlib.language import gettext, language
+    from kamlib.words.missing import missing_data_table
+
+    tx = pd.DataFrame({"revenue": [1.0], "gross_profit": [0.2]})
+    for lang in ("en", "fr", "ru", "af"):
+        with language(lang):
+            message = missing_table("contacts", gettext("decision maker not checked"))
+            table = missing_data_table(
+                transactions=tx, tables=["transactions"], only=["contacts"], messages=[(message,)]
+            )
+            assert len(table) == 1, (lang, table)
+            assert table.iloc[0, 1] == gettext("decision maker not checked")

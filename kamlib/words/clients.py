@@ -20,7 +20,7 @@ from kamlib.language import babel_locale, ngettext, pgettext
 from kamlib.language import gettext as _
 from kamlib.words.labels import account_names, client_labels, listing
 from kamlib.words.managers import key_reason_text
-from kamlib.words.missing import NO_COST
+from kamlib.words.missing import no_cost
 from kamlib.words.numbers import money, percent
 
 __all__ = [
@@ -174,7 +174,7 @@ def types_sentence(types: pd.DataFrame, accounts: pd.DataFrame | None = None) ->
     buying = types[types["revenue"] > 0] if "revenue" in types else types
     unknown, n_buying = int(buying["gp_share"].isna().sum()), len(buying)
     if n_buying and unknown == n_buying:
-        first = _("Breadwinners cannot be named: {reason}.").format(reason=_(NO_COST))
+        first = _("Breadwinners cannot be named: {reason}.").format(reason=no_cost())
     elif len(bread):
         listed = client_labels(bread["client_id"], names, extra=bread["gp_share"].map(percent))
         first = _("Breadwinners (10 % or more of gross profit): {clients}.").format(

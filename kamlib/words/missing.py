@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from kamlib.account.messages import missing_head
 from kamlib.errors import ArgumentError
 from kamlib.language import N_, pgettext
 from kamlib.language import gettext as _
@@ -49,29 +50,20 @@ _NO_COST = (
 #: The reason, in words, that profit figures are missing (English; :func:`no_cost` translates).
 NO_COST = "{} ({})".format(*_NO_COST)
 
-#: Optional table -> what is missing and what its absence leaves out (English, translated where
-#: shown); the phrase reads "missing (what)".
+#: Optional table -> what its absence leaves out (English, translated where shown); the head
+#: "no <table> table" is the analyses' (kamlib.account.messages.missing_head).
 _TABLES = {
-    "cost_to_serve": (
-        N_("no cost-to-serve table"),
-        N_(
-            "contribution after cost to serve not known; the client P&L ranks clients on gross "
-            "profit until a cost_to_serve table gives the cost of serving each client"
-        ),
+    "cost_to_serve": N_(
+        "contribution after cost to serve not known; the client P&L ranks clients on gross "
+        "profit until a cost_to_serve table gives the cost of serving each client"
     ),
-    "contacts": (
-        N_("no contacts table"),
-        N_("the decision-making map and contact plan need one"),
-    ),
-    "meetings": (N_("no meetings table"), N_("the timeline and last contact need one")),
-    "actions": (N_("no actions table"), N_("open and overdue actions need one")),
-    "tenders": (N_("no tenders table"), N_("tender windows and lost tenders need one")),
-    "targets": (N_("no targets table"), N_("targets follow the computed rule")),
-    "competitors": (
-        N_("no competitors table"),
-        N_("share of wallet by competitor needs one"),
-    ),
-    "scores": (N_("no scores table"), N_("competitiveness and interest need one")),
+    "contacts": N_("the decision-making map and contact plan need one"),
+    "meetings": N_("the timeline and last contact need one"),
+    "actions": N_("open and overdue actions need one"),
+    "tenders": N_("tender windows and lost tenders need one"),
+    "targets": N_("targets follow the computed rule"),
+    "competitors": N_("share of wallet by competitor needs one"),
+    "scores": N_("competitiveness and interest need one"),
 }
 
 
@@ -187,7 +179,8 @@ def _missing_pairs(
                     ),
                 )
             )
-    found += [(_(_TABLES[t][0]), _(_TABLES[t][1])) for t in wanted if not has(t)]
+    # the head is the analyses' own ("no contacts table"), so their messages merge with it
+    found += [(missing_head(t.replace("_", "-")), _(_TABLES[t])) for t in wanted if not has(t)]
     return found
 
 

@@ -18,7 +18,7 @@ from kamlib.language import gettext as _
 from kamlib.language import ngettext, pgettext
 from kamlib.portfolio.profitability import whale_peak
 from kamlib.words.labels import account_names, client_labels
-from kamlib.words.missing import NO_COST
+from kamlib.words.missing import no_cost
 from kamlib.words.numbers import money, percent
 
 __all__ = ["abc_cross_sentence", "loss_makers_sentence", "whale_peak_sentence", "whale_sentence"]
@@ -194,7 +194,7 @@ def loss_makers_sentence(
     margin 6.5 %, cost to serve 13.5 % of revenue).
     """
     if not cost_known or (len(losers) and losers[value].isna().all()):
-        return _("Loss-makers cannot be found: {reason}.").format(reason=_(NO_COST))
+        return _("Loss-makers cannot be found: {reason}.").format(reason=no_cost())
     if losers.empty:
         if value == "contribution":
             return _("No large client has a negative contribution.")
@@ -247,7 +247,7 @@ def abc_cross_sentence(cross: pd.DataFrame) -> str:
     known = a["profit_abc"].isin(["A", "B", "C", "non-positive"])
     if not known.any():
         return _("Revenue-A clients cannot be compared with profit classes: {reason}.").format(
-            reason=_(NO_COST)
+            reason=no_cost()
         )
     unknown = int(a.loc[~known, "clients"].sum())
     a = a[known]
