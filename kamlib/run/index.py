@@ -239,6 +239,23 @@ def _when(stamp: str) -> str:
     return format_datetime(moment, "d MMM y HH:mm", tzinfo=UTC, locale=babel_locale()) + " UTC"
 
 
+def _day(text: str) -> str:
+    """An ISO date as the language writes it ("2025-12-31" in English, "31 déc. 2025" in French)."""
+    from datetime import date
+
+    if current_language() == "en":
+        return text
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+    from babel.dates import format_date
+
+    from kamlib.language import babel_locale
+
+    return format_date(day, "medium", locale=babel_locale())
+
+
 def _links(entries: list[dict], *, several: bool) -> str:
     esc = escape_text
     parts = []
@@ -377,16 +394,18 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
     if as_of and currency:
         window = " " + esc(
             _("Figures for the 12 months to {as_of}, in {currency}.").format(
-                as_of=as_of, currency=currency
+                as_of=_day(as_of), currency=currency
             )
         )
     elif as_of:
-        window = " " + esc(_("Figures for the 12 months to {as_of}.").format(as_of=as_of))
+        window = " " + esc(_("Figures for the 12 months to {as_of}.").format(as_of=_day(as_of)))
     portfolio_items = "".join(
         f"<li>{esc(_title(e['notebook']))}: {_links([e], several=False)}</li>" for e in portfolio
     )
     portfolio_block = (
-        f"<h2>{esc(_('Portfolio reports'))}</h2>\n<ul>{portfolio_items}</ul>\n" if portfolio else ""
+        "<h2>" + esc(_("Portfolio reports")) + f"</h2>\n<ul>{portfolio_items}</ul>\n"
+        if portfolio
+        else ""
     )
     managers = ""
     if manifest.get("managers"):
@@ -418,11 +437,12 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
         skipped=totals["skipped"],
     )
     title = esc(_("Accounts"))
+    account_reports = esc(_("Account reports"))
     return (
         _head(_("Accounts"))
         + f"""<h1>{title}</h1>
 <p class="meta">{esc(listed)}{window} {esc(run)}</p>
-{managers}{portfolio_block}<h2>{esc(_("Account reports"))}</h2>
+{managers}{portfolio_block}<h2>{account_reports}</h2>
 <div class="table-wrap"><table>
 <thead><tr>{"".join(heads)}</tr></thead>
 <tbody>
@@ -457,10 +477,12 @@ def managers_page(manifest: dict) -> str:
         for row in rows
     )
     if not rows:
-        body = f"<tr><td>{esc(_('No account manager figures in this run.'))}</td></tr>"
+        body = "<tr><td>" + esc(_("No account manager figures in this run.")) + "</td></tr>"
     as_of = manifest.get("as_of")
     window = (
-        " " + esc(_("Figures for the 12 months to {as_of}.").format(as_of=as_of)) if as_of else ""
+        " " + esc(_("Figures for the 12 months to {as_of}.").format(as_of=_day(as_of)))
+        if as_of
+        else ""
     )
     every = esc(
         _(
@@ -470,11 +492,12 @@ def managers_page(manifest: dict) -> str:
         )
     )
     title = esc(_("Account managers"))
+    all_accounts, by_manager = esc(_("All accounts")), esc(_("accounts by manager"))
     return (
         _head(_("Account managers"))
         + f"""<h1>{title}</h1>
-<p class="meta"><a href="index.html">{esc(_("All accounts"))}</a>, <a href="index-by-manager.html">{
-            esc(_("accounts by manager"))
+<p class="meta"><a href="index.html">{all_accounts}</a>, <a href="index-by-manager.html">{
+            by_manager
         }</a>.{window} {every}</p>
 <p>{esc(data.get("sentence") or "")}</p>
 <div class="table-wrap"><table>
