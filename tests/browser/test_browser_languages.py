@@ -65,17 +65,20 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _plain(markdown: str) -> list[str]:
-    """A message as the browser shows it: the whole block, and each item of a list."""
-    lines = []
-    for line in markdown.splitlines():
-        line = re.sub(r"^\s*(#+\s+|[-*+]\s+|\d+[.)]\s+|>\s*)", "", line)
-        lines.append(line)
-    text = "\n".join(lines)
+def _inline(text: str) -> str:
+    """Markdown inline markup as the browser shows it: links as their text, no ** or backticks."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images: their text
     text = text.replace("**", "").replace("__", "").replace("`", "")
-    text = re.sub(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?!\w)", r"\1", text)  # *emphasis*
-    pieces = [_norm(text)]
+    return re.sub(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?!\w)", r"\1", text)  # *emphasis*
+
+
+def _plain(markdown: str) -> list[str]:
+    """A message as the browser shows it: the whole block, and each item of a list."""
+    lines = [
+        _inline(re.sub(r"^\s*(#+\s+|[-*+]\s+|\d+[.)]\s+|>\s*)", "", line))
+        for line in markdown.splitlines()
+    ]
+    pieces = [_norm("\n".join(lines))]
     if len(lines) > 1 and re.match(r"^\s*([-*+]|\d+[.)])\s", markdown.splitlines()[-1]):
         pieces += [_norm(line) for line in lines if line.strip()]
     return [p for p in dict.fromkeys(pieces) if p]
@@ -91,13 +94,14 @@ def _pattern(text: str) -> re.Pattern | None:
 
 
 def _english_messages(lang: str) -> list[tuple[re.Pattern, str, str]]:
-    """(pattern, English text, area) of every catalogue message that must not appear in `lang`.
+    """(pattern, English text, areas) of every catalogue message that must not appear in `lang`.
 
-    A message is left out when its translation into `lang` is the English text itself.
+    A message is left out when its translation into `lang` is the English text itself; one
+    English text in several areas is one entry naming them all ("figures, run").
     """
     from babel.messages.pofile import read_po
 
-    found = []
+    found: dict[str, list] = {}
     for template in sorted(LOCALE.glob("*.pot")):
         area = template.stem
         with template.open("rb") as handle:
@@ -121,8 +125,8 @@ def _english_messages(lang: str) -> list[tuple[re.Pattern, str, str]]:
                 for text in _plain(source):
                     pattern = _pattern(text)
                     if pattern is not None:
-                        found.append((pattern, text, area))
-    return found
+                        found.setdefault(text, [pattern, set()])[1].add(area)
+    return [(pattern, text, ", ".join(sorted(areas))) for text, (pattern, areas) in found.items()]
 
 
 @pytest.fixture(scope="module")
