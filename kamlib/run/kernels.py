@@ -181,8 +181,9 @@ def _read_catalogues(lang: str) -> None:
     """Read `lang`'s catalogues into :mod:`kamlib.language`'s cache (the first message does)."""
     from kamlib.language import gettext, language
 
+    header = ""  # the catalogue's header entry: any lookup reads the catalogues
     with language(lang):
-        gettext("")
+        gettext(header)
 
 
 def _warm_up() -> None:
