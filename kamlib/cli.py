@@ -134,11 +134,25 @@ def _set_aside_lines(ws) -> list[str]:
     return lines
 
 
+def _language(args, ws) -> str:
+    """The readers' language: ``--lang``, else ``lang`` in kam.toml, else English."""
+    from kamlib.language import LANGUAGES
+
+    lang = args.lang or getattr(ws.config, "lang", None) or "en"
+    if lang not in LANGUAGES:
+        raise ArgumentError(
+            f"--lang: {lang!r} is not a report language; choose one of {', '.join(LANGUAGES)}"
+        )
+    return lang
+
+
 def _summary(args) -> int:
+    from kamlib.language import use_language
     from kamlib.load.store import load_cached
     from kamlib.words.summary import portfolio_summary
 
     ws = load_cached(args.workspace)  # the workspace cache: instant on unchanged inputs
+    use_language(_language(args, ws))
     try:
         print(portfolio_summary(ws, **_conventions(args, ws)))
         print("\n".join(_set_aside_lines(ws)))
@@ -177,7 +191,10 @@ def _export(args) -> int:
     if not out.parent.is_dir():
         raise ArgumentError(f"--out: the folder {out.parent} does not exist")
     ws = load_workspace(args.workspace)
-    path = export_workbook(ws, out, **_conventions(args, ws))
+    from kamlib.language import language
+
+    with language(_language(args, ws)):
+        path = export_workbook(ws, out, **_conventions(args, ws))
     print(f"kam export: wrote {path}")
     return EXIT_OK
 
@@ -227,6 +244,7 @@ def _render(args) -> int:
     from kamlib.run.render import render
 
     ws = load_cached(args.workspace)  # the workspace cache: instant on unchanged inputs
+    lang = _language(args, ws)
     accounts = _select_accounts(ws, args.accounts)
     notebooks = None
     if args.notebooks:
@@ -261,10 +279,24 @@ def _render(args) -> int:
         scheduler=args.scheduler,
         kernels=args.kernels,
         purpose=args.purpose,
+        lang=lang,
     )
     if result.exit_code in (EXIT_OK, EXIT_FAILED, EXIT_DISK_FULL):
         print(f"open {Path(args.out).resolve() / 'index.html'}")
     return result.exit_code
+
+
+def _notebooks(args) -> int:
+    from kamlib.run.lab import write_notebooks
+
+    written = write_notebooks(args.folder, lang=args.lang or "en", force=args.force)
+    for path in written:
+        print(f"wrote {path}")
+    print(
+        f"kam notebooks: {len(written)} notebook(s) in {args.folder}, in "
+        f"{args.lang or 'en'}; open them with `jupyter lab {args.folder}`"
+    )
+    return EXIT_OK
 
 
 def _cleanup(args) -> int:
@@ -310,6 +342,15 @@ def _parameter_option(parser: argparse.ArgumentParser, names: str) -> None:
     )
 
 
+def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=f"the language of {what}: en, fr, ru or af (default: lang in kam.toml, else en). "
+        "Messages to the operator (errors, progress) stay English",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kam", description="Key Account Management analysis on CRM/ERP exports."
@@ -338,6 +379,7 @@ def _parser() -> argparse.ArgumentParser:
         "configuration or an unknown parameter.",
     )
     s.add_argument("workspace")
+    _lang_option(s, "the summary's sentences")
     _parameter_option(s, ", ".join(SUMMARY_PARAMETERS))
     s.set_defaults(func=_summary)
 
@@ -400,6 +442,7 @@ def _parser() -> argparse.ArgumentParser:
         help="forked (default): kernels forked from a pre-imported process; fresh: a new kernel "
         "per report",
     )
+    _lang_option(r, "the reports, the index pages and the PDF footers")
     _parameter_option(
         r,
         "any parameter of the rendered notebooks (months, abc_a, at_risk_k ...; see "
@@ -417,8 +460,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("workspace")
     e.add_argument("--out", required=True, help="the workbook to write, e.g. analysis.xlsx")
+    _lang_option(e, "the sheet titles and headers")
     _parameter_option(e, ", ".join(SUMMARY_PARAMETERS))
     e.set_defaults(func=_export)
+
+    n = sub.add_parser(
+        "notebooks",
+        help="write the bundled notebooks into a folder, in a language, for JupyterLab",
+        description="Copies the bundled notebooks into FOLDER with their text translated and "
+        "the default of their lang parameter set (kam render translates as it runs; these "
+        "copies are for working in JupyterLab). Existing notebooks are not overwritten without "
+        "--force. Exit 0, 64 bad option (an unknown language, notebooks already there).",
+    )
+    n.add_argument("folder", help="where to write the notebooks (created when missing)")
+    n.add_argument("--lang", metavar="LANG", default="en", help="en (default), fr, ru or af")
+    n.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+    n.set_defaults(func=_notebooks)
 
     c = sub.add_parser(
         "cleanup",

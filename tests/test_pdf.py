@@ -346,3 +346,33 @@ def test_render_refuses_pdf_without_chromium(tmp_path, monkeypatch):
         progress=False,
     )
     assert result.exit_code == EXIT_CONFIG
+
+
+def test_footer_content_in_each_language():
+    from kamlib.report.pdf import footer_content
+
+    assert footer_content("en") == '"Page " counter(page) " of " counter(pages)'
+    assert footer_content("fr") == '"Page " counter(page) " sur " counter(pages)'
+    assert footer_content("ru") == '"Страница " counter(page) " из " counter(pages)'
+    assert footer_content("af") == '"Bladsy " counter(page) " van " counter(pages)'
+
+
+def test_a_russian_page_prints_cyrillic(chromium, tmp_path):
+    """The Cyrillic of a Russian report reaches the PDF as text (fonts with Cyrillic glyphs are
+    installed: tests/browser/install.sh), and the page footer is Russian."""
+    from kamlib.language import gettext as _
+    from kamlib.language import language, ngettext
+
+    with language("ru"):
+        heading = _("Account managers")  # messages of the run catalogue
+        total = ngettext("Total, all {n} rows", "Total, all {n} rows", 120).format(n=120)
+    body = f"<h1>{heading}: ООО «Ромашка»</h1><p>{total}</p>" + _rows("Продажи", 120)
+    page = _page(tmp_path, body.replace('lang="en"', 'lang="ru"'))
+    pdf = print_pdf(page, tmp_path / "ru.pdf", lang="ru")
+    n = _pages(pdf)
+    text = " ".join(_text(pdf).split())
+    assert f"{heading}: ООО «Ромашка»" in text and "Итого по 120 строкам" in text
+    assert "Продажи row 120" in text
+    for number in range(1, n + 1):
+        assert f"Страница {number} из {n}" in _text(pdf, number)
+    assert "Page 1 of" not in text

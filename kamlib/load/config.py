@@ -4,6 +4,9 @@ A workspace is a folder with tables and, optionally, a ``kam.toml``. Without the
 are found by name (``transactions.csv``, ``accounts.xlsx``, ``scores.parquet`` ...) and read
 with the defaults below. A full example::
 
+    lang = "fr"                  # the reports' language: "en" (default), "fr", "ru" or "af";
+                                 # a top-level key, before any [section]; kam render --lang wins
+
     [workspace]
     mode = "strict"              # or "lenient": quarantine bad rows and go on
     timezone = "Europe/Berlin"   # business time zone for time-zone-aware timestamps
@@ -119,6 +122,7 @@ from pydantic import (
 )
 
 from kamlib.errors import ConfigError
+from kamlib.language import LANGUAGES
 from kamlib.schema import TABLES
 
 __all__ = [
@@ -191,6 +195,7 @@ class Config:
     date_min: str = DATE_MIN
     date_max: str | None = None
     parameters: dict[str, str | int | float | bool | dt.date] = field(default_factory=dict)
+    lang: str = "en"
 
 
 # ----------------------------------------------------------------------------- the schema
@@ -445,6 +450,7 @@ TablesSection = create_model(
 class KamToml(_Section):
     """The declared schema of ``kam.toml``: every section, key, type and allowed value."""
 
+    lang: Literal[tuple(LANGUAGES)] = "en"  # type: ignore[valid-type]
     workspace: WorkspaceSection = WorkspaceSection()
     defaults: ReadSection = ReadSection()
     tables: TablesSection = TablesSection()  # type: ignore[valid-type]
@@ -552,6 +558,8 @@ def _message(err: dict) -> str:
         )
     if kind == "literal_error":
         text = f"allowed: {err['ctx']['expected']}"
+        if loc == ("lang",):
+            return f"lang = {shown}: the reports' language; allowed: {err['ctx']['expected']}"
     elif kind in _TYPE_TEXT:
         text = _TYPE_TEXT[kind]
     else:
@@ -727,4 +735,5 @@ def read_config(root: str | Path) -> Config:
         date_min=(ws.date_min or dt.date.fromisoformat(DATE_MIN)).isoformat(),
         date_max=ws.date_max.isoformat() if ws.date_max else None,
         parameters=dict(model.parameters),
+        lang=model.lang,
     )

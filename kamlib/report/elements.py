@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError, KamlibError
+from kamlib.language import N_, current_language, ngettext
+from kamlib.language import gettext as _
 from kamlib.words.columns import MISSING, cell_text, column_kind, column_label
 
 __all__ = [
@@ -53,7 +55,18 @@ CSP = (
 
 #: Cells with these tags are dropped from the report: papermill's parameters cells and the
 #: completion sentinel kamlib appends before execution.
-HIDDEN_CELL_TAGS = frozenset({"parameters", "injected-parameters", "kamlib-sentinel"})
+HIDDEN_CELL_TAGS = frozenset(
+    {"parameters", "injected-parameters", "kamlib-sentinel", "kamlib-language"}
+)
+
+#: The report template's own sentences (``resources.kamlib_texts`` in the template).
+TEMPLATE_TEXTS = {
+    "javascript": N_("(A JavaScript output is not shown in the static report.)"),
+    "widget": N_(
+        "(An interactive widget is not shown in the static report: open the notebook in "
+        "JupyterLab.)"
+    ),
+}
 
 _TEMPLATE = "kamlib_html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the report template's folder
@@ -221,6 +234,17 @@ def _totals(
     return cells if any_sum else None
 
 
+def _count(n: int) -> str:
+    """A count with the current language's digit grouping ("1,234"; French "1 234")."""
+    if current_language() == "en":
+        return f"{n:,}"
+    from babel.numbers import format_decimal
+
+    from kamlib.language import babel_locale
+
+    return format_decimal(n, locale=babel_locale())
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -272,7 +296,8 @@ def table(
         Map column and index names through the label catalogue; False shows them as they are.
     empty : str, optional
         What to say instead of a table without rows; ``""`` says nothing (a sentence next to the
-        table already does). Default: "<caption>: none."
+        table already does). Default: "<caption>: none." (in the current language, as are the
+        notes on cut tables).
 
     Returns
     -------
@@ -316,7 +341,12 @@ def table(
         )
     total = len(frame)
     if total == 0:
-        text = f"{caption or 'This table'}: none." if empty is None else empty
+        if empty is not None:
+            text = empty
+        elif caption:
+            text = _("{caption}: none.").format(caption=caption)
+        else:
+            text = _("This table: none.")
         return paragraph(text) if text else SafeHTML("")
     shown = frame if max_rows is None else frame.iloc[:max_rows]
     columns = list(shown.columns)
@@ -364,7 +394,7 @@ def table(
     cut = len(shown) < total
     sums = _totals(frame, kinds, na_rep) if cut else None
     if sums is not None:
-        word = f"Total, all {total:,} rows"
+        word = ngettext("Total, all {n} rows", "Total, all {n} rows", total).format(n=_count(total))
         if index:
             foot = [_th(word)] + [_th("")] * (max(frame.index.nlevels, 1) - 1)
             foot += [_td(c) for c in sums]
@@ -377,9 +407,19 @@ def table(
         lines += ["<tfoot>", _tr(foot), "</tfoot>"]
     lines.append("</table>")
     if cut:
-        note = f"Showing the first {len(shown):,} of {total:,} rows."
         if sums is not None:
-            note += " The total row adds up all of them."
+            note = ngettext(
+                "Showing the first {shown} of {n} rows. The total row adds up all of them.",
+                "Showing the first {shown} of {n} rows. The total row adds up all of them.",
+                total,
+            )
+        else:
+            note = ngettext(
+                "Showing the first {shown} of {n} rows.",
+                "Showing the first {shown} of {n} rows.",
+                total,
+            )
+        note = note.format(shown=_count(len(shown)), n=_count(total))
         lines.append(f'<p class="kam-table-note">{_text(note)}</p>')
     return SafeHTML("\n".join(lines))
 
@@ -443,7 +483,7 @@ def _report_notebook(nb):
     return nb
 
 
-def export_html(nb, *, title: str | None = None, exporter=None) -> str:
+def export_html(nb, *, title: str | None = None, exporter=None, lang: str | None = None) -> str:
     """Export an executed notebook to one self-contained, script-free HTML document.
 
     Parameters
@@ -455,6 +495,9 @@ def export_html(nb, *, title: str | None = None, exporter=None) -> str:
         The document title (escaped by the template); default: the notebook's metadata title.
     exporter : HTMLExporter, optional
         Reuse an exporter from :func:`html_exporter`; by default one shared per process.
+    lang : str, optional
+        The document's language (``<html lang="fr">``) and that of the template's own notes;
+        default: the current language (:func:`kamlib.language.current_language`).
 
     Returns
     -------
@@ -469,10 +512,16 @@ def export_html(nb, *, title: str | None = None, exporter=None) -> str:
     >>> scan_html(page)
     []
     """
+    from kamlib.language import language
+
     exporter = exporter if exporter is not None else _shared_exporter()
+    lang = lang or current_language()
     meta = {"name": title if title is not None else nb.metadata.get("title", "Report")}
-    body, _ = exporter.from_notebook_node(
-        _report_notebook(nb), resources={"metadata": meta, "kamlib_csp": CSP}
+    exporter.language_code = lang  # the <html lang> attribute (nbconvert sets it from this)
+    with language(lang):
+        texts = {key: _(text) for key, text in TEMPLATE_TEXTS.items()}
+    body, _resources = exporter.from_notebook_node(
+        _report_notebook(nb), resources={"metadata": meta, "kamlib_csp": CSP, "kamlib_texts": texts}
     )
     return body
 
@@ -561,7 +610,7 @@ class _Scanner(HTMLParser):
             self._add(f"{where}: CSS @import")
         if "expression(" in lowered or "javascript:" in lowered or "behavior:" in lowered:
             self._add(f"{where}: scriptable CSS")
-        for _, target in _CSS_URL.findall(css):
+        for _quote, target in _CSS_URL.findall(css):
             target = _squash(target)
             if not (target.startswith("#") or _DATA_IMAGE.match(target)):
                 self._add(f"{where}: CSS url() loads a resource")

@@ -33,6 +33,8 @@ import tempfile
 from pathlib import Path
 
 from kamlib.errors import ArgumentError, KamlibError, SetupError
+from kamlib.language import current_language
+from kamlib.language import gettext as _
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -41,6 +43,7 @@ __all__ = [
     "ChromiumNotFoundError",
     "PDFError",
     "find_chromium",
+    "footer_content",
     "print_pdf",
 ]
 
@@ -76,13 +79,14 @@ CHROMIUM_FLAGS = (
 #: Paper sizes accepted by :func:`print_pdf` (CSS ``@page`` size keywords).
 PAPER_SIZES = ("A3", "A4", "A5", "letter", "legal")
 
-#: The print style sheet added to the page before printing; ``{paper}`` is the paper size.
+#: The print style sheet added to the page before printing; ``{paper}`` is the paper size and
+#: ``{footer}`` the page footer's CSS content (:func:`footer_content`, in the report's language).
 PRINT_CSS = """
 @page {
   size: {paper};
   margin: 16mm 14mm 18mm 14mm;
   @bottom-center {
-    content: "Page " counter(page) " of " counter(pages);
+    content: {footer};
     font: 9pt system-ui, sans-serif;
     color: #555;
   }
@@ -114,6 +118,41 @@ p, li { orphans: 3; widows: 3; }
 a { color: inherit; text-decoration: none; }
 .anchor-link { display: none !important; }
 """
+
+_COUNTERS = re.compile(r"\{(page|pages)\}")
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal (quotes and backslashes escaped, no line breaks)."""
+    text = " ".join(text.split("\n"))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def footer_content(lang: str | None = None) -> str:
+    """The CSS ``content`` of the page footer: "Page n of N" in `lang` (default: the current one).
+
+    The sentence is one message, ``"Page {page} of {pages}"``, so a translation may reorder
+    it; its placeholders become CSS page counters.
+
+    Examples
+    --------
+    >>> footer_content("en")
+    '"Page " counter(page) " of " counter(pages)'
+    >>> footer_content("ru")
+    '"Страница " counter(page) " из " counter(pages)'
+    """
+    from kamlib.language import language
+
+    with language(lang or current_language()):
+        sentence = _("Page {page} of {pages}")
+    parts = []
+    for index, piece in enumerate(_COUNTERS.split(sentence)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return " ".join(parts)
+
 
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _FILE_MODE = 0o640
@@ -214,6 +253,7 @@ def print_pdf(
     paper: str = "A4",
     timeout: float = 60.0,
     chromium: str | os.PathLike | None = None,
+    lang: str | None = None,
 ) -> Path:
     """Print an HTML report to PDF with headless Chromium: page numbers, tables kept whole.
 
@@ -234,6 +274,9 @@ def print_pdf(
         Seconds Chromium may take; then it is killed and :class:`PDFError` is raised.
     chromium : str or path-like, optional
         The Chromium executable (default: see :func:`find_chromium`).
+    lang : str, optional
+        The language of the page footer (:func:`footer_content`); default: the current
+        language (``kam render --lang`` sets it for the run).
 
     Returns
     -------
@@ -271,7 +314,7 @@ def print_pdf(
         raise PDFError(f"`pdf_path`: no folder {target.parent}")
     executable = find_chromium(chromium)
     document = source.read_text(encoding="utf-8")
-    css = PRINT_CSS.replace("{paper}", paper)
+    css = PRINT_CSS.replace("{paper}", paper).replace("{footer}", footer_content(lang))
 
     with tempfile.TemporaryDirectory(prefix="kam-pdf-") as work:
         work_dir = Path(work)

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from kamlib.errors import ArgumentError
+from kamlib.language import gettext as _
 from kamlib.words.columns import column_kind, column_label
 
 __all__ = ["write_workbook", "NUMBER_FORMATS", "sheet_name"]
@@ -170,7 +171,7 @@ def _write_cell(sheet, r: int, c: int, value: object, fmt) -> None:
     if value is None or value is pd.NA or value is pd.NaT:
         sheet.write_blank(r, c, None, fmt)
     elif isinstance(value, bool | np.bool_):  # as the reports say it; LibreOffice would
-        sheet.write_string(r, c, "yes" if value else "no")  # re-save a boolean as =TRUE()
+        sheet.write_string(r, c, _("yes") if value else _("no"))  # re-save a boolean as =TRUE()
     elif isinstance(value, int | np.integer):
         sheet.write_number(r, c, int(value), fmt)
     elif isinstance(value, float | np.floating):

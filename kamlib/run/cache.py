@@ -11,7 +11,8 @@ folder, and tells every kernel where they are through the environment variable
 - :func:`portfolio` for ABC-XYZ, client types, dependence, client P&L and client status.
 
 Inside a run both return the stored copy after checking that it belongs to the same workspace
-folder and that no input file changed since (size and modification time of every input file
+folder (and, for the portfolio results, that the kernel reads the language they were computed
+in: ``kam render --lang``) and that no input file changed since (size and modification time of every input file
 and ``kam.toml``, then the SHA-256 fingerprint); anywhere else (JupyterLab, a plain papermill run)
 or when anything does not match, they compute exactly what the stored copy holds. A report is
 therefore the same with or without the cache; only the time differs.
@@ -35,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamlib.errors import ArgumentError
+from kamlib.language import current_language
 
 __all__ = [
     "ENV_VAR",
@@ -243,6 +245,7 @@ def prepare(
         "stats": _stats(ws.config),
         "as_of": pf.as_of.isoformat(),
         "rows": len(ws.transactions),
+        "lang": current_language(),  # the portfolio results may hold words (labels, strategies)
     }
     _write(folder / _INDEX, json.dumps(index).encode("utf-8"))
     return folder
@@ -354,6 +357,7 @@ def portfolio(ws, *, as_of=None) -> Portfolio:
         if (
             when.isoformat() == index.get("as_of")
             and len(ws.transactions) == index.get("rows")
+            and index.get("lang", "en") == current_language()
             and _matches(index, ws.config)
         ):
             return _read(cache / _PORTFOLIO)

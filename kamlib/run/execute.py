@@ -9,6 +9,12 @@ one cut short by ``sys.exit(0)``. A report whose figures did not render (a figur
 text ``<Figure size ...>``, or pyplot left on another backend than the inline one, reported by
 the sentinel cell) is failed (``missing_figures``), never published without its charts; a full disk while staging is
 reported as ``disk_full``, which stops the run.
+
+In a language other than English (``settings["lang"]``) each markdown cell is translated block
+by block before execution (:func:`kamlib.language.translate_markdown`: one notebook per
+analysis, the translations in the catalogues), a first hidden cell makes that language the
+kernel's (:func:`kamlib.use_language`: kamlib's sentences, labels and number formats, also in
+a notebook that declares no ``lang`` parameter), and the HTML says ``lang="fr"``.
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ from pathlib import Path
 from kamlib.run.files import PRIVATE_DIR_MODE, disk_full
 from kamlib.run.kernels import Zygote, forked_kernel_manager, shutdown_kernel
 
-__all__ = ["SENTINEL_TAG", "run_job", "missing_figures"]
+__all__ = ["LANGUAGE_TAG", "SENTINEL_TAG", "run_job", "missing_figures", "translated_notebook"]
 
 log = logging.getLogger("kamlib")
 
 #: Tag of the completion sentinel cell appended to every notebook.
 SENTINEL_TAG = "kamlib-sentinel"
+#: Tag of the hidden first cell that chooses the kernel's language (not English only).
+LANGUAGE_TAG = "kamlib-language"
 _IOPUB_TIMEOUT = 30
 
 
@@ -50,6 +58,43 @@ def _sentinel_cell(nonce: str):
     )
     return nbformat.v4.new_code_cell(
         source, metadata={"tags": [SENTINEL_TAG], "jupyter": {"source_hidden": True}}
+    )
+
+
+def translated_notebook(nb, lang: str):
+    """`nb` with its markdown cells in `lang` (a copy; English returns `nb` itself, unchanged).
+
+    Each markdown cell goes through :func:`kamlib.language.translate_markdown` under `lang`;
+    code cells and outputs are kept as they are.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Summary")])
+    >>> translated_notebook(nb, "en") is nb
+    True
+    """
+    import copy
+
+    from kamlib.language import language, translate_markdown
+
+    if lang == "en":
+        return nb
+    nb = copy.deepcopy(nb)
+    with language(lang):
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = translate_markdown(cell.source)
+    return nb
+
+
+def _language_cell(lang: str):
+    """The first cell of a report in `lang`: the kernel's language (hidden from the report)."""
+    import nbformat
+
+    source = f"import kamlib.language as _kam_language\n_kam_language.use_language({lang!r})"
+    return nbformat.v4.new_code_cell(
+        source, metadata={"tags": [LANGUAGE_TAG], "jupyter": {"source_hidden": True}}
     )
 
 
@@ -169,7 +214,10 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
 
     stage = Path(job["stage"])
     stage.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    nb = nbformat.read(job["path"], as_version=4)
+    lang = settings.get("lang", "en")
+    nb = translated_notebook(nbformat.read(job["path"], as_version=4), lang)
+    if lang != "en":
+        nb.cells.insert(0, _language_cell(lang))
     nonce = f"kamlib-complete-{secrets.token_hex(16)}"
     nb.cells.append(_sentinel_cell(nonce))
     source = stage / "input.ipynb"
@@ -266,7 +314,7 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
             "not the inline one (MPLBACKEND, matplotlib.use?): the report would have no charts",
         }
     try:
-        document = export_html(executed, title=job["title"], exporter=exporter)
+        document = export_html(executed, title=job["title"], exporter=exporter, lang=lang)
     except Exception as exc:
         return {
             "status": "failed",

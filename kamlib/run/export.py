@@ -5,7 +5,9 @@ same window and conventions: ABC-XYZ classes and the matrix, key clients and cli
 dependence, client P&L, client status and the win-back list, and plan attainment when the
 workspace has targets. The first sheet states the settings (the line every report prints).
 The workbook itself is written by :func:`kamlib.report.workbook.write_workbook` (human headers,
-number formats, frozen header row, autofilter, formula-safe cells).
+number formats, frozen header row, autofilter, formula-safe cells). The sheet titles, the
+settings sheet's items and the headers are in the current language (``kam export --lang``);
+:func:`analysis_tables` keys its tables by their English titles (:data:`SHEET_TITLES`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kamlib.language import N_
+from kamlib.language import gettext as _
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
 from kamlib.portfolio.churn import client_status, win_back
 from kamlib.portfolio.clients import client_types, dependence, key_clients
@@ -24,7 +28,22 @@ from kamlib.report.workbook import write_workbook
 from kamlib.words.clients import dependence_table
 from kamlib.words.settings import conventions_sentence, window_label
 
-__all__ = ["analysis_tables", "export_workbook"]
+__all__ = ["SHEET_TITLES", "analysis_tables", "export_workbook"]
+
+#: The workbook's sheet titles in English, as :func:`analysis_tables` keys the tables; each
+#: sheet is named by the translation.
+SHEET_TITLES = (
+    N_("Settings"),
+    N_("ABC-XYZ classes"),
+    N_("ABC-XYZ matrix"),
+    N_("Key clients"),
+    N_("Client types"),
+    N_("Dependence"),
+    N_("Client P&L"),
+    N_("Client status"),
+    N_("Win-back list"),
+    N_("Targets"),
+)
 
 log = logging.getLogger("kamlib")
 
@@ -99,7 +118,13 @@ def analysis_tables(
     )
     about = pd.DataFrame(
         {
-            "item": ["workspace", "analysis date", "analysis window", "classes", "settings"],
+            "item": [
+                _("workspace"),
+                _("analysis date"),
+                _("analysis window"),
+                _("classes"),
+                _("settings"),
+            ],
             "value": [str(ws.path), f"{day.date()}", window, whole, settings],
         }
     )
@@ -170,7 +195,8 @@ def export_workbook(ws, path: str | Path, **conventions) -> Path:
     tables = analysis_tables(ws, **conventions)
     partial = path.with_name(f".{path.stem}.partial.xlsx")
     try:
-        write_workbook(tables, partial, currency=getattr(ws, "currency", None))
+        sheets = {_(title): frame for title, frame in tables.items()}
+        write_workbook(sheets, partial, currency=getattr(ws, "currency", None))
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -12,6 +12,11 @@ Every value is escaped, and bidirectional controls (U+202E RIGHT-TO-LEFT OVERRID
 like, which would show an id reversed or disguised) are replaced by a visible ``[U+202E]``; each
 page passes the security gate before it is written atomically. A page that cannot be written
 does not stop the others.
+
+Every word of the pages is in the run's language (:func:`kamlib.language.use_language`, set by
+``kam render --lang``): the column titles, the sort descriptions, the status and reason words,
+the sentences; the page says ``<html lang="fr">``. Account names, ids, managers, regions and
+classes are data and stay as they are.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import re
 from pathlib import Path
 
 from kamlib.errors import KamlibError
+from kamlib.language import N_, current_language, ngettext, pgettext
+from kamlib.language import gettext as _
 from kamlib.report.elements import CSP, scan_html
 from kamlib.run.files import atomic_write
 from kamlib.words.managers import key_type_text, status_text, trend_text
@@ -54,27 +61,43 @@ def escape_text(value, quote: bool = True) -> str:
 _RISK = {"lost": 0, "at_risk": 1, "loss_making": 2, "active": 3}
 _FAILED = ("failed", "timed_out")
 
-#: The sorted views: (sort, file, column title, what the page says it is sorted by).
+#: The sorted views: (sort, file, column title, what the page says it is sorted by); the
+#: titles and descriptions are English messages, translated where they are shown.
 PAGES = (
-    ("account", "index-by-account.html", "Account", "account name"),
-    ("manager", "index-by-manager.html", "Account manager", "account manager, then revenue"),
-    ("region", "index-by-region.html", "Region", "region, then revenue"),
+    ("account", "index-by-account.html", N_("Account"), N_("account name")),
+    (
+        "manager",
+        "index-by-manager.html",
+        N_("Account manager"),
+        N_("account manager, then revenue"),
+    ),
+    ("region", "index-by-region.html", N_("Region"), N_("region, then revenue")),
     (
         "revenue",
         "index.html",
-        "Revenue, 12 months",
-        "revenue over the last 12 months, largest first",
+        N_("Revenue, 12 months"),
+        N_("revenue over the last 12 months, largest first"),
     ),
-    ("trend", "index-by-trend.html", "Trend", "trend on the 12 months before, steepest fall first"),
-    ("class", "index-by-class.html", "Class", "ABC-XYZ class, then revenue"),
-    ("key", "index-by-key-type.html", "Key-client type", "key accounts first, then revenue"),
+    (
+        "trend",
+        "index-by-trend.html",
+        N_("Trend"),
+        N_("trend on the 12 months before, steepest fall first"),
+    ),
+    ("class", "index-by-class.html", N_("Class"), N_("ABC-XYZ class, then revenue")),
+    (
+        "key",
+        "index-by-key-type.html",
+        N_("Key-client type"),
+        N_("key accounts first, then revenue"),
+    ),
     (
         "risk",
         "index-by-risk.html",
-        "Status",
-        "status (lost, at risk, loss-making, active), then annual value",
+        N_("Status"),
+        N_("status (lost, at risk, loss-making, active), then annual value"),
     ),
-    ("report", "index-by-report.html", "Report", "reports that failed first, then revenue"),
+    ("report", "index-by-report.html", N_("Report"), N_("reports that failed first, then revenue")),
 )
 _FILES = {sort: file for sort, file, _, _ in PAGES}
 
@@ -148,26 +171,89 @@ def _sort_key(sort: str):
 
 #: Notebook -> the title of its report in the index (others: the name in words).
 NOTEBOOK_TITLES = {
-    "abc_xyz": "ABC-XYZ analysis",
-    "client_analysis": "Client analysis",
-    "annual_meeting": "Annual meeting brief",
-    "development_plan": "Development plan",
+    "abc_xyz": N_("ABC-XYZ analysis"),
+    "client_analysis": N_("Client analysis"),
+    "annual_meeting": N_("Annual meeting brief"),
+    "development_plan": N_("Development plan"),
 }
 
 
 def _title(notebook: str) -> str:
-    return NOTEBOOK_TITLES.get(notebook) or notebook.replace("_", " ").capitalize()
+    if notebook in NOTEBOOK_TITLES:
+        return _(NOTEBOOK_TITLES[notebook])
+    return notebook.replace("_", " ").capitalize()  # a notebook of the user's: its name
+
+
+def _status_word(status: str) -> str:
+    """A report's status as the index says it ("failed", "timed out" ...)."""
+    words = {
+        "published": pgettext("report status", "published"),
+        "failed": pgettext("report status", "failed"),
+        "timed_out": pgettext("report status", "timed out"),
+        "skipped": pgettext("report status", "skipped"),
+    }
+    return words.get(status) or status.replace("_", " ")
+
+
+def _reason_word(reason: str) -> str:
+    """Why a report failed or was kept, as the index says it ("notebook error" ...)."""
+    words = {
+        "notebook_error": pgettext("report failure", "notebook error"),
+        "cell_timeout": pgettext("report failure", "cell timeout"),
+        "wall_clock": pgettext("report failure", "wall clock"),
+        "kernel_died": pgettext("report failure", "kernel died"),
+        "kernel_start_failed": pgettext("report failure", "kernel start failed"),
+        "worker_died": pgettext("report failure", "worker died"),
+        "engine_error": pgettext("report failure", "engine error"),
+        "cluster_error": pgettext("report failure", "cluster error"),
+        "incomplete": pgettext("report failure", "incomplete"),
+        "missing_figures": pgettext("report failure", "missing figures"),
+        "export_error": pgettext("report failure", "export error"),
+        "security_gate": pgettext("report failure", "security gate"),
+        "disk_full": pgettext("report failure", "disk full"),
+        "publish_error": pgettext("report failure", "publish error"),
+        "up_to_date": pgettext("report failure", "up to date"),
+        "not_retried": pgettext("report failure", "not retried"),
+        "not_selected": pgettext("report failure", "not selected"),
+    }
+    return words.get(reason) or reason.replace("_", " ")
 
 
 def _when(stamp: str) -> str:
-    """An ISO time stamp as "1 Jan 2026 00:00 UTC" (the text itself when it is not one)."""
+    """An ISO time stamp as "1 Jan 2026 00:00 UTC" (the text itself when it is not one).
+
+    In another language than English the date is written by Babel ("1 janv. 2026 00:00 UTC").
+    """
     from datetime import UTC, datetime
 
     try:
         moment = datetime.fromisoformat(stamp).astimezone(UTC)
     except (TypeError, ValueError):
         return f"{stamp}"
-    return f"{moment.day} {moment:%b %Y %H:%M} UTC"
+    if current_language() == "en":
+        return f"{moment.day} {moment:%b %Y %H:%M} UTC"
+    from babel.dates import format_datetime
+
+    from kamlib.language import babel_locale
+
+    return format_datetime(moment, "d MMM y HH:mm", tzinfo=UTC, locale=babel_locale()) + " UTC"
+
+
+def _day(text: str) -> str:
+    """An ISO date as the language writes it ("2025-12-31" in English, "31 déc. 2025" in French)."""
+    from datetime import date
+
+    if current_language() == "en":
+        return text
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+    from babel.dates import format_date
+
+    from kamlib.language import babel_locale
+
+    return format_date(day, "medium", locale=babel_locale())
 
 
 def _links(entries: list[dict], *, several: bool) -> str:
@@ -177,13 +263,14 @@ def _links(entries: list[dict], *, several: bool) -> str:
         label = _title(e["notebook"])
         prefix = f"{esc(label)}: " if several else ""
         if e.get("path") and e["status"] in ("published", "skipped"):
-            text = f'<a href="{esc(e["path"], quote=True)}">{esc(label) if several else "open"}</a>'
+            shown = esc(label) if several else esc(pgettext("link to a report", "open"))
+            text = f'<a href="{esc(e["path"], quote=True)}">{shown}</a>'
             if e.get("pdf"):
                 text += f' <a href="{esc(e["pdf"], quote=True)}">PDF</a>'
             parts.append(text)
         else:
-            state = e["status"].replace("_", " ")
-            reason = f" ({esc(str(e['reason']).replace('_', ' '))})" if e.get("reason") else ""
+            state = _status_word(e["status"])
+            reason = f" ({esc(_reason_word(str(e['reason'])))})" if e.get("reason") else ""
             parts.append(f'{prefix}<span class="failed">{esc(state)}{reason}</span>')
     return "<br>".join(parts)
 
@@ -191,7 +278,7 @@ def _links(entries: list[dict], *, several: bool) -> str:
 def _head(title: str) -> str:
     esc = escape_text
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{esc(current_language(), quote=True)}">
 <head>
 <meta http-equiv="Content-Security-Policy" content="{esc(CSP, quote=True)}">
 <meta charset="utf-8">
@@ -290,48 +377,72 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
             f'<tr class="{" ".join(classes)}" data-account="{esc(r["id"], quote=True)}">{tds}</tr>'
         )
     heads = []
-    for i, (key, file, title, _) in enumerate(PAGES):
-        label = esc(title) + (unit if key == "revenue" else "")
+    for i, (key, file, title, _what) in enumerate(PAGES):
+        label = esc(_(title)) + (unit if key == "revenue" else "")
         css = ' class="num"' if i in (3, 4) else ""
         if key == sort:
             css = f' class="sorted{" num" if i in (3, 4) else ""}"'
             heads.append(f"<th{css}>{label} &#9660;</th>")
         else:
             heads.append(f'<th{css}><a href="{file}">{label}</a></th>')
-    order = next(what for key, _, _, what in PAGES if key == sort)
+    order = _(next(what for key, _file, _title_, what in PAGES if key == sort))
     totals = manifest["totals"]
-    body = (
-        "\n".join(rows) if rows else '<tr><td colspan="9">No account reports in this run.</td></tr>'
-    )
+    none = esc(_("No account reports in this run."))
+    body = "\n".join(rows) if rows else f'<tr><td colspan="9">{none}</td></tr>'
     as_of = manifest.get("as_of")
-    window = (
-        f" Figures for the 12 months to {esc(as_of)}"
-        + (f", in {esc(currency)}" if currency else "")
-        + "."
-        if as_of
-        else ""
-    )
+    window = ""
+    if as_of and currency:
+        window = " " + esc(
+            _("Figures for the 12 months to {as_of}, in {currency}.").format(
+                as_of=_day(as_of), currency=currency
+            )
+        )
+    elif as_of:
+        window = " " + esc(_("Figures for the 12 months to {as_of}.").format(as_of=_day(as_of)))
     portfolio_items = "".join(
         f"<li>{esc(_title(e['notebook']))}: {_links([e], several=False)}</li>" for e in portfolio
     )
     portfolio_block = (
-        f"<h2>Portfolio reports</h2>\n<ul>{portfolio_items}</ul>\n" if portfolio else ""
-    )
-    managers = (
-        '<p><a href="managers.html">The portfolio per account manager</a>: accounts, '
-        "revenue, contribution, plan attainment, at risk and lost, overdue actions.</p>\n"
-        if manifest.get("managers")
+        "<h2>" + esc(_("Portfolio reports")) + f"</h2>\n<ul>{portfolio_items}</ul>\n"
+        if portfolio
         else ""
     )
+    managers = ""
+    if manifest.get("managers"):
+        link = esc(_("The portfolio per account manager"))
+        what = esc(
+            _(
+                "{link}: accounts, revenue, contribution, plan attainment, at risk and lost, "
+                "overdue actions."
+            ).format(link="\x00")
+        )
+        managers = "<p>" + what.replace("\x00", f'<a href="managers.html">{link}</a>') + "</p>\n"
+    listed = ngettext(
+        "{n} account with a report, one row each, sorted by {order}; click a column title to "
+        "sort by it.",
+        "{n} accounts with a report, one row each, sorted by {order}; click a column title to "
+        "sort by it.",
+        len(accounts),
+    ).format(n=len(accounts), order=order)
+    run = _(
+        "Run {run_id}, finished {when}: {published} reports published, {failed} failed, "
+        "{timed_out} timed out, {skipped} kept from earlier runs (unchanged, or not selected in "
+        "this one)."
+    ).format(
+        run_id=manifest["run_id"],
+        when=_when(manifest["finished"]),
+        published=totals["published"],
+        failed=totals["failed"],
+        timed_out=totals["timed_out"],
+        skipped=totals["skipped"],
+    )
+    title = esc(_("Accounts"))
+    account_reports = esc(_("Account reports"))
     return (
-        _head("Accounts")
-        + f"""<h1>Accounts</h1>
-<p class="meta">{len(accounts)} accounts with a report, one row each, sorted by {esc(order)}; click a
-column title to sort by it.{window} Run {esc(manifest["run_id"])}, finished
-{esc(_when(manifest["finished"]))}: {totals["published"]} reports published, {totals["failed"]} failed,
-{totals["timed_out"]} timed out, {totals["skipped"]} kept from earlier runs (unchanged, or not
-selected in this one).</p>
-{managers}{portfolio_block}<h2>Account reports</h2>
+        _head(_("Accounts"))
+        + f"""<h1>{title}</h1>
+<p class="meta">{esc(listed)}{window} {esc(run)}</p>
+{managers}{portfolio_block}<h2>{account_reports}</h2>
 <div class="table-wrap"><table>
 <thead><tr>{"".join(heads)}</tr></thead>
 <tbody>
@@ -366,16 +477,28 @@ def managers_page(manifest: dict) -> str:
         for row in rows
     )
     if not rows:
-        body = "<tr><td>No account manager figures in this run.</td></tr>"
+        body = "<tr><td>" + esc(_("No account manager figures in this run.")) + "</td></tr>"
     as_of = manifest.get("as_of")
-    window = f" Figures for the 12 months to {esc(as_of)}." if as_of else ""
+    window = (
+        " " + esc(_("Figures for the 12 months to {as_of}.").format(as_of=_day(as_of)))
+        if as_of
+        else ""
+    )
+    every = esc(
+        _(
+            "Every account that bought in the last 24 months or has a purchase status counts; at "
+            "risk and lost count the accounts and their annual value; plan attainment is this "
+            "plan year's revenue against the part of the target due so far (targets table)."
+        )
+    )
+    title = esc(_("Account managers"))
+    all_accounts, by_manager = esc(_("All accounts")), esc(_("accounts by manager"))
     return (
-        _head("Account managers")
-        + f"""<h1>Account managers</h1>
-<p class="meta"><a href="index.html">All accounts</a>, <a href="index-by-manager.html">accounts by
-manager</a>.{window} Every account that bought in the last 24 months or has a purchase status
-counts; at risk and lost count the accounts and their annual value; plan attainment is this plan
-year's revenue against the part of the target due so far (targets table).</p>
+        _head(_("Account managers"))
+        + f"""<h1>{title}</h1>
+<p class="meta"><a href="index.html">{all_accounts}</a>, <a href="index-by-manager.html">{
+            by_manager
+        }</a>.{window} {every}</p>
 <p>{esc(data.get("sentence") or "")}</p>
 <div class="table-wrap"><table>
 <thead><tr>{head}</tr></thead>

@@ -66,7 +66,7 @@ _ZYGOTE_CODE = (
     "os.environ['JPY_PARENT_PID'] = str(os.getpid())  # read by ipykernel at import\n"
     f"os.environ['MPLBACKEND'] = {INLINE_BACKEND!r}  # what ipykernel sets when unset\n"
     "from kamlib.run.kernels import zygote_main\n"
-    "zygote_main(int(sys.argv[1]), sys.argv[2:])\n"
+    "zygote_main(int(sys.argv[1]), sys.argv[3:], lang=sys.argv[2])\n"
 )
 _LAUNCHER = ("-m", "ipykernel_launcher")
 
@@ -131,8 +131,12 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
 
 
-def zygote_main(fd: int, preload: list[str]) -> None:
-    """The zygote: import `preload`, then fork a kernel for every request on `fd`."""
+def zygote_main(fd: int, preload: list[str], lang: str = "en") -> None:
+    """The zygote: import `preload`, then fork a kernel for every request on `fd`.
+
+    For a run in another language than English the zygote also reads that language's message
+    catalogues once (:mod:`kamlib.language` keeps them), so that a forked kernel has them.
+    """
     import importlib
     import signal
     import threading
@@ -144,6 +148,9 @@ def zygote_main(fd: int, preload: list[str]) -> None:
             importlib.import_module(name)
     with contextlib.suppress(Exception):
         _warm_up()
+    if lang != "en":
+        with contextlib.suppress(Exception):
+            _read_catalogues(lang)
     signal.signal(signal.SIGCHLD, _reap)  # reaped here, so their CPU time counts (rusage)
     threads = threading.active_count()
     conn.send(("ready", threads))
@@ -168,6 +175,15 @@ def _reap(*_) -> None:
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
+
+
+def _read_catalogues(lang: str) -> None:
+    """Read `lang`'s catalogues into :mod:`kamlib.language`'s cache (the first message does)."""
+    from kamlib.language import gettext, language
+
+    header = ""  # the catalogue's header entry: any lookup reads the catalogues
+    with language(lang):
+        gettext(header)
 
 
 def _warm_up() -> None:
@@ -247,6 +263,7 @@ class Zygote:
     def __init__(self, settings: dict):
         self.enabled = _forkable(settings["kernel_name"])
         self.start_timeout = settings["start_timeout"]
+        self.lang = settings.get("lang", "en")
         self.process: subprocess.Popen | None = None
         self.conn = None
         self.ready = False
@@ -257,7 +274,7 @@ class Zygote:
         ours, theirs = socket.socketpair()
         with ours, theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _ZYGOTE_CODE, str(theirs.fileno()), *PRELOAD],
+                [sys.executable, "-c", _ZYGOTE_CODE, str(theirs.fileno()), self.lang, *PRELOAD],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
             )

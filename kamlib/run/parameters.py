@@ -17,8 +17,10 @@ __all__ = [
     "resolve_parameters",
 ]
 
-#: Parameters the run sets itself (a caller's `parameters` may not set them).
-STANDARD_PARAMETERS = ("workspace", "account_id", "run_id", "interactive")
+#: Parameters the run sets itself (a caller's `parameters` may not set them). ``lang`` is the
+#: report's language (``kam render --lang``, or ``lang`` at the top of kam.toml), passed to the
+#: notebooks that declare it.
+STANDARD_PARAMETERS = ("workspace", "account_id", "run_id", "interactive", "lang")
 
 
 def validate_parameters(
@@ -296,6 +298,11 @@ def resolve_parameters(
     elsewhere = set(available) - set(known)
 
     def typed(name: str, value: object, where: str) -> object:
+        if name == "lang":
+            raise ConfigError(
+                f'{where}: the report language is set by --lang, or by lang = "fr" at the top '
+                "of kam.toml (before any [section]), not as a parameter"
+            )
         if name in STANDARD_PARAMETERS:
             raise ConfigError(
                 f"{where}: {name!r} is set by the run itself; settable: "

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kamlib.bundled import notebooks_folder
 from kamlib.errors import ArgumentError, InputError, Problem, SetupError
+from kamlib.language import LOCALE_DIR
 from kamlib.report.elements import CSP, TEMPLATES
 from kamlib.report.paths import safe_filename
 from kamlib.run.files import sha256_file
@@ -57,8 +58,13 @@ class Job:
 # --------------------------------------------------------------------------- fingerprints
 
 
-def engine_fingerprint(kernel_name: str, formats: tuple[str, ...] = ("html",)) -> str:
-    """kamlib's version, its report template and the formats: a change re-renders every report.
+def engine_fingerprint(
+    kernel_name: str, formats: tuple[str, ...] = ("html",), lang: str = "en"
+) -> str:
+    """kamlib's version, its report template, the formats and the language: a change re-renders.
+
+    For a language other than English its message catalogues are part of it too, so a French
+    render after an English one re-renders every report, and so does a changed translation.
 
     Parameters
     ----------
@@ -66,6 +72,8 @@ def engine_fingerprint(kernel_name: str, formats: tuple[str, ...] = ("html",)) -
         The Jupyter kernel of the run.
     formats : tuple of str, default ("html",)
         The run's output formats.
+    lang : str, default "en"
+        The reports' language (:data:`kamlib.language.LANGUAGES`).
 
     Returns
     -------
@@ -77,6 +85,8 @@ def engine_fingerprint(kernel_name: str, formats: tuple[str, ...] = ("html",)) -
     >>> len(engine_fingerprint("python3"))
     64
     >>> engine_fingerprint("python3") == engine_fingerprint("python3", ("html", "pdf"))
+    False
+    >>> engine_fingerprint("python3") == engine_fingerprint("python3", lang="fr")
     False
     """
     from importlib.metadata import PackageNotFoundError, version
@@ -91,6 +101,11 @@ def engine_fingerprint(kernel_name: str, formats: tuple[str, ...] = ("html",)) -
     for path in sorted(template_dir.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(template_dir).as_posix().encode() + b"\x00")
+            digest.update(path.read_bytes())
+    if lang != "en":  # English is the source: its words are in the code and the notebooks
+        digest.update(f"\x00lang={lang}\x00".encode())
+        for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+            digest.update(path.name.encode() + b"\x00")
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

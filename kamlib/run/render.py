@@ -57,6 +57,7 @@ from kamlib.errors import (
     InputError,
     SetupError,
 )
+from kamlib.language import LANGUAGES, language
 from kamlib.report.paths import output_subfolder
 from kamlib.run.cache import Portfolio, compute_portfolio, input_fingerprint, prepare
 from kamlib.run.files import (
@@ -181,6 +182,7 @@ def render(
     kernels: str = "forked",
     run_cache: bool = True,
     scheduler=None,
+    lang: str = "en",
 ) -> RunResult:
     """Render the report notebooks for a workspace into `out` and publish them as safe HTML.
 
@@ -256,6 +258,13 @@ def render(
         Run the reports on a dask.distributed cluster (``"tcp://HOST:8786"``) instead of local
         worker processes; publishing, the manifest and the index stay here. See
         :mod:`kamlib.run.cluster`.
+    lang : {"en", "fr", "ru", "af"}, default "en"
+        The reports' language (:data:`kamlib.language.LANGUAGES`): passed to every notebook
+        that declares a ``lang`` parameter, the notebooks' markdown translated before they run
+        (:func:`kamlib.language.translate_markdown`), and the index pages, the HTML ``lang``
+        attribute and the PDF page footer in it. A report rendered in another language before
+        is rendered again. Messages to the operator (errors, the summary line, the log) stay
+        English.
 
     Returns
     -------
@@ -285,6 +294,10 @@ def render(
             find_chromium()  # a missing Chromium is a configuration error, found before any kernel starts
         if isinstance(classes, str) and classes != "abc_xyz":
             raise ArgumentError(f"`classes` must be a mapping or 'abc_xyz', got {classes!r}")
+        if lang not in LANGUAGES:
+            raise ArgumentError(
+                f"`lang`: {lang!r} is not a report language; choose one of {', '.join(LANGUAGES)}"
+            )
         if kernels not in ("forked", "fresh"):
             raise ArgumentError(f"`kernels` must be 'forked' or 'fresh', got {kernels!r}")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
@@ -320,29 +333,31 @@ def render(
                 out, EXIT_LOCKED, f"{out} is locked by another run (try again later)", progress
             )
         try:
-            return _render_locked(
-                workspace,
-                out,
-                accounts=accounts,
-                notebooks=notebooks,
-                account_notebooks=account_notebooks,
-                portfolio_notebooks=portfolio_notebooks,
-                parameters=parameters or {},
-                classes=classes or {},
-                workers=workers,
-                retry_failed=retry_failed,
-                timeout=float(timeout),
-                cell_timeout=cell_timeout,
-                start_timeout=start_timeout,
-                kernel_name=kernel_name,
-                filename_key=filename_key,
-                progress=progress,
-                kernels=kernels,
-                run_cache=run_cache,
-                scheduler=scheduler,
-                formats=formats,
-                purpose=purpose,
-            )
+            with language(lang):  # the index pages, the PDF footer, the portfolio results
+                return _render_locked(
+                    workspace,
+                    out,
+                    accounts=accounts,
+                    notebooks=notebooks,
+                    account_notebooks=account_notebooks,
+                    portfolio_notebooks=portfolio_notebooks,
+                    parameters=parameters or {},
+                    classes=classes or {},
+                    workers=workers,
+                    retry_failed=retry_failed,
+                    timeout=float(timeout),
+                    cell_timeout=cell_timeout,
+                    start_timeout=start_timeout,
+                    kernel_name=kernel_name,
+                    filename_key=filename_key,
+                    progress=progress,
+                    kernels=kernels,
+                    run_cache=run_cache,
+                    scheduler=scheduler,
+                    formats=formats,
+                    purpose=purpose,
+                    lang=lang,
+                )
         except InputError as exc:
             return _refused(out, EXIT_INPUT, str(exc), progress)
         except (ArgumentError, ConfigError, SetupError) as exc:
@@ -718,6 +733,7 @@ def _render_locked(
     scheduler=None,
     formats=("html",),
     purpose=None,
+    lang="en",
 ) -> RunResult:
     started = datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
@@ -744,13 +760,18 @@ def _render_locked(
     if clash:
         raise ArgumentError(f"`parameters`: {', '.join(clash)} are set by the run itself")
     fingerprint = input_fingerprint(config)
-    engine = engine_fingerprint(kernel_name, formats)
+    engine = engine_fingerprint(kernel_name, formats, lang)
     results = None  # the portfolio results, computed once: for the classes and the run cache
     if classes == "abc_xyz":
         results = _portfolio_results(ws)
         run_cache = run_cache and results is not None
         classes = _abc_xyz_classes(ws, ids, results)
-    common = {"workspace": str(Path(config.root).resolve()), "run_id": run_id, "interactive": False}
+    common = {
+        "workspace": str(Path(config.root).resolve()),
+        "run_id": run_id,
+        "interactive": False,
+        "lang": lang,
+    }
     jobs = plan_jobs(
         catalogue,
         ids,
@@ -777,6 +798,7 @@ def _render_locked(
             "cell_timeout": cell_timeout,
             "start_timeout": start_timeout,
             "kernels": kernels,
+            "lang": lang,
         }
         ran, stopped = _execute_jobs(
             to_run,

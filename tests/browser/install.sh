@@ -3,7 +3,9 @@
 # Chromium and ChromeDriver from Debian's packages (a browser download is not possible here,
 # so Playwright drives this Chromium) and poppler-utils (pdftoppm, pdftotext, pdfinfo); and
 # LibreOffice Calc without a GUI (soffice), which tests/test_export.py uses to check that the
-# `kam export` workbook opens and converts cleanly.
+# `kam export` workbook opens and converts cleanly; and fonts with Cyrillic glyphs (DejaVu,
+# fonts-dejavu-core, found through fontconfig) so that Russian reports print correctly to PDF
+# (tests/test_pdf.py and tests/browser/test_browser_languages.py check it with pdftotext).
 #
 #   bash tests/browser/install.sh      # as root, or with password-less sudo
 #
@@ -23,12 +25,15 @@ missing() {
     { command -v pdftoppm && command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 \
         || need+=(poppler-utils)
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+    command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+    # a font that covers Russian (Chromium finds fonts through fontconfig)
+    [ -n "$(fc-list :lang=ru family 2>/dev/null)" ] || need+=(fonts-dejavu-core)
     echo "${need[@]:-}"
 }
 
 need=$(missing)
 if [ -z "$need" ]; then
-    echo "install.sh: chromium, chromedriver, poppler-utils and LibreOffice Calc are installed"
+    echo "install.sh: chromium, chromedriver, poppler-utils, LibreOffice Calc and Cyrillic fonts are installed"
     exit 0
 fi
 
