@@ -150,7 +150,7 @@ __all__ += [
 ]
 
 # issue 13: beyond sales (service, payments, contracts, big deals)
-from kamlib.words.contracts import contracts_sentence  # noqa: E402
+from kamlib.words.contracts import contracts_sentence, renewals_sentence  # noqa: E402
 from kamlib.words.deals import pipeline_sentence, plan_pipeline_sentence  # noqa: E402
 from kamlib.words.payments import capital_sentence, payment_sentence  # noqa: E402
 from kamlib.words.risks import (  # noqa: E402
@@ -171,6 +171,7 @@ __all__ += [
     "payment_sentence",
     "pipeline_sentence",
     "plan_pipeline_sentence",
+    "renewals_sentence",
     "service_loss_sentence",
     "service_sentence",
 ]
