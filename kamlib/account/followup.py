@@ -336,9 +336,7 @@ def renewal_windows(
     meetings = None if next_meeting is None or pd.isna(next_meeting) else {account_id: next_meeting}
     terms = contract_terms(rows, as_of=as_of, next_meetings=meetings)
     horizon = as_of + pd.DateOffset(months=prep_months)
-    keep = terms["state"].isin(["running", "notice passed"]) & (
-        terms["notice_deadline"] <= horizon
-    )
+    keep = terms["state"].isin(["running", "notice passed"]) & (terms["notice_deadline"] <= horizon)
     out = terms[keep].rename(columns={"notice_before_meeting": "before_meeting"})
     columns = [
         "contract_id",

@@ -10,7 +10,9 @@ tables (``deliveries`` and ``complaints``, ``invoices``, ``contracts``, ``opport
 - :func:`key_account_risks`: the same measures for many accounts, one row each, with the
   manager; :func:`risks_by_manager` counts them per account manager.
 - :func:`next_annual_meetings`: each client's next annual meeting, on its usual day
-  (:func:`kamlib.account.contacts.usual_meeting_day`).
+  (:func:`kamlib.account.contacts.usual_meeting_day`); :func:`notices_before_meetings`: the
+  contracts of some accounts (the run's index: the key accounts) whose notice deadline falls
+  before that meeting.
 
 A missing table is *not known* (the messages say which), never "no problem".
 Method: docs/methods.md, "Beyond sales".
@@ -44,6 +46,7 @@ __all__ = [
     "beyond_sales",
     "key_account_risks",
     "next_annual_meetings",
+    "notices_before_meetings",
     "risks_by_manager",
 ]
 
@@ -124,6 +127,56 @@ def next_annual_meetings(
                 out[a] = when
                 break
     return out
+
+
+def notices_before_meetings(
+    account_ids: Iterable[str],
+    *,
+    contracts: pd.DataFrame | None,
+    meetings: pd.DataFrame | None,
+    as_of: object,
+) -> pd.DataFrame:
+    """The contracts whose notice deadline falls before the client's next annual meeting.
+
+    The deadline is after `as_of` and before :func:`next_annual_meetings`
+    (:func:`kamlib.portfolio.contracts.contract_terms`, ``notice_before_meeting``): the renewal
+    is decided before anyone talks about it at the meeting.
+
+    Parameters
+    ----------
+    account_ids : iterable of str
+        The accounts to look at (e.g. the key accounts).
+    contracts, meetings : DataFrame or None
+        Canonical tables; without contracts nothing is known (no rows), without annual
+        meetings no meeting date is known (no rows).
+    as_of : date-like
+        The analysis date.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id``, ``contract_id``, ``title``, ``notice_deadline``, ``next_meeting``,
+        one row per contract, by deadline.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> ws = kamlib.load_workspace("data/sample")
+    >>> n = notices_before_meetings(["C0027", "C0105"], contracts=ws.contracts,
+    ...     meetings=ws.meetings, as_of=ws.as_of)
+    >>> n[["account_id", "notice_deadline", "next_meeting"]]
+      account_id notice_deadline next_meeting
+    0      C0105      2026-01-02   2026-01-09
+    """
+    ids = [str(a) for a in account_ids]
+    columns = ["account_id", "contract_id", "title", "notice_deadline", "next_meeting"]
+    rows = None if is_missing(contracts) else contracts[contracts["account_id"].isin(ids)]
+    if is_missing(rows):
+        return contract_terms(None, as_of=as_of)[columns]
+    meeting = next_annual_meetings(meetings, sorted(set(rows["account_id"])), as_of=as_of)
+    terms = contract_terms(rows, as_of=as_of, next_meetings=meeting)
+    due = terms[terms["notice_before_meeting"].fillna(False).astype(bool)]
+    return due[columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
