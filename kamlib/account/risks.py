@@ -30,8 +30,13 @@ import pandas as pd
 from kamlib.account.contacts import usual_meeting_day
 from kamlib.account.messages import missing_table
 from kamlib.errors import ArgumentError
+<<<<<<< HEAD
 from kamlib.language import N_, pgettext
 from kamlib.language import gettext as _
+=======
+from kamlib.language import gettext
+from kamlib.portfolio.clients import client_groups
+>>>>>>> 9637744 (Key groups beyond sales (issue 13): key_account_risks measures a group id among the key clients on its members' rows taken together (service, payments, contribution, contracts, deals) and names it 'group: <members>' with their managers, instead of 'not known'; clients.client_groups public)
 from kamlib.portfolio.contracts import contract_deadlines, contract_terms
 from kamlib.portfolio.deals import deal_pipeline, open_deals
 from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour, terms_lever
@@ -515,6 +520,15 @@ RISK_COLUMNS = (
 )
 
 
+def _with_groups(frame: pd.DataFrame | None, groups: pd.Series) -> pd.DataFrame | None:
+    """`frame` plus a copy of its members' rows under their group id (``account_id``)."""
+    if is_missing(frame) or groups.empty:
+        return frame
+    group = frame["account_id"].astype("str").map(groups)
+    members = frame[group.notna().to_numpy()].assign(account_id=group.dropna().to_numpy())
+    return pd.concat([frame, members], ignore_index=True)
+
+
 def key_account_risks(
     account_ids: Iterable[str],
     *,
@@ -546,6 +560,12 @@ def key_account_risks(
     as_of, months, capital_rate, min_otif, resolve_days, large_share
         As in :func:`beyond_sales`.
 
+    A group id among `account_ids` (a key client rolled up from accounts with the same
+    ``parent_id``, as :func:`kamlib.portfolio.clients.key_clients` gives them) is measured on
+    its members' rows taken together: their deliveries and complaints, invoices,
+    contribution, contracts (the next notice deadline) and deals; its ``name`` lists the
+    members ("group: ...") and ``manager`` their managers.
+
     Returns
     -------
     DataFrame
@@ -567,11 +587,30 @@ def key_account_risks(
     ...     as_of=ws.as_of)
     >>> r["service_risk"].tolist(), r["risks"].tolist()
     ([False, True], [0, 1])
+    >>> g = key_account_risks(["G01"], transactions=ws.transactions, accounts=ws.accounts,
+    ...     as_of=ws.as_of)
+    >>> print(g.loc["G01", "name"])
+    group: Kessler Bau AG, Kessler Tiefbau GmbH, Kessler Facility Services GmbH
     """
     as_of = analysis_date(transactions, as_of)
     ids = [str(a) for a in account_ids]
     index = pd.Index(ids, name="account_id", dtype="str")
+<<<<<<< HEAD
     t, _missing = _tables(
+=======
+    groups = client_groups(None if is_missing(accounts) else accounts)
+    groups = groups[groups.isin(ids)]  # member -> its group, for the groups asked for
+    if len(groups):
+        wanted = transactions["account_id"].isin([*ids, *groups.index])
+        transactions = _with_groups(transactions[wanted], groups)
+        deliveries, complaints, invoices = (
+            _with_groups(f, groups) for f in (deliveries, complaints, invoices)
+        )
+        contracts, opportunities, meetings, cost_to_serve = (
+            _with_groups(f, groups) for f in (contracts, opportunities, meetings, cost_to_serve)
+        )
+    t, _ = _tables(
+>>>>>>> 9637744 (Key groups beyond sales (issue 13): key_account_risks measures a group id among the key clients on its members' rows taken together (service, payments, contribution, contracts, deals) and names it 'group: <members>' with their managers, instead of 'not known'; clients.client_groups public)
         deliveries=deliveries,
         complaints=complaints,
         invoices=invoices,
@@ -586,6 +625,15 @@ def key_account_risks(
             if acc is not None and col in acc
             else pd.Series(pd.NA, index=index, dtype="str")
         )
+    for group in sorted(set(groups) - set(acc.index if acc is not None else [])):
+        members = acc.reindex(groups.index[groups == group])
+        if "name" in members:
+            names = members["name"].fillna(pd.Series(members.index, index=members.index))
+            out.loc[group, "name"] = gettext("group: {members}").format(
+                members=", ".join(names.astype("str"))
+            )
+        if "manager" in members and members["manager"].notna().any():
+            out.loc[group, "manager"] = ", ".join(sorted(members["manager"].dropna().unique()))
     service = service_levels(
         t["deliveries"],
         t["complaints"],
