@@ -150,6 +150,12 @@ def test_the_brief_warns_of_the_notice_deadline_before_the_meeting(tmp_path):
     text = _run(tmp_path, "annual_meeting", account_id="C0105")
     assert "Notice deadline of Framework agreement" in text
     assert "falls before the next annual meeting (2026-01-09)" in text
+    # the preparation calendar lists the renewal after the tenders
+    assert "Contract renewals and notice deadlines" in text
+    assert "1 contract to renew in the next 9 months." in text
+    assert "settle the renewal before the meeting (the term ends on 2026-04-02)" in text
+    # the big deals are set against the plan-year target (part 4)
+    assert "It is expected to close in 2026. Weighted, the deals closing in 2026 bring" in text
 
 
 def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
@@ -160,6 +166,18 @@ def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
     )
     assert "Precision Castings plc (C0088, 27.9 % on time and in full, 43 complaints open)" in text
     assert "Risks beyond sales by account manager" in text
+    # the key group G01 is rolled up from its members, not "not known"
+    assert "group: Kessler Bau AG, Kessler Tiefbau GmbH, Kessler Facility Services GmbH" in text
+    # the causes of loss count the lost clients badly served before they left
+    assert "Poor service" in text
+
+
+def test_the_development_plan_shows_the_pipeline_against_the_target(tmp_path):
+    text = _run(tmp_path, "development_plan", account_id="C0027")
+    assert "3 open deals worth 2,465,000, 1,474,250 weighted by the probability" in text
+    assert "All of them are expected to close in 2026." in text
+    assert "Weighted, the deals closing in 2026 bring 1,474,250:" in text
+    assert "New assembly plant 2026" in text
 
 
 @pytest.mark.parametrize("seed", [99, 2024])

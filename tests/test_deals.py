@@ -184,8 +184,14 @@ def test_plan_pipeline_by_hand(deals):
     assert plan_pipeline(None, target=1.0, plan_year=2026).isna().all()
     assert words.plan_pipeline_sentence(p, plan_year=2026) == (
         "2 open deals worth 500,000, 310,000 weighted by the probability of their stage. "
-        "1 of them is expected to close in 2026: 300,000 weighted, 30.0 % of the 2026 target "
-        "of 1,000,000."
+        "1 of them is expected to close in 2026. Weighted, the deals closing in 2026 bring "
+        "300,000: 30.0 % of the 2026 target of 1,000,000."
+    )
+    one = plan_pipeline(a.iloc[:1], target=0.0, plan_year=2026)
+    assert words.plan_pipeline_sentence(one, plan_year=2026) == (
+        "1 open deal worth 400,000, 300,000 weighted by the probability of its stage. It is "
+        "expected to close in 2026. Weighted, the deals closing in 2026 bring 300,000; there is "
+        "no target above zero to compare with."
     )
     none = plan_pipeline(a.iloc[:0], target=1.0, plan_year=2026)
     assert words.plan_pipeline_sentence(none, plan_year=2026).startswith("No open deal")

@@ -104,9 +104,9 @@ def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int) -> str:
     ...     "in_year_deals": 3.0, "weighted_in_year": 1474250.0, "target": 4796900.0,
     ...     "share_of_target": 0.3073})
     >>> print(plan_pipeline_sentence(p, plan_year=2026))  # doctest: +NORMALIZE_WHITESPACE
-    3 open deals worth 2,465,000, 1,474,250 weighted by the probability of their stage. 3 of
-    them are expected to close in 2026: 1,474,250 weighted, 30.7 % of the 2026 target of
-    4,796,900.
+    3 open deals worth 2,465,000, 1,474,250 weighted by the probability of their stage. All of
+    them are expected to close in 2026. Weighted, the deals closing in 2026 bring 1,474,250:
+    30.7 % of the 2026 target of 4,796,900.
     >>> plan_pipeline_sentence(pd.Series({"open_deals": float("nan")}), plan_year=2026)
     'The pipeline is not known (no opportunities table).'
     """
@@ -125,27 +125,39 @@ def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int) -> str:
     ).format(n=n, value=money(pipeline["open_value"]), weighted=money(pipeline["weighted_value"]))
     m = int(pipeline.get("in_year_deals") or 0)
     if m == 0:
-        more = _("None of them is expected to close in {year}.").format(year=plan_year)
-    elif pd.isna(pipeline.get("share_of_target")):
-        more = ngettext(
-            "{m} of them is expected to close in {year}: {weighted} weighted (no target above "
-            "zero to compare with).",
-            "{m} of them are expected to close in {year}: {weighted} weighted (no target above "
-            "zero to compare with).",
-            m,
-        ).format(m=m, year=plan_year, weighted=money(pipeline["weighted_in_year"]))
-    else:
-        more = ngettext(
-            "{m} of them is expected to close in {year}: {weighted} weighted, {share} of the "
-            "{year} target of {target}.",
-            "{m} of them are expected to close in {year}: {weighted} weighted, {share} of the "
-            "{year} target of {target}.",
-            m,
-        ).format(
-            m=m,
-            year=plan_year,
-            weighted=money(pipeline["weighted_in_year"]),
-            share=percent(pipeline["share_of_target"]),
-            target=money(pipeline["target"]),
+        when = ngettext(
+            "It is not expected to close in {year}.",
+            "None of them is expected to close in {year}.",
+            n,
         )
-    return text + " " + more
+    elif m == n:
+        when = ngettext(
+            "It is expected to close in {year}.", "All of them are expected to close in {year}.", n
+        )
+    else:
+        when = ngettext(
+            "{m} of them is expected to close in {year}.",
+            "{m} of them are expected to close in {year}.",
+            m,
+        )
+    parts = [text, when.format(m=m, year=plan_year)]
+    if m and pd.isna(pipeline.get("share_of_target")):
+        parts.append(
+            _(
+                "Weighted, the deals closing in {year} bring {weighted}; there is no target "
+                "above zero to compare with."
+            ).format(year=plan_year, weighted=money(pipeline["weighted_in_year"]))
+        )
+    elif m:
+        parts.append(
+            _(
+                "Weighted, the deals closing in {year} bring {weighted}: {share} of the {year} "
+                "target of {target}."
+            ).format(
+                year=plan_year,
+                weighted=money(pipeline["weighted_in_year"]),
+                share=percent(pipeline["share_of_target"]),
+                target=money(pipeline["target"]),
+            )
+        )
+    return " ".join(parts)
