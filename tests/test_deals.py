@@ -195,6 +195,11 @@ def test_plan_pipeline_by_hand(deals):
     )
     none = plan_pipeline(a.iloc[:0], target=1.0, plan_year=2026)
     assert words.plan_pipeline_sentence(none, plan_year=2026).startswith("No open deal")
+    # after pipeline_sentence (the brief): only the plan year's part, nothing said twice
+    assert words.plan_pipeline_sentence(p, plan_year=2026, deals=False).startswith(
+        "1 of them is expected to close in 2026. Weighted,"
+    )
+    assert words.plan_pipeline_sentence(none, plan_year=2026, deals=False) == ""
 
 
 def test_the_development_plan_weighs_c0027s_pipeline_against_its_target(ws):

@@ -88,7 +88,7 @@ def pipeline_sentence(pipeline: pd.Series) -> str:
     return text + "."
 
 
-def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int) -> str:
+def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int, deals: bool = True) -> str:
     """The open deals weighted by stage, and the part due in the plan year against its target.
 
     Parameters
@@ -97,6 +97,10 @@ def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int) -> str:
         :func:`kamlib.account.plan.plan_pipeline` (``DevelopmentPlan.pipeline``).
     plan_year : int
         The plan year, for the words.
+    deals : bool, default True
+        False after :func:`pipeline_sentence`, which has said how many deals are open and
+        what they weigh: only the plan year's part follows ("" when there is no open deal or
+        the deals are not known).
 
     Examples
     --------
@@ -107,10 +111,16 @@ def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int) -> str:
     3 open deals worth 2,465,000, 1,474,250 weighted by the probability of their stage. All of
     them are expected to close in 2026. Weighted, the deals closing in 2026 bring 1,474,250:
     30.7 % of the 2026 target of 4,796,900.
+    >>> print(plan_pipeline_sentence(p, plan_year=2026, deals=False))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    All of them are expected to close in 2026. Weighted, the deals closing in 2026 bring
+    1,474,250: 30.7 % of the 2026 target of 4,796,900.
     >>> plan_pipeline_sentence(pd.Series({"open_deals": float("nan")}), plan_year=2026)
     'The pipeline is not known (no opportunities table).'
     """
     n = pipeline.get("open_deals")
+    if (n is None or pd.isna(n) or int(n) == 0) and not deals:
+        return ""
     if n is None or pd.isna(n):
         return _("The pipeline is not known (no opportunities table).")
     n = int(n)
@@ -140,7 +150,9 @@ def plan_pipeline_sentence(pipeline: pd.Series, *, plan_year: int) -> str:
             "{m} of them are expected to close in {year}.",
             m,
         )
-    parts = [text, when.format(m=m, year=plan_year)]
+    parts = (
+        [text, when.format(m=m, year=plan_year)] if deals else [when.format(m=m, year=plan_year)]
+    )
     if m and pd.isna(pipeline.get("share_of_target")):
         parts.append(
             _(
