@@ -26,8 +26,8 @@ import pandas as pd
 
 from kamlib.errors import ArgumentError
 from kamlib.language import gettext as _
-from kamlib.portfolio.notation import day
 from kamlib.portfolio.contracts import contract_terms
+from kamlib.portfolio.notation import day
 from kamlib.schema import account_rows
 
 __all__ = [

@@ -30,13 +30,9 @@ import pandas as pd
 from kamlib.account.contacts import usual_meeting_day
 from kamlib.account.messages import missing_table
 from kamlib.errors import ArgumentError
-<<<<<<< HEAD
 from kamlib.language import N_, pgettext
 from kamlib.language import gettext as _
-=======
-from kamlib.language import gettext
 from kamlib.portfolio.clients import client_groups
->>>>>>> 9637744 (Key groups beyond sales (issue 13): key_account_risks measures a group id among the key clients on its members' rows taken together (service, payments, contribution, contracts, deals) and names it 'group: <members>' with their managers, instead of 'not known'; clients.client_groups public)
 from kamlib.portfolio.contracts import contract_deadlines, contract_terms
 from kamlib.portfolio.deals import deal_pipeline, open_deals
 from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour, terms_lever
@@ -595,9 +591,6 @@ def key_account_risks(
     as_of = analysis_date(transactions, as_of)
     ids = [str(a) for a in account_ids]
     index = pd.Index(ids, name="account_id", dtype="str")
-<<<<<<< HEAD
-    t, _missing = _tables(
-=======
     groups = client_groups(None if is_missing(accounts) else accounts)
     groups = groups[groups.isin(ids)]  # member -> its group, for the groups asked for
     if len(groups):
@@ -609,8 +602,7 @@ def key_account_risks(
         contracts, opportunities, meetings, cost_to_serve = (
             _with_groups(f, groups) for f in (contracts, opportunities, meetings, cost_to_serve)
         )
-    t, _ = _tables(
->>>>>>> 9637744 (Key groups beyond sales (issue 13): key_account_risks measures a group id among the key clients on its members' rows taken together (service, payments, contribution, contracts, deals) and names it 'group: <members>' with their managers, instead of 'not known'; clients.client_groups public)
+    t, _missing = _tables(
         deliveries=deliveries,
         complaints=complaints,
         invoices=invoices,
@@ -629,7 +621,7 @@ def key_account_risks(
         members = acc.reindex(groups.index[groups == group])
         if "name" in members:
             names = members["name"].fillna(pd.Series(members.index, index=members.index))
-            out.loc[group, "name"] = gettext("group: {members}").format(
+            out.loc[group, "name"] = _("group: {members}").format(
                 members=", ".join(names.astype("str"))
             )
         if "manager" in members and members["manager"].notna().any():
