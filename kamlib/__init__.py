@@ -13,7 +13,7 @@ safe paths) and ``run`` (the report run); ``cli`` on top.
 from kamlib.account.brief import MeetingBrief, meeting_brief
 from kamlib.account.dmu import dmu_coverage, dmu_roster
 from kamlib.account.dossier import Dossier, account_dossier
-from kamlib.account.plan import DevelopmentPlan, development_plan
+from kamlib.account.plan import DevelopmentPlan, development_plan, plan_pipeline
 from kamlib.account.pricing import what_if
 from kamlib.account.summary import AccountSummary, account_summary
 from kamlib.account.targets import plan_target
@@ -152,6 +152,7 @@ __all__ += [
     "key_account_risks",
     "open_deals",
     "payment_behaviour",
+    "plan_pipeline",
     "risks_by_manager",
     "service_before",
     "service_levels",

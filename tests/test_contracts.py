@@ -150,6 +150,12 @@ def test_the_brief_warns_of_the_notice_deadline_before_the_meeting(tmp_path):
     text = _run(tmp_path, "annual_meeting", account_id="C0105")
     assert "Notice deadline of Framework agreement" in text
     assert "falls before the next annual meeting (2026-01-09)" in text
+    # the preparation calendar lists the renewal after the tenders
+    assert "Contract renewals and notice deadlines" in text
+    assert "1 contract to renew in the next 9 months." in text
+    assert "settle the renewal before the meeting (the term ends on 2026-04-02)" in text
+    # the big deals are set against the plan-year target (part 4)
+    assert "It is expected to close in 2026. Weighted, the deals closing in 2026 bring" in text
 
 
 def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
@@ -160,6 +166,18 @@ def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
     )
     assert "Precision Castings plc (C0088, 27.9 % on time and in full, 43 complaints open)" in text
     assert "Risks beyond sales by account manager" in text
+    # the key group G01 is rolled up from its members, not "not known"
+    assert "group: Kessler Bau AG, Kessler Tiefbau GmbH, Kessler Facility Services GmbH" in text
+    # the causes of loss count the lost clients badly served before they left
+    assert "Poor service" in text
+
+
+def test_the_development_plan_shows_the_pipeline_against_the_target(tmp_path):
+    text = _run(tmp_path, "development_plan", account_id="C0027")
+    assert "3 open deals worth 2,465,000, 1,474,250 weighted by the probability" in text
+    assert "All of them are expected to close in 2026." in text
+    assert "Weighted, the deals closing in 2026 bring 1,474,250:" in text
+    assert "New assembly plant 2026" in text
 
 
 @pytest.mark.parametrize("seed", [99, 2024])
@@ -186,3 +204,93 @@ def test_the_planted_cases_hold_for_other_seeds(seed):
     pnl = kamlib.client_pnl(tx, t["cost_to_serve"], as_of=as_of, months=12)
     cap = kamlib.client_pnl(tx, t["cost_to_serve"], as_of=as_of, months=12, invoices=t["invoices"])
     assert cap.loc["C0009", "capital_cost"] > 0.2 * pnl.loc["C0009", "contribution"] > 0
+
+
+# ---- renewals in the brief's preparation calendar and the index's "needs attention" ---------
+
+
+def test_renewal_windows_by_hand(contracts):
+    from kamlib.account.followup import renewal_windows
+
+    k = contracts.assign(account_id="A")
+    r = renewal_windows("A", contracts=k, as_of=AS_OF, next_meeting="2026-01-20")
+    # K1 notice by 2026-01-15 (before the meeting), K2 by 2026-03-30, K5's 2025-08-28 passed;
+    # K3 ended and K4 is open-ended: nothing to renew
+    assert r["contract_id"].tolist() == ["K5", "K1", "K2"]
+    assert r["state"].tolist() == ["notice passed", "running", "running"]
+    assert r["before_meeting"].tolist() == [False, True, False]
+    short = renewal_windows("A", contracts=k, as_of=AS_OF, prep_months=2)
+    assert short["contract_id"].tolist() == ["K5", "K1"]  # 2026-03-30 is beyond 2 months
+    assert short["before_meeting"].isna().tolist() == [False, True]  # no meeting: not known
+    assert renewal_windows("A", contracts=None, as_of=AS_OF).empty
+    text = words.renewals_sentence(r)
+    assert text.startswith("3 contracts to renew in the next 9 months.")
+    assert "Framework A: notice by 2026-01-15, before the next annual meeting on 2026-01-20" in text
+    assert (
+        "Framework E: the notice deadline 2025-08-28 has passed; the term runs to 2026-02-28."
+        in (text)
+    )
+    assert words.renewals_sentence(r.iloc[:0]) == (
+        "No contract notice deadline in the next 9 months."
+    )
+    assert "not known" in words.renewals_sentence(r, known=False)
+
+
+def test_the_brief_lists_c0105s_renewal_in_its_calendar(ws):
+    brief = kamlib.meeting_brief(
+        "C0105", transactions=ws.transactions, products=ws.products, meetings=ws.meetings,
+        contracts=ws.contracts, meeting_date=ws.as_of,
+    )  # fmt: skip
+    r = brief.renewals
+    assert r["contract_id"].tolist() == ["K2001"]
+    assert r.loc[0, "notice_deadline"] == pd.Timestamp("2026-01-02")
+    assert r.loc[0, "next_meeting"] == pd.Timestamp("2026-01-09")
+    assert bool(r.loc[0, "before_meeting"])
+    plain = kamlib.meeting_brief(
+        "C0105", transactions=ws.transactions, products=ws.products, meeting_date=ws.as_of
+    )
+    assert plain.renewals.empty
+
+
+def test_notices_before_meetings_of_the_key_accounts(ws):
+    from kamlib.account.risks import notices_before_meetings
+
+    n = notices_before_meetings(
+        PLANTED["key_accounts"], contracts=ws.contracts, meetings=ws.meetings, as_of=ws.as_of
+    )
+    assert n["account_id"].tolist() == ["C0105"]
+    assert n["contract_id"].tolist() == ["K2001"]
+    none = notices_before_meetings(["C0105"], contracts=None, meetings=ws.meetings, as_of=ws.as_of)
+    assert none.empty and "notice_deadline" in none
+
+
+def test_the_index_says_what_needs_attention(ws):
+    from kamlib.run.index import index_page
+    from kamlib.run.render import _account_facts
+
+    facts = _account_facts(ws, ["C0027"], None)
+    assert facts["attention"] == [
+        {
+            "account_id": "C0105",
+            "name": "Vandenberg Food Group BV",
+            "contract": "Framework agreement Fasteners, Safety",
+            "notice_deadline": "2026-01-02",
+            "next_meeting": "2026-01-09",
+        }
+    ]
+    entry = {
+        "account_id": "C0105", "notebook": "annual_meeting", "status": "published",
+        "path": "published/C0105--annual_meeting.html", "pdf": None,
+    }  # fmt: skip
+    manifest = {
+        "run_id": "r1", "finished": "2026-01-01T00:00:00+00:00", "reports": [entry],
+        "totals": {"published": 1, "failed": 0, "timed_out": 0, "skipped": 0},
+    }  # fmt: skip
+    assert "Needs attention" not in index_page(manifest)
+    page = index_page(manifest | {"attention": facts["attention"]})
+    assert "<h2>Needs attention</h2>" in page
+    assert (
+        '<a href="published/C0105--annual_meeting.html">Vandenberg Food Group BV</a> '
+        '<span class="id">C0105</span>: notice deadline of Framework agreement Fasteners, Safety '
+        "on 2026-01-02, before the next annual meeting on 2026-01-09." in page
+    )

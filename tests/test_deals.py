@@ -164,3 +164,97 @@ def test_the_summary_act_on_list_takes_the_items_beyond_sales(ws):
     big = kamlib.account_summary("C0027", as_of=ws.as_of, **tables, **beyond)
     assert "large deal" in big.act_on["kind"].tolist()
     assert big.act_on["kind"].tolist()[0] == "tender"  # the open tender window stays first
+
+
+# ---- the pipeline against the plan-year target (development plan, brief) -------------------
+
+
+def test_plan_pipeline_by_hand(deals):
+    from kamlib.account.plan import PIPELINE_FIELDS, plan_pipeline
+
+    a = open_deals(deals, as_of=AS_OF)
+    a = a[a["account_id"] == "A"]
+    # A: Plant 400,000 x 0.75 = 300,000 (2026-03-31); Gloves 100,000 x 0.10 = 10,000 (2025-11-30,
+    # overdue, not in 2026); Tools is won, out of the pipeline
+    p = plan_pipeline(a, target=1_000_000.0, plan_year=2026)
+    assert list(p.index) == list(PIPELINE_FIELDS)
+    assert p.tolist() == [2.0, 500_000.0, 310_000.0, 1.0, 300_000.0, 1_000_000.0, 0.30]
+    assert pd.isna(plan_pipeline(a, target=0.0, plan_year=2026)["share_of_target"])
+    assert plan_pipeline(a, target=1.0, plan_year=2026, known=False).isna().all()
+    assert plan_pipeline(None, target=1.0, plan_year=2026).isna().all()
+    assert words.plan_pipeline_sentence(p, plan_year=2026) == (
+        "2 open deals worth 500,000, 310,000 weighted by the probability of their stage. "
+        "1 of them is expected to close in 2026. Weighted, the deals closing in 2026 bring "
+        "300,000: 30.0 % of the 2026 target of 1,000,000."
+    )
+    one = plan_pipeline(a.iloc[:1], target=0.0, plan_year=2026)
+    assert words.plan_pipeline_sentence(one, plan_year=2026) == (
+        "1 open deal worth 400,000, 300,000 weighted by the probability of its stage. It is "
+        "expected to close in 2026. Weighted, the deals closing in 2026 bring 300,000; there is "
+        "no target above zero to compare with."
+    )
+    none = plan_pipeline(a.iloc[:0], target=1.0, plan_year=2026)
+    assert words.plan_pipeline_sentence(none, plan_year=2026).startswith("No open deal")
+    # after pipeline_sentence (the brief): only the plan year's part, nothing said twice
+    assert words.plan_pipeline_sentence(p, plan_year=2026, deals=False).startswith(
+        "1 of them is expected to close in 2026. Weighted,"
+    )
+    assert words.plan_pipeline_sentence(none, plan_year=2026, deals=False) == ""
+
+
+def test_the_development_plan_weighs_c0027s_pipeline_against_its_target(ws):
+    tables = dict(
+        transactions=ws.transactions, products=ws.products, accounts=ws.accounts,
+        targets=ws.targets, as_of=ws.as_of,
+    )  # fmt: skip
+    plan = kamlib.development_plan("C0027", **tables, opportunities=ws.opportunities)
+    # the planted large deal: 1,800,000 in negotiation (75 %) closing 2026-03-31, and two more
+    assert plan.deals["title"].iloc[0].startswith("New assembly plant 2026")
+    assert plan.deals["weighted"].iloc[0] == 1_350_000.0
+    p = plan.pipeline
+    assert (p["open_deals"], p["weighted_value"], p["in_year_deals"]) == (3, 1_474_250.0, 3)
+    assert p["target"] == plan.target
+    assert p["share_of_target"] == pytest.approx(1_474_250.0 / plan.target)
+    plain = kamlib.development_plan("C0027", **tables)
+    assert plain.pipeline.isna().all() and plain.deals.empty
+    assert "not known" in words.plan_pipeline_sentence(plain.pipeline, plan_year=2026)
+
+
+def test_a_key_group_is_measured_on_its_members_together(deals):
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["A", "B"],
+            "name": ["Alpha AG", "Beta BV"],
+            "manager": ["Bo", "Ann"],
+            "parent_id": ["G", "G"],
+        }
+    )
+    tx = pd.DataFrame({"account_id": ["A", "B"], "date": [AS_OF, AS_OF], "revenue": [100.0, 50.0]})
+    r = key_account_risks(
+        ["G", "A"], transactions=tx, accounts=accounts, opportunities=deals, as_of=AS_OF
+    )
+    # G = A's two open deals (300,000 + 10,000 weighted) and B's one (10,000 x 50 % = 5,000)
+    assert r.loc["G", "open_deals"] == 3 and r.loc["G", "weighted_value"] == 315_000.0
+    assert r.loc["G", "largest_value"] == 400_000.0
+    assert r.loc["G", "name"] == "group: Alpha AG, Beta BV"
+    assert r.loc["G", "manager"] == "Ann, Bo"
+    # a member listed itself keeps its own figures
+    assert r.loc["A", "open_deals"] == 2 and r.loc["A", "name"] == "Alpha AG"
+
+
+def test_the_sample_key_group_g01_is_rolled_up_not_unknown(ws):
+    tables = dict(
+        transactions=ws.transactions, accounts=ws.accounts, deliveries=ws.deliveries,
+        complaints=ws.complaints, invoices=ws.invoices, contracts=ws.contracts,
+        opportunities=ws.opportunities, meetings=ws.meetings, as_of=ws.as_of,
+    )  # fmt: skip
+    members = ["C0018", "C0066", "C0126"]  # Kessler Bau, Tiefbau and Facility Services
+    g = key_account_risks(["G01"], **tables).loc["G01"]
+    m = key_account_risks(members, **tables)
+    assert g["name"].startswith("group: Kessler Bau AG")
+    assert g["open_deals"] == m["open_deals"].sum() == 4
+    assert g["weighted_value"] == m["weighted_value"].sum()
+    assert g["notice_deadline"] == m["notice_deadline"].min()  # C0018's, 2026-09-30
+    assert pd.notna(g["otif"]) and pd.notna(g["dso"]) and g["behaviour"] != "not known"
+    # OTIF of the group is over all the members' deliveries, between theirs
+    assert m["otif"].min() <= g["otif"] <= m["otif"].max()

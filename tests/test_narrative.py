@@ -92,6 +92,8 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "not_known_sentence",
         "payment_sentence",
         "pipeline_sentence",
+        "plan_pipeline_sentence",
+        "renewals_sentence",
         "service_loss_sentence",
         "service_sentence",
     }

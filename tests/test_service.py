@@ -242,3 +242,44 @@ def test_service_dtypes_are_stable(deliveries, complaints):
         for c, t in SERVICE_COLUMNS.items()
     }
     assert np.isfinite(s["otif"]).all()
+
+
+def test_losses_by_reason_say_which_lost_clients_were_badly_served():
+    status = pd.DataFrame(
+        {
+            "status": ["lost", "lost", "lost", "active"],
+            "last_purchase": pd.to_datetime(["2025-01-15", "2025-02-01", "2025-05-02", None]),
+            "annual_value": [100.0, 40.0, 10.0, 80.0],
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="account_id"),
+    )
+    accounts = pd.DataFrame(
+        {"account_id": ["a", "b", "c"], "lost_reason": ["price", "price", None]}
+    )
+    served = pd.DataFrame(
+        {"service_risk": pd.array([True, False, pd.NA], dtype="boolean")},
+        index=pd.Index(["a", "b", "c"], name="account_id"),
+    )
+    r = kamlib.losses(status, accounts, by="reason", service=served).set_index("reason")
+    assert r.loc["price", "poor_service"] == 1  # a, not b
+    assert pd.isna(r.loc["unknown", "poor_service"])  # c's service is not known
+    by_period = kamlib.losses(status, by="period", service=served).set_index("period")
+    poor = by_period["poor_service"]
+    assert poor.iloc[0] == 1 and pd.isna(poor.iloc[1])  # 2025Q1: a and b; 2025Q2: c unknown
+    assert "poor_service" not in kamlib.losses(status, accounts, by="reason")
+
+
+def test_c0088s_poor_service_shows_in_the_causes_of_loss(ws):
+    status = kamlib.client_status(ws.transactions, as_of=ws.as_of)
+    lost = status.loc[status["status"] == "lost", "last_purchase"]
+    before = service_before(lost, deliveries=ws.deliveries, complaints=ws.complaints)
+    r = kamlib.losses(status, ws.accounts, ws.tenders, by="reason", service=before)
+    poor = r.set_index("reason")["poor_service"]
+    # C0088 counts under its lost tender's reason (the CRM gives none), C0077 under its own
+    assert poor["price 9 % above the winner"] == 1
+    assert poor["repeated late deliveries"] == 1
+    assert poor.sum() == 2
+    unknown = kamlib.losses(
+        status, ws.accounts, ws.tenders, by="reason", service=service_before(lost)
+    )
+    assert unknown["poor_service"].isna().all()

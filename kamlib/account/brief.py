@@ -19,7 +19,10 @@ tables passed in:
 8. **Decision tools**: the notebook's widget over the what-if; reports show the static table.
 9. **Draft proposal** (:func:`kamlib.account.proposal.draft_proposal`).
 
-Also the tender windows and the follow-up schedule (:mod:`kamlib.account.followup`), and
+Also the tender windows, the contract renewals whose notice deadline falls in the same
+preparation span (:func:`kamlib.account.followup.renewal_windows`, marked when the deadline
+comes before the client's next annual meeting), the follow-up schedule
+(:mod:`kamlib.account.followup`), and
 the account summary that opens the report (:func:`kamlib.account.summary.account_summary`).
 
 Sales figures are cut at ``as_of``, the day the data is cut: the one given (a report passes the
@@ -37,10 +40,16 @@ import pandas as pd
 
 from kamlib.account.dmu import dmu_roster
 from kamlib.account.dossier import revenue_history
-from kamlib.account.followup import follow_up_schedule, previous_actions, tender_windows
+from kamlib.account.followup import (
+    follow_up_schedule,
+    previous_actions,
+    renewal_windows,
+    tender_windows,
+)
 from kamlib.account.messages import missing_table
 from kamlib.account.pricing import discount_grid, negotiation_limits, what_if_table
 from kamlib.account.proposal import Proposal, draft_proposal, proposal_arguments
+from kamlib.account.risks import next_annual_meetings
 from kamlib.account.summary import AccountSummary, account_summary
 from kamlib.account.targets import plan_vs_actual, spread_target
 from kamlib.errors import ArgumentError, InputError, Problem
@@ -183,7 +192,9 @@ class MeetingBrief:
     """The annual-meeting brief of one account (see :func:`meeting_brief`).
 
     ``sections`` lists the nine parts in order with their titles; ``messages`` says which
-    parts were reduced for lack of a table; ``parameters`` lists every threshold used.
+    parts were reduced for lack of a table; ``parameters`` lists every threshold used;
+    ``renewals`` the contracts to renew in the preparation span
+    (:func:`kamlib.account.followup.renewal_windows`; empty without a contracts table).
     """
 
     account_id: str
@@ -206,6 +217,7 @@ class MeetingBrief:
     summary: AccountSummary | None = None
     target: float = float("nan")
     target_source: str = ""
+    renewals: pd.DataFrame | None = None
 
     @property
     def sections(self) -> list[tuple[str, object]]:
@@ -311,7 +323,8 @@ def meeting_brief(
     deliveries, complaints, invoices, contracts, opportunities : DataFrame, optional
         The beyond-sales tables (issue 13), passed to
         :func:`kamlib.account.summary.account_summary`: their items to act on join the
-        summary's list.
+        summary's list. `contracts` also gives ``renewals``, the notice deadlines of the
+        preparation span (`prep_months`).
 
     Returns
     -------
@@ -492,6 +505,13 @@ def meeting_brief(
         cell=cell,
     )
     messages.extend(proposal.messages)
+    renewals = renewal_windows(
+        account_id,
+        contracts=contracts,
+        as_of=meeting,
+        next_meeting=next_annual_meetings(meetings, [account_id], as_of=meeting).iloc[0],
+        prep_months=prep_months,
+    )
     return MeetingBrief(
         account_id=account_id,
         meeting_date=meeting,
@@ -518,6 +538,7 @@ def meeting_brief(
         summary=summary,
         target=target,
         target_source=source,
+        renewals=renewals,
         parameters={
             "meeting_date": meeting.date().isoformat(),
             "as_of": as_of.date().isoformat(),

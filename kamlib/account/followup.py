@@ -4,6 +4,9 @@
   of any type) plus actions still open from earlier ones; overdue first.
 - :func:`tender_windows`: preparation starts ``prep_months`` = 9 months before a tender; listed
   when the window is open or opens within ``horizon_months`` = 3.
+- :func:`renewal_windows`: the contracts whose notice deadline falls within the same
+  ``prep_months`` (a renewal is prepared like a tender), with the deadlines that fall before
+  the client's next annual meeting marked.
 - :func:`follow_up_schedule`: next working day: confirm receipt, ask next steps and urgency,
   agree the next call; a reminder before the proposal expires.
 - :func:`non_working_days`: the days no follow-up or planned contact may fall on besides
@@ -23,12 +26,14 @@ import pandas as pd
 
 from kamlib.errors import ArgumentError
 from kamlib.language import gettext as _
+from kamlib.portfolio.contracts import contract_terms
 from kamlib.portfolio.notation import day
 from kamlib.schema import account_rows
 
 __all__ = [
     "previous_actions",
     "tender_windows",
+    "renewal_windows",
     "follow_up_schedule",
     "non_working_days",
     "RECURRING_HOLIDAYS",
@@ -275,6 +280,77 @@ def tender_windows(
     out["days_to_tender"] = (out["date"] - as_of).dt.days.astype("int64")
     out = out.astype({"window": "str"})
     return out.sort_values(["date", "tender_id"], kind="stable").reset_index(drop=True)
+
+
+def renewal_windows(
+    account_id: str,
+    *,
+    contracts: pd.DataFrame | None,
+    as_of: object,
+    next_meeting: object = None,
+    prep_months: int = 9,
+) -> pd.DataFrame:
+    """Contract renewals to prepare: notice deadlines within `prep_months` of `as_of`.
+
+    A renewal, like a tender, is prepared months ahead: listed are the account's running
+    contracts (:func:`kamlib.portfolio.contracts.contract_terms`: not ended, not open-ended)
+    whose notice deadline falls from `as_of` to `as_of` + `prep_months`, and those whose
+    deadline has passed while the term still runs (the renewal is then decided).
+
+    Parameters
+    ----------
+    account_id : str
+        The account.
+    contracts : DataFrame or None
+        Canonical contracts (None: not known, no rows).
+    as_of : date-like
+        Reference date (the meeting date in the brief).
+    next_meeting : date-like, optional
+        The client's next annual meeting
+        (:func:`kamlib.account.risks.next_annual_meetings`); without it
+        ``before_meeting`` is not known.
+    prep_months : int, default 9
+        How far ahead deadlines are listed.
+
+    Returns
+    -------
+    DataFrame
+        ``contract_id``, ``title``, ``notice_deadline``, ``days_to_deadline``, ``term_end``,
+        ``renewal``, ``price_review``, ``state`` (``running`` or ``notice passed``),
+        ``next_meeting`` and ``before_meeting`` (the deadline is after `as_of` and before the
+        next annual meeting); by deadline.
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"contract_id": ["K1", "K2"], "account_id": ["A", "A"],
+    ...     "start_date": pd.to_datetime(["2023-04-03", "2024-01-01"]),
+    ...     "end_date": pd.to_datetime(["2026-04-02", "2027-12-31"]),
+    ...     "notice_months": [3, 3], "renewal": ["automatic", "none"]})
+    >>> r = renewal_windows("A", contracts=k, as_of="2025-12-31", next_meeting="2026-01-09")
+    >>> r[["contract_id", "notice_deadline", "before_meeting"]]
+      contract_id notice_deadline  before_meeting
+    0          K1      2026-01-02            True
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    rows = account_rows(contracts, account_id)
+    meetings = None if next_meeting is None or pd.isna(next_meeting) else {account_id: next_meeting}
+    terms = contract_terms(rows, as_of=as_of, next_meetings=meetings)
+    horizon = as_of + pd.DateOffset(months=prep_months)
+    keep = terms["state"].isin(["running", "notice passed"]) & (terms["notice_deadline"] <= horizon)
+    out = terms[keep].rename(columns={"notice_before_meeting": "before_meeting"})
+    columns = [
+        "contract_id",
+        "title",
+        "notice_deadline",
+        "days_to_deadline",
+        "term_end",
+        "renewal",
+        "price_review",
+        "state",
+        "next_meeting",
+        "before_meeting",
+    ]
+    return out[columns].reset_index(drop=True)
 
 
 def follow_up_schedule(

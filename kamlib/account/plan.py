@@ -16,6 +16,9 @@ contact plan and its budget (:mod:`kamlib.account.contacts`), and:
   targets table's total, else the last 12 months' revenue x (1 + growth)), spread over the
   products by :func:`kamlib.account.targets.spread_target`, so the plan's total is the same
   figure as the brief's and the summary's.
+- **Pipeline**: the account's open deals (:func:`kamlib.portfolio.deals.open_deals`, value x
+  the probability of the stage) and, of their weighted value, the part expected to close in
+  the plan year against the plan-year target (:func:`plan_pipeline`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from kamlib.account.targets import (
 )
 from kamlib.errors import ArgumentError
 from kamlib.language import gettext as _
+from kamlib.portfolio.deals import open_deals
 from kamlib.schema import empty_frame, is_missing
 from kamlib.schema import require_columns as _require
 from kamlib.window import analysis_date, renamed_months
@@ -47,6 +51,7 @@ __all__ = [
     "DevelopmentPlan",
     "cross_sell",
     "development_plan",
+    "plan_pipeline",
 ]
 
 
@@ -190,13 +195,88 @@ def cross_sell(
     return out
 
 
+PIPELINE_FIELDS = (
+    "open_deals",
+    "open_value",
+    "weighted_value",
+    "in_year_deals",
+    "weighted_in_year",
+    "target",
+    "share_of_target",
+)
+"""The figures of :func:`plan_pipeline`, in order."""
+
+
+def plan_pipeline(
+    deals: pd.DataFrame | None, *, target: float, plan_year: int, known: bool = True
+) -> pd.Series:
+    """The weighted pipeline of one account against its plan-year target.
+
+    Parameters
+    ----------
+    deals : DataFrame or None
+        The account's open deals (:func:`kamlib.portfolio.deals.open_deals`: ``value``,
+        ``weighted``, ``expected_close``); None when there is no opportunities table (not
+        known).
+    target : float
+        The plan-year revenue target (:func:`kamlib.account.targets.plan_target`).
+    plan_year : int
+        The plan year.
+    known : bool, default True
+        False when the workspace has no opportunities table (``"opportunities" in
+        BeyondSales.missing``): not known, whatever `deals` holds.
+
+    Returns
+    -------
+    Series
+        :data:`PIPELINE_FIELDS`: ``open_deals`` (count), ``open_value``, ``weighted_value``
+        (value x the probability of the stage), ``in_year_deals`` and ``weighted_in_year``
+        (the deals expected to close in `plan_year`), ``target`` and ``share_of_target``
+        (weighted_in_year / target; NaN when the target is not above 0). All NaN when
+        `deals` is None or `known` is False.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"value": [1_800_000.0, 400_000.0], "weighted": [1_350_000.0, 40_000.0],
+    ...     "expected_close": pd.to_datetime(["2026-03-31", "2027-02-28"])})
+    >>> p = plan_pipeline(d, target=5_000_000.0, plan_year=2026)
+    >>> p[["open_deals", "weighted_value", "weighted_in_year", "share_of_target"]].tolist()
+    [2.0, 1390000.0, 1350000.0, 0.27]
+    """
+    if deals is None or not known:
+        return pd.Series(np.nan, index=list(PIPELINE_FIELDS), dtype="float64")
+    close = pd.to_datetime(deals["expected_close"]) if "expected_close" in deals else None
+    in_year = (
+        close.dt.year.eq(int(plan_year)).to_numpy()
+        if close is not None
+        else np.zeros(len(deals), dtype=bool)
+    )
+    weighted = deals["weighted"].astype("float64")
+    target = float(target) if target is not None else np.nan
+    in_year_value = float(weighted[in_year].sum())
+    return pd.Series(
+        {
+            "open_deals": float(len(deals)),
+            "open_value": float(deals["value"].astype("float64").sum()),
+            "weighted_value": float(weighted.sum()),
+            "in_year_deals": float(in_year.sum()),
+            "weighted_in_year": in_year_value,
+            "target": target,
+            "share_of_target": in_year_value / target if target > 0 else np.nan,
+        },
+        dtype="float64",
+    )
+
+
 @dataclass(frozen=True)
 class DevelopmentPlan:
     """The development plan of one account (see :func:`development_plan`).
 
     ``stages`` is the canonical targets table of the plan year (export it with
-    :func:`kamlib.report.spreadsheet.export_targets`); ``messages`` says which parts were skipped
-    and why;
+    :func:`kamlib.report.spreadsheet.export_targets`); ``deals`` the account's open deals
+    (:func:`kamlib.portfolio.deals.open_deals`, empty when not known) and ``pipeline`` their
+    weighted value against the target (:func:`plan_pipeline`, NaN when there is no
+    opportunities table); ``messages`` says which parts were skipped and why;
     ``parameters`` lists every threshold used.
     """
 
@@ -215,6 +295,8 @@ class DevelopmentPlan:
     parameters: dict[str, object] = field(default_factory=dict)
     target: float = float("nan")
     target_source: str = ""
+    deals: pd.DataFrame | None = None
+    pipeline: pd.Series | None = None
 
 
 def development_plan(
@@ -240,6 +322,8 @@ def development_plan(
     contact_costs: Mapping[str, float] | None = None,
     holidays: Iterable[object] = (),
     meetings: pd.DataFrame | None = None,
+    opportunities: pd.DataFrame | None = None,
+    probabilities: Mapping[str, float] | None = None,
 ) -> DevelopmentPlan:
     """Assemble the development plan of one account.
 
@@ -250,6 +334,9 @@ def development_plan(
     message. The product targets are the plan target (:func:`plan_target`, with `growth` when
     one rate is given) spread over the products by :func:`spread_target`, so they add up to
     ``target``; `growth` given per product keeps :func:`next_year_targets` instead.
+    `opportunities` (with the stage `probabilities` of :func:`kamlib.portfolio.deals.open_deals`)
+    gives the open deals and the weighted pipeline against the target (:func:`plan_pipeline`);
+    without it the pipeline is not known.
 
     Returns
     -------
@@ -348,6 +435,10 @@ def development_plan(
     else:
         own = targets[targets["account_id"] == account_id]
         pva = plan_vs_actual(own, transactions=transactions, products=products, as_of=as_of_ts)
+    deals_known = not is_missing(opportunities)
+    deals = open_deals(opportunities, as_of=as_of_ts, probabilities=probabilities)
+    deals = deals[deals["account_id"] == account_id].reset_index(drop=True)
+    pipeline = plan_pipeline(deals if deals_known else None, target=target, plan_year=year)
     parameters = {
         "as_of": as_of_ts.date().isoformat(),
         "plan_year": year,
@@ -375,4 +466,6 @@ def development_plan(
         parameters=parameters,
         target=target,
         target_source=source,
+        deals=deals,
+        pipeline=pipeline,
     )

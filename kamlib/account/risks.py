@@ -10,7 +10,9 @@ tables (``deliveries`` and ``complaints``, ``invoices``, ``contracts``, ``opport
 - :func:`key_account_risks`: the same measures for many accounts, one row each, with the
   manager; :func:`risks_by_manager` counts them per account manager.
 - :func:`next_annual_meetings`: each client's next annual meeting, on its usual day
-  (:func:`kamlib.account.contacts.usual_meeting_day`).
+  (:func:`kamlib.account.contacts.usual_meeting_day`); :func:`notices_before_meetings`: the
+  contracts of some accounts (the run's index: the key accounts) whose notice deadline falls
+  before that meeting.
 
 A missing table is *not known* (the messages say which), never "no problem".
 Method: docs/methods.md, "Beyond sales".
@@ -30,6 +32,7 @@ from kamlib.account.messages import missing_table
 from kamlib.errors import ArgumentError
 from kamlib.language import N_, pgettext
 from kamlib.language import gettext as _
+from kamlib.portfolio.clients import client_groups
 from kamlib.portfolio.contracts import contract_deadlines, contract_terms
 from kamlib.portfolio.deals import deal_pipeline, open_deals
 from kamlib.portfolio.payments import CAPITAL_RATE, payment_behaviour, terms_lever
@@ -44,6 +47,7 @@ __all__ = [
     "beyond_sales",
     "key_account_risks",
     "next_annual_meetings",
+    "notices_before_meetings",
     "risks_by_manager",
 ]
 
@@ -124,6 +128,56 @@ def next_annual_meetings(
                 out[a] = when
                 break
     return out
+
+
+def notices_before_meetings(
+    account_ids: Iterable[str],
+    *,
+    contracts: pd.DataFrame | None,
+    meetings: pd.DataFrame | None,
+    as_of: object,
+) -> pd.DataFrame:
+    """The contracts whose notice deadline falls before the client's next annual meeting.
+
+    The deadline is after `as_of` and before :func:`next_annual_meetings`
+    (:func:`kamlib.portfolio.contracts.contract_terms`, ``notice_before_meeting``): the renewal
+    is decided before anyone talks about it at the meeting.
+
+    Parameters
+    ----------
+    account_ids : iterable of str
+        The accounts to look at (e.g. the key accounts).
+    contracts, meetings : DataFrame or None
+        Canonical tables; without contracts nothing is known (no rows), without annual
+        meetings no meeting date is known (no rows).
+    as_of : date-like
+        The analysis date.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id``, ``contract_id``, ``title``, ``notice_deadline``, ``next_meeting``,
+        one row per contract, by deadline.
+
+    Examples
+    --------
+    >>> import kamlib
+    >>> ws = kamlib.load_workspace("data/sample")
+    >>> n = notices_before_meetings(["C0027", "C0105"], contracts=ws.contracts,
+    ...     meetings=ws.meetings, as_of=ws.as_of)
+    >>> n[["account_id", "notice_deadline", "next_meeting"]]
+      account_id notice_deadline next_meeting
+    0      C0105      2026-01-02   2026-01-09
+    """
+    ids = [str(a) for a in account_ids]
+    columns = ["account_id", "contract_id", "title", "notice_deadline", "next_meeting"]
+    rows = None if is_missing(contracts) else contracts[contracts["account_id"].isin(ids)]
+    if is_missing(rows):
+        return contract_terms(None, as_of=as_of)[columns]
+    meeting = next_annual_meetings(meetings, sorted(set(rows["account_id"])), as_of=as_of)
+    terms = contract_terms(rows, as_of=as_of, next_meetings=meeting)
+    due = terms[terms["notice_before_meeting"].fillna(False).astype(bool)]
+    return due[columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -462,6 +516,15 @@ RISK_COLUMNS = (
 )
 
 
+def _with_groups(frame: pd.DataFrame | None, groups: pd.Series) -> pd.DataFrame | None:
+    """`frame` plus a copy of its members' rows under their group id (``account_id``)."""
+    if is_missing(frame) or groups.empty:
+        return frame
+    group = frame["account_id"].astype("str").map(groups)
+    members = frame[group.notna().to_numpy()].assign(account_id=group.dropna().to_numpy())
+    return pd.concat([frame, members], ignore_index=True)
+
+
 def key_account_risks(
     account_ids: Iterable[str],
     *,
@@ -493,6 +556,12 @@ def key_account_risks(
     as_of, months, capital_rate, min_otif, resolve_days, large_share
         As in :func:`beyond_sales`.
 
+    A group id among `account_ids` (a key client rolled up from accounts with the same
+    ``parent_id``, as :func:`kamlib.portfolio.clients.key_clients` gives them) is measured on
+    its members' rows taken together: their deliveries and complaints, invoices,
+    contribution, contracts (the next notice deadline) and deals; its ``name`` lists the
+    members ("group: ...") and ``manager`` their managers.
+
     Returns
     -------
     DataFrame
@@ -514,10 +583,25 @@ def key_account_risks(
     ...     as_of=ws.as_of)
     >>> r["service_risk"].tolist(), r["risks"].tolist()
     ([False, True], [0, 1])
+    >>> g = key_account_risks(["G01"], transactions=ws.transactions, accounts=ws.accounts,
+    ...     as_of=ws.as_of)
+    >>> print(g.loc["G01", "name"])
+    group: Kessler Bau AG, Kessler Tiefbau GmbH, Kessler Facility Services GmbH
     """
     as_of = analysis_date(transactions, as_of)
     ids = [str(a) for a in account_ids]
     index = pd.Index(ids, name="account_id", dtype="str")
+    groups = client_groups(None if is_missing(accounts) else accounts)
+    groups = groups[groups.isin(ids)]  # member -> its group, for the groups asked for
+    if len(groups):
+        wanted = transactions["account_id"].isin([*ids, *groups.index])
+        transactions = _with_groups(transactions[wanted], groups)
+        deliveries, complaints, invoices = (
+            _with_groups(f, groups) for f in (deliveries, complaints, invoices)
+        )
+        contracts, opportunities, meetings, cost_to_serve = (
+            _with_groups(f, groups) for f in (contracts, opportunities, meetings, cost_to_serve)
+        )
     t, _missing = _tables(
         deliveries=deliveries,
         complaints=complaints,
@@ -533,6 +617,15 @@ def key_account_risks(
             if acc is not None and col in acc
             else pd.Series(pd.NA, index=index, dtype="str")
         )
+    for group in sorted(set(groups) - set(acc.index if acc is not None else [])):
+        members = acc.reindex(groups.index[groups == group])
+        if "name" in members:
+            names = members["name"].fillna(pd.Series(members.index, index=members.index))
+            out.loc[group, "name"] = _("group: {members}").format(
+                members=", ".join(names.astype("str"))
+            )
+        if "manager" in members and members["manager"].notna().any():
+            out.loc[group, "manager"] = ", ".join(sorted(members["manager"].dropna().unique()))
     service = service_levels(
         t["deliveries"],
         t["complaints"],

@@ -642,6 +642,14 @@ def _reasons(
     return found.astype({"account_id": "str", "text": "str"})
 
 
+def _poor(flags, keys, index: pd.Index) -> pd.Series:
+    """Per key: how many flags are true; <NA> where none of the key's flags is known."""
+    frame = pd.DataFrame({"key": keys, "flag": pd.array(flags, dtype="boolean")})
+    grouped = frame.groupby("key", sort=False)["flag"]
+    count = grouped.sum().astype("Int64").where(grouped.count() > 0, pd.NA)
+    return count.reindex(index).astype("Int64")
+
+
 def losses(
     status: pd.DataFrame,
     accounts: pd.DataFrame | None = None,
@@ -650,6 +658,7 @@ def losses(
     by: str = "period",
     period: str = "Q",
     statuses: Collection[str] = ("lost",),
+    service: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Lost clients counted over time, or by region, manager or reason.
 
@@ -674,12 +683,19 @@ def losses(
         Pandas period frequency for ``by="period"``.
     statuses : collection of str, default ("lost",)
         Which statuses count as losses; add "at_risk" to include the clients at risk.
+    service : DataFrame, optional
+        The service each client saw before it left: :func:`kamlib.portfolio.service.
+        service_before` of the lost clients (index ``account_id``, ``service_risk``: late
+        deliveries or complaints open past their limit). Adds ``poor_service``: how many of
+        the row's clients were badly served before they left (``<NA>`` when the service of
+        none of them is known, e.g. no deliveries or complaints table).
 
     Returns
     -------
     DataFrame
-        Columns `by`, ``clients`` and ``annual_value`` (their summed annual value). By period
-        in time order; otherwise most clients first.
+        Columns `by`, ``clients`` and ``annual_value`` (their summed annual value), and
+        ``poor_service`` with `service`. By period in time order; otherwise most clients
+        first.
 
     Examples
     --------
@@ -693,17 +709,29 @@ def losses(
     0  2024Q1        1         100.0
     1  2024Q2        0           0.0
     2  2024Q3        1          40.0
+    >>> accounts = pd.DataFrame({"account_id": ["a", "b"], "lost_reason": ["price", "price"]})
+    >>> served = pd.DataFrame({"service_risk": pd.array([True, False], dtype="boolean")},
+    ...                       index=pd.Index(["a", "b"], name="account_id"))
+    >>> losses(status, accounts, by="reason", service=served)
+      reason  clients  annual_value  poor_service
+    0  price        2         140.0             1
     """
     if by not in _BY:
         raise ArgumentError(f"`by` must be one of {', '.join(_BY)}; got {by!r}")
     require_columns(status, ["status", "annual_value"], "status")
     lost = status[status["status"].isin(list(statuses))]
+    if service is not None:
+        require_columns(service, ["service_risk"], "service")
+        risk = service["service_risk"].astype("boolean")
+        risk = risk[~risk.index.duplicated()].reindex(lost.index.astype("str"))
     if by == "period":
         require_columns(status, ["last_purchase"], "status")
         when = lost["last_purchase"].dt.to_period(period).rename("period")
         counted = lost.groupby(when).agg(
             clients=("status", "size"), annual_value=("annual_value", "sum")
         )
+        if service is not None:
+            counted["poor_service"] = _poor(risk.to_numpy(), when.to_numpy(), counted.index)
         if len(counted):
             counted = counted.reindex(
                 pd.period_range(counted.index.min(), counted.index.max(), name="period"),
@@ -741,11 +769,15 @@ def losses(
             {
                 by: found["reason"].to_numpy(),
                 "value": lost["annual_value"].reindex(found["account_id"]).to_numpy(),
-            }
+            },
+            index=pd.Index(found["account_id"].to_numpy(), dtype="str"),
         )
     counted = groups.groupby(by).agg(clients=("value", "size"), annual_value=("value", "sum"))
     counted["clients"] = counted["clients"].astype("int64")
     counted["annual_value"] = counted["annual_value"].astype("float64")
+    if service is not None:
+        flags = risk.reindex(groups.index.astype("str")).to_numpy()
+        counted["poor_service"] = _poor(flags, groups[by].to_numpy(), counted.index)
     counted = counted.reset_index()
     return counted.sort_values(
         ["clients", "annual_value", by], ascending=[False, False, True], ignore_index=True

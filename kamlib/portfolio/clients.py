@@ -27,6 +27,7 @@ from kamlib.schema import require_columns
 from kamlib.window import since, until, window_start
 
 __all__ = [
+    "client_groups",
     "client_shares",
     "client_types",
     "key_client_criteria",
@@ -77,6 +78,31 @@ def _parents(accounts: pd.DataFrame | None, roll_up: bool) -> pd.Series:
     raise InputError(
         [Problem("accounts", None, "parent_id", "parent-cycle", "parent_id links form a cycle")]
     )
+
+
+def client_groups(accounts: pd.DataFrame | None) -> pd.Series:
+    """Each account that belongs to a group, and the group it rolls up to.
+
+    The group is the top of the account's ``parent_id`` chain, as every function here rolls
+    accounts up (a group inside a group counts under the top one).
+
+    Parameters
+    ----------
+    accounts : DataFrame or None
+        Canonical accounts (``account_id``, ``parent_id``).
+
+    Returns
+    -------
+    Series
+        Index ``account_id`` (members only), values the group id; empty without groups.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"account_id": ["a", "b", "G"], "parent_id": [None, "G", "H"]})
+    >>> client_groups(a).to_dict()
+    {'b': 'H', 'G': 'H'}
+    """
+    return _parents(accounts, True)
 
 
 def _client_of(ids: pd.Series, parents: pd.Series) -> pd.Series:

@@ -5,7 +5,10 @@
 (active, at risk, lost, loss-making) and its reports with their render state - largest revenue
 first. Sorting needs no script (the Content-Security-Policy forbids scripts): each column title
 links to a static page sorted by that column (:data:`PAGES`: ``index-by-manager.html``,
-``index-by-risk.html``, ...). ``OUT/managers.html`` is the portfolio per account manager. The
+``index-by-risk.html``, ...). Above the table, "Needs attention" lists the key accounts whose
+contract notice deadline falls before their next annual meeting, with both dates (the
+manifest's ``attention``), linked to the account's brief when the run has one.
+``OUT/managers.html`` is the portfolio per account manager. The
 account facts come from the manifest's ``accounts`` and ``managers`` (written by
 :func:`kamlib.run.render.render`); without them a row shows the id and what the run knows.
 Every value is escaped, and bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and the
@@ -275,6 +278,50 @@ def _links(entries: list[dict], *, several: bool) -> str:
     return "<br>".join(parts)
 
 
+def _attention_block(manifest: dict, accounts: list[dict]) -> str:
+    """The "Needs attention" list: key accounts with a notice deadline before the meeting."""
+    items = manifest.get("attention") or []
+    if not items:
+        return ""
+    esc = escape_text
+    briefs = {
+        r["id"]: e["path"]
+        for r in accounts
+        for e in r["reports"]
+        if e["notebook"] == "annual_meeting"
+        and e.get("path")
+        and e["status"] in ("published", "skipped")
+    }
+    lines = []
+    for item in items:
+        who = esc(item.get("name") or item["account_id"])
+        if item["account_id"] in briefs:
+            who = f'<a href="{esc(briefs[item["account_id"]], quote=True)}">{who}</a>'
+        if item.get("name"):
+            who += f' <span class="id">{esc(item["account_id"])}</span>'
+        text = esc(
+            _(
+                "{account}: notice deadline of {contract} on {deadline}, before the next annual "
+                "meeting on {meeting}."
+            )
+        ).format(
+            account=who,
+            contract=esc(item["contract"]),
+            deadline=esc(item["notice_deadline"]),
+            meeting=esc(item["next_meeting"]),
+        )
+        lines.append(f"<li>{text}</li>")
+    title = esc(_("Needs attention"))
+    note = esc(
+        _(
+            "Key accounts whose contract notice deadline falls before their next annual "
+            "meeting: decide on the renewal before the meeting."
+        )
+    )
+    listing = "".join(lines)
+    return f'<h2>{title}</h2>\n<p class="meta">{note}</p>\n<ul class="attention">{listing}</ul>\n'
+
+
 def _head(title: str) -> str:
     esc = escape_text
     return f"""<!DOCTYPE html>
@@ -442,7 +489,7 @@ def index_page(manifest: dict, *, sort: str = "revenue", by_class: bool | None =
         _head(_("Accounts"))
         + f"""<h1>{title}</h1>
 <p class="meta">{esc(listed)}{window} {esc(run)}</p>
-{managers}{portfolio_block}<h2>{account_reports}</h2>
+{_attention_block(manifest, accounts)}{managers}{portfolio_block}<h2>{account_reports}</h2>
 <div class="table-wrap"><table>
 <thead><tr>{"".join(heads)}</tr></thead>
 <tbody>

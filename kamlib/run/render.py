@@ -439,13 +439,46 @@ def _clean(value):
     return value
 
 
+def _attention(ws, overview) -> list[dict]:
+    """What needs attention on the index: key accounts with a notice deadline before the meeting.
+
+    One dict per contract (account_id, name, contract, notice_deadline, next_meeting) from
+    :func:`kamlib.account.risks.notices_before_meetings` over every key account of the
+    portfolio, reported or not; [] without a contracts table or when it fails.
+    """
+    try:
+        from kamlib.account.risks import notices_before_meetings
+
+        key = overview.index[overview["key"].fillna(False).astype(bool)]
+        due = notices_before_meetings(
+            key,
+            contracts=ws.contracts if ws.has("contracts") else None,
+            meetings=ws.meetings if ws.has("meetings") else None,
+            as_of=ws.as_of,
+        )
+        return [
+            {
+                "account_id": str(r.account_id),
+                "name": _clean(overview.at[r.account_id, "name"]),
+                "contract": _clean(r.title) or str(r.contract_id),
+                "notice_deadline": f"{r.notice_deadline:%Y-%m-%d}",
+                "next_meeting": f"{r.next_meeting:%Y-%m-%d}",
+            }
+            for r in due.itertuples()
+        ]
+    except Exception as exc:  # noqa: BLE001 - the index still lists the accounts
+        log.warning("no notice deadlines for the index (%s: %s)", type(exc).__name__, exc)
+        return []
+
+
 def _account_facts(ws, ids: list[str], results: Portfolio | None) -> dict:
     """The index's account facts and the manager view, for the manifest ({} when they fail).
 
     ``accounts``: id -> name, manager, region, revenue, revenue_before, trend, key,
     key_reasons, status, annual_value, class (the ABC-XYZ cell) for the accounts with a
     report; ``managers``: the manager table as the reader sees it (columns, rows, sentence);
-    ``as_of`` and ``currency``.
+    ``attention``: the key accounts whose contract notice deadline falls before the next
+    annual meeting (:func:`_attention`); ``as_of`` and ``currency``.
     """
     try:
         from kamlib.portfolio.managers import account_overview, manager_view, plan_attainment
@@ -498,6 +531,7 @@ def _account_facts(ws, ids: list[str], results: Portfolio | None) -> dict:
             "as_of": f"{ws.as_of:%Y-%m-%d}",
             "currency": currency,
             "accounts": accounts,
+            "attention": _attention(ws, overview),
             "managers": {
                 "columns": [table.index.name, *table.columns],
                 "rows": [

@@ -150,8 +150,8 @@ __all__ += [
 ]
 
 # issue 13: beyond sales (service, payments, contracts, big deals)
-from kamlib.words.contracts import contracts_sentence  # noqa: E402
-from kamlib.words.deals import pipeline_sentence  # noqa: E402
+from kamlib.words.contracts import contracts_sentence, renewals_sentence  # noqa: E402
+from kamlib.words.deals import pipeline_sentence, plan_pipeline_sentence  # noqa: E402
 from kamlib.words.payments import capital_sentence, payment_sentence  # noqa: E402
 from kamlib.words.risks import (  # noqa: E402
     beyond_act_on_lines,
@@ -170,6 +170,8 @@ __all__ += [
     "not_known_sentence",
     "payment_sentence",
     "pipeline_sentence",
+    "plan_pipeline_sentence",
+    "renewals_sentence",
     "service_loss_sentence",
     "service_sentence",
 ]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import pandas as pd
 
 from kamlib.language import gettext as _
+from kamlib.language import ngettext
 
-__all__ = ["contracts_sentence"]
+__all__ = ["contracts_sentence", "renewals_sentence"]
 
 
 def _day(value: object) -> str:
@@ -86,4 +87,64 @@ def contracts_sentence(terms: pd.DataFrame | None, *, known: bool = True) -> str
                     "on the renewal now, not at the meeting."
                 ).format(date=_day(k.next_meeting))
             )
+    return " ".join(parts)
+
+
+def renewals_sentence(renewals: pd.DataFrame, *, known: bool = True, prep_months: int = 9) -> str:
+    """The contract renewals of the preparation calendar: each notice deadline, and the urgent.
+
+    Parameters
+    ----------
+    renewals : DataFrame
+        :func:`kamlib.account.followup.renewal_windows` (``MeetingBrief.renewals``).
+    known : bool, default True
+        False when the workspace has no contracts table: the sentence says not known.
+    prep_months : int, default 9
+        The span looked at, for the words.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"contract_id": ["K1"], "title": ["Framework agreement"],
+    ...     "notice_deadline": pd.to_datetime(["2026-01-02"]),
+    ...     "term_end": pd.to_datetime(["2026-04-02"]), "state": ["running"],
+    ...     "next_meeting": pd.to_datetime(["2026-01-09"]),
+    ...     "before_meeting": pd.array([True], dtype="boolean")})
+    >>> print(renewals_sentence(r))  # doctest: +NORMALIZE_WHITESPACE
+    1 contract to renew in the next 9 months. Framework agreement: notice by 2026-01-02, before
+    the next annual meeting on 2026-01-09: settle the renewal before the meeting (the term ends
+    on 2026-04-02).
+    """
+    if not known:
+        return _("Contract renewals not known (no contracts table).")
+    if renewals.empty:
+        return _("No contract notice deadline in the next {months} months.").format(
+            months=prep_months
+        )
+    n = len(renewals)
+    parts = [
+        ngettext(
+            "{n} contract to renew in the next {months} months.",
+            "{n} contracts to renew in the next {months} months.",
+            n,
+        ).format(n=n, months=prep_months)
+    ]
+    for k in renewals.itertuples():
+        title = k.title if isinstance(k.title, str) and k.title else k.contract_id
+        values = {
+            "title": title,
+            "deadline": _day(k.notice_deadline),
+            "end": _day(k.term_end),
+        }
+        flag = k.before_meeting
+        if k.state == "notice passed":
+            text = _("{title}: the notice deadline {deadline} has passed; the term runs to {end}.")
+        elif flag is not None and not pd.isna(flag) and bool(flag):
+            values["meeting"] = _day(k.next_meeting)
+            text = _(
+                "{title}: notice by {deadline}, before the next annual meeting on {meeting}: "
+                "settle the renewal before the meeting (the term ends on {end})."
+            )
+        else:
+            text = _("{title}: notice by {deadline} (the term ends on {end}).")
+        parts.append(text.format(**values))
     return " ".join(parts)
