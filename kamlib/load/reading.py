@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kamlib.errors import Problem
@@ -308,6 +309,201 @@ def _empty(rel: str, header: list[str], problems: list[Problem], header_line: in
     return RawTable(rel, header, frame, [], 0, problems, header_line)
 
 
+#: bytes of a text file scanned at a time to find its records (the vectorised reader)
+_SCAN_BLOCK = 16 * 2**20
+#: codecs in which the quote, delimiter and line-break characters are single ASCII bytes that
+#: never occur inside another character, so records can be found in the raw bytes
+_BYTE_SAFE = ("utf-8", "utf-8-sig", "ascii", "iso8859", "latin", "cp125", "koi8", "mac-")
+
+
+@dataclass
+class _Records:
+    """Where the records of a well-formed text file are: the physical line of each non-empty
+    record, the longest record (bytes), and whether a quoted value holds a line break."""
+
+    lines: np.ndarray
+    longest: int
+    quoted_newlines: bool
+
+
+def _scan_records(path: Path, delimiter: str, bom: int) -> _Records | None:
+    """Find the records of a CSV file in its bytes, vectorised, or None when the file is unusual.
+
+    A record ends at a line feed outside quotes: with well-formed quoting (a quote opens a field
+    just after a delimiter or a line break, and closes it just before one, ``""`` inside a quoted
+    value), a line feed is inside a quoted value exactly when an odd number of quotes precedes
+    it. None is returned for everything the ``csv`` module must read and report itself: a quote
+    anywhere else, an unclosed quote, a carriage return not followed by a line feed, a NUL byte.
+    Blank lines are not records; the line of each record is counted in physical lines.
+    """
+    quote, sep, cr, lf = 34, ord(delimiter), 13, 10
+    term_pos: list[np.ndarray] = []  # byte position of each line feed that ends a record
+    term_idx: list[np.ndarray] = []  # its number among all line feeds
+    term_cr: list[np.ndarray] = []  # whether a carriage return precedes it
+    offset = quotes = feeds = 0
+    prev = lf  # the byte before the block (the start of the file counts as a line break)
+    pending_cr = pending_quote = False
+    quoted_newlines = False
+    with path.open("rb") as fh:
+        if bom:
+            fh.seek(bom)
+            offset = bom
+        while block := fh.read(_SCAN_BLOCK):
+            b = np.frombuffer(block, dtype=np.uint8)
+            if pending_cr and b[0] != lf or pending_quote and b[0] not in (quote, sep, cr, lf):
+                return None
+            if (b == 0).any():
+                return None
+            crs = np.flatnonzero(b == cr)
+            inner = crs[crs < len(b) - 1]
+            if (b[inner + 1] != lf).any():
+                return None
+            pending_cr = len(crs) > 0 and crs[-1] == len(b) - 1
+            q = np.flatnonzero(b == quote)
+            odd = (quotes + np.arange(len(q))) % 2 == 1
+            closing = q[odd]
+            after = b[closing[closing < len(b) - 1] + 1]
+            if not np.isin(after, (quote, sep, cr, lf)).all():
+                return None
+            pending_quote = len(closing) > 0 and closing[-1] == len(b) - 1
+            opening = q[~odd]
+            before = np.where(opening > 0, b[np.maximum(opening - 1, 0)], prev)
+            if not np.isin(before, (quote, sep, lf)).all():
+                return None
+            nl = np.flatnonzero(b == lf)
+            outside = (quotes + np.searchsorted(q, nl)) % 2 == 0
+            quoted_newlines |= not outside.all()
+            ends = nl[outside]
+            term_pos.append(ends + offset)
+            term_idx.append(np.flatnonzero(outside) + feeds)
+            term_cr.append(np.where(ends > 0, b[np.maximum(ends - 1, 0)], prev) == cr)
+            quotes += len(q)
+            feeds += len(nl)
+            offset += len(b)
+            prev = int(b[-1])
+    if quotes % 2 or pending_cr:
+        return None
+    ends = np.concatenate([*term_pos, [offset]]).astype(np.int64)
+    crlf = np.concatenate([*term_cr, [prev == cr]])
+    starts = np.concatenate([[bom], ends[:-1] + 1])
+    first_line = np.concatenate([[1], np.concatenate(term_idx).astype(np.int64) + 2])
+    length = ends - starts - crlf
+    if len(length) and length[-1] < 0:  # a file ending in a lone carriage return
+        return None
+    keep = length > 0
+    return _Records(first_line[keep], int(length.max(initial=0)), bool(quoted_newlines))
+
+
+def _iter_arrow(
+    path: Path,
+    spec: ReadSpec,
+    rel: str,
+    codec: str,
+    delimiter: str,
+    chunk_rows: int,
+    problems: list[Problem],
+) -> list[RawTable] | None:
+    """The chunks of a well-formed CSV file read by pyarrow's vectorised reader, or None.
+
+    None when the file needs the ``csv`` module: a layout :func:`_scan_records` refuses, a
+    codec whose bytes cannot be scanned, a record with more or fewer cells than the header,
+    bytes that do not decode, a field longer than :data:`FIELD_LIMIT`; the ``csv`` module then
+    reads the whole file and reports each problem with its line. When it succeeds, the cells,
+    lines and header are the ones the ``csv`` module would give.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if not (codec.startswith(_BYTE_SAFE) and len(delimiter) == 1 and ord(delimiter) < 128):
+        return None
+    if delimiter in '"\r\n\0':
+        return None
+    bom = len(codecs.BOM_UTF8) if codec == "utf-8-sig" else 0
+    if bom:
+        with path.open("rb") as fh:
+            bom = bom if fh.read(bom) == codecs.BOM_UTF8 else 0
+    found = _scan_records(path, delimiter, bom)
+    if found is None or not len(found.lines) or found.longest > FIELD_LIMIT:
+        return None
+    first: list[str] = []
+    if not spec.names:  # the header: the first record that is not a blank line
+        try:
+            with path.open("r", encoding=codec, newline="") as fh:
+                first = next((r for r in csv.reader(fh, delimiter=delimiter, strict=True) if r), [])
+        except (UnicodeError, csv.Error):
+            return None
+        if not first:
+            return None
+    width = len(spec.names) if spec.names else len(first)
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                encoding="utf8" if codec.startswith("utf-8") else codec,
+                block_size=max(1 << 22, 2 * found.longest + 2),
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=found.quoted_newlines,
+                ignore_empty_lines=True,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, UnicodeError, ValueError, OSError):
+        return None
+    if table.num_rows != len(found.lines):
+        return None  # safety net: pyarrow split the records differently
+    lines = found.lines
+    counts: dict[str, int] = {}
+    header_line = 0
+    if spec.names:
+        header = list(spec.names)
+    else:
+        header = [h.strip() for h in first]
+        while len(header) > 1 and header[-1] == "":
+            header.pop()
+        line_text = delimiter.join(first)
+        counts = {d: line_text.count(d) for d in _DELIMITERS}
+        counts[delimiter] = len(first) - 1
+        header_line = int(lines[0])
+        table, lines = table.slice(1), lines[1:]
+    for extra in names[len(header) :]:  # cells under trailing empty header cells must be blank
+        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[extra]), "")).as_py():
+            return None
+    table = table.select(names[: len(header)])
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    chunks = []
+    for start in range(0, max(table.num_rows, 1), chunk_rows):
+        part = table.slice(start, chunk_rows)
+        frame = part.to_pandas(types_mapper={pa.string(): dtype}.get)
+        frame.columns = header
+        n = part.num_rows
+        chunks.append(
+            RawTable(
+                rel,
+                header,
+                frame,
+                lines[start : start + n].tolist(),
+                n,
+                problems if start == 0 else [],
+                header_line,
+                counts,
+                [False] * n,
+            )
+        )
+    return chunks
+
+
 def _iter_text(
     path: Path, spec: ReadSpec, rel: str, chunk_rows: int, personal: tuple[str, ...] = ()
 ) -> Iterator[RawTable]:
@@ -359,6 +555,10 @@ def _iter_text(
                 delimiter = _sniff(fh.readline().lstrip("\ufeff\r\n"))
                 fh.seek(0)
                 log.info("%s: delimiter sniffed as %r", rel, delimiter)
+            fast = _iter_arrow(path, spec, rel, codec, delimiter, chunk_rows, problems)
+            if fast is not None:
+                yield from fast
+                return
             reader = csv.reader(fh, delimiter=delimiter, strict=True)
             joiner, setting = delimiter, f"delimiter = {delimiter!r}"
         try:
