@@ -224,8 +224,8 @@ def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad:
                     "warning",
                 )
             )
-    if len(uniq):
-        cyr = uniq.str.contains(r"[\u0370-\u03ff\u0400-\u04ff]", regex=True)
+    cyr = _has_greek_or_cyrillic(uniq)
+    if cyr.any():
         latin = set(uniq[~cyr])
         mixed = [
             u for u in uniq[cyr] if u.translate(_HOMOGLYPHS) in latin or re.search(r"[A-Za-z]", u)
@@ -244,17 +244,111 @@ def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad:
     return parsed
 
 
+def _has_greek_or_cyrillic(uniq: pd.Series) -> np.ndarray:
+    """Which of the text values `uniq` hold a Greek or Cyrillic letter (ASCII ones are skipped)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = np.zeros(len(uniq), dtype=bool)
+    if not len(uniq):
+        return found
+    other = ~pc.string_is_ascii(pa.array(uniq.array)).to_numpy(zero_copy_only=False)
+    if other.any():
+        found[other] = (
+            uniq[other].str.contains(r"[\u0370-\u03ff\u0400-\u04ff]", regex=True).to_numpy()
+        )
+    return found
+
+
+def _is_text(s: pd.Series) -> bool:
+    """True for a column of text cells (a string dtype: every cell a str or missing)."""
+    return s.dtype != object and pd.api.types.is_string_dtype(s.dtype)
+
+
+def _plain(s: pd.Series, pattern: str) -> np.ndarray:
+    """Which cells of the text column `s` match `pattern` exactly, vectorised in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.match_substring_regex(pa.array(s.array), f"^(?:{pattern})$").fill_null(False)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _plain_numbers(s: pd.Series, decimal: str) -> np.ndarray | None:
+    """The cells of the text column `s` written as plain numbers (``-1234.5``; no blanks,
+    symbols, groups or other digits), or None when `s` is not text. Parsing them is one cast."""
+    if not _is_text(s) or decimal not in ".,":
+        return None
+    d = re.escape(decimal)
+    return _plain(s, rf"[-+]?[0-9]+(?:{d}[0-9]+)?|[-+]?{d}[0-9]+")
+
+
 def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Parsed:
-    """Locale-aware numbers: e.g. ``1 234,56``, ``1.234,56``, ``1'234.56``, ``€1.234,56``."""
+    """Locale-aware numbers: e.g. ``1 234,56``, ``1.234,56``, ``1'234.56``, ``€1.234,56``.
+
+    Text cells written as plain numbers (most cells of most exports) are read in one vectorised
+    cast; every other cell goes through the full rules below, which give each problem.
+    """
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         values = s.astype("float64")
         implausible = _implausible(values)
         for f in implausible:
             values.iloc[f.positions] = np.nan
         return Parsed(values, implausible)
+    plain = _plain_numbers(s, decimal)
+    if plain is None or not plain.any():
+        return _with_implausible(_parse_number_cells(s, decimal=decimal, thousands=thousands))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(s[plain].array)
+    if decimal == ",":
+        cells = pc.replace_substring(cells, ",", ".")
+    try:
+        read = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # not expected for these shapes; the full rules then read them
+        return _with_implausible(_parse_number_cells(s, decimal=decimal, thousands=thousands))
+    out = np.full(len(s), np.nan)
+    out[plain] = read
+    rest = np.flatnonzero(~plain)
+    parsed = Parsed(pd.Series(out, index=s.index))
+    if len(rest):
+        other = _parse_number_cells(
+            s.iloc[rest].reset_index(drop=True), decimal=decimal, thousands=thousands
+        )
+        out[rest] = other.values.to_numpy(dtype="float64", na_value=np.nan)
+        parsed.values = pd.Series(out, index=s.index)
+        parsed.findings = [
+            Finding(rest[f.positions].tolist(), f.code, f.message, f.severity)
+            for f in other.findings
+        ]
+        parsed.notes = other.notes
+        if other.currency is not None:
+            currency = pd.Series(None, index=s.index, dtype=object)
+            currency.iloc[rest] = other.currency.to_numpy(dtype=object)
+            parsed.currency = currency
+    return _with_implausible(parsed)
+
+
+def _with_implausible(parsed: Parsed) -> Parsed:
+    """`parsed` with values that are not finite or too large to be amounts made errors."""
+    out = parsed.values
+    implausible = _implausible(out)
+    for f in implausible:  # never an amount: the ledger counts such a line as unparsed
+        out.iloc[f.positions] = np.nan
+    parsed.findings += implausible
+    parsed.values = out.astype("float64")
+    return parsed
+
+
+def _parse_number_cells(s: pd.Series, *, decimal: str, thousands: str) -> Parsed:
+    """Numbers by the full rules (symbols, blanks and groups, other scripts, ambiguity)."""
     findings: list[Finding] = []
     notes: list[str] = []
-    is_num = s.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    if _is_text(s):
+        is_num = pd.Series(False, index=s.index)
+    else:
+        is_num = s.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
     text = _as_text(s).str.strip()
     text, foreign = _ascii_digits(text)
     if foreign:
@@ -262,7 +356,10 @@ def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Pa
     blank = _blank(text)
     sym = text.str.extract(f"([{re.escape(_SYMBOLS)}])", expand=False)
     t = text.str.replace(f"[{re.escape(_SYMBOLS)}]", "", regex=True).str.strip(_SPACES)
-    t = t.str.replace(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d)", "", regex=True)
+    spaced = t.str.contains("[ \u00a0\u202f\u2009]", regex=True).fillna(False).astype(bool)
+    if spaced.any():  # the look-around runs cell by cell in Python's re: only where needed
+        t = t.copy()
+        t[spaced] = t[spaced].str.replace(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d)", "", regex=True)
     d = re.escape(decimal)
     if thousands:
         k = re.escape(thousands)
@@ -313,10 +410,6 @@ def parse_number(s: pd.Series, *, decimal: str = ".", thousands: str = "") -> Pa
     unread = ok & out.isna().to_numpy()  # the shape matched but the text is still no number
     if unread.any():
         findings.append(Finding(_positions(unread), "type-error", "not a number"))
-    implausible = _implausible(out)
-    for f in implausible:  # never an amount: the ledger counts such a line as unparsed
-        out.iloc[f.positions] = np.nan
-    findings += implausible
     currency = sym.map(CURRENCY_SYMBOLS.get) if sym.notna().any() else None
     return Parsed(out.astype("float64"), findings, notes, currency=currency)
 
@@ -393,15 +486,74 @@ def suggest_date_format(values: pd.Series, *, limit: int = 200) -> list[str]:
     ]
 
 
+#: a plain ISO date: text cells of this shape are read in one vectorised step
+_PLAIN_DATE = r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}"
+_ISO_NOTE = re.compile(r"(\d+) date\(s\) as ISO 8601")
+
+
 def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None = None) -> Parsed:
-    """Dates by the declared format, or by the three unambiguous forms when ``auto``."""
+    """Dates by the declared format, or by the three unambiguous forms when ``auto``.
+
+    Text cells that are plain ISO dates (``2024-02-01``) are read in one vectorised step when
+    the format allows them; every other cell goes through the full rules, which give each
+    problem.
+    """
+    if not (_is_text(s) and date_format in ("auto", "%Y-%m-%d") and len(s)):
+        return _parse_date_cells(s, date_format=date_format, timezone=timezone)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = _plain(s, _PLAIN_DATE)
+    if not plain.any():
+        return _parse_date_cells(s, date_format=date_format, timezone=timezone)
+    where = np.flatnonzero(plain)
+    cells = pa.array(s.iloc[where].array)
+    read = pc.strptime(cells, "%Y-%m-%d", "us", error_is_null=True)
+    # strptime rolls days over (2024-02-30 would be March 1st): keep the dates that print back
+    good = pc.equal(pc.strftime(read, "%Y-%m-%d"), cells).fill_null(False)
+    read = read.filter(good)
+    good = good.to_numpy(zero_copy_only=False)
+    out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
+    out[where[good]] = read.to_numpy(zero_copy_only=False)
+    rest = np.ones(len(s), dtype=bool)
+    rest[where[good]] = False
+    rest = np.flatnonzero(rest)
+    parsed = Parsed(pd.Series(out, index=s.index))
+    iso = int(good.sum())
+    if len(rest):
+        other = _parse_date_cells(
+            s.iloc[rest].reset_index(drop=True), date_format=date_format, timezone=timezone
+        )
+        out[rest] = other.values.to_numpy(dtype="datetime64[us]")
+        parsed.values = pd.Series(out, index=s.index)
+        parsed.findings = [
+            Finding(rest[f.positions].tolist(), f.code, f.message, f.severity)
+            for f in other.findings
+        ]
+        for note in other.notes:
+            if date_format == "auto" and (m := _ISO_NOTE.fullmatch(note)):
+                iso += int(m.group(1))
+                continue
+            parsed.notes.append(note)
+    if date_format == "auto":
+        parsed.notes.insert(0, f"{iso} date(s) as ISO 8601")
+    return parsed
+
+
+def _parse_date_cells(
+    s: pd.Series, *, date_format: str = "auto", timezone: str | None = None
+) -> Parsed:
+    """Dates by the full rules: other forms, time zones, serial numbers, open-ended dates."""
     findings: list[Finding] = []
     notes: list[str] = []
     n = len(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    is_dt = s.map(
-        lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")
-    ).to_numpy()
+    if _is_text(s):
+        is_dt = np.zeros(n, dtype=bool)
+    else:
+        is_dt = s.map(
+            lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")
+        ).to_numpy()
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         vals = s.dt.tz_convert(timezone or "UTC").dt.tz_localize(None) if s.dt.tz is not None else s
         out = vals.astype("datetime64[us]")

@@ -158,11 +158,41 @@ def _schema(table: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols)
 
 
-def _validate(table: str, frame: pd.DataFrame, tcfg: TableConfig) -> list[tuple[int, Problem]]:
-    """pandera, lazily: every missing required value and out-of-range value, with its row and line."""
+def _suspects(table: str, frame: pd.DataFrame) -> np.ndarray:
+    """Rows that may fail the schema (a required value missing, a value out of range), found
+    with vectorised comparisons; every row when a column cannot be compared so."""
     spec = TABLES[table]
+    nullable = _schema(table).columns
+    rows = np.zeros(len(frame), dtype=bool)
     try:
-        _schema(table).validate(frame[[c for c in spec if c in frame]], lazy=True)
+        for name, col in spec.items():
+            if name not in frame:
+                continue
+            values = frame[name]
+            if not nullable[name].nullable:
+                rows |= values.isna().to_numpy()
+            if col.min is not None:
+                rows |= (values < col.min).fillna(False).to_numpy(dtype=bool)
+            if col.max is not None:
+                rows |= (values > col.max).fillna(False).to_numpy(dtype=bool)
+    except (TypeError, ValueError):
+        rows[:] = True
+    return rows
+
+
+def _validate(table: str, frame: pd.DataFrame, tcfg: TableConfig) -> list[tuple[int, Problem]]:
+    """pandera, lazily: every missing required value and out-of-range value, with its row and line.
+
+    pandera checks only the rows a vectorised test flags (its checks are row by row, so the
+    failures are the same as for the whole frame), keeping their positions as the index.
+    """
+    spec = TABLES[table]
+    suspects = _suspects(table, frame)
+    if not suspects.any():
+        return []
+    frame = frame.reset_index(drop=True)
+    try:
+        _schema(table).validate(frame[[c for c in spec if c in frame]][suspects], lazy=True)
     except pa.errors.SchemaErrors as exc:
         out = []
         fc = exc.failure_cases
