@@ -214,3 +214,68 @@ def test_csv_written_by_the_csv_module_reads_vectorised(
     one_blank = any(len(r) == 1 and r[0].strip() == "" and r[0] for r in rows)
     if not (one_blank or rows[0][-1].strip() == ""):
         assert taken
+
+
+# parsing: text columns take vectorised shortcuts (plain numbers, plain ISO dates); the same
+# cells as Python objects take the full per-cell rules, so both must agree cell for cell
+_number_cell = st.one_of(
+    st.text(alphabet="0123456789.,-+ €\u00a0'٣e", max_size=9),
+    st.floats(-1e16, 1e16, allow_nan=False).map(lambda x: f"{x:.2f}"),
+    st.sampled_from(["1" + "0" * 400, "", "nan", "inf", "-0", "+.5", "5."]),
+)
+_date_cell = st.one_of(
+    st.builds(
+        "{}-{:02d}-{:02d}".format,
+        st.sampled_from([999, 1899, 2024, 2999, 9999]),
+        st.integers(0, 13),
+        st.integers(0, 32),
+    ),
+    st.sampled_from(["2024-01-01 10:00", "2024-01-01T10:00:00Z", "01.02.2024", "45000", "x", ""]),
+    st.sampled_from(["30", "31.12.9999", " 2024-01-01", "2024-1-1", "٢٠٢٤-٠١-٠١", "20240101"]),
+)
+
+
+def _same_parse(cells, kind, **kw):
+    from kamlib.load.parsing import parse_column
+
+    text = parse_column(pd.Series(cells, dtype="str"), kind, **kw)
+    objects = parse_column(pd.Series(cells, dtype=object), kind, **kw)
+    pd.testing.assert_series_equal(text.values, objects.values)
+    assert [vars(f) for f in text.findings] == [vars(f) for f in objects.findings]
+    if text.currency is None or objects.currency is None:
+        assert text.currency is None and objects.currency is None
+    else:
+        assert text.currency.fillna("-").tolist() == objects.currency.fillna("-").tolist()
+    return text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(_number_cell, st.none()), max_size=30),
+    st.sampled_from([(".", ""), (",", ""), (",", "."), (".", ","), (",", " "), (".", "'")]),
+    st.sampled_from(["number", "integer"]),
+)
+def test_numbers_of_text_columns_parse_as_the_full_rules_do(cells, marks, kind):
+    _same_parse(cells, kind, decimal=marks[0], thousands=marks[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(_date_cell, st.none()), max_size=30),
+    st.sampled_from(["auto", "%Y-%m-%d", "%d.%m.%Y"]),
+    st.sampled_from([None, "Europe/Berlin"]),
+)
+def test_dates_of_text_columns_parse_as_the_full_rules_do(cells, date_format, timezone):
+    _same_parse(cells, "date", date_format=date_format, timezone=timezone)
+
+
+def test_plain_cells_take_the_shortcut_and_the_others_keep_their_positions():
+    parsed = _same_parse(["1.5", "€2", "x", "-3", "1" + "0" * 20], "number")
+    assert parsed.values.fillna(0).tolist() == [1.5, 2.0, 0, -3.0, 0]
+    assert [(f.code, f.positions) for f in parsed.findings] == [
+        ("type-error", [2]),
+        ("number-too-large", [4]),
+    ]
+    parsed = _same_parse(["2024-02-29", "2024-02-30", "01.03.2024", "2024-03-01"], "date")
+    assert parsed.values.dt.strftime("%d.%m").tolist()[:1] == ["29.02"]
+    assert [(f.code, f.positions) for f in parsed.findings] == [("invalid-date", [1])]
