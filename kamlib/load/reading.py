@@ -8,8 +8,15 @@ be reported with its file, line and column.
 
 Files are read in chunks (:data:`CHUNK_ROWS` records), so memory stays bounded for exports of
 millions of lines. Text files are decoded explicitly (byte-order marks are checked against the
-configured encoding) and split with the standard library's ``csv`` module in strict mode, which keeps the
-physical line of every record even when quoted fields hold newlines. Rows with more or fewer
+configured encoding). A well-formed delimited file (quotes only around whole fields, every record
+as wide as the header, no NUL byte or lone carriage return, an encoding whose delimiter, quote and
+line breaks are single ASCII bytes: UTF-8 and the single-byte code pages) is read by pyarrow's
+vectorised CSV reader, and the physical line of each record is found in its bytes: a line feed
+ends a record when an even number of quotes precedes it. Every other file, and every setting
+pyarrow cannot take (``delimiter = "whitespace"``, ``widths``, UTF-16/32), is split with the
+standard library's ``csv`` module in strict mode, which keeps the physical line of every record
+even when quoted fields hold newlines and reports each structural problem; both give the same
+cells and lines (tests/test_reading.py). Rows with more or fewer
 cells than the header are reported, never shifted into other columns: they stay in the chunk
 flagged as ``broken`` (their cells cut or padded to the header) so that the ledger can still count
 their revenue cell where it is found, and they are always rejected. Empty cells at the end of the
