@@ -322,3 +322,21 @@ def test_missing_data_rows_merge_with_the_analyses_messages_in_every_language():
             )
             assert len(table) == 1, (lang, table)
             assert table.iloc[0, 1] == gettext("decision maker not checked")
+
+
+def test_abc_xyz_heatmap_takes_the_callers_digits_in_every_language():
+    # the abc_xyz notebook passes fmt=".1f"; outside English the cells are written by the locale
+    from kamlib.language import language
+    from kamlib.plots.abcxyz import plot_abc_xyz_matrix
+    from kamlib.portfolio.abcxyz import abc_xyz_matrix
+
+    matrix = abc_xyz_matrix(
+        pd.DataFrame({"abc": ["A", "B"], "xyz": ["X", "Z"], "total": [80.0, 20.0]})
+    )
+    expected = {"en": "80.0", "fr": "80,0", "ru": "80,0", "af": "80,0"}
+    for lang, first in expected.items():
+        with language(lang):
+            fig, ax = plt.subplots()
+            plot_abc_xyz_matrix(matrix, value="total_pct", ax=ax, fmt=".1f")
+            assert ax.texts[0].get_text() == first, lang
+            plt.close(fig)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -82,7 +84,11 @@ def plot_abc_xyz_matrix(
     label, digits = _VALUES[value]
     label = _(label)
     options = {"annot": True, "fmt": _ENGLISH_FORMATS[value]}
-    if current_language() != "en":  # the cells' numbers by the locale
+    if (
+        current_language() != "en"
+    ):  # the cells' numbers by the locale; a caller's ".1f" gives digits
+        fixed = re.fullmatch(r"\.(\d+)f", str(kwargs.pop("fmt", "")))
+        digits = int(fixed.group(1)) if fixed else digits
         options = {"annot": grid.map(lambda v: number(v, digits)).to_numpy(), "fmt": ""}
     options.update({"cmap": cmap, "cbar_kws": {"label": label}, **kwargs})
     sns.heatmap(grid, ax=ax, **options)
