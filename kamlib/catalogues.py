@@ -94,7 +94,10 @@ def _python_messages(source: str, offset: int = 0) -> Iterator[tuple]:
 
 
 def _notebook_messages(path: Path) -> Iterator[tuple]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    if notebook["metadata"].get("title"):  # the report page's <title>
+        yield 1, notebook["metadata"]["title"], ["the notebook's title"], None
+    cells = notebook["cells"]
     for number, cell in enumerate(cells, start=1):
         source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":

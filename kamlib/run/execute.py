@@ -62,7 +62,7 @@ def _sentinel_cell(nonce: str):
 
 
 def translated_notebook(nb, lang: str):
-    """`nb` with its markdown cells in `lang` (a copy; English returns `nb` itself, unchanged).
+    """`nb` with its markdown cells and title in `lang` (a copy; English returns `nb` itself).
 
     Each markdown cell goes through :func:`kamlib.language.translate_markdown` under `lang`;
     code cells and outputs are kept as they are.
@@ -76,7 +76,7 @@ def translated_notebook(nb, lang: str):
     """
     import copy
 
-    from kamlib.language import language, translate_markdown
+    from kamlib.language import gettext, language, translate_markdown
 
     if lang == "en":
         return nb
@@ -85,6 +85,8 @@ def translated_notebook(nb, lang: str):
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = translate_markdown(cell.source)
+        if nb.metadata.get("title"):  # the page's <title>
+            nb.metadata["title"] = gettext(nb.metadata["title"])
     return nb
 
 

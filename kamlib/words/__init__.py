@@ -41,6 +41,7 @@ from kamlib.words.dossier import (
     financial_sentence,
     product_mix_sentence,
     share_of_wallet_sentence,
+    timeline_table,
 )
 from kamlib.words.glance import glance_table  # noqa: E402
 from kamlib.words.meeting import (
@@ -115,6 +116,7 @@ __all__ = [
     "glance_table",
     "window_label",
     "share_of_wallet_sentence",
+    "timeline_table",
     "status_sentence",
     "targets_sentence",
     "tenders_sentence",

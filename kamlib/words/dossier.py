@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kamlib.language import babel_locale, ngettext
+from kamlib.language import babel_locale, ngettext, pgettext
 from kamlib.language import gettext as _
 from kamlib.words.numbers import money, percent, signed_percent
 
@@ -23,6 +23,7 @@ __all__ = [
     "financial_sentence",
     "product_mix_sentence",
     "share_of_wallet_sentence",
+    "timeline_table",
 ]
 
 
@@ -234,3 +235,35 @@ def share_of_wallet_sentence(sow: pd.Series) -> str:
         competitors_share=percent(sow.get("by_competitors")),
         competitors_total=percent(sow.get("competitors_total")),
     )
+
+
+def _timeline_kinds() -> dict[str, str]:
+    return {
+        "relationship": pgettext("timeline kind", "relationship"),
+        "purchase": pgettext("timeline kind", "purchase"),
+        "meeting": pgettext("timeline kind", "meeting"),
+        "tender": pgettext("timeline kind", "tender"),
+    }
+
+
+def timeline_table(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The relationship's timeline as shown: the ``kind`` codes in the reader's words.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        ``account_dossier(...).timeline`` (``date``, ``kind``, ``event``); not modified.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"date": pd.to_datetime(["2024-01-05"]), "kind": ["purchase"],
+    ...                   "event": ["first purchase"]})
+    >>> timeline_table(t)["kind"].tolist()
+    ['purchase']
+    >>> from kamlib.language import language
+    >>> with language("fr"):
+    ...     timeline_table(t)["kind"].tolist()
+    ['achat']
+    """
+    kinds = _timeline_kinds()
+    return timeline.assign(kind=timeline["kind"].map(lambda kind: kinds.get(kind, kind)))
