@@ -36,6 +36,7 @@ from kamlib.portfolio.churn import client_status
 from kamlib.report.elements import SafeHTML, paragraph, table
 from kamlib.words import abc_xyz_sentence, targets_sentence
 from kamlib.words.columns import cell_text
+from kamlib.words.managers import status_text
 from kamlib.words.numbers import number
 from kamlib.words.proposal import what_if_sentence
 
@@ -638,7 +639,7 @@ def account_explorer(
     overview = _overview(transactions, accounts, as_of)
     if not interactive:
         return table(
-            overview,
+            overview.assign(purchase_status=overview["purchase_status"].map(status_text)),
             caption=_("Accounts by annual value (the last 12 months up to the last purchase)"),
             max_rows=max_rows,
         )

@@ -82,7 +82,11 @@ def test_every_public_function_is_covered_here_or_by_a_property():
     }
     covered |= {"dependence_sentences", "dependence_table", "whale_peak_sentence"}  # doctests
     covered |= {"key_clients_table", "key_risks_table", "quadrants_table", "win_back_table"}
-    covered |= {"glance_table", "timeline_table"}  # doctests and tests/test_notebooks.py
+    covered |= {
+        "glance_table",
+        "timeline_table",
+        "plan_table",
+    }  # doctests and tests/test_notebooks.py
     covered |= {"conventions_sentence"}  # tests/test_parameters.py
     covered |= {  # tests/test_service.py, test_payments.py, test_contracts.py, test_deals.py
         "beyond_act_on_lines",

@@ -55,6 +55,11 @@ MISSING = "—"
 #: Canonical and analysis column names -> the header a reader sees, in English (marked for the
 #: catalogue; :func:`column_label` translates).
 COLUMN_LABELS: dict[str, str] = {
+    # beyond sales (service, contracts)
+    "complaints_overdue": N_("Complaints overdue"),
+    "notice_before_meeting": N_("Notice before meeting"),
+    "next_meeting": N_("Next meeting"),
+    "poor_service": N_("Badly served before leaving"),
     # ids and names
     "account_id": N_("Client"),
     "client_id": N_("Client"),

@@ -20,6 +20,7 @@ from kamlib.language import ngettext, pgettext
 from kamlib.words.numbers import money, percent, signed_money, signed_percent
 
 __all__ = [
+    "plan_table",
     "baseline_sentence",
     "budget_sentence",
     "cross_sell_sentence",
@@ -90,6 +91,49 @@ def _growth_source_word(source: str) -> str:
         "plan target": pgettext("growth source", "plan target"),
     }
     return words.get(source, source)
+
+
+def plan_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A development-plan table as shown: its codes in the reader's words.
+
+    The targets' ``growth_source``, the seasonal profile's ``basis``, the budget's contact types
+    and its ``total`` row; everything else as it is (a copy).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"period": ["Q1"], "share": [1.0], "basis": ["equal"]})
+    >>> plan_table(s)["basis"].tolist()
+    ['equal']
+    >>> from kamlib.language import language
+    >>> with language("fr"):
+    ...     plan_table(s)["basis"].tolist()
+    ['parts égales']
+    """
+    out = frame.copy()
+    if "growth_source" in out.columns:
+        out["growth_source"] = out["growth_source"].map(_growth_source_word)
+    if "basis" in out.columns:
+        basis = {
+            "history": pgettext("seasonal basis", "history"),
+            "equal": pgettext("seasonal basis", "equal"),
+        }
+        out["basis"] = out["basis"].map(lambda code: basis.get(code, code))
+    kinds = {
+        "total": pgettext("table row", "total"),
+        "call": pgettext("contact type", "call"),
+        "planning_call": pgettext("contact type", "planning call"),
+        "visit": pgettext("contact type", "visit"),
+        "annual_meeting": pgettext("contact type", "annual meeting"),
+        "executive_meeting": pgettext("contact type", "executive meeting"),
+        "workshop": pgettext("contact type", "workshop"),
+    }
+    if "contact_type" in out.columns:  # the budget; a type of the user's own table as written
+        out["contact_type"] = out["contact_type"].map(
+            lambda kind: kinds.get(kind, str(kind).replace("_", " "))
+        )
+    if not pd.api.types.is_numeric_dtype(out.index):
+        out.index = out.index.map(lambda key: kinds["total"] if key == "total" else key)
+    return out
 
 
 def targets_sentence(targets: pd.DataFrame) -> str:
