@@ -169,7 +169,7 @@ def test_the_portfolio_report_shows_the_risks_across_key_accounts(tmp_path):
     # the key group G01 is rolled up from its members, not "not known"
     assert "group: Kessler Bau AG, Kessler Tiefbau GmbH, Kessler Facility Services GmbH" in text
     # the causes of loss count the lost clients badly served before they left
-    assert "Poor service" in text
+    assert "Badly served before leaving" in text
 
 
 def test_the_development_plan_shows_the_pipeline_against_the_target(tmp_path):
