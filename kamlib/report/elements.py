@@ -6,7 +6,10 @@ Three parts, used at three moments:
   which every value (cells, labels, index and column names, captions) is escaped;
 - after execution, :func:`export_html` turns the executed notebook into one HTML file with code,
   parameters and the completion sentinel removed, no external resource and a
-  Content-Security-Policy meta tag (nbconvert's HTMLExporter with kamlib's template);
+  Content-Security-Policy meta tag (nbconvert's HTMLExporter with kamlib's template); a table
+  cut to its first rows carries its full rows in the notebook (:data:`FULL_TABLE_MIME`), which
+  :func:`full_tables` reads back so that a run can write them to a spreadsheet beside the report
+  and :func:`export_html` can link each cut table to its sheet;
 - before publishing, :func:`scan_html` parses the document (a DOM scan, not a substring search)
   and lists anything that could run or load something: ``<script>``, ``on*`` attributes,
   ``javascript:`` and ``data:`` URLs, frames, forms, remote resources. :func:`check_html` raises
@@ -20,7 +23,7 @@ import functools
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -34,11 +37,13 @@ from kamlib.words.columns import MISSING, cell_text, column_kind, column_label
 
 __all__ = [
     "CSP",
+    "FULL_TABLE_MIME",
     "HIDDEN_CELL_TAGS",
     "SafeHTML",
     "UnsafeHTMLError",
     "check_html",
     "export_html",
+    "full_tables",
     "heading",
     "html_exporter",
     "paragraph",
@@ -68,6 +73,9 @@ TEMPLATE_TEXTS = {
     ),
 }
 
+#: The MIME type of a cut table's full rows in a notebook output (beside its ``text/html``).
+FULL_TABLE_MIME = "application/vnd.kamlib.full-table+json"
+
 _TEMPLATE = "kamlib_html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the report template's folder
 
@@ -93,9 +101,16 @@ class SafeHTML:
     """
 
     html: str
+    full: dict | None = field(default=None, compare=False, repr=False)
+    """A cut table's full rows (:data:`FULL_TABLE_MIME`), shown by nobody, read by a run."""
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        if self.full is None:
+            return {"text/html": self.html}
+        return {"text/html": self.html, FULL_TABLE_MIME: self.full}
 
     def __str__(self) -> str:
         return self.html
@@ -421,7 +436,61 @@ def table(
             )
         note = note.format(shown=_count(len(shown)), n=_count(total))
         lines.append(f'<p class="kam-table-note">{_text(note)}</p>')
+        full = _full_rows(frame if not index else frame.reset_index(), caption, currency, labels)
+        return SafeHTML("\n".join(lines), full=full)
     return SafeHTML("\n".join(lines))
+
+
+def _full_rows(frame: pd.DataFrame, caption, currency, labels) -> dict | None:
+    """A cut table's rows as JSON (pandas' table schema), or None when they cannot be."""
+    data = frame.copy()
+    data.columns = [
+        " / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in data.columns
+    ]
+    if data.columns.duplicated().any():
+        return None
+    try:
+        rows = data.to_json(orient="table", index=False, date_format="iso", date_unit="s")
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return {"caption": caption, "currency": currency, "labels": labels, "rows": rows}
+
+
+def full_tables(nb) -> list[dict]:
+    """The full rows of every cut table of an executed notebook, in the order shown.
+
+    Each item has ``title`` (the table's caption, or "Table n"), ``frame`` (the rows as the
+    notebook computed them, column names as they were), ``currency`` and ``labels`` (as given
+    to :func:`table`).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cut = table(pd.DataFrame({"revenue": [1.0, 2.0, 3.0]}), caption="Top", max_rows=1)
+    >>> out = nbformat.v4.new_output("display_data", data=cut._repr_mimebundle_())
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[out])])
+    >>> [(t["title"], len(t["frame"])) for t in full_tables(nb)]
+    [('Top', 3)]
+    """
+    import io
+
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            full = output.get("data", {}).get(FULL_TABLE_MIME)
+            if not isinstance(full, dict) or not isinstance(full.get("rows"), str):
+                continue
+            frame = pd.read_json(io.StringIO(full["rows"]), orient="table")
+            title = full.get("caption") or _("Table {n}").format(n=len(found) + 1)
+            found.append(
+                {
+                    "title": str(title),
+                    "frame": frame,
+                    "currency": full.get("currency"),
+                    "labels": bool(full.get("labels", True)),
+                }
+            )
+    return found
 
 
 # --------------------------------------------------------------------------- export
@@ -483,7 +552,44 @@ def _report_notebook(nb):
     return nb
 
 
-def export_html(nb, *, title: str | None = None, exporter=None, lang: str | None = None) -> str:
+def _link_tables(nb, workbook: str) -> None:
+    """Point the note under each cut table of `nb` (changed in place) at its sheet."""
+    from kamlib.report.workbook import sheet_name
+
+    taken: set[str] = set()
+    tables = iter(full_tables(nb))
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {})
+            if FULL_TABLE_MIME not in data:
+                continue
+            found = next(tables, None)
+            data.pop(FULL_TABLE_MIME)
+            page = data.get("text/html")
+            if found is None or not isinstance(page, str) or not page.endswith("</p>"):
+                continue
+            sheet = sheet_name(found["title"], taken)
+            taken.add(sheet.casefold())
+            n = len(found["frame"])
+            text = ngettext(
+                'All {n} rows: sheet "{sheet}" of the spreadsheet {file}.',
+                'All {n} rows: sheet "{sheet}" of the spreadsheet {file}.',
+                n,
+            ).format(n=_count(n), sheet=sheet, file=workbook)
+            link = f'<a href="{_text(workbook)}" download>{_text(workbook)}</a>'
+            data["text/html"] = (
+                page[: -len("</p>")] + " " + _text(text).replace(_text(workbook), link, 1) + "</p>"
+            )
+
+
+def export_html(
+    nb,
+    *,
+    title: str | None = None,
+    exporter=None,
+    lang: str | None = None,
+    workbook: str | None = None,
+) -> str:
     """Export an executed notebook to one self-contained, script-free HTML document.
 
     Parameters
@@ -498,6 +604,10 @@ def export_html(nb, *, title: str | None = None, exporter=None, lang: str | None
     lang : str, optional
         The document's language (``<html lang="fr">``) and that of the template's own notes;
         default: the current language (:func:`kamlib.language.current_language`).
+    workbook : str, optional
+        The file name of the spreadsheet that holds the full rows of the notebook's cut tables
+        (:func:`full_tables`, written beside the report by the run): the note under each cut
+        table then links to it and names the table's sheet.
 
     Returns
     -------
@@ -518,10 +628,13 @@ def export_html(nb, *, title: str | None = None, exporter=None, lang: str | None
     lang = lang or current_language()
     meta = {"name": title if title is not None else nb.metadata.get("title", "Report")}
     exporter.language_code = lang  # the <html lang> attribute (nbconvert sets it from this)
+    report = _report_notebook(nb)
     with language(lang):
         texts = {key: _(text) for key, text in TEMPLATE_TEXTS.items()}
+        if workbook:
+            _link_tables(report, workbook)
     body, _resources = exporter.from_notebook_node(
-        _report_notebook(nb), resources={"metadata": meta, "kamlib_csp": CSP, "kamlib_texts": texts}
+        report, resources={"metadata": meta, "kamlib_csp": CSP, "kamlib_texts": texts}
     )
     return body
 

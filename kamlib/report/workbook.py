@@ -62,10 +62,16 @@ def sheet_name(title: str, taken: set[str] | None = None) -> str:
     --------
     >>> sheet_name("Status & win-back: lost/at risk")
     'Status & win-back lost at risk'
+    >>> sheet_name("Targets by stage (the targets table, then the plan)")
+    'Targets by stage'
     >>> sheet_name("Key clients", {"key clients"})
     'Key clients 2'
     """
-    name = re.sub(r"\s+", " ", _BAD_SHEET_CHARS.sub(" ", str(title))).strip()[:31] or "Sheet"
+    name = re.sub(r"\s+", " ", _BAD_SHEET_CHARS.sub(" ", str(title))).strip()
+    if len(name) > 31:  # a long caption: its words before a bracket, cut between words
+        name = name.split(" (")[0] if 0 < name.find(" (") else name
+        name = name if len(name) <= 31 else name[:32].rsplit(" ", 1)[0].rstrip(" ,;.&-")
+    name = name[:31] or "Sheet"
     taken = taken if taken is not None else set()
     candidate, n = name, 1
     while candidate.casefold() in taken:

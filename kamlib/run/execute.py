@@ -212,7 +212,9 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from traitlets.config import Config
 
-    from kamlib.report.elements import export_html
+    from kamlib.language import language
+    from kamlib.report.elements import export_html, full_tables
+    from kamlib.report.workbook import write_workbook
 
     stage = Path(job["stage"])
     stage.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
@@ -315,8 +317,22 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
             "error": f"{where}matplotlib's backend in the kernel was {backend or 'not inline'!r}, "
             "not the inline one (MPLBACKEND, matplotlib.use?): the report would have no charts",
         }
+    html_path = stage / "report.html"
+    tables_path = stage / "tables.xlsx"
     try:
-        document = export_html(executed, title=job["title"], exporter=exporter, lang=lang)
+        tables = full_tables(executed)
+        workbook = job.get("workbook") if tables else None
+        document = export_html(
+            executed, title=job["title"], exporter=exporter, lang=lang, workbook=workbook
+        )
+        if workbook:
+            with language(lang):  # the sheets' headers in the report's language
+                write_workbook(
+                    {t["title"]: t["frame"] for t in tables},
+                    tables_path,
+                    currency=tables[0]["currency"],
+                    labels=tables[0]["labels"],
+                )
     except Exception as exc:
         return {
             "status": "failed",
@@ -324,6 +340,6 @@ def _execute(job: dict, settings: dict, exporter, zygote: Zygote | None = None) 
             "attempts": attempt,
             "error": f"{type(exc).__name__}: {exc}",
         }
-    html_path = stage / "report.html"
     html_path.write_text(document, encoding="utf-8")
-    return {"status": "ok", "reason": None, "attempts": attempt, "html": str(html_path)}
+    result = {"status": "ok", "reason": None, "attempts": attempt, "html": str(html_path)}
+    return result | ({"tables": str(tables_path)} if workbook else {})

@@ -123,7 +123,9 @@ def publish(
         The report's manifest entry: ``published``, or ``failed``/``timed_out`` with the
         failed notebook and its error file kept in `failed_dir` (``security_gate`` when the
         document failed the gate, ``disk_full`` or ``publish_error`` when it could not be
-        written; the previously published file, if any, then stays as it was).
+        written; the previously published file, if any, then stays as it was). A report
+        whose tables were cut also gets ``tables``: the spreadsheet of their full rows,
+        published beside it with the same name and the suffix ``.xlsx``.
     """
     stage_dir = Path(result.pop("_stage"))
     entry = {
@@ -166,6 +168,10 @@ def publish(
                     path=target.relative_to(out).as_posix(),
                     sha256=hashlib.sha256(data).hexdigest(),
                 )
+                if result.get("tables"):  # the full rows of its cut tables, beside it
+                    sheet = contained_path(published_dir, Path(job.name).with_suffix(".xlsx").name)
+                    atomic_write(sheet, Path(result["tables"]).read_bytes())
+                    entry["tables"] = sheet.relative_to(out).as_posix()
                 if pdf:
                     entry.update(_print(target, out))
         except Exception as exc:  # noqa: BLE001 - one report's failure, never the run's

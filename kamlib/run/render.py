@@ -592,6 +592,7 @@ def _execute_jobs(
                     "cwd": str(job.path.parent),
                     "parameters": job.parameters,
                     "stage": str(run_dir / "staging" / job.stem),
+                    "workbook": Path(job.name).with_suffix(".xlsx").name,  # its cut tables, whole
                     "sockets": str(sockets / f"j{number}"),
                     "title": job.notebook
                     if job.account_id is None
