@@ -89,7 +89,7 @@ def test_c0027_act_on_table_in_russian_has_no_english_message_left(c0027):
     assert russian.iloc[1].tolist() == [
         "Связаться с ЛПР: Michael Yılmaz",
         "нет контакта 114 дней",
-        "2025-09-08",
+        "08.09.2025",  # the locale's date, as in the timeline and the follow-up steps
     ]
     assert russian.iloc[3, 0] == "Отвоевать долю у Kronberg Industrial GmbH"  # data untranslated
     assert english.iloc[1].tolist() == [
@@ -206,7 +206,7 @@ def test_offer_sentence_to_the_client_in_french_and_afrikaans():
     assert french == (
         f"Notre offre : 3 produits pour {fr_value} par an à vos volumes actuels ; prix maintenus sur "
         "1 produit, ajustés sur 1 produit, réduits pour volume sur 1 produit ; valable jusqu'au "
-        "2026-01-30."
+        "30/01/2026."
     )
     assert afrikaans == (
         f"Ons aanbod: 3 produkte vir {af_value} per jaar teen u huidige volumes; pryse behou op 1 "

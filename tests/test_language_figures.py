@@ -184,7 +184,7 @@ def test_sentences_in_french_and_russian():
     tx = pd.DataFrame({"account_id": ["C1"], "revenue": [10.0]})
     with language("fr"):
         assert settings_sentence({"max_discount": 0.1, "cell": None}) == (
-            f"Paramètres : remise maximale 10{NB}%; case par défaut."
+            f"Paramètres : remise maximale 10{NB}%\u202f; case par défaut."
         )
         assert window_label("2025-12-31", 12) == "12 derniers mois jusqu'au 31/12/2025"
         assert window_label("2025-12-31", 1) == "dernier mois jusqu'au 31/12/2025"

@@ -112,6 +112,7 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "column_kind",
         "column_label",
         "cost_known",
+        "date_text",
         "if_recorded",
         "missing_data",
         "window_label",

@@ -402,7 +402,7 @@ def test_the_annual_meeting_in_russian(tmp_path, sample_workspace):
     _check_ran(nb)
     text = _text(nb)
     assert "Ежегодная встреча: Hartmann Industrietechnik GmbH (C0027)" in text
-    assert "Встреча 2025-12-31; плановый год 2026." in text
+    assert "Встреча 31.12.2025; плановый год 2026." in text
     assert "Annual meeting:" not in text and "Meeting on" not in text
     html = "\n".join(o.data.get("text/html", "") for o in _outputs(nb) if "data" in o)
     captions = set(re.findall(r"<caption>([^<]*)</caption>", html))

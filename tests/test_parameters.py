@@ -153,7 +153,7 @@ def test_window_label_and_conventions_sentence():
         "as of 2025-12-31",
         "A up to 70 %, B up to 90 %",
         "X up to 0.25, Y up to 0.5",
-        "zero periods drop (periods without a purchase are left out)",
+        "above Z; periods without a purchase are left out.",
     ):
         assert part in text
 

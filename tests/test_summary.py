@@ -283,6 +283,10 @@ def test_sample_statuses(sample_tables):
     assert loss.status == "loss-making"
     assert loss.figures.loc["contribution", "last"] == pytest.approx(-78_016.55)
     assert "-78,017" in summary_lines(loss)[-1]
+    # a loss-maker's act-on list puts the repair first: prices to the floor, the cost to serve
+    # (gross profit 70,908.07 less contribution -78,016.55 = 148,924.62), then the rest
+    assert loss.act_on["kind"].tolist()[:3] == ["below floor", "cost to serve", "tender"]
+    assert loss.act_on.iloc[1]["value"] == pytest.approx(148_924.62)
     lost = meeting_brief("C0009", meeting_date=ws.as_of, as_of=ws.as_of, **tables).summary
     assert lost.status == "lost"
 

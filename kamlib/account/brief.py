@@ -51,7 +51,7 @@ from kamlib.account.pricing import discount_grid, negotiation_limits, what_if_ta
 from kamlib.account.proposal import Proposal, draft_proposal, proposal_arguments
 from kamlib.account.risks import next_annual_meetings
 from kamlib.account.summary import AccountSummary, account_summary
-from kamlib.account.targets import plan_vs_actual, spread_target
+from kamlib.account.targets import plan_vs_actual, plan_year_of, spread_target
 from kamlib.errors import ArgumentError, InputError, Problem
 from kamlib.language import N_, ngettext
 from kamlib.language import gettext as _
@@ -373,9 +373,7 @@ def meeting_brief(
             "the development plan"
         )
     as_of = _data_as_of(transactions, meeting, as_of)
-    year = (
-        int(plan_year) if plan_year is not None else meeting.year + (1 if meeting.month >= 7 else 0)
-    )
+    year = int(plan_year) if plan_year is not None else plan_year_of(meeting)
     messages: list[str] = []
     for table, frame, text in (
         (

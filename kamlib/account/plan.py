@@ -36,6 +36,7 @@ from kamlib.account.targets import (
     next_year_targets,
     plan_target,
     plan_vs_actual,
+    plan_year_of,
     seasonality,
     spread_target,
     stage_targets,
@@ -356,7 +357,7 @@ def development_plan(
     ('no products table: categories unknown', 'no accounts table: cross-sell by industry skipped')
     """
     as_of_ts = analysis_date(transactions, as_of)
-    year = int(plan_year) if plan_year is not None else as_of_ts.year + 1
+    year = int(plan_year) if plan_year is not None else plan_year_of(as_of_ts)
     messages: list[str] = []
     if is_missing(products):
         messages.append(missing_table("products", _("categories unknown")))

@@ -20,6 +20,8 @@ Method (docs/methods.md, "Account summary"):
   :func:`kamlib.account.risks.beyond_sales`, a notice deadline right after the tenders (it
   has a date that will not wait), the others (late deliveries, overdue complaints, slow payer,
   negative once the capital is costed, large deal) after the overdue actions.
+- **A loss-making account** puts the repair first: the prices below the floor, then the cost
+  to serve of the last window (kind ``cost to serve``, its amount), then the items above.
 - **Target**: :func:`kamlib.account.targets.plan_target`.
 """
 
@@ -37,7 +39,7 @@ from kamlib.account.followup import previous_actions, tender_windows
 from kamlib.account.messages import missing_head, missing_table
 from kamlib.account.pricing import negotiation_limits
 from kamlib.account.risks import beyond_sales
-from kamlib.account.targets import plan_target
+from kamlib.account.targets import plan_target, plan_year_of
 from kamlib.errors import ArgumentError
 from kamlib.language import gettext as _
 from kamlib.portfolio.churn import client_status
@@ -47,8 +49,15 @@ from kamlib.window import analysis_date
 
 __all__ = ["ACT_ON_KINDS", "AccountSummary", "account_summary"]
 
-ACT_ON_KINDS = ("tender", "decision maker", "overdue actions", "below floor", "competitor")
-"""The kinds of "act on" items, in the order they are ranked."""
+ACT_ON_KINDS = (
+    "tender",
+    "decision maker",
+    "overdue actions",
+    "below floor",
+    "competitor",
+    "cost to serve",
+)
+"""The kinds of "act on" items, in the order they are ranked (a loss-maker's repair first)."""
 # issue 13: with the beyond-sales tables, BEYOND_KINDS join them (see the module docstring)
 
 _ACT_ON_COLUMNS = {
@@ -182,7 +191,8 @@ def account_summary(
     months : int, default 12
         Length of each window.
     plan_year : int, optional
-        Default: the year after `as_of`.
+        Default: :func:`kamlib.account.targets.plan_year_of` of `as_of` (its year in
+        January-June, the next year after).
     growth : float, default 0.0
         Growth of the computed target (see :func:`kamlib.account.targets.plan_target`).
     growing_above : float, default 0.10
@@ -222,7 +232,7 @@ def account_summary(
     if not isinstance(max_items, (int, np.integer)) or max_items < 1:
         raise ArgumentError(f"`max_items` must be a positive integer, got {max_items!r}")
     as_of = analysis_date(transactions, as_of)
-    year = int(plan_year) if plan_year is not None else as_of.year + 1
+    year = int(plan_year) if plan_year is not None else plan_year_of(as_of)
     messages: list[str] = []
     tx = transactions[(transactions["account_id"] == account_id) & (transactions["date"] <= as_of)]
 
@@ -405,6 +415,18 @@ def account_summary(
         given = _given(beyond_tables)
         messages += [m for m in beyond.messages if m.partition(": ")[0] in given]
     # --- end of issue 13 ------------------------------------------------------------------
+    if label == "loss-making":  # the repair first: prices to the floor, then the cost to serve
+        repair = [i for i in items if i["kind"] == "below floor"]
+        repair.append(
+            {
+                "kind": "cost to serve",
+                "subject": None,
+                "number": float(months),
+                "value": last[1] - last[2],
+                "date": pd.NaT,
+            }
+        )
+        items = repair + [i for i in items if i["kind"] != "below floor"]
     act_on = pd.DataFrame(items, columns=[c for c in _ACT_ON_COLUMNS if c != "rank"])
     act_on.insert(0, "rank", np.arange(1, len(act_on) + 1))
     act_on = act_on.head(max_items).astype(_ACT_ON_COLUMNS)

@@ -13,6 +13,10 @@ Method (docs/methods.md, "Annual meeting and development plan"):
   ``none`` (0 when nothing is known). Rates from history are clipped to ``growth_bounds``
   (default -50 % .. +50 %) so that one lucky year does not triple a plan. Volume targets assume
   constant prices (volume grows like revenue).
+- **The plan year** (:func:`plan_year_of`), unless given: the year of the day the plan is made
+  (the meeting date in the brief, ``as_of`` in the summary and the development plan) when it
+  falls in January-June, the next year for July-December. One rule, so that the brief and the
+  development plan of one account plan the same year.
 - **The plan target** (:func:`plan_target`): one revenue target per account and plan year,
   used by the brief, the summary and the development plan alike: the targets table's total of
   the account's lines of that year when it has any (source ``targets table``), else the
@@ -42,6 +46,7 @@ __all__ = [
     "baseline",
     "next_year_targets",
     "plan_target",
+    "plan_year_of",
     "spread_target",
     "seasonality",
     "stage_targets",
@@ -55,6 +60,18 @@ _FREQS = {"Q": [f"Q{q}" for q in range(1, 5)], "M": [f"M{m:02d}" for m in range(
 
 
 _TARGET_COLUMNS = list(columns_of("targets"))
+
+
+def plan_year_of(day: object) -> int:
+    """The year a plan made on `day` is for: its own year in January-June, the next one after.
+
+    Examples
+    --------
+    >>> plan_year_of("2025-12-31"), plan_year_of("2026-01-15"), plan_year_of("1998-06-30")
+    (2026, 2026, 1998)
+    """
+    day = pd.Timestamp(day)
+    return day.year + (1 if day.month >= 7 else 0)
 
 
 def _target_lines(targets: pd.DataFrame) -> pd.DataFrame:

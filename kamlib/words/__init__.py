@@ -139,6 +139,7 @@ from kamlib.words.missing import (  # noqa: E402
     missing_data_sentence,
     missing_data_table,
 )
+from kamlib.words.numbers import date_text  # noqa: E402
 
 __all__ += [
     "cell_text",
@@ -146,6 +147,7 @@ __all__ += [
     "column_kind",
     "column_label",
     "cost_known",
+    "date_text",
     "if_recorded",
     "missing_data",
     "missing_data_lines",

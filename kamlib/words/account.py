@@ -13,7 +13,8 @@ import pandas as pd
 from kamlib.account.summary import AccountSummary
 from kamlib.language import N_, ngettext, pgettext
 from kamlib.language import gettext as _
-from kamlib.words.numbers import money, percent, signed_money, signed_percent
+from kamlib.words.labels import semicolon
+from kamlib.words.numbers import date_text, money, percent, signed_money, signed_percent
 from kamlib.words.risks import beyond_item_text
 
 __all__ = [
@@ -107,7 +108,7 @@ def window_sentence(summary: AccountSummary) -> str:
         'Data up to {as_of}; "last {months} months" is {start} to {as_of}, compared with the '
         "{months} months before.",
         summary.months,
-    ).format(as_of=summary.as_of.date(), months=summary.months, start=start.date())
+    ).format(as_of=date_text(summary.as_of), months=summary.months, start=date_text(start))
 
 
 def _status_reason(s: AccountSummary) -> str:
@@ -177,7 +178,7 @@ def summary_lines(summary: AccountSummary) -> list[str]:
         who.append(_("industry {industry}").format(industry=s.segment))
     if s.region:
         who.append(_("region {region}").format(region=s.region))
-    lines = ["; ".join(who) + "."] if len(who) > 1 else []  # the title already names it
+    lines = [semicolon().join(who) + "."] if len(who) > 1 else []  # the title already names it
     classes = []
     if s.cell:
         classes.append(_("ABC-XYZ cell {cell}").format(cell=s.cell))
@@ -185,7 +186,7 @@ def summary_lines(summary: AccountSummary) -> list[str]:
         types = ", ".join(_key_type_word(t) for t in s.key_types)
         classes.append(_("key-client types: {types}").format(types=types))
     if classes:
-        text = "; ".join(classes)
+        text = semicolon().join(classes)
         lines.append(text[0].upper() + text[1:] + ".")
     lines.append(
         _("Status: {status} ({reason}).").format(
@@ -250,7 +251,7 @@ def _change_text(key: str, last: float, prev: float, change: float) -> str:
 def _item_text(
     kind: str, subject: object, number: float, value: float, date: pd.Timestamp
 ) -> tuple[str, str, str]:
-    day = "" if pd.isna(date) else str(pd.Timestamp(date).date())
+    day = "" if pd.isna(date) else date_text(date)
     if kind == "tender":
         days = int(round(number))
         return (
@@ -289,6 +290,17 @@ def _item_text(
             ngettext("{n} product, {value} revenue", "{n} products, {value} revenue", n).format(
                 n=n, value=money(value)
             ),
+            day,
+        )
+    if kind == "cost to serve":
+        months = int(number)
+        return (
+            _("Cut the cost to serve: fewer, larger orders"),
+            ngettext(
+                "{value} in the last {months} months",
+                "{value} in the last {months} months",
+                months,
+            ).format(value=money(value), months=months),
             day,
         )
     if kind == "competitor":
@@ -398,7 +410,7 @@ def account_facts(info: pd.Series) -> pd.DataFrame:
         if isinstance(value, bool) or type(value).__name__ == "bool_":
             text = _("yes") if value else _("no")
         elif isinstance(value, pd.Timestamp):
-            text = str(value.date())
+            text = date_text(value)
         elif isinstance(value, float) and ("revenue" in key or "profit" in key or "budget" in key):
             text = money(value)
         elif isinstance(value, float) and float(value).is_integer():

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext
-from kamlib.words.labels import client_labels
+from kamlib.words.labels import client_labels, semicolon
 from kamlib.words.managers import status_text
 from kamlib.words.numbers import money
 
@@ -227,7 +227,7 @@ def win_back_sentence(wb: pd.DataFrame) -> str:
     ).format(
         n=len(wb),
         value=money(wb["annual_value"].sum()),
-        parts="; ".join(parts),
+        parts=semicolon().join(parts),
         first=first,
         first_value=money(wb["annual_value"].iloc[0]),
         status=status_text(wb["status"].iloc[0]),

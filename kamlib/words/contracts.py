@@ -14,12 +14,13 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext
+from kamlib.words.numbers import date_text
 
 __all__ = ["contracts_sentence", "renewals_sentence"]
 
 
 def _day(value: object) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    return date_text(value)
 
 
 def contracts_sentence(terms: pd.DataFrame | None, *, known: bool = True) -> str:

@@ -14,7 +14,8 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext, pgettext
-from kamlib.words.numbers import money, percent
+from kamlib.words.labels import semicolon
+from kamlib.words.numbers import date_text, money, percent
 
 __all__ = ["pipeline_sentence", "plan_pipeline_sentence"]
 
@@ -70,7 +71,7 @@ def pipeline_sentence(pipeline: pd.Series) -> str:
     close = pipeline.get("largest_close")
     details = [money(pipeline["largest_value"]), _stage_text(pipeline.get("largest_stage"))]
     if close is not None and not pd.isna(close):
-        details.append(_("expected {date}").format(date=f"{close:%Y-%m-%d}"))
+        details.append(_("expected {date}").format(date=date_text(close)))
     if n > 1:
         largest = _("The largest, {title} ({details})")
     else:
@@ -81,10 +82,10 @@ def pipeline_sentence(pipeline: pd.Series) -> str:
         text += ", " + _("is a large deal for this client")
     rivals = pipeline.get("largest_competitors")
     if isinstance(rivals, str) and rivals:
-        text += "; " + _("against {competitors}").format(competitors=rivals)
+        text += semicolon() + _("against {competitors}").format(competitors=rivals)
     criteria = pipeline.get("largest_criteria")
     if isinstance(criteria, str) and criteria:
-        text += "; " + _("the client decides on {criteria}").format(criteria=criteria)
+        text += semicolon() + _("the client decides on {criteria}").format(criteria=criteria)
     return text + "."
 
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from kamlib.language import ngettext
+from kamlib.language import current_language, ngettext
 
-__all__ = ["account_names", "client_labels", "client_title", "listing"]
+__all__ = ["account_names", "client_labels", "client_title", "listing", "semicolon"]
 
 
 def account_names(accounts: pd.DataFrame | None) -> pd.Series:
@@ -91,6 +91,19 @@ def listing(items: list[str], limit: int = 5) -> str:
     return ngettext("{items} and {n} more", "{items} and {n} more", more).format(
         items=shown, n=more
     )
+
+
+def semicolon() -> str:
+    """The separator of a list of clauses as the reader's language writes it.
+
+    "; " in English; French puts a narrow no-break space before it ("a\u202f; b").
+
+    Examples
+    --------
+    >>> semicolon().join(["prices to the floor", "fewer orders"])
+    'prices to the floor; fewer orders'
+    """
+    return "\u202f; " if current_language() == "fr" else "; "
 
 
 def client_title(account_id: object, name: object = None) -> str:

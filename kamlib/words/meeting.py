@@ -16,7 +16,8 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext
-from kamlib.words.numbers import money
+from kamlib.words.labels import semicolon
+from kamlib.words.numbers import date_text, money
 
 __all__ = ["actions_sentence", "tenders_sentence"]
 
@@ -88,10 +89,10 @@ def tenders_sentence(windows: pd.DataFrame) -> str:
     parts = []
     for title, day, value, window, start in zip(
         windows["title"].fillna(_("untitled tender")),
-        windows["date"].dt.strftime("%Y-%m-%d"),
+        windows["date"].map(date_text),
         windows["value"].map(money),
         windows["window"],
-        windows["prep_start"].dt.strftime("%Y-%m-%d"),
+        windows["prep_start"].map(date_text),
         strict=True,
     ):
         if window == "open":
@@ -104,4 +105,4 @@ def tenders_sentence(windows: pd.DataFrame) -> str:
     n = len(windows)
     return ngettext(
         "{n} tender to prepare: {tenders}.", "{n} tenders to prepare: {tenders}.", n
-    ).format(n=n, tenders="; ".join(parts))
+    ).format(n=n, tenders=semicolon().join(parts))

@@ -27,6 +27,7 @@ from kamlib.account.messages import missing_head
 from kamlib.errors import ArgumentError
 from kamlib.language import N_, pgettext
 from kamlib.language import gettext as _
+from kamlib.words.labels import semicolon
 from kamlib.words.numbers import percent
 
 __all__ = [
@@ -196,7 +197,7 @@ def missing_data_sentence(ws=None, **kwargs) -> str:
     found = missing_data(ws, **kwargs)
     if not found:
         return _("Every figure of this report could be computed from the data.")
-    return _("Not known for lack of data: {missing}.").format(missing="; ".join(found))
+    return _("Not known for lack of data: {missing}.").format(missing=semicolon().join(found))
 
 
 def missing_data_table(
@@ -240,8 +241,8 @@ def missing_data_table(
     rows = []
     for head, why in _missing_pairs(ws, **kwargs):  # the workspace's own, merged by table
         texts = groups.pop(head, None)
-        rows.append((head, "; ".join(texts) if texts else why))
-    rows += [(head, "; ".join(texts)) for head, texts in groups.items()]
+        rows.append((head, semicolon().join(texts) if texts else why))
+    rows += [(head, semicolon().join(texts)) for head, texts in groups.items()]
     columns = [pgettext("missing data", "Missing"), _("Not known without it")]
     return pd.DataFrame(rows, columns=columns, dtype="str")
 
@@ -262,7 +263,7 @@ def missing_data_lines(ws=None, *, messages: Iterable[Iterable[str]] = (), **kwa
     parts = [_phrase(head, why) if why else head for head, why in frame.itertuples(index=False)]
     if not parts:
         return []
-    return [_("Not known for lack of data: {missing}.").format(missing="; ".join(parts))]
+    return [_("Not known for lack of data: {missing}.").format(missing=semicolon().join(parts))]
 
 
 def if_recorded(ws, table: str, text: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext, pgettext
+from kamlib.words.labels import semicolon
 from kamlib.words.numbers import money, percent
 
 __all__ = ["payment_sentence", "capital_sentence"]
@@ -76,7 +77,7 @@ def payment_sentence(payments: pd.Series, *, rate: float = 0.08, months: int = 1
         ).format(days=money(payments["dso"]))
     overdue = payments.get("overdue_amount")
     if _known(overdue) and overdue > 0:
-        text += "; " + _("{amount} overdue").format(amount=money(overdue))
+        text += semicolon() + _("{amount} overdue").format(amount=money(overdue))
         very = payments.get("overdue_90")
         if _known(very) and very > 0:
             text += ", " + _("{amount} of it for more than 90 days").format(amount=money(very))

@@ -17,7 +17,7 @@ import pandas as pd
 from kamlib.language import gettext as _
 from kamlib.language import ngettext, pgettext
 from kamlib.portfolio.profitability import whale_peak
-from kamlib.words.labels import account_names, client_labels
+from kamlib.words.labels import account_names, client_labels, semicolon
 from kamlib.words.missing import no_cost
 from kamlib.words.numbers import money, percent
 
@@ -220,7 +220,7 @@ def loss_makers_sentence(
     n = len(losers)
     return ngettext(
         "{n} large client loses money: {clients}.", "{n} large clients lose money: {clients}.", n
-    ).format(n=n, clients="; ".join(parts))
+    ).format(n=n, clients=semicolon().join(parts))
 
 
 def abc_cross_sentence(cross: pd.DataFrame) -> str:

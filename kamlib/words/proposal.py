@@ -20,7 +20,8 @@ import pandas as pd
 from kamlib.account.proposal import AUDIENCES, INTERNAL_ARGUMENTS
 from kamlib.language import N_, babel_locale, ngettext, pgettext
 from kamlib.language import gettext as _
-from kamlib.words.numbers import money, percent, signed_percent
+from kamlib.words.labels import semicolon
+from kamlib.words.numbers import date_text, money, percent, signed_percent
 
 __all__ = [
     "argument_sentence",
@@ -404,8 +405,8 @@ def proposal_sentence(proposal) -> str:
         revenue=money(t["revenue"]),
         change=signed_percent(rev),
         money=money_part,
-        moves="; ".join(moves),
-        date=proposal.valid_until.date(),
+        moves=semicolon().join(moves),
+        date=date_text(proposal.valid_until),
     )
 
 
@@ -492,7 +493,7 @@ def offer_sentence(proposal) -> str:
         n=n,
         revenue=money(proposal.totals["revenue"]),
         terms=", ".join(parts),
-        date=proposal.valid_until.date(),
+        date=date_text(proposal.valid_until),
     )
 
 
@@ -511,7 +512,7 @@ def _volumes_sentence(proposal, shown: int = 5) -> str:
 
 
 def _validity_sentence(proposal) -> str:
-    return _("The offer is valid until {date}.").format(date=proposal.valid_until.date())
+    return _("The offer is valid until {date}.").format(date=date_text(proposal.valid_until))
 
 
 def _references_sentence(proposal) -> str:

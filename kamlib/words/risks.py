@@ -14,8 +14,8 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext, pgettext
-from kamlib.words.labels import client_labels, listing
-from kamlib.words.numbers import money, percent
+from kamlib.words.labels import client_labels, listing, semicolon
+from kamlib.words.numbers import date_text, money, percent
 
 __all__ = [
     "beyond_act_on_lines",
@@ -27,7 +27,7 @@ __all__ = [
 
 
 def _day(value: object) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    return date_text(value)
 
 
 def beyond_act_on_lines(act_on: pd.DataFrame, *, empty: str | None = None) -> list[str]:
@@ -219,7 +219,7 @@ def not_known_sentence(messages: tuple[str, ...] | list[str]) -> str:
     if not messages:
         return ""
     return _("Not known for lack of data: {what}.").format(
-        what="; ".join(_(message) for message in messages)
+        what=semicolon().join(_(message) for message in messages)
     )
 
 
@@ -274,7 +274,7 @@ def key_risks_sentence(risks: pd.DataFrame) -> str:
             parts.append(_risk_text(check, "none"))
     return ngettext(
         "Of {n} key accounts: {risks}.", "Of {n} key accounts: {risks}.", len(risks)
-    ).format(n=len(risks), risks="; ".join(parts))
+    ).format(n=len(risks), risks=semicolon().join(parts))
 
 
 def _risk_text(check: str, state: str, n: int = 0) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from kamlib.language import babel_locale, ngettext, pgettext
 from kamlib.language import gettext as _
 from kamlib.words.labels import account_names, client_labels, listing
+from kamlib.words.numbers import date_text
 
 __all__ = [
     "competitiveness_sentence",
@@ -91,7 +92,7 @@ def competitiveness_sentence(
         n,
     ).format(
         n=n,
-        date=by_client["date"].max().date(),
+        date=date_text(by_client["date"].max()),
         average=_decimal(f"{by_client['competitiveness'].mean():.1f}"),
     )
     points = _decimal(f"{drop:g}")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kamlib.language import gettext as _
 from kamlib.language import ngettext
-from kamlib.words.labels import account_names, client_labels, listing
+from kamlib.words.labels import account_names, client_labels, listing, semicolon
 from kamlib.words.numbers import percent
 
 __all__ = ["service_sentence", "service_loss_sentence"]
@@ -105,7 +105,7 @@ def service_sentence(service: pd.Series, *, months: int = 12, resolve_days: int 
                 text += " " + _("({n} of severity high)").format(n=int(high))
         if _known(service.get("resolve_days")):
             days = round(float(service["resolve_days"]))
-            text += "; " + ngettext(
+            text += semicolon() + ngettext(
                 "resolved in {days} days (median)", "resolved in {days} days (median)", days
             ).format(days=f"{service['resolve_days']:.0f}")
         parts.append(text + ".")

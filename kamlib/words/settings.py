@@ -17,6 +17,7 @@ from kamlib.language import N_, current_language, ngettext, pgettext
 from kamlib.language import gettext as _
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS
 from kamlib.window import window_start
+from kamlib.words.labels import semicolon
 from kamlib.words.numbers import date_text, short_number, short_percent
 
 __all__ = ["conventions_sentence", "notes_sentence", "settings_sentence", "window_label"]
@@ -111,7 +112,7 @@ def settings_sentence(settings: Mapping[str, object]) -> str:
     parts = _setting_parts(settings)
     if not parts:
         return _("Settings: the defaults.")
-    return _("Settings: {settings}.").format(settings="; ".join(parts))
+    return _("Settings: {settings}.").format(settings=semicolon().join(parts))
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -174,7 +175,7 @@ def notes_sentence(*messages: Iterable[str]) -> str:
     found = list(dict.fromkeys(m for group in messages for m in group))
     if not found:
         return _("Every table this report uses is present.")
-    return _("Left out: {notes}.").format(notes="; ".join(found))
+    return _("Left out: {notes}.").format(notes=semicolon().join(found))
 
 
 def window_label(as_of, months: int | None) -> str:
@@ -249,8 +250,7 @@ def conventions_sentence(
     as of 2025-12-31; ABC-XYZ classes over the whole history to 2025-12-31;
     ABC by revenue: A up to 80 %, B up to 95 % of the cumulative total, the rest C;
     XYZ by the coefficient of variation of monthly purchases: X up to 0.5, Y up to 1, above Z;
-    zero periods from_first (periods without a purchase count as 0 from the client's first
-    purchase); top share 10 %.
+    periods without a purchase count as 0 from the client's first purchase; top share 10 %.
     """
     day = pd.Timestamp(as_of).normalize()
     a, b = abc_cutoffs
@@ -282,12 +282,12 @@ def conventions_sentence(
             measure=_measure(measure), a=short_percent(a), b=short_percent(b)
         ),
         xyz.format(period=period, x=short_number(x), y=short_number(y)),
-        _("zero periods {code} ({meaning})").format(
-            code=zero_periods, meaning=_(zero) if zero is not None else zero_periods
-        ),
+        _(zero)  # the convention in words; its code is the parameter's value, not the reader's
+        if zero is not None
+        else _("zero periods {code} ({meaning})").format(code=zero_periods, meaning=zero_periods),
         *_setting_parts(settings),
     ]
-    return _("Settings: {settings}.").format(settings="; ".join(parts))
+    return _("Settings: {settings}.").format(settings=semicolon().join(parts))
 
 
 def _measure(measure: str) -> str:

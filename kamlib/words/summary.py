@@ -12,7 +12,7 @@ from kamlib.portfolio.churn import client_status
 from kamlib.portfolio.clients import dependence
 from kamlib.portfolio.profitability import client_pnl, loss_makers
 from kamlib.words.clients import dependence_sentences
-from kamlib.words.numbers import money
+from kamlib.words.numbers import date_text, money
 from kamlib.words.settings import conventions_sentence, window_label
 
 __all__ = ["portfolio_summary"]
@@ -59,7 +59,7 @@ def portfolio_summary(
             "Portfolio of {n} accounts; analysis date {date}.",
             "Portfolio of {n} accounts; analysis date {date}.",
             n,
-        ).format(n=n, date=day.date())
+        ).format(n=n, date=date_text(day))
     ]
     if tx.empty:
         return "\n".join(lines + [_("No transactions: nothing to summarise.")])
@@ -75,7 +75,7 @@ def portfolio_summary(
     whole = window_label(day, None)
     tx = tx[tx["date"] < day + pd.Timedelta(days=1)]
     by_year = tx.groupby(tx["date"].dt.year)["revenue"].sum()
-    first, last = tx["date"].min().date(), tx["date"].max().date()
+    first, last = date_text(tx["date"].min()), date_text(tx["date"].max())
     lines.append(
         ngettext(
             "{n} transaction lines from {first} to {last}; revenue by calendar year: {years}.",
@@ -123,7 +123,7 @@ def portfolio_summary(
             "key clients at risk or lost.",
             at_risk,
         ).format(
-            date=day.date(),
+            date=date_text(day),
             statuses=", ".join(_status_count(s, n) for s, n in counts.items()),
             n=at_risk,
         )
