@@ -112,7 +112,10 @@ td, th, .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
   padding: 0.25em 0.45em !important;
   overflow-wrap: break-word;
 }
-th, .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }
+th, .jp-RenderedHTMLCommon th { overflow-wrap: normal; hyphens: manual; }
+table:has(tr > :nth-child(11)), .jp-RenderedHTMLCommon table:has(tr > :nth-child(11)) {
+  font-size: 7pt !important;
+}
 .jp-OutputArea-output { overflow: visible !important; }
 p, li { orphans: 3; widows: 3; }
 a { color: inherit; text-decoration: none; }
@@ -209,6 +212,38 @@ def find_chromium(chromium: str | os.PathLike | None = None) -> Path:
             f"(looked for {', '.join(_CANDIDATES)}): {_INSTALL_HINT}"
         )
     raise ChromiumNotFoundError(f"{source}: no executable {names[0]}; {_INSTALL_HINT}")
+
+
+_HEADER_CELL = re.compile(r"(<th\b[^>]*>)([^<]*)(</th\s*>)", re.IGNORECASE)
+_LONG_WORD = re.compile(r"\w{8,}")
+_HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([A-Za-z-]+)\"", re.IGNORECASE)
+
+
+def _hyphenated_headers(document: str, lang: str) -> str:
+    """`document` with soft hyphens in the long words of its table headers.
+
+    A narrow column then breaks a header between syllables, with a hyphen ("Влия-ние"), instead
+    of inside a syllable or past the page's edge. The hyphenation patterns are LibreOffice's,
+    through pyphen; a language it does not know is left as it is.
+
+    Examples
+    --------
+    >>> _hyphenated_headers("<th>Contribution</th><td>Contribution</td>", "en")
+    '<th>Con\xadtri\xadbu\xadtion</th><td>Contribution</td>'
+    """
+    import pyphen
+
+    found = _HTML_LANG.search(document)
+    code = pyphen.language_fallback((found.group(1) if found else lang).replace("-", "_"))
+    if code is None:
+        return document
+    dic = pyphen.Pyphen(lang=code)
+
+    def words(match: re.Match) -> str:
+        text = _LONG_WORD.sub(lambda w: dic.inserted(w.group(0), hyphen="\u00ad"), match[2])
+        return match[1] + text + match[3]
+
+    return _HEADER_CELL.sub(words, document)
 
 
 def _with_print_css(document: str, css: str) -> str:
@@ -319,6 +354,7 @@ def print_pdf(
     with tempfile.TemporaryDirectory(prefix="kam-pdf-") as work:
         work_dir = Path(work)
         page = work_dir / "page.html"
+        document = _hyphenated_headers(document, lang or current_language())
         page.write_text(_with_print_css(document, css), encoding="utf-8")
         printed = work_dir / "page.pdf"
         command = [
