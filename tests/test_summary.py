@@ -289,6 +289,12 @@ def test_sample_statuses(sample_tables):
     assert loss.act_on.iloc[1]["value"] == pytest.approx(148_924.62)
     lost = meeting_brief("C0009", meeting_date=ws.as_of, as_of=ws.as_of, **tables).summary
     assert lost.status == "lost"
+    # a lost account's list is a win-back list: from the competitor that took it, then the
+    # way back in; prices, payment terms and the cost to serve of a live account are left out
+    kinds = lost.act_on["kind"].tolist()
+    assert kinds[0] == "win back" and lost.act_on.iloc[0]["subject"] == "NordSupply AG"
+    assert lost.act_on.iloc[0]["number"] == 308  # days without a purchase
+    assert not {"below floor", "capital cost", "cost to serve", "competitor"} & set(kinds)
 
 
 def test_sample_c0027_cross_sell_new_products_within_room(sample_tables):

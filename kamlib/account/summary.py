@@ -20,6 +20,11 @@ Method (docs/methods.md, "Account summary"):
   :func:`kamlib.account.risks.beyond_sales`, a notice deadline right after the tenders (it
   has a date that will not wait), the others (late deliveries, overdue complaints, slow payer,
   negative once the capital is costed, large deal) after the overdue actions.
+- **A lost account** gets a win-back list: winning it back first (from the competitor that
+  holds most of its spend, when the competitors table names one), then the tenders whose
+  preparation window is open (the way back in), its decision maker, the money it still owes,
+  the overdue actions and complaints; what only a live account needs (prices below the floor,
+  payment terms, the cost to serve, a large deal) is left out.
 - **A loss-making account** puts the repair first: the prices below the floor, then the cost
   to serve of the last window (kind ``cost to serve``, its amount), then the items above.
 - **Target**: :func:`kamlib.account.targets.plan_target`.
@@ -56,6 +61,7 @@ ACT_ON_KINDS = (
     "below floor",
     "competitor",
     "cost to serve",
+    "win back",
 )
 """The kinds of "act on" items, in the order they are ranked (a loss-maker's repair first)."""
 # issue 13: with the beyond-sales tables, BEYOND_KINDS join them (see the module docstring)
@@ -415,6 +421,19 @@ def account_summary(
         given = _given(beyond_tables)
         messages += [m for m in beyond.messages if m.partition(": ")[0] in given]
     # --- end of issue 13 ------------------------------------------------------------------
+    if label == "lost":  # win it back first; what only a live account needs is left out
+        rival = next((i for i in items if i["kind"] == "competitor"), None)
+        first = {
+            "kind": "win back",
+            "subject": rival["subject"] if rival else None,
+            "number": days,
+            "value": rival["number"] if rival else np.nan,
+            "date": st["last_purchase"] if st is not None else pd.NaT,
+        }
+        order = ["tender", "decision maker", "slow payer", "overdue actions", "overdue complaints"]
+        rest = [i for i in items if i["kind"] in order]
+        rest.sort(key=lambda i: order.index(str(i["kind"])))
+        items = [first, *rest]
     if label == "loss-making":  # the repair first: prices to the floor, then the cost to serve
         repair = [i for i in items if i["kind"] == "below floor"]
         repair.append(

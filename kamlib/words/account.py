@@ -292,6 +292,26 @@ def _item_text(
             ),
             day,
         )
+    if kind == "win back":
+        days = 0 if pd.isna(number) else int(round(number))
+        since = (
+            ""
+            if pd.isna(number)
+            else ngettext("no purchase for {days} day", "no purchase for {days} days", days).format(
+                days=_count(days)
+            )
+        )
+        if subject is None or pd.isna(subject):
+            return _("Win the client back: see the win-back offer"), since, day
+        return (
+            _("Win the client back from {competitor}").format(competitor=subject),
+            since
+            if pd.isna(value)
+            else _("{since}; {share} of its spend with them").format(
+                since=since, share=percent(value, 0)
+            ),
+            day,
+        )
     if kind == "cost to serve":
         months = int(number)
         return (
