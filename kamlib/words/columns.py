@@ -119,6 +119,7 @@ COLUMN_LABELS: dict[str, str] = {
     # dates and periods
     "date": N_("Date"),
     "year": N_("Year"),
+    "through": N_("Up to"),
     "quarter": N_("Quarter"),
     "month": N_("Month"),
     "period": N_("Period"),

@@ -96,8 +96,9 @@ def _growth_source_word(source: str) -> str:
 def plan_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A development-plan table as shown: its codes in the reader's words.
 
-    The targets' ``growth_source``, the seasonal profile's ``basis``, the budget's contact types
-    and its ``total`` row; everything else as it is (a copy).
+    The targets' ``growth_source`` and ``source`` (of the plan target), the seasonal profile's
+    ``basis``, the budget's contact types and its ``total`` row; everything else as it is (a
+    copy).
 
     Examples
     --------
@@ -112,6 +113,12 @@ def plan_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "growth_source" in out.columns:
         out["growth_source"] = out["growth_source"].map(_growth_source_word)
+    if "source" in out.columns:  # where the plan target comes from (kamlib.plan_target)
+        sources = {
+            "targets table": pgettext("target source", "targets table"),
+            "computed": pgettext("target source", "computed"),
+        }
+        out["source"] = out["source"].map(lambda code: sources.get(code, code))
     if "basis" in out.columns:
         basis = {
             "history": pgettext("seasonal basis", "history"),
