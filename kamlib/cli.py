@@ -33,8 +33,10 @@ __all__ = ["main"]
 def _print_ledger(ws) -> None:
     import pandas as pd
 
+    from kamlib.load.remote import source
+
     cols = ["table", "read", "loaded", "rejected", "quarantined"]
-    print(f"workspace {ws.path}  (analysis date {ws.as_of.date()})")
+    print(f"workspace {source(ws.path) or ws.path}  (analysis date {ws.as_of.date()})")
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(ws.ledger[cols].to_string(index=False))
     tx = ws.ledger[ws.ledger["table"] == "transactions"].iloc[0]
@@ -75,10 +77,15 @@ def _stdout_closed() -> int:
 
 
 def _validate(args) -> int:
+    from kamlib.load.remote import is_url
     from kamlib.load.workspace import load_workspace
 
     problems = args.problems
     if args.lenient and problems is None:
+        if is_url(args.workspace):
+            raise ArgumentError(
+                "--lenient with a workspace URL: give --problems FILE.csv (a local file)"
+            )
         problems = Path(args.workspace) / "problems.csv"
     ws = load_workspace(
         args.workspace, mode="lenient" if args.lenient else None, problems_file=problems
@@ -363,7 +370,9 @@ def _parser() -> argparse.ArgumentParser:
         help="load a workspace, print the ledger and problems",
         description="Exit 0 when the workspace loads, 65 on bad input, 78 on bad configuration.",
     )
-    v.add_argument("workspace", help="folder with kam.toml and the tables")
+    v.add_argument(
+        "workspace", help="folder with kam.toml and the tables, or its URL (s3://bucket/folder)"
+    )
     v.add_argument(
         "--lenient",
         action="store_true",
@@ -378,7 +387,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Every figure is labelled with its window. Exit 0, 65 bad input, 78 bad "
         "configuration or an unknown parameter.",
     )
-    s.add_argument("workspace")
+    s.add_argument("workspace", help="workspace folder, or its URL (s3://bucket/folder)")
     _lang_option(s, "the summary's sentences")
     _parameter_option(s, ", ".join(SUMMARY_PARAMETERS))
     s.set_defaults(func=_summary)
@@ -390,7 +399,7 @@ def _parser() -> argparse.ArgumentParser:
         "65 bad input, 74 disk full (the run stopped; what was published stays), "
         "75 another run holds the lock, 78 bad configuration or an unknown parameter.",
     )
-    r.add_argument("workspace")
+    r.add_argument("workspace", help="workspace folder, or its URL (s3://bucket/folder)")
     r.add_argument(
         "--out", required=True, help="output folder (index.html, manifest.json, published/)"
     )
@@ -458,7 +467,7 @@ def _parser() -> argparse.ArgumentParser:
         "human headers, number formats, a frozen header row and an autofilter. Exit 0, 64 bad "
         "option, 65 bad input, 78 bad configuration or an unknown parameter.",
     )
-    e.add_argument("workspace")
+    e.add_argument("workspace", help="workspace folder, or its URL (s3://bucket/folder)")
     e.add_argument("--out", required=True, help="the workbook to write, e.g. analysis.xlsx")
     _lang_option(e, "the sheet titles and headers")
     _parameter_option(e, ", ".join(SUMMARY_PARAMETERS))

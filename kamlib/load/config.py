@@ -123,6 +123,7 @@ from pydantic import (
 
 from kamlib.errors import ConfigError
 from kamlib.language import LANGUAGES
+from kamlib.load.remote import is_url, mirror, named
 from kamlib.schema import TABLES
 
 __all__ = [
@@ -660,6 +661,10 @@ def _files(root: Path, patterns: tuple[str, ...] | None, name: str, path: Path) 
 def read_config(root: str | Path) -> Config:
     """Read and validate ``kam.toml`` of the workspace at `root` (or defaults when there is none).
 
+    `root` is a folder, or an fsspec URL such as ``"s3://bucket/exports"``, whose files are
+    copied to a private local folder first (:func:`kamlib.load.remote.mirror`); then
+    ``Config.root`` is that folder.
+
     Raises
     ------
     ConfigError
@@ -682,6 +687,10 @@ def read_config(root: str | Path) -> Config:
     ...
     kamlib.errors.ConfigError: ...kam.toml: [defaults] delimiter = 'ab': allowed: one character ...
     """
+    if is_url(root):  # s3://bucket/exports: a local copy of its files (kamlib/load/remote.py)
+        folder = mirror(root)
+        with named(root.strip().rstrip("/"), folder):
+            return read_config(folder)
     root = Path(root)
     path = root / CONFIG_FILE
     if not root.is_dir():

@@ -45,6 +45,7 @@ from kamlib.errors import InputError, Problem, SetupError
 from kamlib.load.config import Config, TableConfig, read_config
 from kamlib.load.parsing import Finding, parse_column
 from kamlib.load.reading import iter_file, label_key
+from kamlib.load.remote import is_url, mirror
 from kamlib.schema import PRIMARY_KEYS, TABLES, empty_frame
 
 __all__ = [
@@ -129,7 +130,12 @@ def resolve_workspace(workspace: str | Path = "") -> Path:
     'sample'
     >>> str(resolve_workspace("/data/acme"))
     '/data/acme'
+
+    A URL (``"s3://bucket/exports"``) gives the local copy of its files
+    (:func:`kamlib.load.remote.mirror`).
     """
+    if is_url(workspace):
+        return mirror(workspace)
     if str(workspace).strip():
         return Path(workspace)
     return sample_folder()
@@ -1073,7 +1079,8 @@ def load_workspace(
     Parameters
     ----------
     path : str or Path
-        Folder with the tables and (optionally) ``kam.toml``.
+        Folder with the tables and (optionally) ``kam.toml``, or an fsspec URL of one
+        (``"s3://bucket/exports"``: :mod:`kamlib.load.remote`).
     mode : {"strict", "lenient"}, optional
         Overrides ``[workspace] mode``. Strict raises on any error; lenient rejects the rows with
         errors and goes on (file-level errors, such as a missing required column, still raise).

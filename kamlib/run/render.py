@@ -58,6 +58,7 @@ from kamlib.errors import (
     SetupError,
 )
 from kamlib.language import LANGUAGES, language
+from kamlib.load.remote import source
 from kamlib.report.paths import output_subfolder
 from kamlib.run.cache import Portfolio, compute_portfolio, input_fingerprint, prepare
 from kamlib.run.files import (
@@ -194,8 +195,10 @@ def render(
     Parameters
     ----------
     workspace : Workspace or str or Path
-        A loaded workspace, or its folder (loaded and validated first: bad input gives exit 65
-        before anything runs).
+        A loaded workspace, or its folder or fsspec URL (loaded and validated first: bad input
+        gives exit 65 before anything runs). A workspace loaded from a URL
+        (``"s3://bucket/exports"``, :mod:`kamlib.load.remote`) reaches the notebooks as that
+        URL, so that dask workers on other machines read it from the storage themselves.
     out : str or Path
         Output folder: ``index.html`` and the other sorted index pages, ``managers.html``,
         ``manifest.json``, ``published/``, ``runs/<run_id>/failed/``. Created when missing; one
@@ -802,7 +805,8 @@ def _render_locked(
         run_cache = run_cache and results is not None
         classes = _abc_xyz_classes(ws, ids, results)
     common = {
-        "workspace": str(Path(config.root).resolve()),
+        # a URL workspace stays a URL: each machine that runs a report makes its own copy
+        "workspace": source(config.root) or str(Path(config.root).resolve()),
         "run_id": run_id,
         "interactive": False,
         "lang": lang,
