@@ -254,7 +254,9 @@ def mirror(url: str) -> Path:
     if folder.is_dir():
         return folder
     base.mkdir(exist_ok=True, mode=0o700)
-    (base / _URL_FILE).write_text(url, encoding="utf-8")
+    fd = os.open(base / _URL_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(url)
     tmp = Path(tempfile.mkdtemp(prefix=_TMP, dir=base))
     try:
         _fill(fs, root, objects, tmp, url)
