@@ -7,9 +7,10 @@ starts kamlib's own worker process there, with its forked kernels, cell and wall
 and completion sentinel). A batch returns every report's HTML (and, for a failed one, the
 executed notebook) to the caller, which checks and publishes it.
 
-What the workers need: kamlib installed (the same version), the notebooks and the workspace
-readable at the same paths as on the caller (a shared folder), and a Jupyter kernel of the same
-name. The run cache travels with the tasks (scattered once to every worker), so the workspace is
+What the workers need: kamlib installed (the same version), the notebooks readable at the same
+paths as on the caller, the workspace at the same path (a shared folder) or given as a URL (each
+worker's kernels copy it from the storage: :mod:`kamlib.load.remote`), and a Jupyter kernel of the
+same name. The run cache travels with the tasks (scattered once to every worker), so the workspace is
 loaded once per run, not once per worker.
 """
 
