@@ -248,6 +248,14 @@ def test_the_notebooks_parameter_takes_the_url(storage, in_process, sample_works
     assert ws.ledger.equals(sample_workspace.ledger)
 
 
+def test_the_export_names_the_url(storage, in_process):
+    from kamlib.load.store import load_cached
+    from kamlib.run.export import analysis_tables
+
+    about = analysis_tables(load_cached(storage.url))["Settings"]
+    assert about.set_index("item").loc["workspace", "value"] == storage.url
+
+
 def test_the_run_cache_serves_a_url_workspace(storage, in_process, tmp_path, monkeypatch):
     """A kernel of `kam render` on the machine that copied the workspace reads the run cache."""
     import kamlib.load.store

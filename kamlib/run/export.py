@@ -19,6 +19,7 @@ import pandas as pd
 
 from kamlib.language import N_
 from kamlib.language import gettext as _
+from kamlib.load.remote import source
 from kamlib.portfolio.abcxyz import ABC_CLASSIC, XYZ_CLIENTS, abc_xyz, abc_xyz_matrix
 from kamlib.portfolio.churn import client_status, win_back
 from kamlib.portfolio.clients import client_types, dependence, key_clients
@@ -125,7 +126,7 @@ def analysis_tables(
                 _("classes"),
                 _("settings"),
             ],
-            "value": [str(ws.path), f"{day.date()}", window, whole, settings],
+            "value": [source(ws.path) or str(ws.path), f"{day.date()}", window, whole, settings],
         }
     )
     tables = {
