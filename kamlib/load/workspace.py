@@ -662,17 +662,29 @@ def _primary_keys(
 
 
 _KEYS = ", ".join(TABLES["transactions"])  # every canonical column: exact duplicates
-_RULES_SQL = f"""
-WITH t AS (SELECT * FROM {{source}} WHERE NOT _bad),
-s1 AS (
-    SELECT *, account_id IS NULL AS unassigned,
-           account_id IS NOT NULL AND coalesce((quantity < 0 AND revenue > 0) OR (quantity > 0 AND revenue < 0),
-                                               false) AS sign_conflict,
-           row_number() OVER (PARTITION BY {_KEYS} ORDER BY _row) > 1 AS duplicate
-    FROM t),
-mixed AS (
-    SELECT account_id FROM s1 WHERE NOT unassigned AND NOT sign_conflict AND currency IS NOT NULL
-    GROUP BY account_id HAVING count(DISTINCT currency) > 1),
+_SIGN_CONFLICT = "coalesce((quantity < 0 AND revenue > 0) OR (quantity > 0 AND revenue < 0), false)"
+# Exact duplicates are looked for only among the lines whose hash of every canonical column is
+# shared with another line (equal lines have equal hashes; a hash collision only adds candidates):
+# numbering every line within its group of equal lines would sort the whole table.
+_DUPLICATES_SQL = f"""
+SELECT _row FROM (
+    SELECT _row, row_number() OVER (PARTITION BY {_KEYS} ORDER BY _row) AS n
+    FROM {{source}} WHERE NOT _bad AND hash({_KEYS}) IN (SELECT h FROM shared))
+WHERE n > 1
+"""
+_MIXED_SQL = f"""
+SELECT account_id FROM {{source}}
+WHERE NOT _bad AND account_id IS NOT NULL AND NOT {_SIGN_CONFLICT} AND currency IS NOT NULL
+GROUP BY account_id HAVING count(DISTINCT currency) > 1
+"""
+# the lines' flags, in the order the rules apply (each quarantines only lines no earlier rule took)
+_STEPS_SQL = f"""
+WITH s1 AS (
+    SELECT _row, _file, _line, account_id, revenue, cost, date, currency,
+           account_id IS NULL AS unassigned,
+           account_id IS NOT NULL AND {_SIGN_CONFLICT} AS sign_conflict,
+           _row IN (SELECT _row FROM duplicates) AS duplicate
+    FROM {{source}} WHERE NOT _bad),
 s2 AS (
     SELECT *, NOT unassigned AND NOT sign_conflict AND account_id IN (SELECT account_id FROM mixed) AS mixed_currency
     FROM s1),
@@ -687,21 +699,30 @@ s5 AS (
 s6 AS (
     SELECT *, NOT q2 AND $check_orphans AND account_id NOT IN (SELECT account_id FROM known) AS orphan FROM s5),
 s7 AS (
-    SELECT *, q2 OR orphan AS quarantined FROM s6),
-base AS (
-    SELECT CASE WHEN count(*) >= 10 THEN median(abs(revenue)) FILTER (WHERE NOT quarantined AND revenue <> 0)
-           END AS median_line
-    FROM s7)
+    SELECT *, q2 OR orphan AS quarantined FROM s6)
+"""
+_MEDIAN_SQL = (
+    _STEPS_SQL
+    + """
+SELECT CASE WHEN count(*) >= 10 THEN median(abs(revenue)) FILTER (WHERE NOT quarantined AND revenue <> 0)
+       END AS median_line
+FROM s7
+"""
+)
+_RULES_SQL = (
+    _STEPS_SQL
+    + """
 SELECT _row, _file, _line, revenue, date, currency, unassigned, sign_conflict, mixed_currency, dup, future,
        orphan, quarantined,
        NOT quarantined AND coalesce(cost > revenue AND revenue > 0, false) AS negative_margin,
-       NOT quarantined AND coalesce(abs(revenue) > $outlier_factor * base.median_line, false) AS outlier,
+       NOT quarantined AND coalesce(abs(revenue) > $outlier_factor * CAST($median_line AS DOUBLE), false) AS outlier,
        NOT quarantined AND coalesce(revenue = 0, false) AS zero_value,
-       base.median_line
-FROM s7, base
+       CAST($median_line AS DOUBLE) AS median_line
+FROM s7
 WHERE quarantined OR dup OR future OR negative_margin OR outlier OR zero_value
 ORDER BY _row
 """
+)
 
 
 def _transaction_flags(
@@ -718,22 +739,34 @@ def _transaction_flags(
     both take exactly the same path. Rules apply in order (a line is quarantined by the first that
     holds): unassigned, sign conflict, mixed currency, dropped duplicate, future date (when so
     configured), orphan account; warnings: kept duplicates, future dates, negative margins, outliers.
+    Each step is a streaming pass over the lines joined with small tables (the duplicate lines,
+    the accounts billed in several currencies, the known accounts), so nothing sorts or holds the
+    whole table.
     """
     con.register(
         "known",
         known if known is not None else pd.DataFrame({"account_id": pd.Series(dtype="str")}),
     )
-    sql = _RULES_SQL.replace("{source}", source)
+    hashes = con.execute(f"SELECT hash({_KEYS}) AS h FROM {source} WHERE NOT _bad").fetchnumpy()[
+        "h"
+    ]
+    hashes = np.sort(np.asarray(hashes))
+    shared = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    del hashes
+    con.register("shared", pd.DataFrame({"h": shared}))
+    con.register("duplicates", con.execute(_DUPLICATES_SQL.replace("{source}", source)).df())
+    con.register("mixed", con.execute(_MIXED_SQL.replace("{source}", source)).df())
     args = {
         "drop_duplicates": cfg.duplicates == "drop",
         "horizon": (horizon + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)).to_pydatetime(),
         "quarantine_future": cfg.future_dates == "quarantine",
         "check_orphans": known is not None,
-        "outlier_factor": OUTLIER_FACTOR,
     }
     if params:
         args.update(params)
-    return con.execute(sql, args).df()
+    median = con.execute(_MEDIAN_SQL.replace("{source}", source), args).fetchone()[0]
+    args.update(outlier_factor=OUTLIER_FACTOR, median_line=median)
+    return con.execute(_RULES_SQL.replace("{source}", source), args).df()
 
 
 _FLAG_TEXT = {
