@@ -166,7 +166,38 @@ def parse_text(s: pd.Series) -> Parsed:
 
 
 def parse_id(s: pd.Series, *, strip: bool = True, upper: bool = False, zero_pad: int = 0) -> Parsed:
-    """IDs as text, normalised only by the declared rules (see ``[tables.X] ids`` in kam.toml)."""
+    """IDs as text, normalised only by the declared rules (see ``[tables.X] ids`` in kam.toml).
+
+    A text column is parsed once per distinct value (an account's ID recurs on each of its
+    lines), and the values and findings are spread back to the rows.
+    """
+    if _is_text(s) and len(s):
+        codes, values = pd.factorize(s, use_na_sentinel=True)
+        if len(values) < len(s):
+            return _spread(
+                _parse_id_cells(
+                    pd.Series(values, dtype=s.dtype), strip=strip, upper=upper, zero_pad=zero_pad
+                ),
+                codes,
+                s,
+            )
+    return _parse_id_cells(s, strip=strip, upper=upper, zero_pad=zero_pad)
+
+
+def _spread(parsed: Parsed, codes: np.ndarray, rows: pd.Series) -> Parsed:
+    """`parsed`, the result for the distinct values of the column `rows`, for its rows: row
+    ``i`` holds value ``codes[i]`` (-1: missing); findings keep the rows' order."""
+    values = parsed.values.array.take(codes, allow_fill=True)
+    findings = []
+    for f in parsed.findings:
+        mask = np.zeros(len(parsed.values) + 1, dtype=bool)  # the last entry: missing cells
+        mask[f.positions] = True
+        findings.append(Finding(_positions(mask[codes]), f.code, f.message, f.severity))
+    return Parsed(pd.Series(values, index=rows.index, name=rows.name), findings, parsed.notes)
+
+
+def _parse_id_cells(s: pd.Series, *, strip: bool, upper: bool, zero_pad: int) -> Parsed:
+    """IDs by the declared rules, cell by cell (vectorised)."""
     parsed = Parsed(pd.Series(dtype="str"))
     if pd.api.types.is_float_dtype(s.dtype) or s.dtype == object:
         frac = s.map(lambda v: isinstance(v, float) and not np.isnan(v) and not v.is_integer())
@@ -491,6 +522,72 @@ _PLAIN_DATE = r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}"
 _ISO_NOTE = re.compile(r"(\d+) date\(s\) as ISO 8601")
 
 
+@functools.cache
+def _months() -> tuple[np.ndarray, np.ndarray]:
+    """For the years 1000-2999 and the months 0-13 of each (index ``(year - 1000) * 14 +
+    month``): the day of the first of the month (days since 1970-01-01) and the number of days
+    in the month (0 for months 0 and 13, which do not exist)."""
+    year = np.repeat(np.arange(1000, 3000), 14)
+    month = np.tile(np.arange(14), 2000)
+    real = (month >= 1) & (month <= 12)
+    start = ((year - 1970) * 12 + np.where(real, month - 1, 0)).astype("datetime64[M]")
+    first = start.astype("datetime64[D]").astype(np.int64)
+    end = (start + 1).astype("datetime64[D]").astype(np.int64)
+    return first, np.where(real, end - first, 0)
+
+
+def _text_bytes(s: pd.Series, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of the text column `s` that are `width` bytes long: their positions, and their
+    bytes as a ``(cells, width)`` array, read from the Arrow buffers without a Python string."""
+    import pyarrow as pa
+
+    cells = pa.array(s.array)
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    if pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type):
+        _, offsets, data = cells.buffers()
+    else:  # not expected for a text column: no cell is taken
+        return np.zeros(0, dtype=np.int64), np.zeros((0, width), dtype=np.uint8)
+    kind = np.int64 if pa.types.is_large_string(cells.type) else np.int32
+    offsets = np.frombuffer(offsets, dtype=kind)[cells.offset : cells.offset + len(cells) + 1]
+    sized = np.diff(offsets) == width
+    if cells.null_count:
+        sized &= cells.is_valid().to_numpy(zero_copy_only=False)
+    where = np.flatnonzero(sized)
+    if not len(where) or data is None:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, width), dtype=np.uint8)
+    data = np.frombuffer(data, dtype=np.uint8)
+    if len(data) < width:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, width), dtype=np.uint8)
+    return where, np.lib.stride_tricks.sliding_window_view(data, width)[offsets[where]]
+
+
+def _plain_dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The cells of the text column `s` that are plain ISO dates of the calendar
+    (:data:`_PLAIN_DATE`, a month 01-12 and a day that month has), their dates
+    (``datetime64[us]``), and whether any cell has the shape: the digits are read from the
+    cells' bytes, vectorised; every other cell (2024-02-30 included) is left to the full rules.
+    """
+    where, text = _text_bytes(s, 10)
+    d = text - np.uint8(48)  # a digit's value; anything else is not 0-9 (the bytes wrap)
+    shape = (text[:, 0] == 49) | (text[:, 0] == 50)  # [12]
+    for i in (1, 2, 3, 5, 6, 8, 9):
+        shape &= d[:, i] <= 9
+    shape &= (text[:, 4] == 45) & (text[:, 7] == 45)  # -
+    where, d = where[shape], d[shape]
+    digit = [d[:, i].astype(np.int32) for i in range(10)]
+    # the month of each cell: (year - 1000) * 14 + month, months 13-99 taken as 13 (no such month)
+    month = ((digit[0] * 10 + digit[1] - 10) * 100 + digit[2] * 10 + digit[3]) * 14
+    month += np.minimum(digit[5] * 10 + digit[6], 13)
+    day = digit[8] * 10 + digit[9]
+    first, length = _months()
+    real = day <= length[month]
+    real &= day >= 1
+    where, month, day = where[real], month[real], day[real]
+    days = first[month] + day - 1
+    return where, (days * 86_400_000_000).view("datetime64[us]"), bool(shape.any())
+
+
 def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None = None) -> Parsed:
     """Dates by the declared format, or by the three unambiguous forms when ``auto``.
 
@@ -500,26 +597,16 @@ def parse_date(s: pd.Series, *, date_format: str = "auto", timezone: str | None 
     """
     if not (_is_text(s) and date_format in ("auto", "%Y-%m-%d") and len(s)):
         return _parse_date_cells(s, date_format=date_format, timezone=timezone)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    plain = _plain(s, _PLAIN_DATE)
-    if not plain.any():
+    where, days, shaped = _plain_dates(s)
+    if not shaped:
         return _parse_date_cells(s, date_format=date_format, timezone=timezone)
-    where = np.flatnonzero(plain)
-    cells = pa.array(s.iloc[where].array)
-    read = pc.strptime(cells, "%Y-%m-%d", "us", error_is_null=True)
-    # strptime rolls days over (2024-02-30 would be March 1st): keep the dates that print back
-    good = pc.equal(pc.strftime(read, "%Y-%m-%d"), cells).fill_null(False)
-    read = read.filter(good)
-    good = good.to_numpy(zero_copy_only=False)
     out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
-    out[where[good]] = read.to_numpy(zero_copy_only=False)
+    out[where] = days
     rest = np.ones(len(s), dtype=bool)
-    rest[where[good]] = False
+    rest[where] = False
     rest = np.flatnonzero(rest)
     parsed = Parsed(pd.Series(out, index=s.index))
-    iso = int(good.sum())
+    iso = len(where)
     if len(rest):
         other = _parse_date_cells(
             s.iloc[rest].reset_index(drop=True), date_format=date_format, timezone=timezone
