@@ -351,18 +351,23 @@ def service_before(
     >>> service_before(last, deliveries=d, min_deliveries=1).loc["A", "otif"]
     np.float64(0.5)
     """
-    rows = []
-    for account, day in last_purchase.dropna().items():
-        rows.append(
-            service_levels(
-                deliveries,
-                complaints,
-                as_of=day,
-                months=months,
-                accounts=[str(account)],
-                **thresholds,
-            )
-        )
-    if not rows:
+    known = last_purchase.dropna()
+    if known.empty:
         return service_levels(None, None, as_of="2000-01-01", accounts=[])
-    return pd.concat(rows)
+    ids = [str(account) for account in known.index]
+    if is_missing(deliveries) and is_missing(complaints):  # nothing known: no day matters
+        return service_levels(None, None, as_of=known.iloc[0], accounts=ids, **thresholds)
+    # a client's row depends on its own lines and day only: one call per distinct day
+    days = pd.Series(ids, index=pd.DatetimeIndex(known.to_numpy()))
+    rows = [
+        service_levels(
+            deliveries,
+            complaints,
+            as_of=day,
+            months=months,
+            accounts=list(clients),
+            **thresholds,
+        )
+        for day, clients in days.groupby(level=0, sort=False)
+    ]
+    return pd.concat(rows).loc[ids]
