@@ -910,15 +910,20 @@ def key_clients_on_days(
     first = int(day.min(initial=0))
     keys = acc_codes.astype("int64") * span + (day - first)
     order = np.argsort(keys, kind="stable")
-    keys = keys[order]
     run = {name: _running_sum(values[order]) for name, values in (("r", revenue), ("g", profit))}
 
-    n_clients = len(clients)
-    base = np.arange(len(acc_ids), dtype="int64") * span
+    # where each account's lines start, and how many of them lie before each window's bounds:
+    # lines counted per account and interval between bounds, summed up (one pass, no search)
+    n_clients, n_acc = len(clients), len(acc_ids)
+    bounds, where = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+    bucket = np.searchsorted(bounds, day[order], side="right")  # the bounds on or before it
+    counts = np.bincount(bucket * n_acc + acc_codes[order], minlength=(len(bounds) + 1) * n_acc)
+    before = np.cumsum(counts.reshape(len(bounds) + 1, n_acc), axis=0)  # row j: day < bounds[j]
+    begins = np.concatenate([[0], np.cumsum(np.bincount(acc_codes, minlength=n_acc))[:-1]])
     at, chosen, met = [], [], {r: [] for r in rule}
     for i in range(len(cut)):
-        left = np.searchsorted(keys, base + np.clip(lo[i] - first, 0, span - 1))
-        right = np.searchsorted(keys, base + np.clip(hi[i] - first, 0, span - 1))
+        left = begins + before[where[i]]
+        right = begins + before[where[len(cut) + i]]
         present = right > left
         left, right, owner = left[present], right[present], client_of[present]
         rev, rev_unknown = _window_sum(run["r"], left, right)
