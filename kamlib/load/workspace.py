@@ -31,6 +31,7 @@ import os
 import re
 import tempfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -1082,7 +1083,9 @@ class _ParquetSink:
     """Writes parsed transaction chunks to one staging Parquet file, numbering rows as it goes.
 
     The file is read back within the load only, so it is written plain (no compression,
-    dictionaries or statistics), which costs a third of the default encoding.
+    dictionaries or statistics), which costs a third of the default encoding. A chunk is
+    written by a background thread (pyarrow releases the GIL) while the next one is parsed,
+    one chunk at a time, in order.
     """
 
     def __init__(self, path: Path):
@@ -1094,16 +1097,27 @@ class _ParquetSink:
         self._writer = pq.ParquetWriter(
             path, self.schema, compression="none", use_dictionary=False, write_statistics=False
         )
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kamlib-stage")
+        self._pending = None
 
     def __call__(self, frame: pd.DataFrame) -> None:
         frame = frame.assign(_row=np.arange(self.rows, self.rows + len(frame), dtype="int64"))
-        self._writer.write_table(
-            self._pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
-        )
+        table = self._pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        self._wait()
+        self._pending = self._thread.submit(self._writer.write_table, table)
         self.rows += len(frame)
 
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.result()  # a failed write raises here
+            self._pending = None
+
     def close(self) -> None:
-        self._writer.close()
+        try:
+            self._wait()
+        finally:
+            self._thread.shutdown()
+            self._writer.close()
 
 
 def _write_clean(staged: Path, clean: Path, quarantined: np.ndarray) -> None:
