@@ -279,3 +279,39 @@ def test_plain_cells_take_the_shortcut_and_the_others_keep_their_positions():
     parsed = _same_parse(["2024-02-29", "2024-02-30", "01.03.2024", "2024-03-01"], "date")
     assert parsed.values.dt.strftime("%d.%m").tolist()[:1] == ["29.02"]
     assert [(f.code, f.positions) for f in parsed.findings] == [("invalid-date", [1])]
+
+
+def test_every_plain_iso_date_of_a_month_and_day_reads_as_the_calendar_says():
+    # months 00-99 and days 00-99 of common, leap and century years: the shortcut reads the
+    # digits from the bytes and checks them against a month table; the full rules agree, and
+    # every real day (datetime.date accepts it) is that day
+    import datetime
+
+    years = [1000, 1582, 1600, 1700, 1899, 1900, 1970, 2000, 2023, 2024, 2100, 2400, 2999]
+    cells = [f"{y:04d}-{m:02d}-{d:02d}" for y in years for m in range(100) for d in range(100)]
+    parsed = _same_parse(cells, "date")
+    real = []
+    for y, m, d in ((int(c[:4]), int(c[5:7]), int(c[8:])) for c in cells):
+        try:
+            real.append(pd.Timestamp(datetime.date(y, m, d)))
+        except ValueError:
+            real.append(pd.NaT)
+    expected = pd.Series(real, dtype="datetime64[us]")
+    pd.testing.assert_series_equal(parsed.values, expected, check_names=False)
+    assert int(expected.notna().sum()) == 13 * 365 + 4  # leap: 1600, 2000, 2024, 2400
+
+
+def test_ids_are_checked_once_per_value_and_their_findings_reach_every_row():
+    from kamlib.load.parsing import parse_column
+
+    cells = ["A1", "a1", None, "A1", " B\u200b2", "007", "7", "a1", ""]
+    text = parse_column(pd.Series(cells, dtype="str"), "id")
+    objects = parse_column(pd.Series(cells, dtype=object), "id")
+    pd.testing.assert_series_equal(text.values, objects.values)
+    assert [vars(f) for f in text.findings] == [vars(f) for f in objects.findings]
+    assert text.values.fillna("-").tolist()[:5] == ["A1", "a1", "-", "A1", "B2"]
+    assert [(f.code, f.positions) for f in text.findings] == [
+        ("id-invisible-characters", [4]),
+        ("id-normalisation", [5, 6]),  # 007 and 7: leading zeros
+        ("id-normalisation", [0, 1, 3, 7]),  # A1 and a1: letter case
+    ]
