@@ -246,8 +246,10 @@ def prepare(
         The workspace's portfolio results when already computed (:func:`compute_portfolio` of
         `ws` at ``ws.as_of``); computed here otherwise.
     accounts : iterable of str, optional
-        The accounts whose reports the run renders: each gets its slice (its transaction
-        lines), which ``workspace(path, account=...)`` returns.
+        The accounts whose reports the run renders: each with transaction lines gets its slice
+        (those lines), which ``workspace(path, account=...)`` returns; an account without any
+        line gets the whole workspace (the account functions read an empty transactions
+        frame as a missing table).
 
     Returns
     -------
@@ -300,7 +302,9 @@ def _write_slices(ws, folder: Path, accounts) -> dict[str, list]:
     rows = tx.groupby("account_id", sort=False, dropna=True).indices  # positions, ascending
     out = {}
     for number, account in enumerate(ids):
-        part = tx.iloc[rows.get(account, [])]  # the rows `tx["account_id"] == account` selects
+        if account not in rows:  # no lines: the functions read an empty frame as no table,
+            continue  # so this account's report gets the whole workspace
+        part = tx.iloc[rows[account]]  # the rows `tx["account_id"] == account` selects
         name = f"{_SLICES}/{number:06d}.pkl"
         _write(folder / name, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
         out[account] = [name, len(part)]

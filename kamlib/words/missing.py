@@ -209,14 +209,14 @@ def _missing_pairs(
     found = [] if known else [(_(_NO_COST[0]), _(_NO_COST[1]))]
     if known and pd.notna(share):  # some lines without a gross profit
         found.append(
-                (
-                    _("no cost on lines worth {share} of revenue").format(share=percent(share)),
-                    _(
-                        "their clients' gross profit and contribution stay unknown until those "
-                        "lines have a cost"
-                    ),
-                )
+            (
+                _("no cost on lines worth {share} of revenue").format(share=percent(share)),
+                _(
+                    "their clients' gross profit and contribution stay unknown until those "
+                    "lines have a cost"
+                ),
             )
+        )
     # the head is the analyses' own ("no contacts table"), so their messages merge with it
     found += [(missing_head(t.replace("_", "-")), _(_TABLES[t])) for t in wanted if not has(t)]
     return found
