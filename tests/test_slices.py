@@ -53,6 +53,15 @@ def test_a_slice_holds_the_account_s_lines_and_every_other_table(sample, sliced)
     assert len(cache.workspace("", account="C0093").transactions) == len(sample.transactions)
 
 
+def test_the_slices_are_files_of_the_cache_folder_and_may_be_missing(sample, sliced):
+    # the dask path ships the folder's files (kamlib/run/cluster.py), not its subfolders
+    assert all(p.is_file() for p in sliced.iterdir())
+    assert len(list(sliced.glob("slice-*.pkl"))) == len(ACCOUNTS) - 1  # C0093 has no line
+    for path in sliced.glob("slice-*.pkl"):
+        path.unlink()
+    assert len(cache.workspace("", account="C0027").transactions) == len(sample.transactions)
+
+
 def test_the_slice_s_portfolio_results_are_the_whole_workspace_s(sample, sliced):
     ws = cache.workspace("", account="C0027")
     got, whole = cache.portfolio(ws), cache.compute_portfolio(sample)

@@ -63,7 +63,7 @@ _INDEX = "cache.json"
 _WORKSPACE = "workspace.pkl"
 _PORTFOLIO = "portfolio.pkl"
 _BASE = "base.pkl"  # the workspace without its transactions, for the slices
-_SLICES = "slices"
+_SLICE = "slice-{:06d}.pkl"  # in the folder itself: the dask path ships its files, not folders
 _VERSION = 2
 #: Attribute that marks a workspace holding one account's transaction lines (its value: the id).
 SLICE_ATTRIBUTE = "slice_account"
@@ -265,7 +265,7 @@ def prepare(
     >>> sorted(p.name for p in prepare(load_workspace(d), d / "cache").iterdir())
     ['cache.json', 'portfolio.pkl', 'workspace.pkl']
     >>> sorted(p.name for p in prepare(load_workspace(d), d / "c2", accounts=["A"]).iterdir())
-    ['base.pkl', 'cache.json', 'portfolio.pkl', 'slices', 'workspace.pkl']
+    ['base.pkl', 'cache.json', 'portfolio.pkl', 'slice-000000.pkl', 'workspace.pkl']
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -298,14 +298,13 @@ def _write_slices(ws, folder: Path, accounts) -> dict[str, list]:
     base.tables = {k: v for k, v in ws.tables.items() if k != "transactions"}
     base.sources = {k: v for k, v in ws.sources.items() if k != "transactions"}
     _write(folder / _BASE, pickle.dumps(base, protocol=pickle.HIGHEST_PROTOCOL))
-    (folder / _SLICES).mkdir(mode=0o700, exist_ok=True)
     rows = tx.groupby("account_id", sort=False, dropna=True).indices  # positions, ascending
     out = {}
     for number, account in enumerate(ids):
         if account not in rows:  # no lines: the functions read an empty frame as no table,
             continue  # so this account's report gets the whole workspace
         part = tx.iloc[rows[account]]  # the rows `tx["account_id"] == account` selects
-        name = f"{_SLICES}/{number:06d}.pkl"
+        name = _SLICE.format(number)
         _write(folder / name, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
         out[account] = [name, len(part)]
     return out
@@ -387,10 +386,10 @@ def workspace(path: str | Path = "", *, account: str | None = None):
         cache, index = found
         if _matches(index, read_config(folder)):
             part = (index.get("slices") or {}).get(account) if account is not None else None
-            if part is None:
+            if part is None or not (cache / str(part[0])).is_file():
                 return _read(cache / _WORKSPACE)
             ws = _read(cache / _BASE)
-            ws.tables = dict(ws.tables, transactions=_read(cache / part[0]))
+            ws.tables = dict(ws.tables, transactions=_read(cache / Path(part[0]).name))
             setattr(ws, SLICE_ATTRIBUTE, account)
             return ws
     return load_cached(folder)
