@@ -111,6 +111,7 @@ def test_every_public_function_is_covered_here_or_by_a_property():
         "client_title",
         "column_kind",
         "column_label",
+        "cost_coverage",
         "cost_known",
         "date_text",
         "if_recorded",

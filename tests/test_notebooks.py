@@ -114,7 +114,8 @@ def test_one_parameters_cell_of_literal_lines(name):
 def test_cells_only_call_kamlib_and_display(name):
     nb = _read(name)
     derive = nb.cells[1]
-    assert "ws = cache.workspace(workspace)" in derive.source  # the run cache, or a fresh load
+    assert "ws = cache.workspace(workspace" in derive.source  # the run cache, or a fresh load
+    assert ("account=account_id)" in derive.source) == (name in ACCOUNT_NOTEBOOKS)  # a slice
     for cell in _code_cells(nb):
         tree = ast.parse(cell.source)
         found = [type(n).__name__ for n in ast.walk(tree) if isinstance(n, FORBIDDEN_NODES)]
@@ -178,7 +179,7 @@ def test_a_lang_parameter_set_before_anything_is_shown(name):
     assert declared["lang"]["default"] == '"en"'
     setup = _read(name).cells[1].source
     assert "from kamlib.language import gettext as _" in setup
-    assert setup.index("use_language(lang)") < setup.index("ws = cache.workspace(workspace)")
+    assert setup.index("use_language(lang)") < setup.index("ws = cache.workspace(workspace")
     assert "display(" not in setup
 
 

@@ -53,7 +53,50 @@ __all__ = [
     "cross_sell",
     "development_plan",
     "plan_pipeline",
+    "product_purchases",
 ]
+
+
+def product_purchases(
+    transactions: pd.DataFrame, *, as_of: object = None, months: int = 12
+) -> pd.DataFrame:
+    """Revenue of every account and product over the `months` months to `as_of`, where positive.
+
+    What :func:`cross_sell` compares a client with: the purchases of all clients, computed once
+    for a whole portfolio (the run cache's :class:`kamlib.run.cache.Portfolio` keeps it), so
+    that one account's report needs only its own lines.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions of the portfolio (with ``product_id``).
+    as_of : date-like, optional
+        End of the window (inclusive); default the last date in `transactions`.
+    months : int, default 12
+        Length of the window: lines after `as_of` - `months` months and up to `as_of` count.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id``, ``product_id``, ``revenue`` (the sum, only where above 0), sorted by
+        account and product; ``attrs["as_of"]`` and ``attrs["months"]`` name the window.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"account_id": ["A", "A", "B"], "product_id": ["p1", "p1", "p2"],
+    ...     "revenue": [10.0, 5.0, -3.0], "date": pd.to_datetime(["2025-05-01"] * 3)})
+    >>> product_purchases(tx)
+      account_id product_id  revenue
+    0          A         p1     15.0
+    """
+    _require(transactions, ["account_id", "date", "revenue", "product_id"], "transactions")
+    as_of = analysis_date(transactions, as_of)
+    start = as_of - pd.DateOffset(months=months)
+    tx = transactions[(transactions["date"] > start) & (transactions["date"] <= as_of)]
+    bought = tx.groupby(["account_id", "product_id"])["revenue"].sum()
+    bought = bought[bought > 0].reset_index()
+    bought.attrs.update(as_of=as_of, months=months)
+    return bought
 
 
 def cross_sell(
@@ -69,6 +112,7 @@ def cross_sell(
     window_months: int | None = None,
     min_peers_buying: int = 3,
     cap_share: float = 0.10,
+    purchases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Products that similar clients buy and this account does not, with an estimated value.
 
@@ -100,6 +144,10 @@ def cross_sell(
     cap_share : float, default 0.10
         Without a usable potential budget (unknown, or not above the account's revenue in the
         window), the candidates' total is capped at this share of that revenue.
+    purchases : DataFrame, optional
+        The portfolio's :func:`product_purchases` over the same window (`as_of`, `months`),
+        computed once for many accounts; then `transactions` need only hold this account's
+        lines (the result is the same). Default: computed from `transactions`.
 
     Returns
     -------
@@ -158,8 +206,16 @@ def cross_sell(
     as_of = analysis_date(transactions, as_of)
     start = as_of - pd.DateOffset(months=months)
     tx = transactions[(transactions["date"] > start) & (transactions["date"] <= as_of)]
-    bought = tx.groupby(["account_id", "product_id"])["revenue"].sum()
-    bought = bought[bought > 0].reset_index()
+    if purchases is None:
+        bought = product_purchases(transactions, as_of=as_of, months=months)
+    elif (purchases.attrs.get("as_of"), purchases.attrs.get("months")) != (as_of, months):
+        raise ArgumentError(
+            f"`purchases` covers {purchases.attrs.get('months')!r} months to "
+            f"{purchases.attrs.get('as_of')!r}, not {months} months to {as_of.date()}: "
+            "compute it with product_purchases(transactions, as_of=as_of, months=months)"
+        )
+    else:
+        bought = purchases
     own_products = set(bought.loc[bought["account_id"] == account_id, "product_id"])
     peers = bought[bought["account_id"].isin(peer_ids)]
     n_peers = peers["account_id"].nunique()
@@ -325,6 +381,7 @@ def development_plan(
     meetings: pd.DataFrame | None = None,
     opportunities: pd.DataFrame | None = None,
     probabilities: Mapping[str, float] | None = None,
+    purchases: pd.DataFrame | None = None,
 ) -> DevelopmentPlan:
     """Assemble the development plan of one account.
 
@@ -337,7 +394,9 @@ def development_plan(
     ``target``; `growth` given per product keeps :func:`next_year_targets` instead.
     `opportunities` (with the stage `probabilities` of :func:`kamlib.portfolio.deals.open_deals`)
     gives the open deals and the weighted pipeline against the target (:func:`plan_pipeline`);
-    without it the pipeline is not known.
+    without it the pipeline is not known. `purchases` (the portfolio's
+    :func:`product_purchases` over the 12 months to `as_of`) lets `transactions` hold this
+    account's lines only, with the same plan.
 
     Returns
     -------
@@ -416,6 +475,7 @@ def development_plan(
             classes=classes,
             as_of=as_of_ts,
             min_peers_buying=min_peers_buying,
+            purchases=purchases,
         )
     if cell is None:
         text = _("no ABC-XYZ cell given: contact plan uses class {abc}'s cadence")

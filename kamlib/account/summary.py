@@ -43,7 +43,7 @@ from kamlib.account.dossier import competitors_at
 from kamlib.account.followup import previous_actions, tender_windows
 from kamlib.account.messages import missing_head, missing_table
 from kamlib.account.pricing import negotiation_limits
-from kamlib.account.risks import beyond_sales
+from kamlib.account.risks import BeyondSales, beyond_sales
 from kamlib.account.targets import plan_target, plan_year_of
 from kamlib.errors import ArgumentError
 from kamlib.language import gettext as _
@@ -84,7 +84,9 @@ class AccountSummary:
     ``share_of_wallet``) and the columns ``last``, ``previous``, ``change`` (last / previous -
     1; NaN when unknown or previous not positive). ``act_on`` has ``rank``, ``kind`` (one of
     :data:`ACT_ON_KINDS`), ``subject`` (a name or title), ``number`` (days or a count),
-    ``value`` (money, when the item has one) and ``date``.
+    ``value`` (money, when the item has one) and ``date``. ``beyond`` is the
+    :func:`kamlib.account.risks.beyond_sales` view whose items joined the list (None without the
+    beyond-sales tables), for a report that shows it too.
     """
 
     account_id: str
@@ -107,6 +109,7 @@ class AccountSummary:
     messages: tuple[str, ...] = ()
     parameters: dict[str, object] = field(default_factory=dict)
     lost_reason: str | None = None
+    beyond: BeyondSales | None = None
 
 
 def _text(value: object) -> str | None:
@@ -400,6 +403,7 @@ def account_summary(
         "contracts": contracts,
         "opportunities": opportunities,
     }
+    beyond = None
     if any(t is not None for t in beyond_tables.values()):
         beyond = beyond_sales(
             account_id,
@@ -469,6 +473,7 @@ def account_summary(
         target_source=source,
         act_on=act_on,
         lost_reason=_text(row.get("lost_reason")) if label == "lost" else None,
+        beyond=beyond,
         messages=tuple(messages),
         parameters={
             "as_of": as_of.date().isoformat(),

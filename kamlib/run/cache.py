@@ -17,9 +17,17 @@ and ``kam.toml``, then the SHA-256 fingerprint); anywhere else (JupyterLab, a pl
 or when anything does not match, they compute exactly what the stored copy holds. A report is
 therefore the same with or without the cache; only the time differs.
 
-Every report gets the whole workspace either way (a notebook loads all of it), so the cache adds
-no data to any report. It is written once and only read afterwards; nothing is kept in module
-state between calls.
+An account report needs only its own account's lines: :func:`prepare` given the run's
+``accounts`` also stores, for each of them, the account's transaction lines (its slice), and
+``workspace(path, account=account_id)`` then returns the workspace with those lines only (every
+other table whole: they grow with the number of accounts, not of lines). What the account
+notebooks need from the other accounts' lines is in :class:`Portfolio`, computed once on the
+whole workspace: the ABC-XYZ cells, client types and status, the purchases cross-sell compares
+the client with (``purchases``) and what is known of the cost (``cost_coverage``); with them a
+report is the same from the slice as from the whole workspace (tests/test_slices.py renders the
+sample's account notebooks both ways). Outside a run, ``account`` changes nothing: the whole
+workspace is loaded. The cache is written once and only read afterwards; nothing is kept in
+module state between calls.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ from kamlib.language import current_language
 __all__ = [
     "ENV_VAR",
     "Portfolio",
+    "SLICE_ATTRIBUTE",
     "compute_portfolio",
     "input_fingerprint",
     "portfolio",
@@ -53,7 +62,11 @@ ENV_VAR = "KAMLIB_RUN_CACHE"
 _INDEX = "cache.json"
 _WORKSPACE = "workspace.pkl"
 _PORTFOLIO = "portfolio.pkl"
-_VERSION = 1
+_BASE = "base.pkl"  # the workspace without its transactions, for the slices
+_SLICE = "slice-{:06d}.pkl"  # in the folder itself: the dask path ships its files, not folders
+_VERSION = 2
+#: Attribute that marks a workspace holding one account's transaction lines (its value: the id).
+SLICE_ATTRIBUTE = "slice_account"
 
 
 @dataclass(frozen=True)
@@ -63,7 +76,11 @@ class Portfolio:
     ``abc_xyz``: :func:`kamlib.abc_xyz` up to `as_of`; ``client_types``:
     :func:`kamlib.client_types` per account (``roll_up=False``); ``dependence``:
     :func:`kamlib.dependence`; ``client_pnl``: :func:`kamlib.client_pnl` up to `as_of` with the
-    cost-to-serve table; ``client_status``: :func:`kamlib.client_status`.
+    cost-to-serve table; ``client_status``: :func:`kamlib.client_status`; ``purchases``:
+    :func:`kamlib.account.plan.product_purchases` over the 12 months to `as_of` (None without
+    product ids), what cross-sell compares a client with; ``cost_coverage``:
+    :func:`kamlib.words.missing.cost_coverage` of all the lines, what a report says of the cost
+    data.
     """
 
     as_of: pd.Timestamp
@@ -72,6 +89,8 @@ class Portfolio:
     dependence: object
     client_pnl: pd.DataFrame
     client_status: pd.DataFrame
+    purchases: pd.DataFrame | None = None
+    cost_coverage: tuple[bool, float] = (False, float("nan"))
 
     @property
     def cells(self) -> pd.Series:
@@ -156,10 +175,12 @@ def compute_portfolio(ws, *, as_of=None) -> Portfolio:
     >>> sorted(p.abc_xyz["account_id"]), str(p.as_of.date())
     (['A', 'B'], '2024-02-06')
     """
+    from kamlib.account.plan import product_purchases
     from kamlib.portfolio.abcxyz import abc_xyz
     from kamlib.portfolio.churn import client_status
     from kamlib.portfolio.clients import client_types, dependence
     from kamlib.portfolio.profitability import client_pnl
+    from kamlib.words.missing import cost_coverage
 
     as_of = pd.Timestamp(ws.as_of if as_of is None else as_of)
     tx = ws.transactions
@@ -171,6 +192,8 @@ def compute_portfolio(ws, *, as_of=None) -> Portfolio:
         dependence=dependence(tx, ws.accounts, as_of=as_of),
         client_pnl=client_pnl(tx, cost, as_of=as_of),
         client_status=client_status(tx, as_of=as_of),
+        purchases=product_purchases(tx, as_of=as_of) if "product_id" in tx.columns else None,
+        cost_coverage=cost_coverage(tx),
     )
 
 
@@ -199,7 +222,12 @@ def _absolute(ws):
 
 
 def prepare(
-    ws, folder: str | Path, *, fingerprint: str | None = None, portfolio: Portfolio | None = None
+    ws,
+    folder: str | Path,
+    *,
+    fingerprint: str | None = None,
+    portfolio: Portfolio | None = None,
+    accounts=(),
 ) -> Path:
     """Store a loaded workspace and its portfolio results in `folder` for a report run.
 
@@ -217,6 +245,11 @@ def prepare(
     portfolio : Portfolio, optional
         The workspace's portfolio results when already computed (:func:`compute_portfolio` of
         `ws` at ``ws.as_of``); computed here otherwise.
+    accounts : iterable of str, optional
+        The accounts whose reports the run renders: each with transaction lines gets its slice
+        (those lines), which ``workspace(path, account=...)`` returns; an account without any
+        line gets the whole workspace (the account functions read an empty transactions
+        frame as a missing table).
 
     Returns
     -------
@@ -231,6 +264,8 @@ def prepare(
     >>> _ = (d / "transactions.csv").write_text("account_id,date,revenue\\nA,2024-01-05,10\\n")
     >>> sorted(p.name for p in prepare(load_workspace(d), d / "cache").iterdir())
     ['cache.json', 'portfolio.pkl', 'workspace.pkl']
+    >>> sorted(p.name for p in prepare(load_workspace(d), d / "c2", accounts=["A"]).iterdir())
+    ['base.pkl', 'cache.json', 'portfolio.pkl', 'slice-000000.pkl', 'workspace.pkl']
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -238,6 +273,7 @@ def prepare(
     pf = compute_portfolio(ws) if portfolio is None else portfolio
     _write(folder / _WORKSPACE, pickle.dumps(ws, protocol=pickle.HIGHEST_PROTOCOL))
     _write(folder / _PORTFOLIO, pickle.dumps(pf, protocol=pickle.HIGHEST_PROTOCOL))
+    slices = _write_slices(ws, folder, accounts)
     index = {
         "version": _VERSION,
         "root": str(Path(ws.config.root).resolve()),
@@ -246,9 +282,32 @@ def prepare(
         "as_of": pf.as_of.isoformat(),
         "rows": len(ws.transactions),
         "lang": current_language(),  # the portfolio results may hold words (labels, strategies)
+        "slices": slices,
     }
     _write(folder / _INDEX, json.dumps(index).encode("utf-8"))
     return folder
+
+
+def _write_slices(ws, folder: Path, accounts) -> dict[str, list]:
+    """Write the base workspace and each account's lines; {account: [file, rows]}."""
+    ids = list(dict.fromkeys(str(a) for a in accounts))
+    if not ids:
+        return {}
+    tx = ws.transactions
+    base = copy.copy(ws)
+    base.tables = {k: v for k, v in ws.tables.items() if k != "transactions"}
+    base.sources = {k: v for k, v in ws.sources.items() if k != "transactions"}
+    _write(folder / _BASE, pickle.dumps(base, protocol=pickle.HIGHEST_PROTOCOL))
+    rows = tx.groupby("account_id", sort=False, dropna=True).indices  # positions, ascending
+    out = {}
+    for number, account in enumerate(ids):
+        if account not in rows:  # no lines: the functions read an empty frame as no table,
+            continue  # so this account's report gets the whole workspace
+        part = tx.iloc[rows[account]]  # the rows `tx["account_id"] == account` selects
+        name = _SLICE.format(number)
+        _write(folder / name, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+        out[account] = [name, len(part)]
+    return out
 
 
 def _index() -> tuple[Path, dict] | None:
@@ -288,7 +347,7 @@ def _read(path: Path):
         return pickle.load(fh)  # noqa: S301 - our own private run folder (checked in _index)
 
 
-def workspace(path: str | Path = ""):
+def workspace(path: str | Path = "", *, account: str | None = None):
     """The workspace at `path` (empty: the bundled sample), from the run cache when it has it.
 
     Same as ``load_workspace(resolve_workspace(path))``, minus the loading time: inside a
@@ -299,6 +358,11 @@ def workspace(path: str | Path = ""):
     ----------
     path : str or Path, default ""
         The workspace folder, as the notebooks' ``workspace`` parameter gives it.
+    account : str, optional
+        The account of the report. Inside a run whose cache holds its slice, the workspace
+        then holds that account's transaction lines only (every other table whole), marked
+        with the attribute :data:`SLICE_ATTRIBUTE`; the account functions give the same results
+        on it when the portfolio-level figures come from :func:`portfolio`. Elsewhere ignored.
 
     Returns
     -------
@@ -321,7 +385,13 @@ def workspace(path: str | Path = ""):
     if found is not None:
         cache, index = found
         if _matches(index, read_config(folder)):
-            return _read(cache / _WORKSPACE)
+            part = (index.get("slices") or {}).get(account) if account is not None else None
+            if part is None or not (cache / str(part[0])).is_file():
+                return _read(cache / _WORKSPACE)
+            ws = _read(cache / _BASE)
+            ws.tables = dict(ws.tables, transactions=_read(cache / Path(part[0]).name))
+            setattr(ws, SLICE_ATTRIBUTE, account)
+            return ws
     return load_cached(folder)
 
 
@@ -329,7 +399,9 @@ def portfolio(ws, *, as_of=None) -> Portfolio:
     """Portfolio-level results of a loaded workspace, from the run cache when it has them.
 
     Same as :func:`compute_portfolio`, for the workspace as loaded (pass a workspace that a
-    notebook changed, and the run cache would not know: compute on it instead).
+    notebook changed, and the run cache would not know: compute on it instead). For a slice
+    (``workspace(path, account=...)``) the results are the whole workspace's: from the cache,
+    or computed on the whole workspace for another `as_of`.
 
     Parameters
     ----------
@@ -351,14 +423,19 @@ def portfolio(ws, *, as_of=None) -> Portfolio:
     {'A': 'too new'}
     """
     when = pd.Timestamp(ws.as_of if as_of is None else as_of)
+    account = getattr(ws, SLICE_ATTRIBUTE, None)
     found = _index()
     if found is not None:
         cache, index = found
+        part = (index.get("slices") or {}).get(account, [None, None])
+        rows = index.get("rows") if account is None else part[1]
         if (
             when.isoformat() == index.get("as_of")
-            and len(ws.transactions) == index.get("rows")
+            and len(ws.transactions) == rows
             and index.get("lang", "en") == current_language()
             and _matches(index, ws.config)
         ):
             return _read(cache / _PORTFOLIO)
+    if account is not None:  # one account's lines: the results need the whole workspace's
+        return compute_portfolio(workspace(ws.path), as_of=when)
     return compute_portfolio(ws, as_of=when)

@@ -391,11 +391,14 @@ def _reads_cache(path: Path) -> bool:
 
 
 def _prepare_cache(
-    ws, folder: Path, fingerprint: str, results: Portfolio | None = None
+    ws, folder: Path, fingerprint: str, results: Portfolio | None = None, accounts=()
 ) -> str | None:
-    """Write the run cache; a failure only costs time (the notebooks compute it themselves)."""
+    """Write the run cache (with the slices of `accounts`); a failure only costs time (the
+    notebooks compute it themselves)."""
     try:
-        return str(prepare(ws, folder, fingerprint=fingerprint, portfolio=results))
+        return str(
+            prepare(ws, folder, fingerprint=fingerprint, portfolio=results, accounts=accounts)
+        )
     except Exception as exc:  # noqa: BLE001 - e.g. a workspace too small for some analysis
         log.warning(
             "no run cache (%s: %s); every notebook loads the workspace itself",
@@ -584,7 +587,8 @@ def _execute_jobs(
         # that the next run removes it when this one is killed
         write_run_marker(run_dir, run_id, sockets=str(sockets))
         if run_cache and ws is not None and any(_reads_cache(p) for p in {j.path for j in to_run}):
-            cache = _prepare_cache(ws, run_dir / "cache", fingerprint, results)
+            accounts = [j.account_id for j in to_run if j.account_id is not None]
+            cache = _prepare_cache(ws, run_dir / "cache", fingerprint, results, accounts)
         settings = dict(settings, log=str(run_dir / "workers.log"), cache=cache)
         specs = [
             (

@@ -132,6 +132,7 @@ __all__ = [
 from kamlib.words.columns import cell_text, column_kind, column_label  # noqa: E402
 from kamlib.words.labels import client_title  # noqa: E402
 from kamlib.words.missing import (  # noqa: E402
+    cost_coverage,
     cost_known,
     if_recorded,
     missing_data,
@@ -146,6 +147,7 @@ __all__ += [
     "client_title",
     "column_kind",
     "column_label",
+    "cost_coverage",
     "cost_known",
     "date_text",
     "if_recorded",

@@ -32,6 +32,7 @@ from kamlib.words.numbers import percent
 
 __all__ = [
     "NO_COST",
+    "cost_coverage",
     "cost_known",
     "no_cost",
     "if_recorded",
@@ -105,12 +106,45 @@ def cost_known(transactions: pd.DataFrame) -> bool:
     return False
 
 
+def cost_coverage(transactions: pd.DataFrame) -> tuple[bool, float]:
+    """Whether cost is known, and the share of revenue on lines without a gross profit.
+
+    What :func:`missing_data` says about the cost data, as figures: computed once for a
+    portfolio (the run cache keeps them), they let a report given one account's lines say what
+    the whole portfolio's lines would.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions.
+
+    Returns
+    -------
+    tuple of (bool, float)
+        :func:`cost_known`, and the share of absolute revenue on lines without a gross profit
+        when cost is known and some lines lack it (NaN otherwise).
+
+    Examples
+    --------
+    >>> cost_coverage(pd.DataFrame({"revenue": [30.0, 10.0], "gross_profit": [5.0, None]}))
+    (True, 0.25)
+    """
+    known, share = cost_known(transactions), float("nan")
+    if known and "gross_profit" in transactions.columns:
+        gp_missing = transactions["gross_profit"].isna()
+        revenue = transactions["revenue"].abs() if "revenue" in transactions else None
+        if gp_missing.any() and revenue is not None and revenue.sum() > 0:
+            share = float(revenue[gp_missing].sum() / revenue.sum())
+    return known, share
+
+
 def missing_data(
     ws=None,
     *,
     transactions: pd.DataFrame | None = None,
     tables: Iterable[str] | None = None,
     only: Iterable[str] = ("cost_to_serve",),
+    coverage: tuple[bool, float] | None = None,
 ) -> list[str]:
     """What cannot be computed and what would unlock it, one phrase per missing piece.
 
@@ -125,6 +159,9 @@ def missing_data(
     only : iterable of str, default ("cost_to_serve",)
         The optional tables the report uses (any of cost_to_serve, contacts, meetings, actions,
         tenders, targets, competitors, scores); cost data is always checked.
+    coverage : tuple of (bool, float), optional
+        The portfolio's :func:`cost_coverage`, when `ws` holds one account's lines only
+        (:func:`kamlib.run.cache.workspace` with ``account``); default: computed from the lines.
 
     Returns
     -------
@@ -144,7 +181,9 @@ def missing_data(
     >>> missing_data(transactions=tx, tables=["transactions"], only=["contacts"])
     ['no contacts table (the decision-making map and contact plan need one)']
     """
-    pairs = _missing_pairs(ws, transactions=transactions, tables=tables, only=only)
+    pairs = _missing_pairs(
+        ws, transactions=transactions, tables=tables, only=only, coverage=coverage
+    )
     return [_phrase(head, why) for head, why in pairs]
 
 
@@ -154,6 +193,7 @@ def _missing_pairs(
     transactions: pd.DataFrame | None = None,
     tables: Iterable[str] | None = None,
     only: Iterable[str] = ("cost_to_serve",),
+    coverage: tuple[bool, float] | None = None,
 ) -> list[tuple[str, str]]:
     """(what is missing, what it leaves out) for :func:`missing_data`, translated."""
     if ws is not None:
@@ -165,21 +205,18 @@ def _missing_pairs(
         present = set(tables or ())
         has = present.__contains__
     wanted = [t for t in only if t in _TABLES]
-    found = [] if cost_known(transactions) else [(_(_NO_COST[0]), _(_NO_COST[1]))]
-    if not found and "gross_profit" in transactions.columns:
-        gp_missing = transactions["gross_profit"].isna()
-        revenue = transactions["revenue"].abs() if "revenue" in transactions else None
-        if gp_missing.any() and revenue is not None and revenue.sum() > 0:
-            share = float(revenue[gp_missing].sum() / revenue.sum())
-            found.append(
-                (
-                    _("no cost on lines worth {share} of revenue").format(share=percent(share)),
-                    _(
-                        "their clients' gross profit and contribution stay unknown until those "
-                        "lines have a cost"
-                    ),
-                )
+    known, share = cost_coverage(transactions) if coverage is None else coverage
+    found = [] if known else [(_(_NO_COST[0]), _(_NO_COST[1]))]
+    if known and pd.notna(share):  # some lines without a gross profit
+        found.append(
+            (
+                _("no cost on lines worth {share} of revenue").format(share=percent(share)),
+                _(
+                    "their clients' gross profit and contribution stay unknown until those "
+                    "lines have a cost"
+                ),
             )
+        )
     # the head is the analyses' own ("no contacts table"), so their messages merge with it
     found += [(missing_head(t.replace("_", "-")), _(_TABLES[t])) for t in wanted if not has(t)]
     return found
