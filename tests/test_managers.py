@@ -329,3 +329,18 @@ def test_key_clients_on_days_checks_like_key_clients():
         key_clients_on_days(tx, days=[AS_OF], months=0)
     with pytest.raises(ArgumentError):
         key_clients_on_days(tx, days=[AS_OF], top_share=0)
+
+
+def test_key_clients_on_a_day_before_the_data_is_nobody():
+    # a window without a single line (a day before the first purchase) names no key client
+    # instead of failing ("cannot convert float NaN to integer": integer sums of no lines)
+    tx = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "A"],
+            "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-06-01"]),
+            "revenue": [10.0, 20.0, 5.0],
+        }
+    )
+    got = key_clients_on_days(tx, None, [pd.Timestamp("2023-01-01"), pd.Timestamp("2024-06-01")])
+    assert got[["client_id", "reasons"]].values.tolist() == [["B", "top_clients"]]
+    assert key_clients_on_days(tx, None, [pd.Timestamp("2022-01-01")]).empty

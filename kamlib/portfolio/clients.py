@@ -930,8 +930,11 @@ def key_clients_on_days(
         gp, gp_unknown = _window_sum(run["g"], left, right)
         # per client, as `_by_client`: revenue skips unknown accounts, profit unknown if any is
         in_window = np.bincount(owner, minlength=n_clients) > 0
+        # (floats even for a window without lines, where bincount would give integers)
         rev_c = np.bincount(owner, weights=np.where(rev_unknown, 0.0, rev), minlength=n_clients)
+        rev_c = rev_c.astype("float64")
         gp_c = np.bincount(owner, weights=np.where(gp_unknown, 0.0, gp), minlength=n_clients)
+        gp_c = gp_c.astype("float64")
         gp_c[np.bincount(owner, weights=gp_unknown, minlength=n_clients) > 0] = np.nan
         total = np.nansum(gp_c[in_window])  # the clients in the window, in client order
         with np.errstate(invalid="ignore", divide="ignore"):
