@@ -158,9 +158,12 @@ def test_the_summary_act_on_list_takes_the_items_beyond_sales(ws):
     assert rows.iloc[0]["Act on"].startswith("Decide on the renewal of Framework agreement")
     assert rows.iloc[0]["Date"] == "2026-01-02"
     c9 = kamlib.account_summary("C0009", as_of=ws.as_of, **tables, **beyond)
-    assert {"slow payer", "capital cost"} <= set(c9.act_on["kind"])
+    # C0009 is lost: the money it owes stays on its win-back list, its payment terms do not
+    assert "slow payer" in set(c9.act_on["kind"]) and "capital cost" not in set(c9.act_on["kind"])
     c88 = kamlib.account_summary("C0088", as_of=ws.as_of, **tables, **beyond)
-    assert {"late deliveries", "overdue complaints"} <= set(c88.act_on["kind"])
+    # lost, badly served: the service failures to put right follow the win-back itself
+    kinds = c88.act_on["kind"].tolist()
+    assert kinds[0] == "win back" and {"late deliveries", "overdue complaints"} <= set(kinds)
     big = kamlib.account_summary("C0027", as_of=ws.as_of, **tables, **beyond)
     assert "large deal" in big.act_on["kind"].tolist()
     assert big.act_on["kind"].tolist()[0] == "tender"  # the open tender window stays first

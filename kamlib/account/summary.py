@@ -22,9 +22,10 @@ Method (docs/methods.md, "Account summary"):
   negative once the capital is costed, large deal) after the overdue actions.
 - **A lost account** gets a win-back list: winning it back first (from the competitor that
   holds most of its spend, when the competitors table names one), then the tenders whose
-  preparation window is open (the way back in), its decision maker, the money it still owes,
-  the overdue actions and complaints; what only a live account needs (prices below the floor,
-  payment terms, the cost to serve, a large deal) is left out.
+  preparation window is open (the way back in), its decision maker, the service failures to
+  put right (overdue complaints, late deliveries), the money it still owes and the overdue
+  actions; what only a live account needs (prices below the floor, payment terms, the cost to
+  serve, a large deal) is left out.
 - **A loss-making account** puts the repair first: the prices below the floor, then the cost
   to serve of the last window (kind ``cost to serve``, its amount), then the items above.
 - **Target**: :func:`kamlib.account.targets.plan_target`.
@@ -434,7 +435,14 @@ def account_summary(
             "value": rival["number"] if rival else np.nan,
             "date": st["last_purchase"] if st is not None else pd.NaT,
         }
-        order = ["tender", "decision maker", "slow payer", "overdue actions", "overdue complaints"]
+        order = [
+            "tender",
+            "decision maker",
+            "overdue complaints",
+            "late deliveries",
+            "slow payer",
+            "overdue actions",
+        ]
         rest = [i for i in items if i["kind"] in order]
         rest.sort(key=lambda i: order.index(str(i["kind"])))
         items = [first, *rest]
