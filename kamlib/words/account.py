@@ -340,7 +340,7 @@ def act_on_table(summary: AccountSummary) -> pd.DataFrame:
     >>> import pandas as pd
     >>> from kamlib.account.summary import account_summary
     >>> tx = pd.DataFrame({"account_id": ["A"], "revenue": [10.0],
-    ...     "date": pd.to_datetime(["2025-06-01"])})
+    ...     "date": pd.to_datetime(["2025-12-01"])})
     >>> comp = pd.DataFrame({"account_id": ["A"], "competitor": ["Rival"],
     ...     "share_of_wallet": [0.3]})
     >>> act_on_table(account_summary("A", transactions=tx, competitors=comp,
